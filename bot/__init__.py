@@ -1,0 +1,1 @@
+"""metod-bot application: settings, wiring, middlewares, entry point (`python -m bot`)."""

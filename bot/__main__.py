@@ -1,0 +1,54 @@
+"""`python -m bot`: read settings, compile locales, migrate, then long-poll until SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from pydantic import ValidationError
+
+from bot.config import ROOT, Settings
+
+HELP = f"""metod-bot cannot start: {{problem}}
+
+Set it in the environment or in {ROOT / ".env"} (copy .env.example), for example:
+  BOT_TOKEN=123456:ABC...   (the token @BotFather gave you)
+Then run `make run` again. Every setting is listed in README.md."""
+
+
+def load_settings() -> Settings | None:
+    try:
+        return Settings()  # values come from the environment
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = ".".join(str(p) for p in error["loc"]).upper()
+            if name == "BOT_TOKEN":
+                problems.append("BOT_TOKEN is not set")
+            else:
+                problems.append(f"{name}: {error['msg']}")
+        print(HELP.format(problem="; ".join(problems)), file=sys.stderr)
+        return None
+
+
+def main() -> int:
+    settings = load_settings()
+    if settings is None:
+        return 2
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    from bot import i18n, migrate
+    from bot.app import run
+
+    for path in i18n.compile_catalogs():
+        logging.getLogger("bot").info("compiled %s", path.name)
+    migrate.upgrade(settings.database_url)
+    asyncio.run(run(settings))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

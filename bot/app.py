@@ -1,0 +1,140 @@
+"""Builds the Bot, the Dispatcher and their wiring; runs long polling until a signal."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.db import create_engine, create_sessionmaker
+from bot.i18n import DOMAIN, LOCALES_DIR
+from bot.middlewares import ActorMiddleware, DbSessionMiddleware, LocaleMiddleware
+from handlers import build_root_router
+from handlers.errors import ErrorReplyMiddleware
+from handlers.ui import N_
+from services.clock import Clock, SystemClock
+
+log = logging.getLogger(__name__)
+
+# (command, msgid of its description): the menu shown in ru and en.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", N_("Start and main menu")),
+    ("help", N_("What I can do for you")),
+    ("profile", N_("Your profile")),
+    ("members", N_("Roster of the association")),
+    ("invite", N_("Invite links")),
+    ("language", N_("Русский / English")),
+    ("mydata", N_("Your stored data as a file")),
+    ("forget", N_("Delete your personal data")),
+    ("cancel", N_("Stop the current action")),
+)
+ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("newservice", N_("Create a methodological service")),
+    ("newmunicipality", N_("Add a municipality")),
+    ("newmethodist", N_("Link for a methodist")),
+    ("newassociation", N_("Create an association")),
+    ("schools", N_("Schools waiting for approval")),
+)
+
+
+def build_bot(settings: Settings) -> Bot:
+    session = None
+    if settings.telegram_api_base:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    return Bot(
+        settings.bot_token,
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+def build_storage(settings: Settings) -> BaseStorage:
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        return RedisStorage.from_url(settings.redis_url)
+    return MemoryStorage()
+
+
+def build_i18n(settings: Settings) -> I18n:
+    return I18n(path=LOCALES_DIR, default_locale=settings.default_locale, domain=DOMAIN)
+
+
+def build_dispatcher(
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    clock: Clock | None = None,
+    storage: BaseStorage | None = None,
+    i18n: I18n | None = None,
+) -> Dispatcher:
+    dp = Dispatcher(storage=storage or build_storage(settings))
+    dp["settings"] = settings
+    dp["clock"] = clock or SystemClock()
+    dp["admin_ids"] = list(settings.admin_ids)
+    i18n = i18n or build_i18n(settings)
+    dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
+    dp.update.outer_middleware(ActorMiddleware(list(settings.admin_ids)))
+    dp.update.outer_middleware(LocaleMiddleware(i18n))
+    dp.update.outer_middleware(ErrorReplyMiddleware())
+    dp.include_router(build_root_router())
+    dp.startup.register(_on_startup)
+    return dp
+
+
+async def set_commands(bot: Bot, i18n: I18n, admin_ids: list[int]) -> None:
+    """The command menu in ru (default) and en; admins see their commands too."""
+    for locale in i18n.available_locales:
+        commands = [
+            BotCommand(command=c, description=i18n.gettext(d, locale=locale)) for c, d in COMMANDS
+        ]
+        await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=locale)
+        if locale == i18n.default_locale:
+            await bot.set_my_commands(commands, scope=BotCommandScopeDefault())
+    default = [
+        BotCommand(command=c, description=i18n.gettext(d, locale=i18n.default_locale))
+        for c, d in COMMANDS + ADMIN_COMMANDS
+    ]
+    for admin_id in admin_ids:
+        try:
+            await bot.set_my_commands(default, scope=BotCommandScopeChat(chat_id=admin_id))
+        except TelegramAPIError as exc:  # the admin has not opened the bot yet
+            log.info("admin %s: commands not set yet (%s)", admin_id, exc.message)
+
+
+async def _on_startup(bot: Bot, dispatcher: Dispatcher) -> None:
+    me = await bot.me()
+    log.info("bot %s started", me.id)
+    i18n: I18n = next(
+        m.i18n for m in dispatcher.update.outer_middleware if isinstance(m, LocaleMiddleware)
+    )
+    await set_commands(bot, i18n, dispatcher["admin_ids"])
+
+
+async def run(settings: Settings) -> None:
+    engine = create_engine(settings.database_url)
+    bot = build_bot(settings)
+    dp = build_dispatcher(settings, create_sessionmaker(engine))
+    try:
+        await bot.delete_webhook(drop_pending_updates=False)
+        await dp.start_polling(
+            bot,
+            allowed_updates=dp.resolve_used_update_types(),
+            handle_signals=True,
+            close_bot_session=True,
+        )
+    finally:
+        await dp.storage.close()
+        await engine.dispose()
+        log.info("stopped")

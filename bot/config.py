@@ -1,0 +1,96 @@
+"""Settings read from the environment (and `.env`), built in `main()`, never at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BeforeValidator, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB_PATH = ROOT / "data" / "metod-bot.sqlite3"
+
+
+def _split_ids(value: Any) -> Any:
+    if isinstance(value, str):
+        parts = [p.strip() for p in value.replace(";", ",").split(",")]
+        return [int(p) for p in parts if p]
+    if isinstance(value, int):
+        return [value]
+    return value
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept `sqlite://`, `postgres://` and `postgresql://` forms; return async-driver URLs.
+
+    An SQLite file's folder is created so a fresh checkout starts without set-up.
+    """
+    url = url.strip()
+    for prefix in (
+        "postgres://",
+        "postgresql://",
+        "postgresql+psycopg2://",
+        "postgresql+psycopg://",
+    ):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    if url.startswith("sqlite://") and not url.startswith("sqlite+aiosqlite://"):
+        url = "sqlite+aiosqlite://" + url[len("sqlite://") :]
+    if url.startswith("sqlite+aiosqlite:///"):
+        path = url[len("sqlite+aiosqlite:///") :].split("?", 1)[0]
+        if path and path != ":memory:":
+            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    return url
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=ROOT / ".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    bot_token: str = Field(min_length=1)
+    database_url: str = f"sqlite:///{DEFAULT_DB_PATH}"
+    telegram_api_base: str | None = None
+    redis_url: str | None = None
+    admin_ids: Annotated[list[int], NoDecode, BeforeValidator(_split_ids)] = Field(
+        default_factory=list
+    )
+    default_timezone: str = "Europe/Moscow"
+    default_locale: str = "ru"
+    log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalize_db(cls, value: str) -> str:
+        return normalize_database_url(value)
+
+    @field_validator("telegram_api_base", "redis_url")
+    @classmethod
+    def _empty_is_none(cls, value: str | None) -> str | None:
+        return value.strip().rstrip("/") or None if value else None
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _valid_tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA time zone {value!r}") from exc
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _valid_locale(cls, value: str) -> str:
+        if value not in ("ru", "en"):
+            raise ValueError("must be ru or en")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _valid_level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return value

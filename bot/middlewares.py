@@ -1,0 +1,60 @@
+"""Outer middlewares: one DB session per update, the actor loaded once, the locale."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, User
+from aiogram.utils.i18n import I18n, I18nMiddleware
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.people import load_actor
+from services.permissions import Actor
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class DbSessionMiddleware(BaseMiddleware):
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self.sessionmaker = sessionmaker
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self.sessionmaker() as session:
+            data["session"] = session
+            return await handler(event, data)
+
+
+class ActorMiddleware(BaseMiddleware):
+    """Loads the person and their roles once per update (reads only)."""
+
+    def __init__(self, admin_ids: list[int]) -> None:
+        self.admin_ids = admin_ids
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        session: AsyncSession = data["session"]
+        if user is None or user.is_bot:
+            data["actor"] = Actor(external_id=None)
+        else:
+            data["actor"] = await load_actor(session, user.id, self.admin_ids)
+        return await handler(event, data)
+
+
+class LocaleMiddleware(I18nMiddleware):
+    """The person's language, else Telegram's `language_code`, else the default (ru)."""
+
+    def __init__(self, i18n: I18n) -> None:
+        super().__init__(i18n)
+
+    async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
+        actor: Actor | None = data.get("actor")
+        if actor is not None and actor.locale in self.i18n.available_locales:
+            return actor.locale
+        user: User | None = data.get("event_from_user")
+        if user is not None and user.language_code:
+            code = user.language_code.split("-")[0].lower()
+            if code in self.i18n.available_locales:
+                return code
+        return self.i18n.default_locale

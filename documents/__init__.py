@@ -1,0 +1,1 @@
+"""Files people download: protocols, exports, invitations (built from services' DTOs)."""

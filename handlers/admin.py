@@ -1,0 +1,212 @@
+"""The system administrator (ADMIN_IDS): services, municipalities, methodists."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from bot.render import render
+from handlers.callbacks import Pick
+from handlers.ui import inline, invite_label, quote, start_link
+from models import InviteKind
+from services import associations, invites
+from services.associations import TIMEZONES, check_timezone
+from services.clock import Clock
+from services.errors import DomainError, ErrorCode
+from services.permissions import Actor
+from services.validation import check_title
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == "private")
+
+
+class NewService(StatesGroup):
+    name = State()
+
+
+class NewMunicipality(StatesGroup):
+    service = State()
+    name = State()
+    timezone = State()
+
+
+def _admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise DomainError(ErrorCode.FORBIDDEN)
+
+
+async def _service_picker(
+    session: AsyncSession, actor: Actor, what: str
+) -> InlineKeyboardBuilder | None:
+    found = await associations.list_services(session, actor)
+    if not found:
+        return None
+    kb = InlineKeyboardBuilder()
+    for service in found[:50]:
+        kb.button(text=service.name[:60], callback_data=Pick(what=what, value=str(service.id)))
+    kb.adjust(1)
+    return kb
+
+
+@router.message(Command("newservice"), StateFilter("*"))
+async def new_service(message: Message, state: FSMContext, actor: Actor) -> None:
+    _admin(actor)
+    await state.clear()
+    await state.set_state(NewService.name)
+    await message.answer(_("Name of the methodological service, e.g. «ИМЦ Ленинского района»:"))
+
+
+@router.message(NewService.name, F.text)
+async def service_named(
+    message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
+) -> None:
+    created = await associations.create_service(session, actor, message.text or "", clock.now())
+    await state.clear()
+    await message.answer(
+        _("✅ Service «{name}» created. Add its municipalities with /newmunicipality.").format(
+            name=quote(created.name)
+        )
+    )
+
+
+@router.message(Command("newmunicipality"), StateFilter("*"))
+async def new_municipality(
+    message: Message, state: FSMContext, session: AsyncSession, actor: Actor
+) -> None:
+    _admin(actor)
+    await state.clear()
+    kb = await _service_picker(session, actor, "msvc")
+    if kb is None:
+        await message.answer(_("Create a methodological service first: /newservice."))
+        return
+    await state.set_state(NewMunicipality.service)
+    await message.answer(_("Which service covers the municipality?"), reply_markup=kb.as_markup())
+
+
+@router.callback_query(NewMunicipality.service, Pick.filter(F.what == "msvc"))
+async def municipality_service(
+    query: CallbackQuery, callback_data: Pick, state: FSMContext, actor: Actor
+) -> None:
+    _admin(actor)
+    if not callback_data.value.isdigit():
+        raise DomainError(ErrorCode.STALE)
+    await query.answer()
+    await state.update_data(service_id=int(callback_data.value))
+    await state.set_state(NewMunicipality.name)
+    assert isinstance(query.message, Message)
+    await query.message.edit_text(_("Name of the municipality, e.g. «Ленинский район»:"))
+
+
+@router.message(NewMunicipality.name, F.text)
+async def municipality_named(message: Message, state: FSMContext, settings: Settings) -> None:
+    await state.update_data(name=check_title(message.text, max_len=150))
+    await state.set_state(NewMunicipality.timezone)
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text=_("Default: {tz}").format(tz=settings.default_timezone),
+        callback_data=Pick(what="mtz", value=settings.default_timezone),
+    )
+    for city, tz in TIMEZONES:
+        kb.button(text=city, callback_data=Pick(what="mtz", value=tz))
+    await message.answer(
+        _("Its time zone? Pick a city or type an IANA name such as Asia/Omsk."),
+        reply_markup=inline(kb, 1, 3),
+    )
+
+
+async def _create_municipality(
+    message: Message,
+    timezone: str,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    data = await state.get_data()
+    created = await associations.create_municipality(
+        session, actor, data["service_id"], data["name"], timezone, clock.now()
+    )
+    await state.clear()
+    await message.answer(
+        _(
+            "✅ Municipality «{name}» added ({tz}). Methodists can now create associations there."
+        ).format(name=quote(created.name), tz=timezone)
+    )
+
+
+@router.callback_query(NewMunicipality.timezone, Pick.filter(F.what == "mtz"))
+async def municipality_tz_chosen(
+    query: CallbackQuery,
+    callback_data: Pick,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    timezone = check_timezone(callback_data.value)
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.edit_reply_markup(reply_markup=None)
+    await _create_municipality(query.message, timezone, state, session, actor, clock)
+
+
+@router.message(NewMunicipality.timezone, F.text)
+async def municipality_tz_typed(
+    message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
+) -> None:
+    timezone = check_timezone(message.text or "")
+    await _create_municipality(message, timezone, state, session, actor, clock)
+
+
+@router.message(Command("newmethodist"), StateFilter("*"))
+async def new_methodist(
+    message: Message, state: FSMContext, session: AsyncSession, actor: Actor
+) -> None:
+    _admin(actor)
+    await state.clear()
+    kb = await _service_picker(session, actor, "meth")
+    if kb is None:
+        await message.answer(_("Create a methodological service first: /newservice."))
+        return
+    await message.answer(_("A methodist of which service?"), reply_markup=kb.as_markup())
+
+
+@router.callback_query(Pick.filter(F.what == "meth"))
+async def methodist_link(
+    query: CallbackQuery,
+    callback_data: Pick,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    bot: Bot,
+) -> None:
+    if not callback_data.value.isdigit():
+        raise DomainError(ErrorCode.STALE)
+    link = await invites.create_methodist_link(
+        session, actor, int(callback_data.value), clock.now()
+    )
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.answer(
+        render(
+            "invite_link.html",
+            kind=InviteKind.METHODIST.value,
+            label=invite_label(InviteKind.METHODIST),
+            target=link.target_name,
+            url=await start_link(bot, link.token),
+            expires=link.expires_at.strftime("%d.%m.%Y"),
+            reusable=False,
+        )
+    )
+
+
+@router.message(StateFilter(NewService, NewMunicipality))
+async def hint(message: Message) -> None:
+    await message.answer(_("Please answer the question above (text or a button), or /cancel."))

@@ -1,0 +1,206 @@
+"""/newassociation: an admin or methodist creates an association and gets its chair's link."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.render import render
+from handlers.callbacks import Pick
+from handlers.ui import inline, kind_label, start_link
+from models import AssociationKind
+from services import associations
+from services.associations import TIMEZONES, check_timezone
+from services.clock import Clock
+from services.errors import DomainError, ErrorCode
+from services.permissions import Actor
+from services.validation import check_title
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == "private")
+
+
+class NewAssociation(StatesGroup):
+    municipality = State()
+    kind = State()
+    name = State()
+    subject = State()
+    timezone = State()
+
+
+@router.message(Command("newassociation"), StateFilter("*"))
+async def begin(message: Message, state: FSMContext, session: AsyncSession, actor: Actor) -> None:
+    if not (actor.is_admin or actor.is_methodist):
+        raise DomainError(ErrorCode.FORBIDDEN)
+    await state.clear()
+    found = await associations.list_municipalities(session, actor)
+    if not found:
+        await message.answer(
+            _("There are no municipalities yet. The administrator adds them with /newmunicipality.")
+        )
+        return
+    kb = InlineKeyboardBuilder()
+    for municipality in found[:50]:
+        kb.button(
+            text=municipality.name[:60], callback_data=Pick(what="mun", value=str(municipality.id))
+        )
+    await state.set_state(NewAssociation.municipality)
+    await message.answer(
+        _("New association. Which municipality is it in?"), reply_markup=inline(kb, 1)
+    )
+
+
+@router.callback_query(NewAssociation.municipality, Pick.filter(F.what == "mun"))
+async def municipality_chosen(
+    query: CallbackQuery,
+    callback_data: Pick,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+) -> None:
+    allowed = {m.id for m in await associations.list_municipalities(session, actor)}
+    if not callback_data.value.isdigit() or int(callback_data.value) not in allowed:
+        raise DomainError(ErrorCode.FORBIDDEN)
+    await query.answer()
+    await state.update_data(municipality_id=int(callback_data.value))
+    await state.set_state(NewAssociation.kind)
+    kb = InlineKeyboardBuilder()
+    for kind in AssociationKind:
+        kb.button(text=kind_label(kind), callback_data=Pick(what="kind", value=kind.value))
+    assert isinstance(query.message, Message)
+    await query.message.edit_text(_("What kind of association?"), reply_markup=inline(kb, 1))
+
+
+@router.callback_query(NewAssociation.kind, Pick.filter(F.what == "kind"))
+async def kind_chosen(query: CallbackQuery, callback_data: Pick, state: FSMContext) -> None:
+    try:
+        kind = AssociationKind(callback_data.value)
+    except ValueError as exc:
+        raise DomainError(ErrorCode.STALE) from exc
+    await query.answer()
+    await state.update_data(kind=kind.value)
+    await state.set_state(NewAssociation.name)
+    assert isinstance(query.message, Message)
+    await query.message.edit_text(
+        _("Kind: {kind}. Now type the association's name, e.g. «РМО учителей математики».").format(
+            kind=kind_label(kind)
+        )
+    )
+
+
+@router.message(NewAssociation.name, F.text)
+async def name_typed(message: Message, state: FSMContext) -> None:
+    await state.update_data(name=check_title(message.text))
+    await state.set_state(NewAssociation.subject)
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Skip"), callback_data=Pick(what="subject", value="-"))
+    await message.answer(
+        _("Its subject or direction (e.g. «математика»)? Type it or skip."),
+        reply_markup=kb.as_markup(),
+    )
+
+
+async def _ask_timezone(message: Message, state: FSMContext, session: AsyncSession) -> None:
+    await state.set_state(NewAssociation.timezone)
+    data = await state.get_data()
+    own = await associations.municipality_timezone(session, data["municipality_id"])
+    kb = InlineKeyboardBuilder()
+    if own:
+        kb.button(
+            text=_("As the municipality: {tz}").format(tz=own),
+            callback_data=Pick(what="tz", value=own),
+        )
+    for city, tz in TIMEZONES:
+        kb.button(text=city, callback_data=Pick(what="tz", value=tz))
+    kb.adjust(1, 3)
+    await message.answer(
+        _("Its time zone? Pick a city or type an IANA name such as Asia/Omsk."),
+        reply_markup=kb.as_markup(),
+    )
+
+
+@router.message(NewAssociation.subject, F.text)
+async def subject_typed(message: Message, state: FSMContext, session: AsyncSession) -> None:
+    await state.update_data(subject=check_title(message.text))
+    await _ask_timezone(message, state, session)
+
+
+@router.callback_query(NewAssociation.subject, Pick.filter(F.what == "subject"))
+async def subject_skipped(query: CallbackQuery, state: FSMContext, session: AsyncSession) -> None:
+    await query.answer()
+    await state.update_data(subject=None)
+    assert isinstance(query.message, Message)
+    await query.message.edit_reply_markup(reply_markup=None)
+    await _ask_timezone(query.message, state, session)
+
+
+@router.callback_query(NewAssociation.timezone, Pick.filter(F.what == "tz"))
+async def timezone_chosen(
+    query: CallbackQuery,
+    callback_data: Pick,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    bot: Bot,
+) -> None:
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.edit_reply_markup(reply_markup=None)
+    await _create(
+        query.message, check_timezone(callback_data.value), state, session, actor, clock, bot
+    )
+
+
+@router.message(NewAssociation.timezone, F.text)
+async def timezone_typed(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    bot: Bot,
+) -> None:
+    await _create(message, check_timezone(message.text or ""), state, session, actor, clock, bot)
+
+
+async def _create(
+    message: Message,
+    timezone: str,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    bot: Bot,
+) -> None:
+    data = await state.get_data()
+    created = await associations.create_association(
+        session,
+        actor,
+        kind=AssociationKind(data["kind"]),
+        name=data["name"],
+        subject=data.get("subject"),
+        municipality_id=data["municipality_id"],
+        timezone=timezone,
+        now=clock.now(),
+    )
+    await state.clear()
+    await message.answer(
+        render(
+            "association_created.html",
+            a=created.association,
+            kind=kind_label(created.association.kind),
+            link=await start_link(bot, created.chair_token),
+        )
+    )
+
+
+@router.message(StateFilter(NewAssociation))
+async def hint(message: Message) -> None:
+    await message.answer(_("Please answer the question above (text or a button), or /cancel."))

@@ -1,0 +1,35 @@
+"""Registered last: answers stale buttons (no spinner hangs) and unexpected input."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers.ui import menu
+from services.permissions import Actor
+
+router = Router(name=__name__)
+
+
+@router.callback_query()
+async def stale_button(query: CallbackQuery) -> None:
+    await query.answer(
+        _("This button is no longer active. Open the menu or send /help."), show_alert=True
+    )
+
+
+@router.message(F.chat.type == "private")
+async def unexpected(message: Message, actor: Actor) -> None:
+    if actor.person_id is None and not actor.is_admin:
+        await message.answer(
+            _(
+                "I don't understand this yet. To join, open the invite link from your chair; "
+                "/help tells more."
+            )
+        )
+        return
+    await message.answer(
+        _("I don't understand this message. Use the menu below or /help."),
+        reply_markup=menu(actor),
+    )

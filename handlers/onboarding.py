@@ -1,0 +1,256 @@
+"""Registration through an invite link: consent, then only what the bot does not know yet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import CommandObject, CommandStart, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.render import render
+from handlers.callbacks import Consent, SchoolChoice
+from handlers.ui import inline, invite_label, menu, quote, role_label
+from models import InviteKind, Role
+from services import invites, schools
+from services.clock import Clock
+from services.people import load_actor
+from services.validation import check_name, check_title
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == "private")
+
+_ROLE = {
+    InviteKind.CHAIR: Role.CHAIR,
+    InviteKind.DEPUTY: Role.DEPUTY,
+    InviteKind.SECRETARY: Role.SECRETARY,
+    InviteKind.MEMBER: Role.MEMBER,
+}
+
+
+class Join(StatesGroup):
+    consent = State()
+    name = State()
+    school = State()
+    subject = State()
+
+
+@router.message(CommandStart(deep_link=True), StateFilter("*"))
+async def open_link(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    admin_ids: list[int],
+) -> None:
+    await state.clear()
+    assert message.from_user is not None
+    token = (command.args or "").strip()
+    preview = await invites.preview(session, token, message.from_user.id, clock.now())
+    role = _ROLE.get(preview.kind)
+    await message.answer(
+        render(
+            "invited.html",
+            methodist=preview.kind is InviteKind.METHODIST,
+            personal=preview.personal,
+            roster_name=preview.roster_name,
+            target=preview.target_name,
+            role=role_label(role) if role else invite_label(preview.kind),
+        ),
+        reply_markup=ReplyKeyboardRemove(),
+    )
+    await state.update_data(
+        token=token,
+        needs_consent=preview.needs_consent,
+        needs_name=preview.needs_name,
+        needs_school=preview.needs_school,
+        needs_subject=preview.needs_subject,
+        municipality_id=preview.municipality_id,
+    )
+    await _next_step(message, state, session, clock, admin_ids)
+
+
+async def _next_step(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    admin_ids: list[int],
+) -> None:
+    data = await state.get_data()
+    if data["needs_consent"] and not data.get("consent"):
+        await state.set_state(Join.consent)
+        kb = InlineKeyboardBuilder()
+        kb.button(text=_("✅ I agree"), callback_data=Consent(agree=True))
+        kb.button(text=_("✖️ I do not agree"), callback_data=Consent(agree=False))
+        await message.answer(render("consent.html"), reply_markup=inline(kb, 1))
+    elif data["needs_name"] and not data.get("full_name"):
+        await state.set_state(Join.name)
+        await message.answer(_("Please type your full name: surname, first name, patronymic."))
+    elif data["needs_school"] and not data.get("school_id") and not data.get("school_typed"):
+        await state.set_state(Join.school)
+        found = await schools.search(session, data["municipality_id"])
+        await message.answer(
+            _("Where do you work? Choose your school or type its name.")
+            if found
+            else _("Where do you work? Type the name of your school."),
+            reply_markup=_school_keyboard(found),
+        )
+    elif data["needs_subject"] and not data.get("subject"):
+        await state.set_state(Join.subject)
+        await message.answer(_("What subject do you teach (or what is your direction of work)?"))
+    else:
+        await _finish(message, state, session, clock, admin_ids)
+
+
+def _school_keyboard(found: list[schools.SchoolView]) -> Any:
+    if not found:
+        return None
+    kb = InlineKeyboardBuilder()
+    for school in found:
+        kb.button(text=school.name[:60], callback_data=SchoolChoice(school_id=school.id))
+    return inline(kb, 1)
+
+
+async def _finish(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    admin_ids: list[int],
+) -> None:
+    data = await state.get_data()
+    assert message.chat is not None
+    joined = await invites.redeem(
+        session,
+        data["token"],
+        message.chat.id,
+        invites.Registration(
+            consent=bool(data.get("consent")),
+            full_name=data.get("full_name"),
+            school_id=data.get("school_id"),
+            school_typed=data.get("school_typed"),
+            subject=data.get("subject"),
+        ),
+        clock.now(),
+    )
+    await state.clear()
+    actor = await load_actor(session, message.chat.id, admin_ids)
+    role = _ROLE.get(joined.kind)
+    await message.answer(
+        render(
+            "welcome.html",
+            methodist=joined.kind is InviteKind.METHODIST,
+            target=joined.target_name,
+            role=role_label(role) if role else "",
+            staff=role in (Role.CHAIR, Role.DEPUTY, Role.SECRETARY),
+        ),
+        reply_markup=menu(actor),
+    )
+
+
+@router.callback_query(Join.consent, Consent.filter())
+async def consent(
+    query: CallbackQuery,
+    callback_data: Consent,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    admin_ids: list[int],
+) -> None:
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.edit_reply_markup(reply_markup=None)
+    if not callback_data.agree:
+        await state.clear()
+        await query.message.answer(
+            _(
+                "Understood: without consent I cannot register you, and nothing was stored. "
+                "If you change your mind, open the invite link again."
+            )
+        )
+        return
+    await state.update_data(consent=True)
+    await _next_step(query.message, state, session, clock, admin_ids)
+
+
+@router.message(Join.name, F.text)
+async def name_typed(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    admin_ids: list[int],
+) -> None:
+    await state.update_data(full_name=check_name(message.text))
+    await _next_step(message, state, session, clock, admin_ids)
+
+
+@router.callback_query(Join.school, SchoolChoice.filter())
+async def school_chosen(
+    query: CallbackQuery,
+    callback_data: SchoolChoice,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    admin_ids: list[int],
+) -> None:
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.edit_reply_markup(reply_markup=None)
+    await state.update_data(school_id=callback_data.school_id)
+    await _next_step(query.message, state, session, clock, admin_ids)
+
+
+@router.message(Join.school, F.text)
+async def school_typed(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    admin_ids: list[int],
+) -> None:
+    typed = check_name(message.text)
+    data = await state.get_data()
+    matches = await schools.search(session, data["municipality_id"], typed, limit=5)
+    exact = [
+        s for s in matches if schools.normalize_school(s.name) == schools.normalize_school(typed)
+    ]
+    if exact:
+        await state.update_data(school_id=exact[0].id)
+    else:
+        await state.update_data(school_typed=typed)
+        await message.answer(
+            _(
+                "I will add «{school}» as a new school; the chair or a methodist will confirm it."
+            ).format(school=quote(typed))
+        )
+    await _next_step(message, state, session, clock, admin_ids)
+
+
+@router.message(Join.subject, F.text)
+async def subject_typed(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    admin_ids: list[int],
+) -> None:
+    await state.update_data(subject=check_title(message.text))
+    await _next_step(message, state, session, clock, admin_ids)
+
+
+@router.message(Join.consent)
+async def consent_hint(message: Message) -> None:
+    await message.answer(_("Please answer with one of the buttons above, or /cancel."))
+
+
+@router.message(StateFilter(Join.name, Join.school, Join.subject))
+async def text_hint(message: Message) -> None:
+    await message.answer(_("Please answer with text, or /cancel."))

@@ -1,0 +1,116 @@
+"""Shared pieces of the interface: the persistent menu, pickers, links, labels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aiogram import Bot
+from aiogram.filters import Filter
+from aiogram.types import (
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+)
+from aiogram.utils.deep_linking import create_start_link, create_startgroup_link
+from aiogram.utils.i18n import get_i18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.utils.text_decorations import html_decoration
+
+from handlers.callbacks import AssocPick
+from models import AssociationKind, InviteKind, Role
+from services.associations import AssociationView
+from services.permissions import Actor
+
+quote = html_decoration.quote  # escapes user text put into a translated HTML string
+
+
+def N_(msgid: str) -> str:
+    """Marks a msgid for extraction; translated where it is shown."""
+    return msgid
+
+
+# Menu labels: matched in every language, since a person may switch languages.
+MENU_PROFILE = N_("👤 My profile")
+MENU_HELP = N_("❓ Help")
+MENU_MEMBERS = N_("👥 Members")
+MENU_INVITE = N_("🔗 Invite")
+
+
+class MenuButton(Filter):
+    """Matches a persistent-menu button in any language."""
+
+    def __init__(self, msgid: str) -> None:
+        self.msgid = msgid
+
+    async def __call__(self, message: Message) -> bool:
+        i18n = get_i18n()
+        texts = {i18n.gettext(self.msgid, locale=code) for code in i18n.available_locales}
+        return message.text is not None and message.text in texts | {self.msgid}
+
+
+def menu(actor: Actor) -> ReplyKeyboardMarkup:
+    """The persistent menu: a teacher's actions without commands."""
+    rows = [[KeyboardButton(text=_(MENU_PROFILE)), KeyboardButton(text=_(MENU_HELP))]]
+    if actor.is_staff:
+        rows.insert(0, [KeyboardButton(text=_(MENU_MEMBERS)), KeyboardButton(text=_(MENU_INVITE))])
+    return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True)
+
+
+def role_label(role: Role) -> str:
+    return {
+        Role.CHAIR: _("chair"),
+        Role.DEPUTY: _("deputy chair"),
+        Role.SECRETARY: _("secretary"),
+        Role.MEMBER: _("member"),
+    }[role]
+
+
+def kind_label(kind: AssociationKind) -> str:
+    return {
+        AssociationKind.RMO: _("district association (РМО)"),
+        AssociationKind.GMO: _("city association (ГМО)"),
+        AssociationKind.SHMO: _("school association (ШМО)"),
+        AssociationKind.COUNCIL: _("methodological council"),
+        AssociationKind.MMA: _("municipal methodological team (ММА)"),
+        AssociationKind.RESOURCE_CENTRE: _("resource centre"),
+        AssociationKind.CREATIVE_GROUP: _("creative group"),
+    }[kind]
+
+
+def invite_label(kind: InviteKind) -> str:
+    return {
+        InviteKind.MEMBER: _("members (reusable link)"),
+        InviteKind.SECRETARY: _("secretary (single-use link)"),
+        InviteKind.DEPUTY: _("deputy chair (single-use link)"),
+        InviteKind.CHAIR: _("chair (single-use link)"),
+        InviteKind.METHODIST: _("methodist (single-use link)"),
+        InviteKind.GROUP: _("the association's group chat"),
+    }[kind]
+
+
+def association_picker(
+    associations: Sequence[AssociationView], action: str
+) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for association in associations[:50]:
+        builder.button(
+            text=association.name[:60],
+            callback_data=AssocPick(action=action, association_id=association.id),
+        )
+    return inline(builder, 1)
+
+
+def inline(builder: InlineKeyboardBuilder, *sizes: int) -> InlineKeyboardMarkup:
+    """Arrange the buttons in rows of `sizes` and build the markup."""
+    builder.adjust(*sizes)
+    return builder.as_markup()
+
+
+async def start_link(bot: Bot, token: str) -> str:
+    return await create_start_link(bot, token)
+
+
+async def group_link(bot: Bot, token: str) -> str:
+    return await create_startgroup_link(bot, token)

@@ -1,0 +1,29 @@
+"""SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
+
+from models.association import Association, AssociationKind, CadencePeriod
+from models.audit import AuditEntry
+from models.base import Base
+from models.directory import MethodService, Municipality, School, SchoolStatus
+from models.invite import Invite, InviteKind
+from models.membership import Membership, Methodist, Role
+from models.person import Category, Identity, Person
+
+__all__ = [
+    "Association",
+    "AssociationKind",
+    "AuditEntry",
+    "Base",
+    "CadencePeriod",
+    "Category",
+    "Identity",
+    "Invite",
+    "InviteKind",
+    "Membership",
+    "MethodService",
+    "Methodist",
+    "Municipality",
+    "Person",
+    "Role",
+    "School",
+    "SchoolStatus",
+]

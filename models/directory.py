@@ -1,0 +1,50 @@
+"""Methodological services, the municipalities they cover, and the school directory."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, BigId, IdMixin, str_enum
+
+
+class MethodService(IdMixin, Base):
+    """A methodological service (ММС, ИМЦ, ММЦ, resource centre)."""
+
+    __tablename__ = "services"
+
+    name: Mapped[str] = mapped_column(String(150), unique=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class Municipality(IdMixin, Base):
+    __tablename__ = "municipalities"
+    __table_args__ = (UniqueConstraint("service_id", "name"),)
+
+    service_id: Mapped[int] = mapped_column(BigId, ForeignKey("services.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(150))
+    timezone: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class SchoolStatus(enum.StrEnum):
+    APPROVED = "approved"
+    PENDING = "pending"
+
+
+class School(IdMixin, Base):
+    """A school (ОО) of a municipality; one typed by a teacher waits for approval."""
+
+    __tablename__ = "schools"
+    __table_args__ = (UniqueConstraint("municipality_id", "norm_name"),)
+
+    municipality_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("municipalities.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(150))
+    norm_name: Mapped[str] = mapped_column(String(150))
+    status: Mapped[SchoolStatus] = mapped_column(str_enum(SchoolStatus))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())

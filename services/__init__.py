@@ -1,0 +1,1 @@
+"""The domain: use cases over an AsyncSession. Knows nothing of Telegram."""

@@ -1,0 +1,46 @@
+"""Checks of user-supplied text (DESIGN.md "Limits users meet")."""
+
+from __future__ import annotations
+
+import re
+
+from services.errors import DomainError, ErrorCode
+
+NAME_MIN, NAME_MAX = 2, 150  # full name, school name
+TOPIC_MAX = 300  # topic, agenda question, option, subject, association name
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|[<>]")
+_SPACES = re.compile(r"\s+")
+
+
+def clean_line(text: str | None) -> str:
+    """Collapse whitespace (including newlines) to single spaces and trim."""
+    return _SPACES.sub(" ", text or "").strip()
+
+
+def _no_html(value: str) -> None:
+    if _TAG.search(value):
+        raise DomainError(ErrorCode.HTML_NOT_ALLOWED)
+
+
+def check_name(text: str | None, *, min_len: int = NAME_MIN, max_len: int = NAME_MAX) -> str:
+    """A person's full name or a school name: 2-150 characters, letters required, no HTML."""
+    value = clean_line(text)
+    if not value:
+        raise DomainError(ErrorCode.NAME_EMPTY)
+    _no_html(value)
+    if len(value) > max_len:
+        raise DomainError(ErrorCode.NAME_TOO_LONG, max=max_len, length=len(value))
+    if len(value) < min_len or not any(ch.isalpha() for ch in value):
+        raise DomainError(ErrorCode.NAME_TOO_SHORT, min=min_len)
+    return value
+
+
+def check_title(text: str | None, *, max_len: int = TOPIC_MAX) -> str:
+    """A subject, association name or topic: 1-300 characters, no HTML."""
+    value = clean_line(text)
+    if not value:
+        raise DomainError(ErrorCode.TEXT_EMPTY)
+    _no_html(value)
+    if len(value) > max_len:
+        raise DomainError(ErrorCode.TEXT_TOO_LONG, max=max_len, length=len(value))
+    return value

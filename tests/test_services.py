@@ -1,0 +1,371 @@
+"""Use cases on SQLite and PostgreSQL: associations, invites, registration, roster, /forget."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import (
+    Association,
+    AssociationKind,
+    AuditEntry,
+    Identity,
+    Invite,
+    InviteKind,
+    Membership,
+    Methodist,
+    Person,
+    Role,
+    School,
+    SchoolStatus,
+)
+from services import associations, invites, people, roster, schools
+from services.clock import FixedClock
+from services.errors import DomainError, ErrorCode
+from services.people import load_actor
+from tests.factories import ADMIN, ADMIN_ID, make_world, member_link, register
+
+
+async def count(session: AsyncSession, model: type) -> int:
+    n = await session.scalar(select(func.count()).select_from(model))
+    await session.commit()
+    return int(n or 0)
+
+
+async def snapshot(session: AsyncSession) -> tuple[int, ...]:
+    return tuple(
+        [await count(session, m) for m in (Person, Identity, Membership, Methodist, School)]
+        + [int(await session.scalar(select(func.coalesce(func.sum(Invite.uses_left), 0))) or 0)]
+    )
+
+
+async def test_association_gets_domain_defaults_and_chair(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    world = await make_world(session, clock)
+    assert world.chair.roles == {world.association_id: Role.CHAIR}
+    view = await associations.get_view(session, world.association_id)
+    assert view.timezone == "Asia/Novosibirsk"
+    a = await session.get_one(Association, world.association_id)
+    assert (a.notice_days, a.proposal_days, a.protocol_months) == (5, 2, 1)
+    assert (a.validity_num, a.validity_den, a.decision_num, a.decision_den) == (1, 2, 2, 3)
+    assert a.cadence_count == 4 and a.cadence_period.value == "school_year"
+
+
+async def test_only_admin_creates_services_and_methodists_create_associations(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    world = await make_world(session, clock)
+    with pytest.raises(DomainError) as err:
+        await associations.create_service(session, world.chair, "Другой ИМЦ", clock.now())
+    assert err.value.code is ErrorCode.FORBIDDEN
+    link = await invites.create_methodist_link(session, ADMIN, world.service_id, clock.now())
+    methodist = await register(session, link.token, 3001, clock, name="Сидорова Ольга")
+    assert methodist.methodist_services == {world.service_id}
+    created = await associations.create_association(
+        session,
+        methodist,
+        kind=AssociationKind.GMO,
+        name="ГМО физиков",
+        subject=None,
+        municipality_id=world.municipality_id,
+        timezone="Europe/Moscow",
+        now=clock.now(),
+    )
+    assert created.association.service_id == world.service_id
+    with pytest.raises(DomainError):
+        await associations.create_association(
+            session,
+            world.chair,
+            kind=AssociationKind.GMO,
+            name="Самоволка",
+            subject=None,
+            municipality_id=world.municipality_id,
+            timezone="Europe/Moscow",
+            now=clock.now(),
+        )
+
+
+async def test_member_link_registers_new_person_and_is_reusable(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    world = await make_world(session, clock)
+    token = await member_link(session, world, clock)
+    first = await register(session, token, 4001, clock, name="Учитель Первый")
+    second = await register(session, token, 4002, clock, name="Учитель Второй")
+    assert first.roles == second.roles == {world.association_id: Role.MEMBER}
+    # Both typed the same school differently: one pending school, not two.
+    pending = (await session.scalars(select(School))).all()
+    assert [s.status for s in pending] == [SchoolStatus.PENDING]
+    assert len(token) == 22
+
+
+@pytest.mark.parametrize(
+    ("setup", "code"),
+    [
+        ("unknown", ErrorCode.INVITE_UNKNOWN),
+        ("expired", ErrorCode.INVITE_EXPIRED),
+        ("used", ErrorCode.INVITE_USED),
+        ("twice", ErrorCode.ALREADY_MEMBER),
+    ],
+)
+async def test_bad_links_change_nothing(
+    session: AsyncSession, clock: FixedClock, setup: str, code: ErrorCode
+) -> None:
+    world = await make_world(session, clock)
+    token = "made-up-token-000000000"
+    if setup == "expired":
+        token = await member_link(session, world, clock)
+        clock.advance(timedelta(days=31))
+    elif setup == "used":
+        link = await invites.create_link(
+            session, world.chair, InviteKind.SECRETARY, world.association_id, clock.now()
+        )
+        token = link.token
+        await register(session, token, 5001, clock, name="Секретарь Первый")
+    elif setup == "twice":
+        token = await member_link(session, world, clock)
+        await register(session, token, 5002, clock, name="Учитель Дважды")
+    tg_id = 5002 if setup == "twice" else 5003
+    before = await snapshot(session)
+    with pytest.raises(DomainError) as err:
+        await invites.preview(session, token, tg_id, clock.now())
+    assert err.value.code is code
+    with pytest.raises(DomainError) as err:
+        await register(session, token, tg_id, clock, name="Второй Человек")
+    assert err.value.code is code
+    assert await snapshot(session) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("", ErrorCode.NAME_EMPTY),
+        ("   ", ErrorCode.NAME_EMPTY),
+        ("Я" * 300, ErrorCode.NAME_TOO_LONG),
+        ("<b>Иванов</b>", ErrorCode.HTML_NOT_ALLOWED),
+        ("1", ErrorCode.NAME_TOO_SHORT),
+    ],
+)
+async def test_bad_names_change_nothing(
+    session: AsyncSession, clock: FixedClock, name: str, code: ErrorCode
+) -> None:
+    world = await make_world(session, clock)
+    token = await member_link(session, world, clock)
+    before = await snapshot(session)
+    with pytest.raises(DomainError) as err:
+        await register(session, token, 6001, clock, name=name)
+    assert err.value.code is code
+    assert await snapshot(session) == before
+
+
+async def test_refused_consent_stores_nothing(session: AsyncSession, clock: FixedClock) -> None:
+    world = await make_world(session, clock)
+    token = await member_link(session, world, clock)
+    before = await snapshot(session)
+    with pytest.raises(DomainError) as err:
+        await invites.redeem(
+            session,
+            token,
+            6002,
+            invites.Registration(
+                consent=False, full_name="Без Согласия", school_typed="Школа 1", subject="химия"
+            ),
+            clock.now(),
+        )
+    assert err.value.code is ErrorCode.CONSENT_REQUIRED
+    assert await snapshot(session) == before
+
+
+async def test_second_association_adds_membership_not_person(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    world = await make_world(session, clock)
+    created = await associations.create_association(
+        session,
+        ADMIN,
+        kind=AssociationKind.GMO,
+        name="ГМО информатиков",
+        subject="информатика",
+        municipality_id=world.municipality_id,
+        timezone="Asia/Omsk",
+        now=clock.now(),
+    )
+    token = await member_link(session, world, clock)
+    teacher = await register(session, token, 7001, clock, name="Учитель Многих")
+    persons = await count(session, Person)
+    preview = await invites.preview(session, created.chair_token, 7001, clock.now())
+    assert not (preview.needs_consent or preview.needs_name or preview.needs_school)
+    await invites.redeem(session, created.chair_token, 7001, invites.Registration(), clock.now())
+    again = await load_actor(session, 7001, [ADMIN_ID])
+    assert again.person_id == teacher.person_id
+    assert again.roles == {world.association_id: Role.MEMBER, created.association.id: Role.CHAIR}
+    assert await count(session, Person) == persons
+
+
+async def test_roster_person_binds_by_personal_link(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    world = await make_world(session, clock)
+    entries = roster.parse_roster(
+        "Кузнецова Мария Ивановна; Школа №5; математика\nОрлов Пётр\tГимназия № 2"
+    )
+    links = await roster.add_people(
+        session, world.chair, world.association_id, entries, clock.now()
+    )
+    assert [link.full_name for link in links] == ["Кузнецова Мария Ивановна", "Орлов Пётр"]
+    page = await roster.roster_page(session, world.chair, world.association_id)
+    assert page.total == 3 and page.joined == 1
+    preview = await invites.preview(session, links[0].token, 8001, clock.now())
+    assert preview.personal and preview.roster_name == "Кузнецова Мария Ивановна"
+    assert not (preview.needs_name or preview.needs_school or preview.needs_subject)
+    assert preview.needs_consent
+    await invites.redeem(
+        session, links[0].token, 8001, invites.Registration(consent=True), clock.now()
+    )
+    actor = await load_actor(session, 8001, [])
+    assert actor.person_id == links[0].person_id
+    # «Школа №5» typed by the leader matched the chair's «МОУ СОШ № 5».
+    assert await count(session, School) == 2
+    # The personal link is spent; a second account gets a clear refusal.
+    with pytest.raises(DomainError) as err:
+        await invites.preview(session, links[0].token, 8002, clock.now())
+    assert err.value.code is ErrorCode.INVITE_USED
+
+
+async def test_personal_link_merges_into_existing_person(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    world = await make_world(session, clock)
+    token = await member_link(session, world, clock)
+    teacher = await register(session, token, 9001, clock, name="Смирнова Елена")
+    other = await associations.create_association(
+        session,
+        ADMIN,
+        kind=AssociationKind.SHMO,
+        name="ШМО начальных классов",
+        subject=None,
+        municipality_id=world.municipality_id,
+        timezone="Asia/Novosibirsk",
+        now=clock.now(),
+    )
+    other_chair = await register(session, other.chair_token, 9002, clock, name="Глава ШМО")
+    [link] = await roster.add_people(
+        session,
+        other_chair,
+        other.association.id,
+        [roster.RosterEntry("Смирнова Елена Викторовна", None, None)],
+        clock.now(),
+    )
+    persons = await count(session, Person)
+    joined = await invites.redeem(session, link.token, 9001, invites.Registration(), clock.now())
+    assert joined.merged and joined.person_id == teacher.person_id
+    assert await count(session, Person) == persons - 1
+    actor = await load_actor(session, 9001, [])
+    assert actor.roles == {world.association_id: Role.MEMBER, other.association.id: Role.MEMBER}
+
+
+async def test_privileged_link_is_single_use(session: AsyncSession, clock: FixedClock) -> None:
+    world = await make_world(session, clock)
+    link = await invites.create_link(
+        session, world.chair, InviteKind.DEPUTY, world.association_id, clock.now()
+    )
+    deputy = await register(session, link.token, 10001, clock, name="Зам Председателя")
+    assert deputy.roles[world.association_id] is Role.DEPUTY
+    with pytest.raises(DomainError) as err:
+        await register(session, link.token, 10002, clock, name="Чужой Человек")
+    assert err.value.code is ErrorCode.INVITE_USED
+
+
+async def test_secretary_manages_members_only(session: AsyncSession, clock: FixedClock) -> None:
+    world = await make_world(session, clock)
+    link = await invites.create_link(
+        session, world.chair, InviteKind.SECRETARY, world.association_id, clock.now()
+    )
+    secretary = await register(session, link.token, 11001, clock, name="Секретарь Объединения")
+    with pytest.raises(DomainError):
+        await invites.create_link(
+            session, secretary, InviteKind.DEPUTY, world.association_id, clock.now()
+        )
+    token = await member_link(session, world, clock)
+    await register(session, token, 11002, clock, name="Простой Учитель")
+    page = await roster.roster_page(session, secretary, world.association_id)
+    by_name = {r.full_name: r for r in page.rows}
+    teacher = by_name["Простой Учитель"]
+    chair = by_name["Петров Сергей Иванович"]
+    with pytest.raises(DomainError):
+        await roster.change_role(
+            session, secretary, teacher.membership_id, Role.SECRETARY, clock.now()
+        )
+    with pytest.raises(DomainError):
+        await roster.remove(session, secretary, chair.membership_id, clock.now())
+    assert await roster.remove(session, secretary, teacher.membership_id, clock.now())
+    after = await load_actor(session, 11002, [])
+    assert after.roles == {}
+
+
+async def test_member_cannot_see_roster_and_lost_role_is_checked_again(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    world = await make_world(session, clock)
+    link = await invites.create_link(
+        session, world.chair, InviteKind.SECRETARY, world.association_id, clock.now()
+    )
+    secretary = await register(session, link.token, 12001, clock, name="Бывший Секретарь")
+    page = await roster.roster_page(session, secretary, world.association_id)
+    mine = next(r for r in page.rows if r.full_name == "Бывший Секретарь")
+    await roster.change_role(session, world.chair, mine.membership_id, Role.MEMBER, clock.now())
+    demoted = await load_actor(session, 12001, [])
+    with pytest.raises(DomainError) as err:
+        await roster.roster_page(session, demoted, world.association_id)
+    assert err.value.code is ErrorCode.FORBIDDEN
+
+
+async def test_last_chair_stays(session: AsyncSession, clock: FixedClock) -> None:
+    world = await make_world(session, clock)
+    page = await roster.roster_page(session, ADMIN, world.association_id)
+    with pytest.raises(DomainError) as err:
+        await roster.change_role(
+            session, ADMIN, page.rows[0].membership_id, Role.MEMBER, clock.now()
+        )
+    assert err.value.code is ErrorCode.LAST_CHAIR
+
+
+def test_roster_parser_rejects_whole_batch_with_line_number() -> None:
+    with pytest.raises(DomainError) as err:
+        roster.parse_roster("Иванов Иван\n<script>x</script>\nПетров Пётр")
+    assert err.value.code is ErrorCode.ROSTER_BAD_LINE
+    assert err.value.params["line"] == 2
+    with pytest.raises(DomainError):
+        roster.parse_roster("\n".join(f"Учитель {i}" for i in range(2001)))
+    with pytest.raises(DomainError):
+        roster.parse_roster("  \n ")
+
+
+def test_school_names_normalize() -> None:
+    assert schools.normalize_school("МОУ СОШ № 5") == schools.normalize_school("Школа №5")
+    assert schools.normalize_school("Гимназия № 5") != schools.normalize_school("Школа №5")
+
+
+async def test_forget_leaves_tombstone(session: AsyncSession, clock: FixedClock) -> None:
+    world = await make_world(session, clock)
+    token = await member_link(session, world, clock)
+    teacher = await register(session, token, 13001, clock, name="Уходящий Учитель")
+    data = await people.export_data(session, teacher)
+    assert data["person"]["full_name"] == "Уходящий Учитель"
+    await people.forget(session, teacher, clock.now())
+    person = await session.get_one(Person, teacher.person_id)
+    await session.refresh(person)
+    assert person.full_name is None and person.school_id is not None
+    assert person.forgotten_at is not None
+    stranger = await load_actor(session, 13001, [])
+    assert stranger.person_id is None
+    membership = await session.scalar(
+        select(Membership).where(Membership.person_id == teacher.person_id)
+    )
+    assert membership is not None and not membership.active and membership.role is Role.MEMBER
+    actions = (await session.scalars(select(AuditEntry.action))).all()
+    assert "person.forgotten" in actions
