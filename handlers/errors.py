@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -115,6 +116,6 @@ async def _answer(update: Update, text: str) -> None:
         if update.callback_query is not None:
             await update.callback_query.answer(text, show_alert=True)
         elif update.message is not None:
-            await update.message.answer(text)
+            await update.message.answer(html.escape(text, quote=False))
     except TelegramAPIError as exc:  # the answer itself failed: log, never raise
         log.warning("could not answer update %s: %s", update.update_id, exc)
