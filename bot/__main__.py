@@ -10,25 +10,30 @@ from pydantic import ValidationError
 
 from bot.config import ROOT, Settings
 
-HELP = f"""metod-bot cannot start: {{problem}}
+HELP = f"""metod-bot cannot start: {{problem}}.
 
-Set it in the environment or in {ROOT / ".env"} (copy .env.example), for example:
-  BOT_TOKEN=123456:ABC...   (the token @BotFather gave you)
+Set it in the environment or in {ROOT / ".env"} (copy .env.example){{example}}
 Then run `make run` again. Every setting is listed in README.md."""
+TOKEN_EXAMPLE = """, for example:
+  BOT_TOKEN=123456:ABC...   (the token @BotFather gave you)"""
 
 
 def load_settings() -> Settings | None:
     try:
         return Settings()  # values come from the environment
     except ValidationError as exc:
-        problems = []
+        problems, token = [], False
         for error in exc.errors():
             name = ".".join(str(p) for p in error["loc"]).upper()
+            error["msg"] = error["msg"].removeprefix("Value error, ")
             if name == "BOT_TOKEN":
-                problems.append("BOT_TOKEN is not set")
+                token = True
+                missing = error["type"] == "missing" or "is not set" in error["msg"]
+                problems.append("BOT_TOKEN is not set" if missing else f"BOT_TOKEN {error['msg']}")
             else:
                 problems.append(f"{name}: {error['msg']}")
-        print(HELP.format(problem="; ".join(problems)), file=sys.stderr)
+        example = TOKEN_EXAMPLE if token else "."
+        print(HELP.format(problem="; ".join(problems), example=example), file=sys.stderr)
         return None
 
 

@@ -59,11 +59,23 @@ def build_bot(settings: Settings) -> Bot:
     )
 
 
-def build_storage(settings: Settings) -> BaseStorage:
+# An abandoned wizard's state is dropped after this long (drafts live in the database).
+FSM_TTL_SECONDS = 30 * 24 * 3600
+
+
+def build_storage(settings: Settings, *, prefix: str = "fsm") -> BaseStorage:
+    """Wizard state: in memory, or in Redis when REDIS_URL is set. Keys carry the bot's id,
+    so two bots (staging and production) can share one Redis database."""
     if settings.redis_url:
+        from aiogram.fsm.storage.base import DefaultKeyBuilder
         from aiogram.fsm.storage.redis import RedisStorage
 
-        return RedisStorage.from_url(settings.redis_url)
+        return RedisStorage.from_url(
+            settings.redis_url,
+            key_builder=DefaultKeyBuilder(prefix=prefix, with_bot_id=True),
+            state_ttl=FSM_TTL_SECONDS,
+            data_ttl=FSM_TTL_SECONDS,
+        )
     return MemoryStorage()
 
 
@@ -124,8 +136,12 @@ async def _on_startup(bot: Bot, dispatcher: Dispatcher) -> None:
 
 async def run(settings: Settings) -> None:
     engine = create_engine(settings.database_url)
-    bot = build_bot(settings)
-    dp = build_dispatcher(settings, create_sessionmaker(engine))
+    try:
+        bot = build_bot(settings)
+        dp = build_dispatcher(settings, create_sessionmaker(engine))
+    except BaseException:
+        await engine.dispose()
+        raise
     try:
         await bot.delete_webhook(drop_pending_updates=False)
         await dp.start_polling(

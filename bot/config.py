@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from aiogram.utils.token import TokenValidationError, validate_token
 from pydantic import BeforeValidator, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -50,7 +51,7 @@ class Settings(BaseSettings):
         env_file=ROOT / ".env", env_file_encoding="utf-8", extra="ignore"
     )
 
-    bot_token: str = Field(min_length=1)
+    bot_token: str
     database_url: str = f"sqlite:///{DEFAULT_DB_PATH}"
     telegram_api_base: str | None = None
     redis_url: str | None = None
@@ -60,6 +61,18 @@ class Settings(BaseSettings):
     default_timezone: str = "Europe/Moscow"
     default_locale: str = "ru"
     log_level: str = "INFO"
+
+    @field_validator("bot_token")
+    @classmethod
+    def _valid_token(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("is not set")
+        try:
+            validate_token(value)
+        except TokenValidationError as exc:
+            raise ValueError("does not look like a token from @BotFather (123456:ABC…)") from exc
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -76,7 +89,7 @@ class Settings(BaseSettings):
     def _valid_tz(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a tzdata folder
             raise ValueError(f"unknown IANA time zone {value!r}") from exc
         return value
 

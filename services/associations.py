@@ -40,7 +40,7 @@ def check_timezone(name: str) -> str:
         raise DomainError(ErrorCode.BAD_TIMEZONE)
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a tzdata folder
         raise DomainError(ErrorCode.BAD_TIMEZONE) from exc
     return name
 
