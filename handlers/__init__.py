@@ -15,12 +15,13 @@ def build_root_router() -> Router:
         invites,
         members,
         onboarding,
+        presence,
         profile,
         schools,
     )
 
-    root = Router(name="root")
-    root.include_routers(
+    routers = [
+        presence.router,
         groups.router,
         onboarding.router,
         common.router,
@@ -31,5 +32,11 @@ def build_root_router() -> Router:
         members.router,
         schools.router,
         fallback.router,  # last: answers stale buttons and unexpected input
-    )
+    ]
+    root = Router(name="root")
+    for router in routers:
+        # The feature routers live at module level; a second Dispatcher in the same process
+        # (the flow tests build one per test) takes them over from the previous root.
+        router._parent_router = None
+    root.include_routers(*routers)
     return root

@@ -114,7 +114,7 @@ class ErrorReplyMiddleware(BaseMiddleware):
 async def _answer(update: Update, text: str) -> None:
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(text, show_alert=True)
+            await update.callback_query.answer(text[:200], show_alert=True)
         elif update.message is not None:
             await update.message.answer(html.escape(text, quote=False))
     except TelegramAPIError as exc:  # the answer itself failed: log, never raise

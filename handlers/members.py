@@ -18,9 +18,11 @@ from handlers.ui import (
     MENU_MEMBERS,
     MenuButton,
     association_picker,
+    edit,
     inline,
     quote,
     role_label,
+    short,
     start_link,
 )
 from models import Role
@@ -111,14 +113,7 @@ async def turn_page(
     text, kb = await _page(session, actor, callback_data.association_id, callback_data.page)
     await query.answer()
     assert isinstance(query.message, Message)
-    await _edit(query.message, text, kb)
-
-
-async def _edit(message: Message, text: str, kb: InlineKeyboardMarkup) -> None:
-    """Edit only when something changed; always resend the keyboard."""
-    if message.html_text == text and message.reply_markup == kb:
-        return
-    await message.edit_text(text, reply_markup=kb)
+    await edit(query.message, text, kb)
 
 
 def _card_keyboard(
@@ -183,7 +178,7 @@ async def _card(
         reachable=row.reachable,
         voting=row.voting,
     )
-    await _edit(message, text, _card_keyboard(actor, row, scope, page, view.id))
+    await edit(message, text, _card_keyboard(actor, row, scope, page, view.id))
 
 
 async def _association_of(session: AsyncSession, actor: Actor, membership_id: int) -> int:
@@ -213,7 +208,7 @@ async def set_role(
         raise DomainError(ErrorCode.STALE) from exc
     row = await roster.change_role(session, actor, callback_data.membership_id, role, clock.now())
     await query.answer(
-        _("Done: {name} is now {role}.").format(name=row.full_name, role=role_label(role))
+        short(_("Done: {name} is now {role}.").format(name=row.full_name, role=role_label(role)))
     )
     assert isinstance(query.message, Message)
     await _card(query.message, session, actor, row.membership_id, callback_data.page, row)
@@ -274,7 +269,7 @@ async def ask_remove(
     )
     await query.answer()
     assert isinstance(query.message, Message)
-    await _edit(
+    await edit(
         query.message,
         _("Remove {name} from the association? Their attendance history is kept.").format(
             name=quote(row.full_name)
@@ -293,10 +288,10 @@ async def remove(
 ) -> None:
     association_id = await _association_of(session, actor, callback_data.membership_id)
     name = await roster.remove(session, actor, callback_data.membership_id, clock.now())
-    await query.answer(_("{name} was removed.").format(name=name))
+    await query.answer(short(_("{name} was removed.").format(name=name)))
     text, kb = await _page(session, actor, association_id, callback_data.page)
     assert isinstance(query.message, Message)
-    await _edit(query.message, text, kb)
+    await edit(query.message, text, kb)
 
 
 @router.callback_query(RosterAdd.filter())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Filter
 from aiogram.types import (
     InlineKeyboardMarkup,
@@ -114,3 +115,21 @@ async def start_link(bot: Bot, token: str) -> str:
 
 async def group_link(bot: Bot, token: str) -> str:
     return await create_startgroup_link(bot, token)
+
+
+def short(text: str, limit: int = 200) -> str:
+    """A callback answer (toast or alert) holds at most 200 characters."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+async def edit(message: Message, text: str, kb: InlineKeyboardMarkup | None) -> None:
+    """Edit a bot message only when something changed, always resending the keyboard (an
+    edit without one removes it); "message is not modified" (a double tap, or another
+    editor who was first) is not an error."""
+    if message.html_text == text and message.reply_markup == kb:
+        return
+    try:
+        await message.edit_text(text, reply_markup=kb)
+    except TelegramBadRequest as exc:
+        if "message is not modified" not in exc.message:
+            raise

@@ -538,3 +538,28 @@ async def migrate_group(
     )
     await session.commit()
     return True
+
+
+@atomic
+async def unlink_group(session: AsyncSession, chat_id: int, now: datetime) -> bool:
+    """The bot left or was removed from a group: an association linked to it loses the link
+    (its chair can link a group again from /invite). True when one was linked."""
+    association = await session.scalar(
+        select(Association).where(Association.group_chat_id == chat_id)
+    )
+    if association is None:
+        await session.commit()
+        return False
+    association.group_chat_id = None
+    audit.record(
+        session,
+        None,
+        "association.group_unlinked",
+        now,
+        association_id=association.id,
+        object_type="association",
+        object_id=association.id,
+        chat_id=chat_id,
+    )
+    await session.commit()
+    return True

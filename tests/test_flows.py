@@ -1,0 +1,536 @@
+"""Flows through the real Dispatcher (built updates, a recording fake session) on SQLite:
+registration, bad input answered in the user's language with no change to the database,
+forged and stale buttons, roles lost, the group chat, blocking, /language, /mydata, /forget."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.methods import EditMessageText, SendDocument
+from aiogram.types import BufferedInputFile
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.app import build_dispatcher
+from bot.config import Settings
+from bot.db import create_sessionmaker
+from handlers.callbacks import InviteKindCb, MemberCb, RosterAdd, RosterCb, SchoolReview
+from models import (
+    Association,
+    AuditEntry,
+    Identity,
+    Invite,
+    InviteKind,
+    Membership,
+    Person,
+    Role,
+    School,
+)
+from services import invites, roster
+from services.clock import FixedClock
+from tests.factories import ADMIN, ADMIN_ID, World, make_world, member_link, register
+from tests.flow import Flow, RecordingSession, build_bot
+
+TEACHER, OTHER, STRANGER = 3001, 3002, 3003
+
+
+@pytest.fixture
+def sm(sqlite_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return create_sessionmaker(sqlite_engine)
+
+
+@pytest.fixture
+async def flow(sm: async_sessionmaker[AsyncSession], clock: FixedClock) -> AsyncIterator[Flow]:
+    settings = Settings(bot_token="42:TEST", admin_ids=[ADMIN_ID], _env_file=None)
+    dp = build_dispatcher(settings, sm, clock=clock, storage=MemoryStorage())
+    session = RecordingSession()
+    bot = build_bot(session)
+    yield Flow(dp, bot, session)
+    await bot.session.close()
+
+
+@pytest.fixture
+async def world(sm: async_sessionmaker[AsyncSession], clock: FixedClock) -> World:
+    async with sm() as s:
+        return await make_world(s, clock)
+
+
+async def snapshot(sm: async_sessionmaker[AsyncSession]) -> tuple[int, ...]:
+    """Row counts and the sum of invite uses: equal snapshots mean nothing was written."""
+    async with sm() as s:
+        counts = [
+            int(await s.scalar(select(func.count()).select_from(m)) or 0)
+            for m in (Person, Identity, Membership, School, Invite, AuditEntry)
+        ]
+        uses = await s.scalar(select(func.coalesce(func.sum(Invite.uses_left), 0)))
+        active = await s.scalar(
+            select(func.count()).select_from(Membership).where(Membership.active)
+        )
+        roles = (await s.scalars(select(Membership.role).order_by(Membership.id))).all()
+        return (*counts, int(uses or 0), int(active or 0), hash(tuple(roles)))
+
+
+async def join(flow: Flow, user_id: int, token: str, name: str = "Иванова Анна Петровна") -> None:
+    """Register through the bot the way a teacher does."""
+    await flow.send(user_id, f"/start {token}")
+    await flow.press(user_id, "✅")
+    await flow.send(user_id, name)
+    await flow.send(user_id, "МОУ СОШ № 5")  # the chair's school: matched, no question
+    reply = await flow.send(user_id, "математика")
+    assert "Добро пожаловать" in reply.text or "Welcome" in reply.text, reply.text
+
+
+async def test_start_without_token_explains_how_to_join(flow: Flow) -> None:
+    reply = await flow.send(STRANGER, "/start")
+    assert "ссылк" in reply.text and "председател" in reply.text
+    flow.languages[OTHER] = "en"
+    reply = await flow.send(OTHER, "/start")
+    assert "invite link" in reply.text
+
+
+async def test_registration_asks_only_what_it_does_not_know(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    async with sm() as s:
+        token = await member_link(s, world, clock)
+    before = await snapshot(sm)
+    reply = await flow.send(TEACHER, f"/start {token}")
+    assert "РМО учителей математики" in reply.text and "152-ФЗ" in reply.text
+    # Text where a button is expected: a hint, and the buttons still work.
+    reply = await flow.send(TEACHER, "да")
+    assert "кноп" in reply.text
+    reply = await flow.press(TEACHER, "✅")
+    assert "ФИО" in reply.text
+    # Bad names: each answered, asked again, nothing written.
+    for bad, expect in (
+        ("   ", "ничего не написали"),
+        ("Я" * 300, "300"),
+        ("<b>Иванова</b>", "HTML"),
+        ("1", "коротк"),
+    ):
+        reply = await flow.send(TEACHER, bad)
+        assert expect in reply.text, (bad, reply.text)
+        assert await snapshot(sm) == before
+    reply = await flow.send_document(TEACHER, "photo.jpg")
+    assert "текстом" in reply.text
+    await flow.send(TEACHER, "Иванова Анна Петровна")
+    reply = await flow.send(TEACHER, "Школа № 5")  # «МОУ СОШ № 5» by another name
+    assert "предмет" in reply.text
+    reply = await flow.send(TEACHER, "математика")
+    assert "Добро пожаловать" in reply.text and "участник" in reply.text
+    after = await snapshot(sm)
+    assert after[0] == before[0] + 1  # one person
+    assert after[3] == before[3]  # the school was matched, not added
+
+    # Opening the link again: already registered, nothing written.
+    reply = await flow.send(TEACHER, f"/start {token}")
+    assert "уже" in reply.text
+    assert await snapshot(sm) == after
+
+
+async def test_refused_consent_stores_nothing(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    async with sm() as s:
+        token = await member_link(s, world, clock)
+    before = await snapshot(sm)
+    await flow.send(TEACHER, f"/start {token}")
+    reply = await flow.press(TEACHER, "✖️")
+    assert "ничего не сохранено" in reply.text
+    assert await snapshot(sm) == before
+    # The old consent message's button no longer does anything, but gets an answer.
+    reply = await flow.press_data(TEACHER, "cs:1")
+    assert reply.answered_callback() and await snapshot(sm) == before
+
+
+@pytest.mark.parametrize("case", ["made-up", "expired", "used", "group-link-in-private"])
+async def test_bad_links_are_refused_and_change_nothing(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock, case: str
+) -> None:
+    token = "x" * 22
+    async with sm() as s:
+        if case == "expired":
+            token = await member_link(s, world, clock)
+        elif case == "used":
+            link = await invites.create_link(
+                s, world.chair, InviteKind.SECRETARY, world.association_id, clock.now()
+            )
+            token = link.token
+            await register(s, token, OTHER, clock, name="Секретарь Первый")
+        elif case == "group-link-in-private":
+            link = await invites.create_link(
+                s, world.chair, InviteKind.GROUP, world.association_id, clock.now()
+            )
+            token = link.token
+    if case == "expired":
+        clock.advance(timedelta(days=60))
+    before = await snapshot(sm)
+    reply = await flow.send(STRANGER, f"/start {token}")
+    expected = {
+        "made-up": "недействительна",
+        "expired": "истёк",
+        "used": "уже использована",
+        "group-link-in-private": "группов",
+    }[case]
+    assert expected in reply.text, reply.text
+    assert await snapshot(sm) == before
+    # The same refusal in English for an English-speaking person.
+    flow.languages[STRANGER + 1] = "en"
+    reply = await flow.send(STRANGER + 1, f"/start {token}")
+    assert "link" in reply.text and "ссылк" not in reply.text
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["/newservice", "/newmunicipality", "/newmethodist", "/newassociation", "/members", "/invite"],
+)
+async def test_member_typing_staff_commands_is_refused(
+    flow: Flow,
+    world: World,
+    sm: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    command: str,
+) -> None:
+    async with sm() as s:
+        token = await member_link(s, world, clock)
+        await register(s, token, TEACHER, clock)
+    before = await snapshot(sm)
+    reply = await flow.send(TEACHER, command)
+    assert "нет прав" in reply.text, reply.text
+    assert await snapshot(sm) == before
+
+
+async def test_admin_creates_service_municipality_and_association(
+    flow: Flow, sm: async_sessionmaker[AsyncSession]
+) -> None:
+    reply = await flow.send(ADMIN_ID, "/newservice")
+    reply = await flow.send(ADMIN_ID, "<i>ИМЦ</i>")  # HTML refused, asked again
+    assert "HTML" in reply.text
+    reply = await flow.send(ADMIN_ID, "ИМЦ Центрального района")
+    assert "/newmunicipality" in reply.text
+    await flow.send(ADMIN_ID, "/newmunicipality")
+    await flow.press(ADMIN_ID, "ИМЦ Центрального района")
+    reply = await flow.send(ADMIN_ID, "Центральный район")
+    for bad in ("Mars/Olympus", "America/Indiana", "Europe"):  # a tzdata folder is no zone
+        reply = await flow.send(ADMIN_ID, bad)
+        assert "часовой пояс" in reply.text.lower(), (bad, reply.text)
+    reply = await flow.send(ADMIN_ID, "Asia/Omsk")
+    assert "Asia/Omsk" in reply.text
+    await flow.send(ADMIN_ID, "/newassociation")
+    await flow.press(ADMIN_ID, "Центральный район")
+    await flow.press(ADMIN_ID, "РМО")
+    await flow.send(ADMIN_ID, "РМО учителей истории")
+    await flow.send(ADMIN_ID, "история")
+    reply = await flow.press(ADMIN_ID, "Омск")
+    assert "РМО учителей истории" in reply.text and "?start=" in reply.text
+    async with sm() as s:
+        created = await s.scalar(select(Association).where(Association.name.like("%истории")))
+        assert created is not None and created.timezone == "Asia/Omsk"
+
+
+async def test_cancel_leaves_a_wizard_without_writing(
+    flow: Flow, sm: async_sessionmaker[AsyncSession]
+) -> None:
+    before = await snapshot(sm)
+    await flow.send(ADMIN_ID, "/newservice")
+    reply = await flow.send(ADMIN_ID, "/cancel")
+    assert "Отменено" in reply.text
+    reply = await flow.send(ADMIN_ID, "ИМЦ после отмены")  # no longer an answer to anything
+    assert "Не понимаю" in reply.text
+    assert await snapshot(sm) == before
+
+
+async def _second_association(
+    sm: async_sessionmaker[AsyncSession], world: World, clock: FixedClock
+) -> tuple[int, int]:
+    """Another association with its own chair and one member; returns (id, member's id)."""
+    from models import AssociationKind
+    from services import associations
+
+    async with sm() as s:
+        created = await associations.create_association(
+            s,
+            ADMIN,
+            kind=AssociationKind.GMO,
+            name="ГМО учителей химии",
+            subject="химия",
+            municipality_id=world.municipality_id,
+            timezone="Asia/Novosibirsk",
+            now=clock.now(),
+        )
+        other_chair = await register(s, created.chair_token, 4001, clock, name="Химик Главный")
+        [link] = await roster.add_people(
+            s,
+            other_chair,
+            created.association.id,
+            [roster.RosterEntry("Чужой Участник", None, None)],
+            clock.now(),
+        )
+        membership = await s.scalar(
+            select(Membership.id).where(Membership.person_id == link.person_id)
+        )
+        assert membership is not None
+        return created.association.id, membership
+
+
+async def test_forged_callbacks_for_another_association_change_nothing(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    other_id, other_member = await _second_association(sm, world, clock)
+    before = await snapshot(sm)
+    forged = [
+        RosterCb(association_id=other_id, page=0).pack(),
+        RosterAdd(association_id=other_id).pack(),
+        InviteKindCb(association_id=other_id, kind="member").pack(),
+        InviteKindCb(association_id=other_id, kind="deputy").pack(),
+        MemberCb(membership_id=other_member, action="open").pack(),
+        MemberCb(membership_id=other_member, action="role", arg="secretary").pack(),
+        MemberCb(membership_id=other_member, action="voting").pack(),
+        MemberCb(membership_id=other_member, action="link").pack(),
+        MemberCb(membership_id=other_member, action="remove_ok").pack(),
+        InviteKindCb(association_id=world.association_id, kind="no-such-kind").pack(),
+        MemberCb(membership_id=10**9, action="open").pack(),
+    ]
+    for data in forged:
+        reply = await flow.press_data(world.chair_tg, data)
+        assert reply.alerts(), (data, reply.calls)
+        assert not reply.sent(), (data, reply.text)  # no roster, no link leaked
+        assert await snapshot(sm) == before, data
+
+
+async def test_old_button_after_losing_the_role_is_refused(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    secretary_tg = 5001
+    async with sm() as s:
+        link = await invites.create_link(
+            s, world.chair, InviteKind.SECRETARY, world.association_id, clock.now()
+        )
+        await register(s, link.token, secretary_tg, clock, name="Секретарь Объединения")
+        token = await member_link(s, world, clock)
+        await register(s, token, TEACHER, clock, name="Простой Учитель")
+    reply = await flow.send(secretary_tg, "/members")
+    roster_message = flow.last(secretary_tg, with_buttons=True)
+    assert "Простой Учитель" in reply.text
+    card = await flow.press(secretary_tg, "Простой Учитель", roster_message)
+    card_message = flow.last(secretary_tg, with_buttons=True)
+    assert "Простой Учитель" in card.text
+    # The chair makes the secretary an ordinary member.
+    async with sm() as s:
+        page = await roster.roster_page(s, world.chair, world.association_id)
+        mine = next(r for r in page.rows if r.full_name == "Секретарь Объединения")
+        await roster.change_role(s, world.chair, mine.membership_id, Role.MEMBER, clock.now())
+    before = await snapshot(sm)
+    for label, message in (("🗑", card_message), ("Простой Учитель", roster_message)):
+        reply = await flow.press(secretary_tg, label, message)
+        assert reply.alerts() and "нет прав" in reply.alerts()[0], reply.calls
+        assert not reply.sent()
+    reply = await flow.send(secretary_tg, "/members")
+    assert "нет прав" in reply.text
+    assert await snapshot(sm) == before
+
+
+async def test_stale_and_garbage_buttons_get_an_answer(flow: Flow) -> None:
+    for data in ("zz:garbage", "mb:notanumber:open::0", "x" * 64):
+        reply = await flow.press_data(TEACHER, data)
+        assert reply.answered_callback(), data
+        assert not reply.sent()
+
+
+async def test_double_tap_on_consent_registers_once(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    async with sm() as s:
+        link = await invites.create_link(
+            s, world.chair, InviteKind.DEPUTY, world.association_id, clock.now()
+        )
+    await flow.send(TEACHER, f"/start {link.token}")
+    consent = flow.last(TEACHER, with_buttons=True)
+    await flow.press(TEACHER, "✅", consent)
+    reply = await flow.press(TEACHER, "✅", consent)  # the second tap
+    assert reply.answered_callback() and not reply.sent()
+    await flow.send(TEACHER, "Заместитель Председателя")
+    await flow.send(TEACHER, "МОУ СОШ № 5")
+    reply = await flow.send(TEACHER, "математика")
+    assert "заместитель председателя" in reply.text
+    # A second person opening the used single-use link is refused.
+    before = await snapshot(sm)
+    reply = await flow.send(OTHER, f"/start {link.token}")
+    assert "уже использована" in reply.text
+    assert await snapshot(sm) == before
+
+
+async def test_roster_add_people_gives_personal_links(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession]
+) -> None:
+    await flow.send(world.chair_tg, "/members")
+    await flow.press(world.chair_tg, "➕")
+    before = await snapshot(sm)
+    reply = await flow.send(world.chair_tg, "Орлов Пётр; Школа 1\n<script>alert(1)</script>")
+    assert "Строка 2" in reply.text and "Никто не добавлен" in reply.text
+    assert await snapshot(sm) == before
+    reply = await flow.send(world.chair_tg, "Орлов Пётр Ильич; Школа 1; физика\nСидорова Ия")
+    assert reply.text.count("?start=") == 2
+    assert "Орлов Пётр Ильич" in reply.text and "Сидорова Ия" in reply.text
+    reply = await flow.send(world.chair_tg, "/members")
+    assert "Участников: 3" in reply.text and "пока не в боте" in reply.text
+
+
+async def test_roles_voting_and_removal_from_the_card(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    async with sm() as s:
+        token = await member_link(s, world, clock)
+        await register(s, token, TEACHER, clock, name="Простой Учитель")
+    await flow.send(world.chair_tg, "/members")
+    await flow.press(world.chair_tg, "Простой Учитель")
+    card = flow.last(world.chair_tg, with_buttons=True)
+    assert "Простой Учитель" in (card.text or "")
+    reply = await flow.press(world.chair_tg, "секретар", card)
+    assert "секретарь" in reply.text
+    async with sm() as s:
+        role = await s.scalar(
+            select(Membership.role).join(Person).where(Person.full_name == "Простой Учитель")
+        )
+        assert role is Role.SECRETARY
+    reply = await flow.press(world.chair_tg, "гостем")
+    async with sm() as s:
+        voting = await s.scalar(
+            select(Membership.voting).join(Person).where(Person.full_name == "Простой Учитель")
+        )
+    assert voting is False
+    await flow.press(world.chair_tg, "🗑")
+    reply = await flow.press(world.chair_tg, "Да")
+    assert reply.alerts() == [] or "Простой Учитель" in reply.text
+    reply = await flow.send(world.chair_tg, "/members")
+    assert "Простой Учитель" not in reply.text
+
+
+async def test_group_chat_is_linked_followed_and_unlinked(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession]
+) -> None:
+    await flow.send(world.chair_tg, "/invite")
+    reply = await flow.press(world.chair_tg, "групп")
+    [token] = [part.split("=")[1].split()[0] for part in reply.text.split("?startgroup")[1:]]
+    # A member of the group who is not the chair cannot link it.
+    before = await snapshot(sm)
+    reply = await flow.send(TEACHER, f"/start@metod_test_bot {token}", chat_id=-555)
+    assert "нет прав" in reply.text or "not" in reply.text
+    assert await snapshot(sm) == before
+    reply = await flow.send(world.chair_tg, f"/start@metod_test_bot {token}", chat_id=-555)
+    assert "РМО учителей математики" in reply.text
+    await flow.service_message(-555, world.chair_tg, migrate_to_chat_id=-100555)
+    async with sm() as s:
+        linked = await s.scalar(
+            select(Association.group_chat_id).where(Association.id == world.association_id)
+        )
+    assert linked == -100555
+    # The bot removed from the supergroup: the link is dropped, not kept pointing nowhere.
+    from aiogram.types import ChatMemberLeft, ChatMemberMember, ChatMemberUpdated
+
+    from tests.flow import BOT_ID, NOW, _chat
+
+    me = flow.user(BOT_ID)
+    await flow._feed(
+        my_chat_member=ChatMemberUpdated(
+            chat=_chat(-100555),
+            from_user=flow.user(world.chair_tg),
+            date=NOW,
+            old_chat_member=ChatMemberMember(user=me),
+            new_chat_member=ChatMemberLeft(user=me),
+        )
+    )
+    async with sm() as s:
+        linked = await s.scalar(
+            select(Association.group_chat_id).where(Association.id == world.association_id)
+        )
+    assert linked is None
+
+
+async def test_blocking_the_bot_shows_in_the_roster(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    async with sm() as s:
+        token = await member_link(s, world, clock)
+        await register(s, token, TEACHER, clock, name="Простой Учитель")
+    await flow.chat_member(TEACHER, blocked=True)
+    reply = await flow.send(world.chair_tg, "/members")
+    assert "не может написать" in reply.text
+    await flow.chat_member(TEACHER, blocked=False)
+    reply = await flow.send(world.chair_tg, "/members")
+    assert "не может написать" not in reply.text
+
+
+async def test_language_profile_mydata_and_forget(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    async with sm() as s:
+        token = await member_link(s, world, clock)
+        await register(s, token, TEACHER, clock, name="Иванова Анна Петровна")
+    await flow.send(TEACHER, "/language")
+    reply = await flow.press(TEACHER, "English")
+    assert "English" in reply.text
+    reply = await flow.send(TEACHER, "/help")
+    assert "What you can do" in reply.text
+    reply = await flow.send(TEACHER, "/profile")
+    assert "Иванова Анна Петровна" in reply.text
+    await flow.press(TEACHER, "Name")
+    reply = await flow.send(TEACHER, "<u>Иванова</u>")
+    assert "HTML" in reply.text
+    reply = await flow.send(TEACHER, "Иванова-Петрова Анна Петровна")
+    assert "Saved" in reply.text and "Иванова-Петрова" in reply.text
+
+    reply = await flow.send(TEACHER, "/mydata")
+    [document] = [c for c in reply.calls if isinstance(c, SendDocument)]
+    assert isinstance(document.document, BufferedInputFile)
+    payload = json.loads(document.document.data)
+    assert payload["person"]["full_name"] == "Иванова-Петрова Анна Петровна"
+
+    reply = await flow.send(TEACHER, "/forget")
+    assert "Delete" in reply.text
+    reply = await flow.press(TEACHER, "No")
+    async with sm() as s:
+        kept = await s.scalar(select(Person.full_name).where(Person.full_name.like("Иванова%")))
+    assert kept is not None
+    await flow.send(TEACHER, "/forget")
+    reply = await flow.press(TEACHER, "Yes")
+    assert "deleted" in reply.text
+    async with sm() as s:
+        gone = await s.scalar(select(Person.full_name).where(Person.full_name.like("Иванова%")))
+    assert gone is None
+    reply = await flow.send(TEACHER, "/start")
+    assert "invite link" in reply.text or "ссылк" in reply.text
+
+
+async def test_schools_typed_by_teachers_wait_for_the_chair(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    async with sm() as s:
+        token = await member_link(s, world, clock)
+    await flow.send(TEACHER, f"/start {token}")
+    await flow.press(TEACHER, "✅")
+    await flow.send(TEACHER, "Учитель Новой Школы")
+    reply = await flow.send(TEACHER, "Лицей № 9")
+    assert "новую школу" in reply.text
+    await flow.send(TEACHER, "физика")
+    reply = await flow.send(world.chair_tg, "/schools")
+    assert "Лицей № 9" in reply.text
+    [number] = [line.split(".")[0] for line in reply.text.splitlines() if "Лицей" in line]
+    reply = await flow.press(world.chair_tg, f"✅ {number}")
+    assert "Лицей № 9" in reply.alerts()[0]
+    [edited] = [c.text or "" for c in reply.calls if isinstance(c, EditMessageText)]
+    assert "Лицей № 9" not in edited and "МОУ СОШ № 5" in edited  # refreshed in place
+    reply = await flow.send(world.chair_tg, "/schools")
+    assert "Лицей № 9" not in reply.text
+    # A member cannot review schools, even with a well-formed button.
+    async with sm() as s:
+        school = await s.scalar(select(School.id).where(School.name == "Лицей № 9"))
+    assert school is not None
+    before = await snapshot(sm)
+    reply = await flow.press_data(TEACHER, SchoolReview(school_id=school, approve=False).pack())
+    assert reply.alerts()
+    assert await snapshot(sm) == before
