@@ -3,11 +3,14 @@ adding roster people by typing one per line."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +37,8 @@ from services.permissions import Action, Actor, Scope, may_manage_role
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
 PER_PAGE = 10
+LINKS_IN_TEXT = 15  # more personal links than this come as a CSV file
+SHOW_SKIPPED = 20
 
 
 class AddPeople(StatesGroup):
@@ -319,17 +324,89 @@ async def people_typed(
     clock: Clock,
     bot: Bot,
 ) -> None:
-    data = await state.get_data()
     entries = roster.parse_roster(message.text or "")
-    links = await roster.add_people(session, actor, data["association_id"], entries, clock.now())
+    await _add(message, state, session, actor, clock, bot, entries)
+
+
+@router.message(AddPeople.lines, F.document)
+async def people_file(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    bot: Bot,
+) -> None:
+    document = message.document
+    assert document is not None
+    if not (document.file_name or "").lower().endswith((".csv", ".txt")):
+        await message.answer(
+            _(
+                "I read lists as CSV or plain text. In Excel or Google Sheets choose "
+                "«Save as» / «Download» → CSV and send that file, or paste the lines here."
+            )
+        )
+        return
+    if (document.file_size or 0) > roster.MAX_ROSTER_BYTES:
+        raise DomainError(ErrorCode.ROSTER_TOO_BIG, rows=roster.MAX_ROSTER_ROWS)
+    data = await bot.download(document)
+    assert data is not None
+    entries = roster.parse_roster_file(data.read())
+    await _add(message, state, session, actor, clock, bot, entries)
+
+
+async def _add(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    bot: Bot,
+    entries: list[roster.RosterEntry],
+) -> None:
+    data = await state.get_data()
+    added = await roster.add_people(session, actor, data["association_id"], entries, clock.now())
     await state.clear()
-    lines = [_("Added: {count}. Send each person their personal link:").format(count=len(links))]
-    for link in links:
-        lines.append(f"• {quote(link.full_name)}: {await start_link(bot, link.token)}")
+    lines = [_("Added: {count}.").format(count=len(added.links))]
+    if added.skipped:
+        names = ", ".join(quote(name) for name in added.skipped[:SHOW_SKIPPED])
+        more = len(added.skipped) - SHOW_SKIPPED
+        lines.append(
+            _("Already on the roster, not added again: {names}").format(names=names)
+            + (_(" and {count} more").format(count=more) if more > 0 else "")
+            + "."
+        )
+    if not added.links:
+        await message.answer("\n".join(lines))
+        return
+    urls = [await start_link(bot, link.token) for link in added.links]
+    if len(added.links) > LINKS_IN_TEXT:
+        await message.answer_document(
+            BufferedInputFile(_links_csv(added.links, urls), filename="personal-links.csv"),
+            caption="\n".join(
+                [*lines, _("Each person's personal link is in the file: send it to them.")]
+            )[:1024],
+        )
+        return
+    lines.append(_("Send each person their personal link:"))
+    for link, url in zip(added.links, urls, strict=True):
+        lines.append(f"• {quote(link.full_name)}: {url}")
     for chunk in split_message(lines):
         await message.answer(chunk, disable_web_page_preview=True)
 
 
+def _links_csv(links: list[roster.PersonalLink], urls: list[str]) -> bytes:
+    """Personal links as a spreadsheet: `;`-separated with a BOM, as Russian Excel opens it."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_("Full name"), _("School"), _("Subject"), _("Personal link")])
+    for link, url in zip(links, urls, strict=True):
+        writer.writerow([link.full_name, link.school or "", link.subject or "", url])
+    return out.getvalue().encode("utf-8-sig")
+
+
 @router.message(AddPeople.lines)
 async def people_hint(message: Message) -> None:
-    await message.answer(_("Please send the names as text, one person per line, or /cancel."))
+    await message.answer(
+        _("Please send the names as text, one person per line, or a CSV file; /cancel to stop.")
+    )

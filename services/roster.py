@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Association, Identity, InviteKind, Membership, Person, Role, School
+from models import (
+    Association,
+    Identity,
+    Invite,
+    InviteKind,
+    Membership,
+    Person,
+    Role,
+    School,
+)
 from services import audit, invites, schools
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor, Scope, may_manage_role, require
@@ -109,7 +119,7 @@ class RosterEntry:
 _SEPARATORS = re.compile(r"\s*[;\t|]\s*")
 
 
-def parse_roster(text: str) -> list[RosterEntry]:
+def parse_roster(text: str, first_line: int = 1) -> list[RosterEntry]:
     """One person per line: «Фамилия Имя Отчество; школа; предмет» (school, subject optional).
 
     Fields are separated by `;`, a tab or `|`. Every line is checked; any bad line rejects all,
@@ -123,7 +133,7 @@ def parse_roster(text: str) -> list[RosterEntry]:
     if len(lines) > MAX_ROSTER_ROWS:
         raise DomainError(ErrorCode.ROSTER_TOO_BIG, rows=MAX_ROSTER_ROWS)
     entries: list[RosterEntry] = []
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(lines, start=first_line):
         parts = [*_SEPARATORS.split(line.strip()), "", ""][:3]
         try:
             name = check_name(parts[0])
@@ -135,11 +145,59 @@ def parse_roster(text: str) -> list[RosterEntry]:
     return entries
 
 
+_HEADER_WORDS = {"фио", "ф.и.о.", "ф. и. о.", "full name", "name", "имя", "фамилия имя отчество"}
+
+
+def parse_roster_file(data: bytes) -> list[RosterEntry]:
+    """A roster sent as a file: CSV or plain text, as Excel or Google Sheets save it.
+
+    UTF-8 (with or without BOM) or Windows-1251 (Russian Excel's CSV); fields separated by
+    `;`, a comma, a tab or `|`, quoted as CSV quotes them; a header row is skipped. The
+    rules and limits of `parse_roster` apply to every row.
+    """
+    if len(data) > MAX_ROSTER_BYTES:
+        raise DomainError(ErrorCode.ROSTER_TOO_BIG, rows=MAX_ROSTER_ROWS)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1251", errors="replace")
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise DomainError(ErrorCode.ROSTER_EMPTY)
+    sample = "\n".join(lines[:50])
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t|").delimiter
+    except csv.Error:
+        delimiter = ";"
+    rows = [
+        [cell.replace(";", ",").strip() for cell in row]
+        for row in csv.reader(lines, delimiter=delimiter)
+    ]
+    header = bool(rows and rows[0] and rows[0][0].casefold() in _HEADER_WORDS)
+    body = rows[1:] if header else rows
+    return parse_roster(
+        "\n".join("; ".join(row[:3]) for row in body if any(row)), first_line=2 if header else 1
+    )
+
+
 @dataclass(frozen=True)
 class PersonalLink:
     person_id: int
     full_name: str
     token: str
+    school: str | None = None
+    subject: str | None = None
+
+
+@dataclass(frozen=True)
+class RosterAdded:
+    links: list[PersonalLink]
+    skipped: list[str]  # names already on the roster (or twice in the list): not added again
+
+
+def name_key(name: str) -> str:
+    """Names compared for duplicates: case, «ё» and spacing do not matter."""
+    return " ".join(name.casefold().replace("ё", "е").split())
 
 
 @atomic
@@ -149,35 +207,85 @@ async def add_people(
     association_id: int,
     entries: list[RosterEntry],
     now: datetime,
-) -> list[PersonalLink]:
-    """Add roster rows (people who may not have opened the bot) with a personal link each."""
+) -> RosterAdded:
+    """Add roster rows (people who may not have opened the bot) with a personal link each.
+
+    A name already among the active members, or repeated in the list, is skipped, so sending
+    the same list twice adds nobody twice. Up to 2,000 rows go in as a few multi-row INSERTs
+    (one per table), not a round trip per person.
+    """
     association = await _association(session, association_id)
     require(actor, Action.EDIT_ROSTER, _scope(association))
     if not may_manage_role(actor, _scope(association), Role.MEMBER):
         raise DomainError(ErrorCode.FORBIDDEN)
-    links: list[PersonalLink] = []
+    present = await session.scalars(
+        select(Person.full_name)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(Membership.association_id == association.id, Membership.active)
+    )
+    seen = {name_key(name) for name in present if name}
+    fresh: list[RosterEntry] = []
+    skipped: list[str] = []
     for entry in entries:
-        school_id = None
-        if entry.school:
+        key = name_key(entry.full_name)
+        if key in seen:
+            skipped.append(entry.full_name)
+        else:
+            seen.add(key)
+            fresh.append(entry)
+    school_ids: dict[str, int] = {}  # each distinct school resolved once
+    for entry in fresh:
+        if entry.school and schools.normalize_school(entry.school) not in school_ids:
             school = await schools.resolve_typed(
                 session, association.municipality_id, entry.school, now
             )
-            school_id = school.id
-        person = Person(full_name=entry.full_name, school_id=school_id, subject=entry.subject)
-        session.add(person)
-        await session.flush()
-        session.add(
-            Membership(person_id=person.id, association_id=association.id, role=Role.MEMBER)
+            school_ids[schools.normalize_school(entry.school)] = school.id
+    links: list[PersonalLink] = []
+    if fresh:
+        # Names in `fresh` are distinct, so the returned rows are matched by name: asking
+        # for RETURNING in parameter order makes SQLite insert row by row.
+        inserted = await session.execute(
+            insert(Person).returning(Person.id, Person.full_name),
+            [
+                {
+                    "full_name": e.full_name,
+                    "school_id": school_ids.get(schools.normalize_school(e.school))
+                    if e.school
+                    else None,
+                    "subject": e.subject,
+                }
+                for e in fresh
+            ],
         )
-        token = await invites.issue(
-            session,
-            actor,
-            InviteKind.MEMBER,
-            now,
-            association_id=association.id,
-            person_id=person.id,
+        id_of = {name: pid for pid, name in inserted.all()}
+        person_ids = [id_of[e.full_name] for e in fresh]
+        await session.execute(
+            insert(Membership),
+            [
+                {"person_id": pid, "association_id": association.id, "role": Role.MEMBER}
+                for pid in person_ids
+            ],
         )
-        links.append(PersonalLink(person.id, entry.full_name, token))
+        tokens = [invites.new_token() for _ in fresh]
+        await session.execute(
+            insert(Invite),
+            [
+                {
+                    "token": token,
+                    "kind": InviteKind.MEMBER,
+                    "association_id": association.id,
+                    "person_id": pid,
+                    "expires_at": now + invites.PERSONAL_TTL,
+                    "uses_left": 1,
+                    "created_by_id": actor.person_id,
+                }
+                for pid, token in zip(person_ids, tokens, strict=True)
+            ],
+        )
+        links = [
+            PersonalLink(pid, e.full_name, token, e.school, e.subject)
+            for pid, e, token in zip(person_ids, fresh, tokens, strict=True)
+        ]
     audit.record(
         session,
         actor,
@@ -186,10 +294,11 @@ async def add_people(
         association_id=association.id,
         object_type="association",
         object_id=association.id,
-        count=len(entries),
+        count=len(links),
+        skipped=len(skipped),
     )
     await session.commit()
-    return links
+    return RosterAdded(links, skipped)
 
 
 async def _member(session: AsyncSession, membership_id: int) -> tuple[Membership, Association]:

@@ -10,7 +10,7 @@ returns the calls each update caused, so a test reads like a conversation.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import AsyncGenerator, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -24,6 +24,7 @@ from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
     EditMessageText,
+    GetFile,
     GetMe,
     SendDocument,
     SendMessage,
@@ -37,6 +38,7 @@ from aiogram.types import (
     ChatMemberMember,
     ChatMemberUpdated,
     Document,
+    File,
     InlineKeyboardMarkup,
     Message,
     Update,
@@ -86,6 +88,7 @@ class RecordingSession(BaseSession):
     calls: list[TelegramMethod[Any]] = field(default_factory=list)
     sent: dict[int, dict[int, Message]] = field(default_factory=dict)
     answered: set[str] = field(default_factory=set)
+    files: dict[str, bytes] = field(default_factory=dict)  # file_id → what a person sent
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
@@ -94,10 +97,17 @@ class RecordingSession(BaseSession):
     async def close(self) -> None:
         return None
 
-    def stream_content(  # files are never downloaded here
-        self, *args: Any, **kwargs: Any
-    ) -> Any:
-        raise NotImplementedError
+    async def stream_content(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,  # noqa: ASYNC109 - the BaseSession signature
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        content = self.files[url.rsplit("/", 1)[-1]]
+        for start in range(0, len(content), chunk_size):
+            yield content[start : start + chunk_size]
 
     async def make_request(
         self,
@@ -113,6 +123,15 @@ class RecordingSession(BaseSession):
         return message
 
     def _answer(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        if isinstance(method, GetFile):
+            if method.file_id not in self.files:
+                raise TelegramBadRequest(method=cast(Any, None), message="file not found")
+            return File(
+                file_id=method.file_id,
+                file_unique_id=method.file_id,
+                file_size=len(self.files[method.file_id]),
+                file_path=method.file_id,
+            )
         if isinstance(method, GetMe):
             return User(id=BOT_ID, is_bot=True, first_name="Metod", username=BOT_USERNAME)
         if isinstance(method, SendMessage):
@@ -260,13 +279,20 @@ class Flow:
         )
         return await self._feed(message=message)
 
-    async def send_document(self, user_id: int, file_name: str) -> Reply:
+    async def send_document(self, user_id: int, file_name: str, content: bytes = b"") -> Reply:
+        file_id = f"file{next(self._message_ids)}"
+        self.session.files[file_id] = content
         message = Message(
             message_id=next(self._message_ids),
             date=NOW,
             chat=_chat(user_id),
             from_user=self.user(user_id),
-            document=Document(file_id="f1", file_unique_id="u1", file_name=file_name),
+            document=Document(
+                file_id=file_id,
+                file_unique_id=file_id,
+                file_name=file_name,
+                file_size=len(content),
+            ),
         )
         return await self._feed(message=message)
 

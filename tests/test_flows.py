@@ -263,13 +263,14 @@ async def _second_association(
             now=clock.now(),
         )
         other_chair = await register(s, created.chair_token, 4001, clock, name="Химик Главный")
-        [link] = await roster.add_people(
+        added = await roster.add_people(
             s,
             other_chair,
             created.association.id,
             [roster.RosterEntry("Чужой Участник", None, None)],
             clock.now(),
         )
+        [link] = added.links
         membership = await s.scalar(
             select(Membership.id).where(Membership.person_id == link.person_id)
         )
@@ -534,3 +535,31 @@ async def test_schools_typed_by_teachers_wait_for_the_chair(
     reply = await flow.press_data(TEACHER, SchoolReview(school_id=school, approve=False).pack())
     assert reply.alerts()
     assert await snapshot(sm) == before
+
+
+async def test_roster_from_a_csv_file_and_links_back_as_a_file(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession]
+) -> None:
+    await flow.send(world.chair_tg, "/members")
+    await flow.press(world.chair_tg, "➕")
+    reply = await flow.send_document(world.chair_tg, "list.xlsx", b"PK...")
+    assert "CSV" in reply.text
+    rows = ["ФИО;Школа;Предмет", *(f"Учитель {i:03d};Школа № 7;химия" for i in range(40))]
+    reply = await flow.send_document(
+        world.chair_tg, "roster.csv", "\r\n".join(rows).encode("cp1251")
+    )
+    [document] = [c for c in reply.calls if isinstance(c, SendDocument)]
+    assert document.caption is not None and "40" in document.caption
+    assert isinstance(document.document, BufferedInputFile)
+    table = document.document.data.decode("utf-8-sig").splitlines()
+    assert table[0].startswith("ФИО;") and len(table) == 41
+    assert table[1].startswith("Учитель 000;Школа № 7;химия;https://t.me/metod_test_bot?start=")
+    reply = await flow.send(world.chair_tg, "/members")
+    assert "Участников: 41" in reply.text
+    # The same file again adds nobody twice.
+    await flow.press(world.chair_tg, "➕")
+    reply = await flow.send_document(
+        world.chair_tg, "roster.csv", "\r\n".join(rows).encode("cp1251")
+    )
+    assert "Добавлено: 0" in reply.text and "и ещё 20" in reply.text
+    assert not [c for c in reply.calls if isinstance(c, SendDocument)]

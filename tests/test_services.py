@@ -213,9 +213,10 @@ async def test_roster_person_binds_by_personal_link(
     entries = roster.parse_roster(
         "Кузнецова Мария Ивановна; Школа №5; математика\nОрлов Пётр\tГимназия № 2"
     )
-    links = await roster.add_people(
+    added = await roster.add_people(
         session, world.chair, world.association_id, entries, clock.now()
     )
+    links = added.links
     assert [link.full_name for link in links] == ["Кузнецова Мария Ивановна", "Орлов Пётр"]
     page = await roster.roster_page(session, world.chair, world.association_id)
     assert page.total == 3 and page.joined == 1
@@ -253,13 +254,14 @@ async def test_personal_link_merges_into_existing_person(
         now=clock.now(),
     )
     other_chair = await register(session, other.chair_token, 9002, clock, name="Глава ШМО")
-    [link] = await roster.add_people(
+    added = await roster.add_people(
         session,
         other_chair,
         other.association.id,
         [roster.RosterEntry("Смирнова Елена Викторовна", None, None)],
         clock.now(),
     )
+    [link] = added.links
     persons = await count(session, Person)
     joined = await invites.redeem(session, link.token, 9001, invites.Registration(), clock.now())
     assert joined.merged and joined.person_id == teacher.person_id
@@ -369,3 +371,49 @@ async def test_forget_leaves_tombstone(session: AsyncSession, clock: FixedClock)
     assert membership is not None and not membership.active and membership.role is Role.MEMBER
     actions = (await session.scalars(select(AuditEntry.action))).all()
     assert "person.forgotten" in actions
+
+
+async def test_roster_import_skips_names_already_there_and_goes_in_bulk(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    world = await make_world(session, clock)
+    text = "\n".join(f"Учитель Номер {i}; Школа № {i % 7}; предмет {i % 3}" for i in range(2000))
+    added = await roster.add_people(
+        session, world.chair, world.association_id, roster.parse_roster(text), clock.now()
+    )
+    assert len(added.links) == 2000 and added.skipped == []
+    assert len({link.token for link in added.links}) == 2000
+    # Every link binds its own roster row, in the order of the list.
+    first = await invites.preview(session, added.links[0].token, 20001, clock.now())
+    assert first.personal and first.roster_name == "Учитель Номер 0"
+    last = await invites.preview(session, added.links[-1].token, 20002, clock.now())
+    assert last.roster_name == "Учитель Номер 1999"
+    # Seven distinct schools typed 2000 times; «Школа № 5» is the chair's «МОУ СОШ № 5».
+    assert await count(session, School) == 7
+    # The same list again, the chair's own name and a repeat inside the list: nobody twice.
+    again = roster.parse_roster(
+        "учитель  номер 5\nПетров Сергей Иванович\nНовый Человек\nНовый  человек"
+    )
+    added = await roster.add_people(session, world.chair, world.association_id, again, clock.now())
+    assert [link.full_name for link in added.links] == ["Новый Человек"]
+    assert added.skipped == ["учитель номер 5", "Петров Сергей Иванович", "Новый человек"]
+    page = await roster.roster_page(session, world.chair, world.association_id)
+    assert page.total == 2002
+
+
+def test_roster_file_in_excel_and_sheets_formats() -> None:
+    excel = "ФИО;Школа;Предмет\r\nИванов Иван;МОУ СОШ № 5;физика\r\n".encode("cp1251")
+    assert roster.parse_roster_file(excel) == [
+        roster.RosterEntry("Иванов Иван", "МОУ СОШ № 5", "физика")
+    ]
+    sheets = '\ufeffFull name,School,Subject\n"Orlov Petr","School 5, Omsk",math\nSidorova Ia,,\n'
+    assert roster.parse_roster_file(sheets.encode()) == [
+        roster.RosterEntry("Orlov Petr", "School 5, Omsk", "math"),
+        roster.RosterEntry("Sidorova Ia", None, None),
+    ]
+    with pytest.raises(DomainError) as err:
+        roster.parse_roster_file("ФИО;Школа\nИванов Иван;Школа 1\n<b>x</b>;Школа 2".encode())
+    assert err.value.code is ErrorCode.ROSTER_BAD_LINE and err.value.params["line"] == 3
+    with pytest.raises(DomainError) as err:
+        roster.parse_roster_file(b"x" * 1_000_001)
+    assert err.value.code is ErrorCode.ROSTER_TOO_BIG

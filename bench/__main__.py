@@ -1,0 +1,25 @@
+"""`python -m bench [name ...]`: run the benchmarks (all by default) and print their figures."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from bench import roster_import, updates
+
+BENCHES = {"roster": roster_import.main, "updates": updates.main}
+
+
+def main(argv: list[str]) -> int:
+    names = argv or list(BENCHES)
+    unknown = [n for n in names if n not in BENCHES]
+    if unknown:
+        print(f"unknown benchmark {unknown}; choose from {sorted(BENCHES)}", file=sys.stderr)
+        return 2
+    for name in names:
+        asyncio.run(BENCHES[name]())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
