@@ -1,13 +1,19 @@
-"""`python -m bench [name ...]`: run the benchmarks (all by default) and print their figures."""
+"""`python -m bench [name ...]`: run the benchmarks (all by default); each prints its figures
+and, last, one JSON line. `python -m bench.<name>` runs one of them alone."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
 
-from bench import roster_import, updates
+from bench import broadcast, roster_import, tick, updates
 
-BENCHES = {"roster": roster_import.main, "updates": updates.main}
+BENCHES = {
+    "roster": roster_import.main,
+    "updates": updates.main,
+    "broadcast": broadcast.main,
+    "tick": tick.main,
+}
 
 
 def main(argv: list[str]) -> int:

@@ -4,6 +4,8 @@ lookup per row, an invite and an audit row each), in the same run, on SQLite and
 
 from __future__ import annotations
 
+import asyncio
+import json
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -46,7 +48,7 @@ async def row_by_row(
     return len(rows)
 
 
-async def measure(engine: AsyncEngine, label: str) -> None:
+async def measure(engine: AsyncEngine, label: str, results: dict[str, object]) -> None:
     sessionmaker = create_sessionmaker(engine)
     async with sessionmaker() as session:
         world = await make_world(session, FixedClock(NOW))
@@ -65,6 +67,11 @@ async def measure(engine: AsyncEngine, label: str) -> None:
 
     slow = await timed(baseline)
     fast = await timed(bulk)
+    results[label] = {
+        "row_by_row_ms": round(slow * 1000),
+        "bulk_ms": round(fast * 1000),
+        "ratio": round(slow / fast, 1),
+    }
     print(
         f"  {label:<10} row by row {slow * 1000:8.0f} ms   bulk {fast * 1000:7.0f} ms   "
         f"bulk is {slow / fast:5.1f}x faster   ({ROWS} people, links and memberships)"
@@ -73,8 +80,14 @@ async def measure(engine: AsyncEngine, label: str) -> None:
 
 async def main() -> None:
     print(f"roster import: {ROWS} people")
+    results: dict[str, object] = {"bench": "roster", "rows": ROWS}
     async with sqlite_engine() as engine:
-        await measure(engine, "SQLite")
+        await measure(engine, "SQLite", results)
     async with pg_engine() as pg:
         if pg is not None:
-            await measure(pg, "PostgreSQL")
+            await measure(pg, "PostgreSQL", results)
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -4,6 +4,8 @@ bare aiogram Dispatcher answering the same text, in the same run and the same fa
 
 from __future__ import annotations
 
+import asyncio
+import json
 import time
 from datetime import UTC, datetime
 
@@ -62,3 +64,18 @@ async def main() -> None:
         f"  bare aiogram {baseline * 1000:6.2f} ms/update   metod-bot {full * 1000:6.2f} ms/update"
         f"   ratio {full / baseline:4.1f}x   (our part {(full - baseline) * 1000:.2f} ms)"
     )
+    print(
+        json.dumps(
+            {
+                "bench": "updates",
+                "updates": UPDATES,
+                "bare_ms": round(baseline * 1000, 3),
+                "app_ms": round(full * 1000, 3),
+                "ratio": round(full / baseline, 2),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -45,6 +45,10 @@ def main() -> int:
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # APScheduler logs every run of the few-second tick, and a skipped run when the previous
+    # one is still busy (normal under load: runs coalesce): keep its errors only.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.root.level))
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
     from bot import i18n, migrate
     from bot.app import run
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -19,10 +20,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.db import create_engine, create_sessionmaker
 from bot.i18n import DOMAIN, LOCALES_DIR
-from bot.middlewares import ActorMiddleware, DbSessionMiddleware, LocaleMiddleware
+from bot.limiter import LimiterMiddleware, Limits, RateLimiter
+from bot.middlewares import (
+    ActorMiddleware,
+    DbSessionMiddleware,
+    LocaleMiddleware,
+    PerPersonOrder,
+)
 from handlers import build_root_router
 from handlers.errors import ErrorReplyMiddleware
 from handlers.ui import N_
+from scheduler.engine import Delivery, EngineSettings
 from services.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
@@ -48,14 +56,35 @@ ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
 )
 
 
-def build_bot(settings: Settings) -> Bot:
-    session = None
-    if settings.telegram_api_base:
-        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+def build_limiter(settings: Settings) -> RateLimiter:
+    return RateLimiter(
+        Limits(per_second=settings.rate_per_second, per_chat_second=settings.rate_per_chat_second)
+    )
+
+
+def build_bot(settings: Settings, limiter: RateLimiter | None = None) -> Bot:
+    """The Bot, its every message-producing call paced by the one limiter."""
+    session = (
+        AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+        if settings.telegram_api_base
+        else AiohttpSession()
+    )
+    session.middleware(LimiterMiddleware(limiter or build_limiter(settings)))
     return Bot(
         settings.bot_token,
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+def engine_settings(settings: Settings) -> EngineSettings:
+    return EngineSettings(
+        tick_seconds=settings.tick_seconds,
+        progress_seconds=settings.progress_seconds,
+        concurrency=settings.send_concurrency,
+        send_timeout=settings.send_timeout,
+        lease=timedelta(seconds=settings.lease_seconds),
+        default_locale=settings.default_locale,
     )
 
 
@@ -95,13 +124,17 @@ def build_dispatcher(
     dp["settings"] = settings
     dp["clock"] = clock or SystemClock()
     dp["admin_ids"] = list(settings.admin_ids)
+    dp["sessionmaker"] = sessionmaker
     i18n = i18n or build_i18n(settings)
+    dp["i18n_instance"] = i18n
+    dp.update.outer_middleware(PerPersonOrder())
     dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
     dp.update.outer_middleware(ActorMiddleware(list(settings.admin_ids)))
     dp.update.outer_middleware(LocaleMiddleware(i18n))
     dp.update.outer_middleware(ErrorReplyMiddleware())
     dp.include_router(build_root_router())
     dp.startup.register(_on_startup)
+    dp.shutdown.register(_on_shutdown)
     return dp
 
 
@@ -128,10 +161,23 @@ async def set_commands(bot: Bot, i18n: I18n, admin_ids: list[int]) -> None:
 async def _on_startup(bot: Bot, dispatcher: Dispatcher) -> None:
     me = await bot.me()
     log.info("bot %s started", me.id)
-    i18n: I18n = next(
-        m.i18n for m in dispatcher.update.outer_middleware if isinstance(m, LocaleMiddleware)
-    )
+    i18n: I18n = dispatcher["i18n_instance"]
     await set_commands(bot, i18n, dispatcher["admin_ids"])
+    delivery = Delivery(
+        bot,
+        dispatcher["sessionmaker"],
+        dispatcher["clock"],
+        i18n,
+        engine_settings(dispatcher["settings"]),
+    )
+    delivery.start()
+    dispatcher["delivery"] = delivery
+
+
+async def _on_shutdown(dispatcher: Dispatcher) -> None:
+    delivery: Delivery | None = dispatcher.workflow_data.get("delivery")
+    if delivery is not None:
+        await delivery.stop()
 
 
 async def run(settings: Settings) -> None:

@@ -61,6 +61,14 @@ class Settings(BaseSettings):
     default_timezone: str = "Europe/Moscow"
     default_locale: str = "ru"
     log_level: str = "INFO"
+    # Delivery engine (outbox, sender, limiter).
+    tick_seconds: float = Field(default=2.0, gt=0, le=60)
+    progress_seconds: float = Field(default=3.0, gt=0, le=60)
+    send_concurrency: int = Field(default=8, ge=1, le=64)
+    send_timeout: float = Field(default=10.0, gt=0, le=120)
+    lease_seconds: int = Field(default=60, ge=5, le=3600)
+    rate_per_second: int = Field(default=30, ge=1, le=1000)
+    rate_per_chat_second: int = Field(default=1, ge=1, le=100)
 
     @field_validator("bot_token")
     @classmethod

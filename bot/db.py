@@ -17,7 +17,11 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create the async engine; on SQLite: WAL, foreign keys, busy timeout, BEGIN IMMEDIATE."""
+    """Create the async engine; on SQLite: WAL, foreign keys, busy timeout, BEGIN IMMEDIATE.
+
+    SQL parameters are never logged or put into error messages: they carry people's names.
+    """
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_async_engine(url, **kwargs)
         _configure_sqlite(engine)

@@ -1,7 +1,9 @@
-"""Outer middlewares: one DB session per update, the actor loaded once, the locale."""
+"""Outer middlewares: a person's updates in order, one DB session per update, the actor
+loaded once, the locale."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,6 +16,32 @@ from services.people import load_actor
 from services.permissions import Actor
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class PerPersonOrder(BaseMiddleware):
+    """One person's updates are handled one at a time, in order (aiogram handles updates
+    concurrently): a quickly typed answer never overtakes the question it answers, and a
+    double tap is seen as two taps, one after the other. Different people never wait on
+    each other."""
+
+    def __init__(self) -> None:
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        if user is None:
+            return await handler(event, data)
+        lock, users = self._locks.get(user.id, (asyncio.Lock(), 0))
+        self._locks[user.id] = (lock, users + 1)
+        try:
+            async with lock:
+                return await handler(event, data)
+        finally:
+            lock, users = self._locks[user.id]
+            if users <= 1:
+                del self._locks[user.id]
+            else:
+                self._locks[user.id] = (lock, users - 1)
 
 
 class DbSessionMiddleware(BaseMiddleware):

@@ -8,6 +8,7 @@ from aiogram import Router
 def build_root_router() -> Router:
     from handlers import (
         admin,
+        announce,
         associations,
         common,
         fallback,
@@ -21,16 +22,32 @@ def build_root_router() -> Router:
     )
 
     routers = [
+        # First: /cancel, /start, /help. Every command and menu button works in any state
+        # and leaves the wizard; wizard text handlers never take `/…` or a menu label
+        # (handlers.ui.WizardText), so it reaches its own handler further down.
+        common.router,
         presence.router,
         groups.router,
         onboarding.router,
-        common.router,
         profile.router,
         admin.router,
         associations.router,
         invites.router,
         members.router,
         schools.router,
+        announce.router,
+        # ↓ Place for feature routers still to come. Before the
+        # wizard hints: a command of a router placed after them would get a wizard's hint.
+        #
+        # Wizard hints: anything else typed inside a wizard (an unknown command, a photo
+        # where text is expected) gets that wizard's hint. After every feature router, so
+        # a known command or menu button typed in a wizard reaches its own handler first.
+        onboarding.hints,
+        profile.hints,
+        admin.hints,
+        associations.hints,
+        members.hints,
+        announce.hints,
         fallback.router,  # last: answers stale buttons and unexpected input
     ]
     root = Router(name="root")

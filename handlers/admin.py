@@ -14,7 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.render import render
 from handlers.callbacks import Pick
-from handlers.ui import inline, invite_label, quote, start_link
+from handlers.ui import (
+    WizardText,
+    city_label,
+    close_button,
+    inline,
+    invite_label,
+    local_time,
+    quote,
+    start_link,
+)
 from models import InviteKind
 from services import associations, invites
 from services.associations import TIMEZONES, check_timezone
@@ -25,6 +34,8 @@ from services.validation import check_title
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
+hints = Router(name=f"{__name__}.hints")  # included after every feature router
+hints.message.filter(F.chat.type == "private")
 
 
 class NewService(StatesGroup):
@@ -63,7 +74,7 @@ async def new_service(message: Message, state: FSMContext, actor: Actor) -> None
     await message.answer(_("Name of the methodological service, e.g. «ИМЦ Ленинского района»:"))
 
 
-@router.message(NewService.name, F.text)
+@router.message(NewService.name, WizardText())
 async def service_named(
     message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
 ) -> None:
@@ -104,7 +115,7 @@ async def municipality_service(
     await query.message.edit_text(_("Name of the municipality, e.g. «Ленинский район»:"))
 
 
-@router.message(NewMunicipality.name, F.text)
+@router.message(NewMunicipality.name, WizardText())
 async def municipality_named(message: Message, state: FSMContext, settings: Settings) -> None:
     await state.update_data(name=check_title(message.text, max_len=150))
     await state.set_state(NewMunicipality.timezone)
@@ -114,7 +125,7 @@ async def municipality_named(message: Message, state: FSMContext, settings: Sett
         callback_data=Pick(what="mtz", value=settings.default_timezone),
     )
     for city, tz in TIMEZONES:
-        kb.button(text=city, callback_data=Pick(what="mtz", value=tz))
+        kb.button(text=city_label(tz, city), callback_data=Pick(what="mtz", value=tz))
     await message.answer(
         _("Its time zone? Pick a city or type an IANA name such as Asia/Omsk."),
         reply_markup=inline(kb, 1, 3),
@@ -128,12 +139,14 @@ async def _create_municipality(
     session: AsyncSession,
     actor: Actor,
     clock: Clock,
+    query: CallbackQuery | None = None,
 ) -> None:
     data = await state.get_data()
     created = await associations.create_municipality(
         session, actor, data["service_id"], data["name"], timezone, clock.now()
     )
     await state.clear()
+    await close_button(query)
     await message.answer(
         _(
             "✅ Municipality «{name}» added ({tz}). Methodists can now create associations there."
@@ -151,13 +164,11 @@ async def municipality_tz_chosen(
     clock: Clock,
 ) -> None:
     timezone = check_timezone(callback_data.value)
-    await query.answer()
     assert isinstance(query.message, Message)
-    await query.message.edit_reply_markup(reply_markup=None)
-    await _create_municipality(query.message, timezone, state, session, actor, clock)
+    await _create_municipality(query.message, timezone, state, session, actor, clock, query)
 
 
-@router.message(NewMunicipality.timezone, F.text)
+@router.message(NewMunicipality.timezone, WizardText())
 async def municipality_tz_typed(
     message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
 ) -> None:
@@ -186,6 +197,7 @@ async def methodist_link(
     actor: Actor,
     clock: Clock,
     bot: Bot,
+    settings: Settings,
 ) -> None:
     if not callback_data.value.isdigit():
         raise DomainError(ErrorCode.STALE)
@@ -201,12 +213,12 @@ async def methodist_link(
             label=invite_label(InviteKind.METHODIST),
             target=link.target_name,
             url=await start_link(bot, link.token),
-            expires=link.expires_at.strftime("%d.%m.%Y"),
+            expires=local_time(link.expires_at, link.timezone or settings.default_timezone),
             reusable=False,
         )
     )
 
 
-@router.message(StateFilter(NewService, NewMunicipality))
+@hints.message(StateFilter(NewService, NewMunicipality))
 async def hint(message: Message) -> None:
     await message.answer(_("Please answer the question above (text or a button), or /cancel."))

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import render
 from handlers.callbacks import Pick
-from handlers.ui import inline, kind_label, start_link
+from handlers.ui import WizardText, city_label, close_button, inline, kind_label, start_link
 from models import AssociationKind
 from services import associations
 from services.associations import TIMEZONES, check_timezone
@@ -24,6 +24,8 @@ from services.validation import check_title
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
+hints = Router(name=f"{__name__}.hints")  # included after every feature router
+hints.message.filter(F.chat.type == "private")
 
 
 class NewAssociation(StatesGroup):
@@ -94,7 +96,7 @@ async def kind_chosen(query: CallbackQuery, callback_data: Pick, state: FSMConte
     )
 
 
-@router.message(NewAssociation.name, F.text)
+@router.message(NewAssociation.name, WizardText())
 async def name_typed(message: Message, state: FSMContext) -> None:
     await state.update_data(name=check_title(message.text))
     await state.set_state(NewAssociation.subject)
@@ -106,10 +108,16 @@ async def name_typed(message: Message, state: FSMContext) -> None:
     )
 
 
-async def _ask_timezone(message: Message, state: FSMContext, session: AsyncSession) -> None:
-    await state.set_state(NewAssociation.timezone)
+async def _ask_timezone(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    query: CallbackQuery | None = None,
+) -> None:
     data = await state.get_data()
     own = await associations.municipality_timezone(session, data["municipality_id"])
+    await close_button(query)
+    await state.set_state(NewAssociation.timezone)
     kb = InlineKeyboardBuilder()
     if own:
         kb.button(
@@ -117,7 +125,7 @@ async def _ask_timezone(message: Message, state: FSMContext, session: AsyncSessi
             callback_data=Pick(what="tz", value=own),
         )
     for city, tz in TIMEZONES:
-        kb.button(text=city, callback_data=Pick(what="tz", value=tz))
+        kb.button(text=city_label(tz, city), callback_data=Pick(what="tz", value=tz))
     kb.adjust(1, 3)
     await message.answer(
         _("Its time zone? Pick a city or type an IANA name such as Asia/Omsk."),
@@ -125,7 +133,7 @@ async def _ask_timezone(message: Message, state: FSMContext, session: AsyncSessi
     )
 
 
-@router.message(NewAssociation.subject, F.text)
+@router.message(NewAssociation.subject, WizardText())
 async def subject_typed(message: Message, state: FSMContext, session: AsyncSession) -> None:
     await state.update_data(subject=check_title(message.text))
     await _ask_timezone(message, state, session)
@@ -133,11 +141,9 @@ async def subject_typed(message: Message, state: FSMContext, session: AsyncSessi
 
 @router.callback_query(NewAssociation.subject, Pick.filter(F.what == "subject"))
 async def subject_skipped(query: CallbackQuery, state: FSMContext, session: AsyncSession) -> None:
-    await query.answer()
     await state.update_data(subject=None)
     assert isinstance(query.message, Message)
-    await query.message.edit_reply_markup(reply_markup=None)
-    await _ask_timezone(query.message, state, session)
+    await _ask_timezone(query.message, state, session, query)
 
 
 @router.callback_query(NewAssociation.timezone, Pick.filter(F.what == "tz"))
@@ -150,15 +156,13 @@ async def timezone_chosen(
     clock: Clock,
     bot: Bot,
 ) -> None:
-    await query.answer()
     assert isinstance(query.message, Message)
-    await query.message.edit_reply_markup(reply_markup=None)
     await _create(
-        query.message, check_timezone(callback_data.value), state, session, actor, clock, bot
+        query.message, check_timezone(callback_data.value), state, session, actor, clock, bot, query
     )
 
 
-@router.message(NewAssociation.timezone, F.text)
+@router.message(NewAssociation.timezone, WizardText())
 async def timezone_typed(
     message: Message,
     state: FSMContext,
@@ -178,6 +182,7 @@ async def _create(
     actor: Actor,
     clock: Clock,
     bot: Bot,
+    query: CallbackQuery | None = None,
 ) -> None:
     data = await state.get_data()
     created = await associations.create_association(
@@ -191,6 +196,7 @@ async def _create(
         now=clock.now(),
     )
     await state.clear()
+    await close_button(query)
     await message.answer(
         render(
             "association_created.html",
@@ -201,6 +207,6 @@ async def _create(
     )
 
 
-@router.message(StateFilter(NewAssociation))
+@hints.message(StateFilter(NewAssociation))
 async def hint(message: Message) -> None:
     await message.answer(_("Please answer the question above (text or a button), or /cancel."))

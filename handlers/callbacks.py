@@ -65,3 +65,24 @@ class ForgetCb(CallbackData, prefix="fg"):
 
 class ProfileEdit(CallbackData, prefix="pf"):
     field: str
+
+
+class AnnounceTarget(CallbackData, prefix="at"):
+    """Where an announcement goes: an association, or (0 there) a whole service."""
+
+    association_id: int
+    service_id: int
+
+
+class AnnounceCb(CallbackData, prefix="an"):
+    """send, edit or discard a draft announcement."""
+
+    action: str
+    draft_id: int
+
+
+class RevokeLinks(CallbackData, prefix="rv"):
+    """Revoke the association's reusable member links, except the one just made (`keep`)."""
+
+    association_id: int
+    keep: int

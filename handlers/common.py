@@ -56,7 +56,8 @@ async def start(message: Message, state: FSMContext, session: AsyncSession, acto
 
 @router.message(Command("help"), StateFilter("*"))
 @router.message(MenuButton(MENU_HELP), StateFilter("*"))
-async def help_(message: Message, actor: Actor) -> None:
+async def help_(message: Message, state: FSMContext, actor: Actor) -> None:
+    await state.clear()  # like every command: leaves a wizard (its text is never an answer)
     managing = {Role.CHAIR, Role.DEPUTY}
     await message.answer(
         render(

@@ -2,19 +2,43 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from aiogram import BaseMiddleware
-from aiogram.exceptions import TelegramAPIError
-from aiogram.types import TelegramObject, Update
+from aiogram import BaseMiddleware, Bot
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.types import CallbackQuery, TelegramObject, Update
 from aiogram.utils.i18n import gettext as _
 
+from handlers.ui import short
 from services.errors import DomainError, ErrorCode
 
 log = logging.getLogger(__name__)
+
+
+class _Params(dict[str, Any]):
+    """Error parameters; one that is missing shows as «…» instead of raising KeyError."""
+
+    def __missing__(self, key: str) -> str:
+        return "…"
+
+
+def _f(text: str, params: Mapping[str, Any]) -> str:
+    return text.format_map(_Params(params))
+
+
+def _reason(p: Mapping[str, Any]) -> str:
+    """The inner error of a bad roster line, with its own parameters (min, max, length)."""
+    try:
+        code = ErrorCode(str(p.get("reason")))
+    except ValueError:
+        return ""
+    params = p.get("reason_params")
+    return error_text(DomainError(code, **(params if isinstance(params, Mapping) else {})))
+
 
 _TEXTS: dict[ErrorCode, Callable[[dict[str, Any]], str]] = {
     ErrorCode.FORBIDDEN: lambda p: _("You don't have the rights to do this. Nothing was changed."),
@@ -34,22 +58,29 @@ _TEXTS: dict[ErrorCode, Callable[[dict[str, Any]], str]] = {
     ErrorCode.INVITE_WRONG_PLACE: lambda p: _(
         "This link is for adding the bot to a group chat, not for a private chat."
     ),
-    ErrorCode.ALREADY_MEMBER: lambda p: _("You are already registered there. Nothing to do."),
+    ErrorCode.ALREADY_MEMBER: lambda p: (
+        _("You are already a methodist of this service. Nothing to do.")
+        if p.get("methodist")
+        else _("You are already a member of this association. Nothing to do.")
+    ),
     ErrorCode.ALREADY_BOUND: lambda p: _("This person has already joined the bot."),
     ErrorCode.NAME_EMPTY: lambda p: _("The name is empty. Please type it."),
-    ErrorCode.NAME_TOO_SHORT: lambda p: _(
-        "That is too short for a name: at least {min} characters with letters, please."
-    ).format(**p),
-    ErrorCode.NAME_TOO_LONG: lambda p: _(
-        "That is too long: at most {max} characters, you sent {length}."
-    ).format(**p),
+    ErrorCode.NAME_TOO_SHORT: lambda p: _f(
+        _("That is too short for a name: at least {min} characters with letters, please."),
+        p,
+    ),
+    ErrorCode.NAME_TOO_LONG: lambda p: _f(
+        _("That is too long: at most {max} characters, you sent {length}."),
+        p,
+    ),
     ErrorCode.HTML_NOT_ALLOWED: lambda p: _(
         "Please don't use the characters < and > (HTML) here. Type plain text."
     ),
     ErrorCode.TEXT_EMPTY: lambda p: _("The text is empty. Please type it."),
-    ErrorCode.TEXT_TOO_LONG: lambda p: _(
-        "That is too long: at most {max} characters, you sent {length}."
-    ).format(**p),
+    ErrorCode.TEXT_TOO_LONG: lambda p: _f(
+        _("That is too long: at most {max} characters, you sent {length}."),
+        p,
+    ),
     ErrorCode.BAD_TIMEZONE: lambda p: _(
         "Unknown time zone. Pick a city or type an IANA name such as Asia/Omsk."
     ),
@@ -57,13 +88,15 @@ _TEXTS: dict[ErrorCode, Callable[[dict[str, Any]], str]] = {
     ErrorCode.LAST_CHAIR: lambda p: _(
         "The association must keep a chair: invite or appoint a new chair first."
     ),
-    ErrorCode.ROSTER_TOO_BIG: lambda p: _(
-        "Too many lines: at most {rows} people (1 MB) at a time."
-    ).format(**p),
+    ErrorCode.ROSTER_TOO_BIG: lambda p: _f(
+        _("Too many lines: at most {rows} people (1 MB) at a time."),
+        p,
+    ),
     ErrorCode.ROSTER_EMPTY: lambda p: _("No names found. Send one person per line."),
-    ErrorCode.ROSTER_BAD_LINE: lambda p: _(
-        "Line {line}: {reason} Nothing was added; correct the line and send the list again."
-    ).format(line=p["line"], reason=error_text(DomainError(p["reason"]))),
+    ErrorCode.ROSTER_BAD_LINE: lambda p: _f(
+        _("Line {line}: {reason} Nothing was added; correct the line and send the list again."),
+        {**p, "reason": _reason(p)},
+    ),
     ErrorCode.GROUP_ALREADY_LINKED: lambda p: _(
         "This group is already linked to another association."
     ),
@@ -71,11 +104,18 @@ _TEXTS: dict[ErrorCode, Callable[[dict[str, Any]], str]] = {
         "Without consent to the processing of personal data the bot cannot register you."
     ),
     ErrorCode.STALE: lambda p: _("This button is out of date. Open the list again."),
+    ErrorCode.ALREADY_SENT: lambda p: _("This has already been sent. Nothing was sent twice."),
+    ErrorCode.NO_RECIPIENTS: lambda p: _(
+        "There is nobody to send it to yet: the roster has no other members."
+    ),
 }
 
 
 def error_text(error: DomainError) -> str:
-    return _TEXTS[error.code](error.params)
+    text = _TEXTS.get(error.code)
+    if text is None:  # a code without a text yet: still a clear answer, never a crash
+        return _("This cannot be done. Nothing was changed.")
+    return text(error.params)
 
 
 class ErrorReplyMiddleware(BaseMiddleware):
@@ -95,9 +135,11 @@ class ErrorReplyMiddleware(BaseMiddleware):
         try:
             return await handler(event, data)
         except DomainError as exc:
-            await _answer(event, error_text(exc))
+            await _answer(event, data, error_text(exc))
         except TelegramAPIError as exc:
             log.warning("update %s: Telegram refused a call: %s", event.update_id, exc)
+            if event.callback_query is not None:  # no spinner may hang on the button
+                await _release(event.callback_query)
         except Exception as exc:
             user = data.get("event_from_user")
             log.error(
@@ -107,14 +149,40 @@ class ErrorReplyMiddleware(BaseMiddleware):
                 type(exc).__name__,
                 exc_info=exc,
             )
-            await _answer(event, _("Something went wrong; nothing was changed. Please try again."))
+            await _answer(
+                event, data, _("Something went wrong; nothing was changed. Please try again.")
+            )
         return None
 
 
-async def _answer(update: Update, text: str) -> None:
+def _already_answered(exc: TelegramBadRequest) -> bool:
+    """Telegram answers a second (or late) answerCallbackQuery with "query is too old …"."""
+    text = exc.message.lower()
+    return "query is too old" in text or "already answered" in text
+
+
+async def _release(query: CallbackQuery) -> None:
+    """Answer a callback silently if nobody has yet."""
+    with contextlib.suppress(TelegramAPIError):  # answered already, or too old: no spinner
+        await query.answer()
+
+
+async def _answer(update: Update, data: dict[str, Any], text: str) -> None:
+    """The error as an alert on the button; if the handler had answered the callback
+    already (a query is answered once), as a message in the chat instead."""
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(text[:200], show_alert=True)
+        query = update.callback_query
+        if query is not None:
+            try:
+                await query.answer(short(text), show_alert=True)
+                return
+            except TelegramBadRequest as exc:
+                if not _already_answered(exc):
+                    raise
+            bot: Bot | None = data.get("bot")
+            if bot is not None:
+                chat_id = query.message.chat.id if query.message else query.from_user.id
+                await bot.send_message(chat_id, html.escape(text, quote=False))
         elif update.message is not None:
             await update.message.answer(html.escape(text, quote=False))
     except TelegramAPIError as exc:  # the answer itself failed: log, never raise

@@ -10,8 +10,9 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Settings
 from bot.render import render
-from handlers.callbacks import AssocPick, InviteKindCb
+from handlers.callbacks import AssocPick, InviteKindCb, RevokeLinks
 from handlers.ui import (
     MENU_INVITE,
     MenuButton,
@@ -19,7 +20,9 @@ from handlers.ui import (
     group_link,
     inline,
     invite_label,
+    local_time,
     quote,
+    short,
     start_link,
 )
 from models import InviteKind
@@ -95,6 +98,7 @@ async def make_link(
     actor: Actor,
     clock: Clock,
     bot: Bot,
+    settings: Settings,
 ) -> None:
     try:
         kind = InviteKind(callback_data.kind)
@@ -106,6 +110,16 @@ async def make_link(
     url = await (
         group_link(bot, link.token) if kind is InviteKind.GROUP else start_link(bot, link.token)
     )
+    kb = None
+    if link.reusable:
+        builder = InlineKeyboardBuilder()
+        builder.button(
+            text=_("Revoke old member links"),
+            callback_data=RevokeLinks(
+                association_id=callback_data.association_id, keep=link.invite_id
+            ),
+        )
+        kb = builder.as_markup()
     await query.answer()
     assert isinstance(query.message, Message)
     await query.message.answer(
@@ -115,7 +129,29 @@ async def make_link(
             label=invite_label(kind),
             target=link.target_name,
             url=url,
-            expires=link.expires_at.strftime("%d.%m.%Y"),
+            expires=local_time(link.expires_at, link.timezone or settings.default_timezone),
             reusable=link.reusable,
-        )
+        ),
+        reply_markup=kb,
     )
+
+
+@router.callback_query(RevokeLinks.filter())
+async def revoke_links(
+    query: CallbackQuery,
+    callback_data: RevokeLinks,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    count = await invites.revoke_member_links(
+        session, actor, callback_data.association_id, clock.now(), keep_id=callback_data.keep
+    )
+    text = (
+        _("Old member links revoked: {count}. The link above still works.").format(count=count)
+        if count
+        else _("No other member link was active. The link above still works.")
+    )
+    await query.answer(short(text), show_alert=True)
+    assert isinstance(query.message, Message)
+    await query.message.edit_reply_markup(reply_markup=None)

@@ -4,6 +4,7 @@ adding roster people by typing one per line."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 
 from aiogram import Bot, F, Router
@@ -20,6 +21,7 @@ from handlers.callbacks import AssocPick, MemberCb, RosterAdd, RosterCb
 from handlers.ui import (
     MENU_MEMBERS,
     MenuButton,
+    WizardText,
     association_picker,
     edit,
     inline,
@@ -36,9 +38,12 @@ from services.permissions import Action, Actor, Scope, may_manage_role
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
+hints = Router(name=f"{__name__}.hints")  # included after every feature router
+hints.message.filter(F.chat.type == "private")
 PER_PAGE = 10
 LINKS_IN_TEXT = 15  # more personal links than this come as a CSV file
 SHOW_SKIPPED = 20
+CAPTION_LIMIT = 1024  # Telegram's limit for a document caption, after entities
 
 
 class AddPeople(StatesGroup):
@@ -121,6 +126,16 @@ async def turn_page(
     await edit(query.message, text, kb)
 
 
+def _appoint_label(role: Role) -> str:
+    """One msgid per role: Russian puts each in its own case («Назначить секретарём»)."""
+    return {
+        Role.MEMBER: _("Make an ordinary member"),
+        Role.SECRETARY: _("Make secretary"),
+        Role.DEPUTY: _("Make deputy chair"),
+        Role.CHAIR: _("Make chair"),
+    }[role]
+
+
 def _card_keyboard(
     actor: Actor, row: roster.RosterRow, scope: Scope, page: int, association_id: int
 ) -> InlineKeyboardMarkup:
@@ -128,7 +143,7 @@ def _card_keyboard(
     for role in (Role.MEMBER, Role.SECRETARY, Role.DEPUTY, Role.CHAIR):
         if role is not row.role and may_manage_role(actor, scope, row.role, role):
             kb.button(
-                text=_("Make {role}").format(role=role_label(role)),
+                text=_appoint_label(role),
                 callback_data=MemberCb(
                     membership_id=row.membership_id, action="role", arg=role.value, page=page
                 ),
@@ -315,7 +330,7 @@ async def ask_people(
     await query.message.answer(render("roster_add_help.html"))
 
 
-@router.message(AddPeople.lines, F.text)
+@router.message(AddPeople.lines, WizardText())
 async def people_typed(
     message: Message,
     state: FSMContext,
@@ -367,15 +382,10 @@ async def _add(
     data = await state.get_data()
     added = await roster.add_people(session, actor, data["association_id"], entries, clock.now())
     await state.clear()
-    lines = [_("Added: {count}.").format(count=len(added.links))]
+    added_line = _("Added: {count}.").format(count=len(added.links))
+    lines = [added_line]
     if added.skipped:
-        names = ", ".join(quote(name) for name in added.skipped[:SHOW_SKIPPED])
-        more = len(added.skipped) - SHOW_SKIPPED
-        lines.append(
-            _("Already on the roster, not added again: {names}").format(names=names)
-            + (_(" and {count} more").format(count=more) if more > 0 else "")
-            + "."
-        )
+        lines.append(_skipped_line(added.skipped, SHOW_SKIPPED))
     if not added.links:
         await message.answer("\n".join(lines))
         return
@@ -383,9 +393,11 @@ async def _add(
     if len(added.links) > LINKS_IN_TEXT:
         await message.answer_document(
             BufferedInputFile(_links_csv(added.links, urls), filename="personal-links.csv"),
-            caption="\n".join(
-                [*lines, _("Each person's personal link is in the file: send it to them.")]
-            )[:1024],
+            caption=_caption(
+                added_line,
+                added.skipped,
+                _("Each person's personal link is in the file: send it to them."),
+            ),
         )
         return
     lines.append(_("Send each person their personal link:"))
@@ -393,6 +405,37 @@ async def _add(
         lines.append(f"• {quote(link.full_name)}: {url}")
     for chunk in split_message(lines):
         await message.answer(chunk, disable_web_page_preview=True)
+
+
+def _skipped_line(skipped: list[str], show: int) -> str:
+    """Names already on the roster: the first `show` of them, then how many more."""
+    if show <= 0:
+        return _("Already on the roster, not added again: {count}.").format(count=len(skipped))
+    names = ", ".join(quote(name) for name in skipped[:show])
+    more = len(skipped) - show
+    return (
+        _("Already on the roster, not added again: {names}").format(names=names)
+        + (_(" and {count} more").format(count=more) if more > 0 else "")
+        + "."
+    )
+
+
+def _visible_length(html_text: str) -> int:
+    """Length as Telegram counts a caption: after entities, in UTF-16 code units."""
+    return len(html.unescape(html_text).encode("utf-16-le")) // 2
+
+
+def _caption(first: str, skipped: list[str], instruction: str) -> str:
+    """A document caption within Telegram's 1,024 characters: the skipped names shortened
+    (whole names only), never the counts or the instruction."""
+    for show in range(min(SHOW_SKIPPED, len(skipped)), -1, -1):
+        lines = (
+            [first, _skipped_line(skipped, show), instruction] if skipped else [first, instruction]
+        )
+        caption = "\n".join(lines)
+        if _visible_length(caption) <= CAPTION_LIMIT:
+            return caption
+    return "\n".join([first, instruction])
 
 
 def _links_csv(links: list[roster.PersonalLink], urls: list[str]) -> bytes:
@@ -405,7 +448,7 @@ def _links_csv(links: list[roster.PersonalLink], urls: list[str]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-@router.message(AddPeople.lines)
+@hints.message(AddPeople.lines)
 async def people_hint(message: Message) -> None:
     await message.answer(
         _("Please send the names as text, one person per line, or a CSV file; /cancel to stop.")

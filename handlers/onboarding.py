@@ -9,21 +9,25 @@ from aiogram.filters import CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import render
 from handlers.callbacks import Consent, SchoolChoice
-from handlers.ui import inline, invite_label, menu, quote, role_label
+from handlers.ui import WizardText, close_button, inline, invite_label, menu, quote, role_label
 from models import InviteKind, Role
 from services import invites, schools
 from services.clock import Clock
+from services.errors import DomainError
 from services.people import load_actor
 from services.validation import check_name, check_title
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
+hints = Router(name=f"{__name__}.hints")  # included after every feature router
+hints.message.filter(F.chat.type == "private")
 
 _ROLE = {
     InviteKind.CHAIR: Role.CHAIR,
@@ -82,20 +86,24 @@ async def _next_step(
     session: AsyncSession,
     clock: Clock,
     admin_ids: list[int],
+    query: CallbackQuery | None = None,
 ) -> None:
     data = await state.get_data()
     if data["needs_consent"] and not data.get("consent"):
+        await close_button(query)
         await state.set_state(Join.consent)
         kb = InlineKeyboardBuilder()
         kb.button(text=_("✅ I agree"), callback_data=Consent(agree=True))
         kb.button(text=_("✖️ I do not agree"), callback_data=Consent(agree=False))
         await message.answer(render("consent.html"), reply_markup=inline(kb, 1))
     elif data["needs_name"] and not data.get("full_name"):
+        await close_button(query)
         await state.set_state(Join.name)
         await message.answer(_("Please type your full name: surname, first name, patronymic."))
     elif data["needs_school"] and not data.get("school_id") and not data.get("school_typed"):
-        await state.set_state(Join.school)
         found = await schools.search(session, data["municipality_id"])
+        await close_button(query)
+        await state.set_state(Join.school)
         await message.answer(
             _("Where do you work? Choose your school or type its name.")
             if found
@@ -103,10 +111,11 @@ async def _next_step(
             reply_markup=_school_keyboard(found),
         )
     elif data["needs_subject"] and not data.get("subject"):
+        await close_button(query)
         await state.set_state(Join.subject)
         await message.answer(_("What subject do you teach (or what is your direction of work)?"))
     else:
-        await _finish(message, state, session, clock, admin_ids)
+        await _finish(message, state, session, clock, admin_ids, query)
 
 
 def _school_keyboard(found: list[schools.SchoolView]) -> Any:
@@ -124,6 +133,7 @@ async def _finish(
     session: AsyncSession,
     clock: Clock,
     admin_ids: list[int],
+    query: CallbackQuery | None = None,
 ) -> None:
     data = await state.get_data()
     assert message.chat is not None
@@ -137,11 +147,13 @@ async def _finish(
             school_id=data.get("school_id"),
             school_typed=data.get("school_typed"),
             subject=data.get("subject"),
+            locale=get_i18n().current_locale,
         ),
         clock.now(),
     )
     await state.clear()
     actor = await load_actor(session, message.chat.id, admin_ids)
+    await close_button(query)
     role = _ROLE.get(joined.kind)
     await message.answer(
         render(
@@ -164,10 +176,9 @@ async def consent(
     clock: Clock,
     admin_ids: list[int],
 ) -> None:
-    await query.answer()
     assert isinstance(query.message, Message)
-    await query.message.edit_reply_markup(reply_markup=None)
     if not callback_data.agree:
+        await close_button(query)
         await state.clear()
         await query.message.answer(
             _(
@@ -177,10 +188,10 @@ async def consent(
         )
         return
     await state.update_data(consent=True)
-    await _next_step(query.message, state, session, clock, admin_ids)
+    await _next_step(query.message, state, session, clock, admin_ids, query)
 
 
-@router.message(Join.name, F.text)
+@router.message(Join.name, WizardText())
 async def name_typed(
     message: Message,
     state: FSMContext,
@@ -201,14 +212,16 @@ async def school_chosen(
     clock: Clock,
     admin_ids: list[int],
 ) -> None:
-    await query.answer()
     assert isinstance(query.message, Message)
-    await query.message.edit_reply_markup(reply_markup=None)
     await state.update_data(school_id=callback_data.school_id)
-    await _next_step(query.message, state, session, clock, admin_ids)
+    try:
+        await _next_step(query.message, state, session, clock, admin_ids, query)
+    except DomainError:
+        await state.update_data(school_id=None)  # the choice failed: the buttons stay
+        raise
 
 
-@router.message(Join.school, F.text)
+@router.message(Join.school, WizardText())
 async def school_typed(
     message: Message,
     state: FSMContext,
@@ -234,7 +247,7 @@ async def school_typed(
     await _next_step(message, state, session, clock, admin_ids)
 
 
-@router.message(Join.subject, F.text)
+@router.message(Join.subject, WizardText())
 async def subject_typed(
     message: Message,
     state: FSMContext,
@@ -246,11 +259,11 @@ async def subject_typed(
     await _next_step(message, state, session, clock, admin_ids)
 
 
-@router.message(Join.consent)
+@hints.message(Join.consent)
 async def consent_hint(message: Message) -> None:
     await message.answer(_("Please answer with one of the buttons above, or /cancel."))
 
 
-@router.message(StateFilter(Join.name, Join.school, Join.subject))
+@hints.message(StateFilter(Join.name, Join.school, Join.subject))
 async def text_hint(message: Message) -> None:
     await message.answer(_("Please answer with text, or /cancel."))

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import render
 from handlers.callbacks import ForgetCb, Lang, ProfileEdit
-from handlers.ui import MENU_PROFILE, MenuButton, inline, menu, role_label
+from handlers.ui import MENU_PROFILE, MenuButton, WizardText, inline, menu, role_label
 from services import people
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
@@ -24,6 +24,8 @@ from services.permissions import Actor
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
+hints = Router(name=f"{__name__}.hints")  # included after every feature router
+hints.message.filter(F.chat.type == "private")
 
 
 class EditProfile(StatesGroup):
@@ -78,7 +80,7 @@ async def ask_field(
         await query.message.answer(_("Type your subject or direction of work."))
 
 
-@router.message(EditProfile.name, F.text)
+@router.message(EditProfile.name, WizardText())
 async def name_typed(
     message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
 ) -> None:
@@ -88,7 +90,7 @@ async def name_typed(
     await _show(message, session, actor)
 
 
-@router.message(EditProfile.subject, F.text)
+@router.message(EditProfile.subject, WizardText())
 async def subject_typed(
     message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
 ) -> None:
@@ -98,7 +100,7 @@ async def subject_typed(
     await _show(message, session, actor)
 
 
-@router.message(StateFilter(EditProfile))
+@hints.message(StateFilter(EditProfile))
 async def edit_hint(message: Message) -> None:
     await message.answer(_("Please answer with text, or /cancel."))
 

@@ -61,7 +61,9 @@ async def reviewed(
     name = await schools.review(
         session, actor, callback_data.school_id, callback_data.approve, clock.now()
     )
-    done = _("«{name}» approved.") if callback_data.approve else _("«{name}» rejected.")
+    done = (
+        _("School «{name}» approved.") if callback_data.approve else _("School «{name}» rejected.")
+    )
     await query.answer(short(done.format(name=name)))
     assert isinstance(query.message, Message)
     text, kb = await _listing(session, actor)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Filter
 from aiogram.types import (
+    CallbackQuery,
     InlineKeyboardMarkup,
     KeyboardButton,
     Message,
@@ -37,6 +40,19 @@ MENU_PROFILE = N_("👤 My profile")
 MENU_HELP = N_("❓ Help")
 MENU_MEMBERS = N_("👥 Members")
 MENU_INVITE = N_("🔗 Invite")
+MENU_ANNOUNCE = N_("📣 Announcement")
+# Every persistent-menu label: a wizard never takes one of them as an answer (WizardText).
+MENU_LABELS: tuple[str, ...] = (MENU_PROFILE, MENU_HELP, MENU_MEMBERS, MENU_INVITE, MENU_ANNOUNCE)
+
+
+def _label_texts(msgids: Sequence[str]) -> set[str]:
+    """The labels in every language (and the msgids themselves)."""
+    i18n = get_i18n()
+    return {
+        text
+        for msgid in msgids
+        for text in (msgid, *(i18n.gettext(msgid, locale=c) for c in i18n.available_locales))
+    }
 
 
 class MenuButton(Filter):
@@ -46,9 +62,20 @@ class MenuButton(Filter):
         self.msgid = msgid
 
     async def __call__(self, message: Message) -> bool:
-        i18n = get_i18n()
-        texts = {i18n.gettext(self.msgid, locale=code) for code in i18n.available_locales}
-        return message.text is not None and message.text in texts | {self.msgid}
+        return message.text is not None and message.text in _label_texts([self.msgid])
+
+
+class WizardText(Filter):
+    """Text typed as the answer to a wizard's question: not a command (`/…`) and not a
+    persistent-menu button in any language. Those reach their own handlers, which leave the
+    wizard; an unknown command gets the wizard's hint (the `hints` routers, included after
+    every feature router)."""
+
+    async def __call__(self, message: Message) -> bool:
+        if message.text is None:
+            return False
+        text = message.text.strip()  # blank text is an answer too: its handler says so
+        return not text.startswith("/") and text not in _label_texts(MENU_LABELS)
 
 
 def menu(actor: Actor) -> ReplyKeyboardMarkup:
@@ -56,7 +83,36 @@ def menu(actor: Actor) -> ReplyKeyboardMarkup:
     rows = [[KeyboardButton(text=_(MENU_PROFILE)), KeyboardButton(text=_(MENU_HELP))]]
     if actor.is_staff:
         rows.insert(0, [KeyboardButton(text=_(MENU_MEMBERS)), KeyboardButton(text=_(MENU_INVITE))])
+        rows.insert(1, [KeyboardButton(text=_(MENU_ANNOUNCE))])
     return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True)
+
+
+# Cities of the time zone picker (services.associations.TIMEZONES), by IANA name.
+_CITIES: dict[str, str] = {
+    "Europe/Kaliningrad": N_("Kaliningrad"),
+    "Europe/Moscow": N_("Moscow"),
+    "Europe/Samara": N_("Samara"),
+    "Asia/Yekaterinburg": N_("Yekaterinburg"),
+    "Asia/Omsk": N_("Omsk"),
+    "Asia/Novosibirsk": N_("Novosibirsk"),
+    "Asia/Krasnoyarsk": N_("Krasnoyarsk"),
+    "Asia/Irkutsk": N_("Irkutsk"),
+    "Asia/Yakutsk": N_("Yakutsk"),
+    "Asia/Vladivostok": N_("Vladivostok"),
+    "Asia/Magadan": N_("Magadan"),
+    "Asia/Kamchatka": N_("Kamchatka"),
+}
+
+
+def city_label(timezone: str, fallback: str) -> str:
+    """A picker city in the user's language (`fallback`: the service's own label)."""
+    msgid = _CITIES.get(timezone)
+    return _(msgid) if msgid else fallback
+
+
+def local_time(at: datetime, timezone: str) -> str:
+    """A moment as people read it where they are: date and time in `timezone`."""
+    return at.astimezone(ZoneInfo(timezone)).strftime("%d.%m.%Y %H:%M")
 
 
 def role_label(role: Role) -> str:
@@ -133,3 +189,16 @@ async def edit(message: Message, text: str, kb: InlineKeyboardMarkup | None) -> 
     except TelegramBadRequest as exc:
         if "message is not modified" not in exc.message:
             raise
+
+
+async def close_button(query: CallbackQuery | None) -> None:
+    """Answer the button that led here and take its keyboard away.
+
+    Call it only after the service call of the step succeeded: a query can be answered once,
+    so an error has to come first (as an alert, with the buttons still there to try again).
+    """
+    if query is None:
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)

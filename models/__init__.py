@@ -1,18 +1,23 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
+from models.announcement import Announcement, AnnouncementStatus
 from models.association import Association, AssociationKind, CadencePeriod
 from models.audit import AuditEntry
 from models.base import Base
 from models.directory import MethodService, Municipality, School, SchoolStatus
 from models.invite import Invite, InviteKind
 from models.membership import Membership, Methodist, Role
+from models.outbox import Broadcast, OutboxMessage, OutboxStatus, StoredFile
 from models.person import Category, Identity, Person
 
 __all__ = [
+    "Announcement",
+    "AnnouncementStatus",
     "Association",
     "AssociationKind",
     "AuditEntry",
     "Base",
+    "Broadcast",
     "CadencePeriod",
     "Category",
     "Identity",
@@ -22,8 +27,11 @@ __all__ = [
     "MethodService",
     "Methodist",
     "Municipality",
+    "OutboxMessage",
+    "OutboxStatus",
     "Person",
     "Role",
     "School",
     "SchoolStatus",
+    "StoredFile",
 ]

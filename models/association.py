@@ -34,6 +34,11 @@ class Association(IdMixin, Base):
         CheckConstraint("decision_num > 0 AND decision_den >= decision_num", name="decision"),
         CheckConstraint("notice_days >= 0 AND proposal_days >= 0", name="days"),
         CheckConstraint("protocol_months > 0 AND cadence_count > 0", name="counts"),
+        CheckConstraint(
+            "send_from_minute >= 0 AND send_from_minute < send_until_minute "
+            "AND send_until_minute <= 1440",
+            name="send_window",
+        ),
     )
 
     kind: Mapped[AssociationKind] = mapped_column(str_enum(AssociationKind))
@@ -60,4 +65,7 @@ class Association(IdMixin, Base):
     cadence_period: Mapped[CadencePeriod] = mapped_column(
         str_enum(CadencePeriod), default=CadencePeriod.SCHOOL_YEAR, server_default="school_year"
     )
+    # Reminders go out between these local minutes of the day (08:00-21:00 by default).
+    send_from_minute: Mapped[int] = mapped_column(default=480, server_default="480")
+    send_until_minute: Mapped[int] = mapped_column(default=1260, server_default="1260")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -32,6 +32,8 @@ class ErrorCode(enum.StrEnum):
     GROUP_ALREADY_LINKED = "group_already_linked"
     CONSENT_REQUIRED = "consent_required"
     STALE = "stale"
+    ALREADY_SENT = "already_sent"
+    NO_RECIPIENTS = "no_recipients"
 
 
 class DomainError(Exception):

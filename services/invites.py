@@ -22,6 +22,7 @@ from models import (
     Membership,
     Methodist,
     MethodService,
+    Municipality,
     Person,
     Role,
     School,
@@ -68,6 +69,28 @@ async def issue(
     person_id: int | None = None,
 ) -> str:
     """Add an invite inside the caller's transaction (permission already checked)."""
+    invite = await _add_invite(
+        session,
+        actor,
+        kind,
+        now,
+        association_id=association_id,
+        service_id=service_id,
+        person_id=person_id,
+    )
+    return invite.token
+
+
+async def _add_invite(
+    session: AsyncSession,
+    actor: Actor | None,
+    kind: InviteKind,
+    now: datetime,
+    *,
+    association_id: int | None = None,
+    service_id: int | None = None,
+    person_id: int | None = None,
+) -> Invite:
     personal = person_id is not None
     reusable = kind is InviteKind.MEMBER and not personal
     invite = Invite(
@@ -93,7 +116,7 @@ async def issue(
         kind=kind.value,
         personal=personal,
     )
-    return invite.token
+    return invite
 
 
 @dataclass(frozen=True)
@@ -103,6 +126,33 @@ class InviteLink:
     expires_at: datetime
     reusable: bool
     target_name: str
+    invite_id: int = 0
+    timezone: str | None = None  # where the link's people live: show times in it
+
+
+async def _issue_link(
+    session: AsyncSession,
+    actor: Actor,
+    kind: InviteKind,
+    now: datetime,
+    *,
+    target_name: str,
+    timezone: str | None,
+    association_id: int | None = None,
+    service_id: int | None = None,
+) -> InviteLink:
+    invite = await _add_invite(
+        session, actor, kind, now, association_id=association_id, service_id=service_id
+    )
+    return InviteLink(
+        invite.token,
+        kind,
+        invite.expires_at,
+        invite.uses_left is None,
+        target_name,
+        invite_id=invite.id,
+        timezone=timezone,
+    )
 
 
 @atomic
@@ -124,9 +174,59 @@ async def create_link(
     if needed is None:
         raise DomainError(ErrorCode.NOT_FOUND)
     require(actor, needed, Scope(association.service_id) if kind is InviteKind.CHAIR else scope)
-    token = await issue(session, actor, kind, now, association_id=association.id)
+    link = await _issue_link(
+        session,
+        actor,
+        kind,
+        now,
+        target_name=association.name,
+        timezone=association.timezone,
+        association_id=association.id,
+    )
     await session.commit()
-    return InviteLink(token, kind, now + TTL[kind], kind is InviteKind.MEMBER, association.name)
+    return link
+
+
+@atomic
+async def revoke_member_links(
+    session: AsyncSession, actor: Actor, association_id: int, now: datetime, keep_id: int = 0
+) -> int:
+    """Stop the association's reusable member links (all but `keep_id`, the one just made):
+    someone who should not join may have got one. Returns how many still worked."""
+    association = await session.get(Association, association_id)
+    if association is None:
+        raise DomainError(ErrorCode.NOT_FOUND)
+    require(actor, Action.EDIT_ROSTER, Scope(association.service_id, association.id))
+    revoked = (
+        await session.scalars(
+            select(Invite.id).where(
+                Invite.association_id == association.id,
+                Invite.kind == InviteKind.MEMBER,
+                Invite.person_id.is_(None),
+                Invite.uses_left.is_(None),
+                Invite.expires_at > now,
+                Invite.id != keep_id,
+            )
+        )
+    ).all()
+    if revoked:
+        await session.execute(
+            update(Invite).where(Invite.id.in_(revoked)).values(expires_at=now),
+            execution_options={"synchronize_session": False},
+        )
+    audit.record(
+        session,
+        actor,
+        "invite.member_links_revoked",
+        now,
+        association_id=association.id,
+        object_type="association",
+        object_id=association.id,
+        count=len(revoked),
+        kept=keep_id or None,
+    )
+    await session.commit()
+    return len(revoked)
 
 
 @atomic
@@ -138,11 +238,24 @@ async def create_methodist_link(
     service = await session.get(MethodService, service_id)
     if service is None:
         raise DomainError(ErrorCode.NOT_FOUND)
-    token = await issue(session, actor, InviteKind.METHODIST, now, service_id=service_id)
-    await session.commit()
-    return InviteLink(
-        token, InviteKind.METHODIST, now + TTL[InviteKind.METHODIST], False, service.name
+    # The service's municipality's time zone (the first one if it covers several).
+    timezone = await session.scalar(
+        select(Municipality.timezone)
+        .where(Municipality.service_id == service_id)
+        .order_by(Municipality.id)
+        .limit(1)
     )
+    link = await _issue_link(
+        session,
+        actor,
+        InviteKind.METHODIST,
+        now,
+        target_name=service.name,
+        timezone=timezone,
+        service_id=service_id,
+    )
+    await session.commit()
+    return link
 
 
 @dataclass(frozen=True)
@@ -216,7 +329,7 @@ async def _check_not_already(
             )
         )
         if active is not None:
-            raise DomainError(ErrorCode.ALREADY_MEMBER)
+            raise DomainError(ErrorCode.ALREADY_MEMBER, methodist=True)
         return
     if association is None or invite.person_id is not None:
         return
@@ -281,6 +394,7 @@ class Registration:
     school_id: int | None = None
     school_typed: str | None = None
     subject: str | None = None
+    locale: str | None = None  # the language the person uses the bot in (ru or en)
 
 
 @dataclass(frozen=True)
@@ -359,6 +473,8 @@ async def _fill(
     """Fill only what the person lacks, validating every answer."""
     if answers.consent and person.consent_at is None:
         person.consent_at = now
+    if person.locale is None and answers.locale in ("ru", "en"):
+        person.locale = answers.locale  # so messages sent later come in this language
     if not person.full_name:
         person.full_name = check_name(answers.full_name)
     if association is None:

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
     Association,
+    AuditEntry,
     Identity,
     Invite,
     Membership,
@@ -103,6 +104,31 @@ async def mark_reachable(
         .values(reachable=reachable)
     )
     await session.commit()
+
+
+@dataclass(frozen=True)
+class DeliveryTarget:
+    chat_id: int | None  # None: a roster person who has not joined the bot yet
+    locale: str | None
+    reachable: bool | None
+
+
+@atomic
+async def delivery_targets(
+    session: AsyncSession, person_ids: Iterable[int], platform: str = TELEGRAM
+) -> dict[int, DeliveryTarget]:
+    """Where and in which language to reach each person now (one query for a batch)."""
+    ids = list(set(person_ids))
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(Person.id, Person.locale, Identity.external_id, Identity.reachable)
+        .outerjoin(Identity, (Identity.person_id == Person.id) & (Identity.platform == platform))
+        .where(Person.id.in_(ids))
+    )
+    found = {pid: DeliveryTarget(chat, locale, ok) for pid, locale, chat, ok in rows.all()}
+    await session.commit()
+    return found
 
 
 @dataclass(frozen=True)
@@ -263,8 +289,10 @@ async def export_data(session: AsyncSession, actor: Actor) -> dict[str, Any]:
 async def forget(session: AsyncSession, actor: Actor, now: datetime) -> None:
     """Delete personal data; keep a tombstone (school, roles) for attendance and the audit log.
 
-    The identity goes, so the account is a stranger again; memberships stay inactive with their
-    role; pending invites bound to the person are deleted; signed protocols are untouched.
+    The identity goes, so the account is a stranger again, and the audit log forgets the
+    account's id (the entries keep the person id of the tombstone); memberships stay inactive
+    with their role; pending invites bound to the person are deleted; signed protocols are
+    untouched.
     """
     person_id = _require_person(actor)
     person = await session.get_one(Person, person_id)
@@ -284,6 +312,9 @@ async def forget(session: AsyncSession, actor: Actor, now: datetime) -> None:
     ):
         setattr(person, attr, None)
     person.forgotten_at = now
+    accounts = (
+        await session.scalars(select(Identity.external_id).where(Identity.person_id == person_id))
+    ).all()
     await session.execute(delete(Identity).where(Identity.person_id == person_id))
     await session.execute(delete(Invite).where(Invite.person_id == person_id))
     await session.execute(
@@ -293,4 +324,15 @@ async def forget(session: AsyncSession, actor: Actor, now: datetime) -> None:
         update(Methodist).where(Methodist.person_id == person_id).values(active=False)
     )
     audit.record(session, actor, "person.forgotten", now, object_type="person", object_id=person_id)
+    await session.flush()
+    # The audit log keeps what was done and by which (now anonymous) person, not the account.
+    by_them = AuditEntry.actor_person_id == person_id
+    if accounts:
+        by_them = or_(by_them, AuditEntry.actor_external_id.in_(accounts))
+    await session.execute(
+        update(AuditEntry)
+        .where(by_them, AuditEntry.actor_external_id.is_not(None))
+        .values(actor_external_id=None)
+        .execution_options(synchronize_session=False)
+    )
     await session.commit()

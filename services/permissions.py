@@ -24,6 +24,7 @@ class Action(enum.StrEnum):
     RUN_VOTES = "run_votes"  # start and close votes
     SEND_SURVEYS = "send_surveys"  # polls and surveys, see results
     LINK_GROUP = "link_group"  # link the association's group chat
+    ANNOUNCE = "announce"  # /announce to the members (a methodist: to the whole service)
 
 
 class Decision(enum.IntEnum):
@@ -49,6 +50,7 @@ _METHODIST: dict[Action, Decision] = {
     Action.CALL_EXTRAORDINARY: C,
     Action.SEND_SURVEYS: A,
     Action.LINK_GROUP: A,
+    Action.ANNOUNCE: A,
 }
 _CHAIR: dict[Action, Decision] = {
     Action.INVITE_STAFF: A,
@@ -62,6 +64,7 @@ _CHAIR: dict[Action, Decision] = {
     Action.RUN_VOTES: A,
     Action.SEND_SURVEYS: A,
     Action.LINK_GROUP: A,
+    Action.ANNOUNCE: A,
 }
 _SECRETARY: dict[Action, Decision] = {
     Action.EDIT_ROSTER: A,  # members only: see `may_manage_role`
@@ -70,6 +73,7 @@ _SECRETARY: dict[Action, Decision] = {
     Action.REVIEW_PROPOSALS: A,
     Action.PARTICIPATE: A,
     Action.RUN_CHECKIN: A,
+    Action.ANNOUNCE: A,
 }
 _MEMBER: dict[Action, Decision] = {Action.PARTICIPATE: A}
 

@@ -6,8 +6,9 @@ import csv
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import CursorResult, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -117,13 +118,25 @@ class RosterEntry:
 
 
 _SEPARATORS = re.compile(r"\s*[;\t|]\s*")
+_COMMA = re.compile(r"\s*,\s*")
 
 
-def parse_roster(text: str, first_line: int = 1) -> list[RosterEntry]:
+def _fields(line: str, commas: bool) -> list[str]:
+    """Name, school, subject of one line ("" where left out)."""
+    if _SEPARATORS.search(line) or not commas:
+        return [*_SEPARATORS.split(line), "", ""][:3]
+    parts = _COMMA.split(line)
+    if len(parts) > 3:  # «Иванова Анна, МБОУ СОШ № 5, г. Омск, математика»: a comma in the school
+        return [parts[0], ", ".join(parts[1:-1]), parts[-1]]
+    return [*parts, "", ""][:3]
+
+
+def parse_roster(text: str, first_line: int = 1, *, commas: bool = True) -> list[RosterEntry]:
     """One person per line: «Фамилия Имя Отчество; школа; предмет» (school, subject optional).
 
-    Fields are separated by `;`, a tab or `|`. Every line is checked; any bad line rejects all,
-    with its number, so nothing is half-imported.
+    Fields are separated by `;`, a tab or `|`; a line with none of them may use commas
+    («Иванова Анна, Школа 5, математика»). Every line is checked; any bad line rejects all,
+    with its number and the reason's parameters, so nothing is half-imported.
     """
     if len(text.encode("utf-8")) > MAX_ROSTER_BYTES:
         raise DomainError(ErrorCode.ROSTER_TOO_BIG, rows=MAX_ROSTER_ROWS)
@@ -134,13 +147,18 @@ def parse_roster(text: str, first_line: int = 1) -> list[RosterEntry]:
         raise DomainError(ErrorCode.ROSTER_TOO_BIG, rows=MAX_ROSTER_ROWS)
     entries: list[RosterEntry] = []
     for number, line in enumerate(lines, start=first_line):
-        parts = [*_SEPARATORS.split(line.strip()), "", ""][:3]
+        parts = _fields(line.strip(), commas)
         try:
             name = check_name(parts[0])
             school = check_name(parts[1]) if parts[1].strip() else None
             subject = check_title(parts[2]) if parts[2].strip() else None
         except DomainError as exc:
-            raise DomainError(ErrorCode.ROSTER_BAD_LINE, line=number, reason=exc.code) from exc
+            raise DomainError(
+                ErrorCode.ROSTER_BAD_LINE,
+                line=number,
+                reason=exc.code,
+                reason_params=dict(exc.params),
+            ) from exc
         entries.append(RosterEntry(name, school, subject))
     return entries
 
@@ -176,7 +194,9 @@ def parse_roster_file(data: bytes) -> list[RosterEntry]:
     header = bool(rows and rows[0] and rows[0][0].casefold() in _HEADER_WORDS)
     body = rows[1:] if header else rows
     return parse_roster(
-        "\n".join("; ".join(row[:3]) for row in body if any(row)), first_line=2 if header else 1
+        "\n".join("; ".join(row[:3]) for row in body if any(row)),
+        first_line=2 if header else 1,
+        commas=False,  # the file's own delimiter has split the fields already
     )
 
 
@@ -200,6 +220,14 @@ def name_key(name: str) -> str:
     return " ".join(name.casefold().replace("ё", "е").split())
 
 
+def _same_person(schools_of_name: set[str | None] | None, school: str | None) -> bool:
+    """A roster line names someone already there: the same name, and the same school or a
+    school missing on either side (two teachers of one name at two schools are two people)."""
+    if not schools_of_name:
+        return False
+    return school is None or None in schools_of_name or school in schools_of_name
+
+
 @atomic
 async def add_people(
     session: AsyncSession,
@@ -210,28 +238,34 @@ async def add_people(
 ) -> RosterAdded:
     """Add roster rows (people who may not have opened the bot) with a personal link each.
 
-    A name already among the active members, or repeated in the list, is skipped, so sending
-    the same list twice adds nobody twice. Up to 2,000 rows go in as a few multi-row INSERTs
+    A person already among the active members, or repeated in the list, is skipped (same
+    name, and same school or no school to tell them apart), so sending the same list twice
+    adds nobody twice. Up to 2,000 rows go in as a few multi-row INSERTs
     (one per table), not a round trip per person.
     """
     association = await _association(session, association_id)
     require(actor, Action.EDIT_ROSTER, _scope(association))
     if not may_manage_role(actor, _scope(association), Role.MEMBER):
         raise DomainError(ErrorCode.FORBIDDEN)
-    present = await session.scalars(
-        select(Person.full_name)
+    present = await session.execute(
+        select(Person.full_name, School.norm_name)
         .join(Membership, Membership.person_id == Person.id)
+        .outerjoin(School, School.id == Person.school_id)
         .where(Membership.association_id == association.id, Membership.active)
     )
-    seen = {name_key(name) for name in present if name}
+    seen: dict[str, set[str | None]] = {}  # name → the schools of the people of that name
+    for name, norm_school in present.all():
+        if name:
+            seen.setdefault(name_key(name), set()).add(norm_school)
     fresh: list[RosterEntry] = []
     skipped: list[str] = []
     for entry in entries:
         key = name_key(entry.full_name)
-        if key in seen:
+        school_key = schools.normalize_school(entry.school) if entry.school else None
+        if _same_person(seen.get(key), school_key):
             skipped.append(entry.full_name)
         else:
-            seen.add(key)
+            seen.setdefault(key, set()).add(school_key)
             fresh.append(entry)
     school_ids: dict[str, int] = {}  # each distinct school resolved once
     for entry in fresh:
@@ -242,10 +276,10 @@ async def add_people(
             school_ids[schools.normalize_school(entry.school)] = school.id
     links: list[PersonalLink] = []
     if fresh:
-        # Names in `fresh` are distinct, so the returned rows are matched by name: asking
-        # for RETURNING in parameter order makes SQLite insert row by row.
+        # (name, school) pairs in `fresh` are distinct, so the returned rows are matched by
+        # them: asking for RETURNING in parameter order makes SQLite insert row by row.
         inserted = await session.execute(
-            insert(Person).returning(Person.id, Person.full_name),
+            insert(Person).returning(Person.id, Person.full_name, Person.school_id),
             [
                 {
                     "full_name": e.full_name,
@@ -257,8 +291,16 @@ async def add_people(
                 for e in fresh
             ],
         )
-        id_of = {name: pid for pid, name in inserted.all()}
-        person_ids = [id_of[e.full_name] for e in fresh]
+        id_of = {(name, school_id): pid for pid, name, school_id in inserted.all()}
+        person_ids = [
+            id_of[
+                (
+                    e.full_name,
+                    school_ids[schools.normalize_school(e.school)] if e.school else None,
+                )
+            ]
+            for e in fresh
+        ]
         await session.execute(
             insert(Membership),
             [
@@ -410,6 +452,17 @@ async def remove(session: AsyncSession, actor: Actor, membership_id: int, now: d
     if membership.role is Role.CHAIR:
         await _keep_a_chair(session, association.id, membership.id)
     membership.active = False
+    # Their personal links to this association stop working: an old one must not bring the
+    # removed membership back.
+    revoked: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
+        update(Invite)
+        .where(
+            Invite.person_id == membership.person_id,
+            Invite.association_id == association.id,
+            Invite.expires_at > now,
+        )
+        .values(expires_at=now)
+    )
     person = await session.get_one(Person, membership.person_id)
     audit.record(
         session,
@@ -419,6 +472,7 @@ async def remove(session: AsyncSession, actor: Actor, membership_id: int, now: d
         association_id=association.id,
         object_type="membership",
         object_id=membership.id,
+        links_revoked=revoked.rowcount,
     )
     await session.commit()
     return person.full_name or "—"
@@ -444,8 +498,7 @@ async def _keep_a_chair(session: AsyncSession, association_id: int, leaving_id: 
 async def get_row(session: AsyncSession, actor: Actor, membership_id: int) -> RosterRow:
     membership, association = await _member(session, membership_id)
     require(actor, Action.EDIT_ROSTER, _scope(association))
-    row = await _row(session, membership)
-    return row
+    return await _row(session, membership)  # commits: a read holds no lock afterwards
 
 
 async def _row(session: AsyncSession, membership: Membership) -> RosterRow:

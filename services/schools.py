@@ -63,6 +63,7 @@ async def search(
         School.municipality_id == municipality_id, School.status == SchoolStatus.APPROVED
     )
     schools = list((await session.scalars(stmt.order_by(School.name))).all())
+    await session.commit()  # a read ends its transaction: no lock held while Telegram is called
     if query:
         norm = normalize_school(query)
         tokens = set(norm.split())

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import AssociationKind, InviteKind
 from services import associations, invites
-from services.clock import FixedClock
+from services.clock import Clock
 from services.people import load_actor
 from services.permissions import Actor
 
@@ -29,7 +29,7 @@ async def register(
     session: AsyncSession,
     token: str,
     tg_id: int,
-    clock: FixedClock,
+    clock: Clock,
     name: str = "Иванова Анна Петровна",
     school: str = "МОУ СОШ № 5",
     subject: str = "математика",
@@ -44,7 +44,7 @@ async def register(
     return await load_actor(session, tg_id, [ADMIN_ID])
 
 
-async def make_world(session: AsyncSession, clock: FixedClock, chair_tg: int = 2001) -> World:
+async def make_world(session: AsyncSession, clock: Clock, chair_tg: int = 2001) -> World:
     service = await associations.create_service(
         session, ADMIN, "ИМЦ Ленинского района", clock.now()
     )
@@ -67,7 +67,7 @@ async def make_world(session: AsyncSession, clock: FixedClock, chair_tg: int = 2
     return World(service.id, municipality.id, created.association.id, chair, chair_tg)
 
 
-async def member_link(session: AsyncSession, world: World, clock: FixedClock) -> str:
+async def member_link(session: AsyncSession, world: World, clock: Clock) -> str:
     link = await invites.create_link(
         session, world.chair, InviteKind.MEMBER, world.association_id, clock.now()
     )

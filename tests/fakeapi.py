@@ -11,14 +11,50 @@ Lifecycle::
 
     FakeTelegram(token, bot_id=7000, bot_username="metod_test_bot", *,
                  global_per_second=30, private_per_second=5, group_per_minute=20,
-                 bot_first_name="Metod Test Bot", privacy_mode=True)
+                 bot_first_name="Metod Test Bot", privacy_mode=True,
+                 latency: tuple[float, float] | None = None)
     await tg.start() -> str            # base url "http://127.0.0.1:PORT" (also tg.base_url)
-    await tg.stop()
+    await tg.stop()                    # also answers held (latency/slow) calls at once
     async with FakeTelegram(token) as tg: ...
+
+Faults and latency::
+
+    tg.latency = (low, high) | None              # settable at any time; see below
+    tg.fault(chat_id, *faults: Fault | 500 | 429 | 403)   # append to the chat's queue
+    tg.faults_pending(chat_id) -> int
+    Fault(kind: 500 | 429 | 403 | "slow", retry_after: int = 1, delay: float = 0.0)
+    Fault.slow(delay) -> Fault                   # == Fault("slow", delay=delay)
+
+* Latency: every API call except getUpdates (its long poll has its own timing) is answered
+  after a uniformly random wait in ``[low, high]`` seconds. The call takes effect when it
+  *arrives*: it is recorded, counted against the flood limits and its message delivered
+  (visible to ``messages``/``wait_for_message``) before the wait; only the answer is late.
+  Error answers wait too.
+* Faults: a message-producing call (the flood-limited ones: ``send*`` except
+  ``sendChatAction``, ``edit*``, ``copyMessage(s)``, ``forwardMessage(s)``) whose ``chat_id``
+  has queued faults takes the next one instead of behaving normally; faults are consumed in
+  order, one per such call (calls to other chats and other methods do not touch the queue).
+  ``500`` answers 500 "Internal Server Error"; ``429`` answers 429 "Too Many Requests: retry
+  after N" with ``parameters.retry_after`` = ``retry_after``; ``403`` answers 403 "Forbidden:
+  bot was blocked by the user" ("... kicked from the group chat" for a group id) for that one
+  call only. These deliver nothing, are not counted against the flood limits and are
+  recorded in ``tg.errors``. ``"slow"`` lets the call behave normally (delivered, counted, or
+  failing as it would) but holds the answer for ``delay`` seconds, so a client with a
+  shorter timeout gives up although the message exists; the fake ignores the closed
+  connection. A fault's ``delay`` holds error answers the same way; it adds to the latency.
+
+Delivery log::
+
+    tg.deliveries: list[Delivery]                # every message the bot delivered, in order
+    Delivery(chat_id, method, message_id, at, text)  # at: time.monotonic() at arrival;
+                                                 # text: text or caption ("" if none)
+    tg.delivered_to(chat_id) -> list[Delivery]
+    tg.error_count(code) -> int                  # error answers with that HTTP status
 
 Simulated people and chats::
 
     tg.add_user(user_id, first_name, *, language_code="ru", username=None, last_name=None)
+    tg.open_chat(user_id)                        # a private chat, as if started long ago
     tg.block(user_id) / tg.unblock(user_id)     # also enqueue my_chat_member (kicked/member)
     await tg.send_text(user_id, text, *, chat_id=None, reply_to=None) -> dict  # Message
     await tg.send_document(user_id, content, file_name, *, caption=None, chat_id=None,
@@ -33,6 +69,7 @@ Inspection::
 
     tg.requests: list[tuple[str, dict]]          # every API call (method, parsed params)
     tg.errors: list[tuple[str, int, str]]        # every error answer (method, code, description)
+                                                 # incl. 429s from flood windows and faults
     tg.messages(chat_id) -> list[dict]           # bot messages as they are now (not deleted)
     tg.history(chat_id) -> list[dict]            # all messages (users' and bot's) in the chat
     await tg.wait_for_message(chat_id, contains=None, *, timeout=10.0, after=0) -> dict
@@ -65,11 +102,13 @@ Notes on fidelity:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import itertools
 import json
 import math
 import mimetypes
+import random
 import re
 import secrets
 import time
@@ -77,13 +116,13 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from aiohttp import web
 
 JSONDict = dict[str, Any]
 
-__all__ = ["FakeTelegram", "TelegramError", "parse_html", "utf16_len"]
+__all__ = ["Delivery", "FakeTelegram", "Fault", "TelegramError", "parse_html", "utf16_len"]
 
 _INTERNAL_KEYS = ("html", "caption_html")
 _DEFAULT_UPDATES = frozenset(
@@ -192,6 +231,73 @@ def _bad(description: str, parameters: JSONDict | None = None) -> TelegramError:
 def utf16_len(text: str) -> int:
     """Length in UTF-16 code units, the unit Telegram uses for limits and entity offsets."""
     return len(text.encode("utf-16-le")) // 2
+
+
+# --------------------------------------------------------------------------------------------
+# Faults, latency and the delivery log
+# --------------------------------------------------------------------------------------------
+
+FaultCode = Literal[500, 429, 403]
+FaultKind = Literal[500, 429, 403, "slow"]
+_FAULT_KINDS: tuple[FaultKind, ...] = (500, 429, 403, "slow")
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A scripted answer to one message-producing call; see "Faults and latency" above."""
+
+    kind: FaultKind
+    retry_after: int = 1  # for 429
+    delay: float = 0.0  # seconds the answer is held (any kind)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.kind, bool) or self.kind not in _FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {_FAULT_KINDS}")
+        if self.retry_after < 1:
+            raise ValueError("retry_after must be at least 1")
+        if not self.delay >= 0:
+            raise ValueError("delay must be >= 0")
+
+    @classmethod
+    def slow(cls, delay: float) -> Fault:
+        """Deliver normally but hold the answer for ``delay`` seconds."""
+        return cls("slow", delay=delay)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A message the bot delivered (send*/copy/forward; edits are not deliveries)."""
+
+    chat_id: int
+    method: str
+    message_id: int
+    at: float  # time.monotonic() when the call arrived
+    text: str  # text or caption, "" if none
+
+
+def _fault_error(fault: Fault, chat_id: int) -> TelegramError | None:
+    """The error a fault answers with (None for "slow")."""
+    if fault.kind == 500:
+        return TelegramError(500, "Internal Server Error")
+    if fault.kind == 429:
+        retry_after = fault.retry_after
+        return TelegramError(
+            429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
+        )
+    if fault.kind == 403:
+        if chat_id < 0:
+            return TelegramError(403, "Forbidden: bot was kicked from the group chat")
+        return TelegramError(403, "Forbidden: bot was blocked by the user")
+    return None
+
+
+def _check_latency(value: tuple[float, float] | None) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    low, high = value
+    if not 0 <= low <= high:
+        raise ValueError(f"latency must be (low, high) with 0 <= low <= high, got {value!r}")
+    return float(low), float(high)
 
 
 # --------------------------------------------------------------------------------------------
@@ -563,6 +669,7 @@ class FakeTelegram:
         group_per_minute: int = 20,
         bot_first_name: str = "Metod Test Bot",
         privacy_mode: bool = True,
+        latency: tuple[float, float] | None = None,
     ) -> None:
         self.token = token
         self.bot_id = bot_id
@@ -585,6 +692,10 @@ class FakeTelegram:
         self.base_url = ""
         self.requests: list[tuple[str, JSONDict]] = []
         self.errors: list[tuple[str, int, str]] = []
+        self.deliveries: list[Delivery] = []
+        self._latency = _check_latency(latency)
+        self._faults: dict[int, deque[Fault]] = {}
+        self._released = asyncio.Event()
         self._users: dict[int, JSONDict] = {}
         self._seen: set[int] = set()
         self._blocked: set[int] = set()
@@ -643,6 +754,7 @@ class FakeTelegram:
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
         self._stopping = False
+        self._released = asyncio.Event()
         runner = web.AppRunner(
             app,
             handle_signals=False,
@@ -659,8 +771,9 @@ class FakeTelegram:
         return self.base_url
 
     async def stop(self) -> None:
-        """Wake pending long polls and shut the server down."""
+        """Wake pending long polls, answer held calls and shut the server down."""
         self._stopping = True
+        self._released.set()
         self._notify()
         if self._runner is not None:
             runner, self._runner = self._runner, None
@@ -681,6 +794,26 @@ class FakeTelegram:
     @property
     def bot_user(self) -> JSONDict:
         return dict(self._bot_user)
+
+    # ---------------------------------------------------------------- faults and latency
+
+    @property
+    def latency(self) -> tuple[float, float] | None:
+        """``(low, high)``: API calls but getUpdates are answered after a random wait."""
+        return self._latency
+
+    @latency.setter
+    def latency(self, value: tuple[float, float] | None) -> None:
+        self._latency = _check_latency(value)
+
+    def fault(self, chat_id: int, *faults: Fault | FaultCode) -> None:
+        """Queue faults for the next message-producing calls to ``chat_id`` (one per call)."""
+        queue = self._faults.setdefault(chat_id, deque())
+        queue.extend(f if isinstance(f, Fault) else Fault(f) for f in faults)
+
+    def faults_pending(self, chat_id: int) -> int:
+        """How many queued faults for ``chat_id`` have not been consumed yet."""
+        return len(self._faults.get(chat_id, ()))
 
     # ---------------------------------------------------------------- simulated people
 
@@ -703,6 +836,14 @@ class FakeTelegram:
         if language_code is not None:
             user["language_code"] = language_code
         self._users[user_id] = user
+
+    def open_chat(self, user_id: int) -> None:
+        """The user started the bot some time ago (their updates long since handled): a
+        private chat exists, and no update is queued."""
+        self._user(user_id)
+        if user_id not in self._chats:
+            self._chats[user_id] = _Chat(user_id, "private", user_id=user_id)
+        self._seen.add(user_id)
 
     def block(self, user_id: int) -> None:
         """The user blocks the bot: sends to them answer 403 (my_chat_member is enqueued)."""
@@ -898,6 +1039,14 @@ class FakeTelegram:
 
     def file_content(self, file_id: str) -> bytes:
         return self._files[file_id].content
+
+    def delivered_to(self, chat_id: int) -> list[Delivery]:
+        """``deliveries`` to that chat, in arrival order."""
+        return [d for d in self.deliveries if d.chat_id == chat_id]
+
+    def error_count(self, code: int) -> int:
+        """How many error answers had HTTP status ``code`` (429: flood windows and faults)."""
+        return sum(1 for _, status, _ in self.errors if status == code)
 
     async def wait_for_message(
         self,
@@ -1108,35 +1257,93 @@ class FakeTelegram:
         return web.json_response(body, status=error.code)
 
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
+        arrived = time.monotonic()
+        method, response, hold = await self._process(request, arrived)
+        latency = self._latency
+        if latency is not None and method.lower() != "getupdates":
+            hold += random.uniform(*latency)
+        if hold <= 0:
+            return response
+        await self._hold(hold)
+        # The client may have given up meanwhile. aiohttp then normally cancels this handler
+        # (handler_cancellation=True); if it did not, writing would raise on the closed
+        # transport, so answer here and swallow that.
+        transport = request.transport
+        if transport is None or transport.is_closing():
+            return response
+        try:
+            await response.prepare(request)
+            await response.write_eof()
+        except ConnectionError:
+            pass
+        return response
+
+    async def _hold(self, seconds: float) -> None:
+        """Wait ``seconds``, or less if the server is stopping."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._released.wait(), seconds)
+
+    async def _process(
+        self, request: web.Request, arrived: float
+    ) -> tuple[str, web.Response, float]:
+        """Handle the call now; return (method, answer, seconds to hold the answer)."""
         raw_method = request.match_info["method"]
         if request.match_info["token"] != self.token:
             self.requests.append((raw_method, {}))
-            return self._error(raw_method, TelegramError(401, "Unauthorized"))
+            return raw_method, self._error(raw_method, TelegramError(401, "Unauthorized")), 0.0
         entry = self._methods.get(raw_method.lower())
         if entry is None:
             self.requests.append((raw_method, {}))
-            return self._error(raw_method, TelegramError(404, "Not Found"))
+            return raw_method, self._error(raw_method, TelegramError(404, "Not Found")), 0.0
         method, handler = entry
         try:
             params, files = await _read_params(request)
         except TelegramError as exc:
             self.requests.append((method, {}))
-            return self._error(method, exc)
+            return method, self._error(method, exc), 0.0
         recorded = dict(params)
         for key, upload in files.items():
             recorded[key] = {"file_name": upload.filename, "size": len(upload.content)}
         self.requests.append((method, recorded))
+        fault = self._take_fault(method, params)
+        hold = 0.0 if fault is None else fault.delay
         try:
+            if fault is not None:
+                error = _fault_error(fault, params["chat_id"])
+                if error is not None:
+                    raise error
             windows = self._check_flood(method, params)
             result = await handler(_Call(method, params, files, request))
             now = time.monotonic()
             for window in windows:  # only messages actually sent/edited count
                 window.add(now)
+            if _is_limited(method) and not method.startswith("edit"):
+                self._log_deliveries(method, params, result, arrived)
         except TelegramError as exc:
-            return self._error(method, exc)
+            return method, self._error(method, exc), hold
         finally:
             self._notify()
-        return web.json_response({"ok": True, "result": result})
+        return method, web.json_response({"ok": True, "result": result}), hold
+
+    def _take_fault(self, method: str, params: JSONDict) -> Fault | None:
+        chat_id = params.get("chat_id")
+        if not _is_limited(method) or isinstance(chat_id, bool) or not isinstance(chat_id, int):
+            return None
+        queue = self._faults.get(chat_id)
+        return queue.popleft() if queue else None
+
+    def _log_deliveries(self, method: str, params: JSONDict, result: Any, at: float) -> None:
+        for item in result if isinstance(result, list) else [result]:
+            if not isinstance(item, dict) or not isinstance(item.get("message_id"), int):
+                continue
+            chat_id = (item.get("chat") or {}).get("id", params.get("chat_id"))
+            if not isinstance(chat_id, int):
+                continue
+            chat = self._chats.get(chat_id)
+            stored = chat.messages.get(item["message_id"]) if chat is not None else None
+            source = stored or item
+            text = source.get("text", source.get("caption")) or ""
+            self.deliveries.append(Delivery(chat_id, method, item["message_id"], at, text))
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
@@ -1151,12 +1358,7 @@ class FakeTelegram:
         return web.Response(body=stored.content, content_type="application/octet-stream")
 
     def _check_flood(self, method: str, params: JSONDict) -> list[_Window]:
-        limited = (
-            (method.startswith("send") and method != "sendChatAction")
-            or method.startswith("edit")
-            or method in ("copyMessage", "copyMessages", "forwardMessage", "forwardMessages")
-        )
-        if not limited:
+        if not _is_limited(method):
             return []
         now = time.monotonic()
         windows = [self._global_window]
@@ -1633,6 +1835,15 @@ class FakeTelegram:
         if p.get("action") not in _CHAT_ACTIONS:
             raise _bad("wrong parameter action in request")
         return True
+
+
+def _is_limited(method: str) -> bool:
+    """Message-producing methods: flood-limited and subject to scripted faults."""
+    return (
+        (method.startswith("send") and method != "sendChatAction")
+        or method.startswith("edit")
+        or method in ("copyMessage", "copyMessages", "forwardMessage", "forwardMessages")
+    )
 
 
 def _set_optional(message: JSONDict, key: str, value: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -19,8 +20,10 @@ from aiogram.exceptions import (
     TelegramConflictError,
     TelegramForbiddenError,
     TelegramMigrateToChat,
+    TelegramNetworkError,
     TelegramNotFound,
     TelegramRetryAfter,
+    TelegramServerError,
     TelegramUnauthorizedError,
 )
 from aiogram.filters import CommandStart
@@ -37,7 +40,7 @@ from aiogram.types import (
     Update,
 )
 
-from tests.fakeapi import FakeTelegram
+from tests.fakeapi import Delivery, FakeTelegram, Fault
 
 TOKEN = "123456:TEST-token_for_fake"
 USER = 501
@@ -45,12 +48,11 @@ OTHER = 502
 GROUP = -4001
 
 
-def make_bot(tg: FakeTelegram, token: str = TOKEN) -> Bot:
-    return Bot(
-        token,
-        session=AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url)),
-        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
-    )
+def make_bot(tg: FakeTelegram, token: str = TOKEN, *, timeout: float | None = None) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url))
+    if timeout is not None:
+        session.timeout = timeout
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
 def kb(*buttons: InlineKeyboardButton) -> InlineKeyboardMarkup:
@@ -608,3 +610,231 @@ async def test_dispatcher_polling_flow(tg: FakeTelegram, bot: Bot) -> None:
         await dp.stop_polling()
         await polling
     assert tg.errors == []
+
+
+# ------------------------------------------------------------------------------ latency
+
+
+async def test_latency_delays_answers_not_delivery(tg: FakeTelegram, bot: Bot) -> None:
+    await tg.send_text(USER, "hi")
+    with pytest.raises(ValueError, match="latency"):
+        tg.latency = (0.5, 0.1)
+    with pytest.raises(ValueError, match="latency"):
+        FakeTelegram(TOKEN, latency=(-1, 0))
+    tg.latency = (0.3, 0.35)
+    assert tg.latency == (0.3, 0.35)
+
+    started = time.monotonic()
+    sending = asyncio.create_task(bot.send_message(USER, "late"))
+    seen = await tg.wait_for_message(USER, "late", timeout=1)
+    assert not sending.done()  # delivered on arrival, answered later
+    assert time.monotonic() - started < 0.25
+    sent = await sending
+    assert 0.3 <= time.monotonic() - started < 1
+    assert sent.message_id == seen["message_id"]
+    assert tg.deliveries[-1].at - started < 0.25  # logged at arrival
+
+    started = time.monotonic()  # errors and reads wait too
+    with pytest.raises(TelegramBadRequest, match="chat not found"):
+        await bot.send_message(999_999, "x")
+    assert await bot.get_me()
+    assert 0.6 <= time.monotonic() - started < 1.5
+
+    started = time.monotonic()  # getUpdates keeps its own timing
+    assert len(await bot.get_updates()) == 1
+    assert time.monotonic() - started < 0.2
+
+    tg.latency = None
+    started = time.monotonic()
+    await bot.send_message(USER, "fast")
+    assert time.monotonic() - started < 0.2
+
+
+async def test_latency_flood_counted_on_arrival() -> None:
+    async with FakeTelegram(TOKEN, latency=(0.2, 0.2)) as tg:
+        tg.add_user(USER, "Анна")
+        await tg.send_text(USER, "hi")
+        bot = make_bot(tg)
+        try:
+            started = time.monotonic()
+            results = await asyncio.gather(
+                *(bot.send_message(USER, str(i)) for i in range(6)), return_exceptions=True
+            )
+            assert time.monotonic() - started >= 0.2
+        finally:
+            await bot.session.close()
+        assert sum(isinstance(r, Message) for r in results) == 5
+        assert sum(isinstance(r, TelegramRetryAfter) for r in results) == 1
+        assert tg.error_count(429) == 1 and len(tg.deliveries) == 5
+
+
+# ------------------------------------------------------------------------------ faults
+
+
+async def test_fault_kinds_consumed_in_order(tg: FakeTelegram, bot: Bot) -> None:
+    await tg.send_text(USER, "hi")
+    await tg.send_text(OTHER, "hi")
+    tg.fault(USER, 500, 429, Fault(429, retry_after=7), 403)
+    tg.fault(USER, Fault(500, delay=0.2))
+    assert tg.faults_pending(USER) == 5 and tg.faults_pending(OTHER) == 0
+
+    # other chats and methods that produce no message do not take faults
+    assert await bot.send_message(OTHER, "other chat")
+    assert await bot.send_chat_action(USER, "typing")
+    assert await bot.get_chat(USER)
+    assert tg.faults_pending(USER) == 5
+
+    with pytest.raises(TelegramServerError, match="Internal Server Error"):
+        await bot.send_message(USER, "a")
+    with pytest.raises(TelegramRetryAfter) as info:
+        await bot.send_message(USER, "b")
+    assert info.value.retry_after == 1
+    with pytest.raises(TelegramRetryAfter) as info:
+        await bot.send_document(USER, BufferedInputFile(b"x", filename="x.txt"))
+    assert info.value.retry_after == 7
+    assert "Too Many Requests: retry after 7" in info.value.message
+    with pytest.raises(TelegramForbiddenError, match="Forbidden: bot was blocked by the user"):
+        await bot.send_message(USER, "c")
+    started = time.monotonic()
+    with pytest.raises(TelegramServerError):
+        await bot.send_message(USER, "d")
+    assert time.monotonic() - started >= 0.2
+    assert tg.faults_pending(USER) == 0
+
+    assert tg.messages(USER) == [] and tg.delivered_to(USER) == []
+    assert [(m, c) for m, c, _ in tg.errors] == [
+        ("sendMessage", 500),
+        ("sendMessage", 429),
+        ("sendDocument", 429),
+        ("sendMessage", 403),
+        ("sendMessage", 500),
+    ]
+    assert tg.error_count(429) == 2 and tg.error_count(500) == 2 and tg.error_count(400) == 0
+    # the 403 was for one call only, and faults did not count against the 5/s limit
+    for i in range(5):
+        assert await bot.send_message(USER, str(i))
+    assert [m["text"] for m in tg.messages(USER)] == ["0", "1", "2", "3", "4"]
+
+
+async def test_fault_raw_answers_and_edits(tg: FakeTelegram, bot: Bot) -> None:
+    await tg.send_text(USER, "hi")
+    await tg.add_bot_to_group(USER, GROUP, "G")
+    tg.fault(USER, 500)
+    tg.fault(GROUP, 403)
+    assert await raw_call(tg, "sendMessage", json={"chat_id": USER, "text": "x"}) == (
+        500,
+        {"ok": False, "error_code": 500, "description": "Internal Server Error"},
+    )
+    msg = await bot.send_message(USER, "before")
+    tg.fault(USER, Fault(429, retry_after=3))  # edits take faults too
+    status, body = await raw_call(
+        tg, "editMessageText", json={"chat_id": USER, "message_id": msg.message_id, "text": "y"}
+    )
+    assert (status, body) == (
+        429,
+        {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 3",
+            "parameters": {"retry_after": 3},
+        },
+    )
+    assert tg.messages(USER)[-1]["text"] == "before"
+    with pytest.raises(TelegramForbiddenError, match="kicked from the group chat"):
+        await bot.send_message(GROUP, "x")
+    assert await bot.send_message(GROUP, "back")
+
+    with pytest.raises(ValueError, match="unknown fault kind"):
+        Fault(404)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="unknown fault kind"):
+        tg.fault(USER, 502)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        Fault.slow(-1)
+    assert Fault.slow(2) == Fault("slow", delay=2)
+
+
+async def test_slow_fault_client_gives_up(
+    tg: FakeTelegram, bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="aiohttp")
+    await tg.send_text(USER, "hi")
+    tg.fault(USER, Fault.slow(0.6), Fault.slow(0.3))
+    impatient = make_bot(tg, timeout=0.15)
+    try:
+        first = time.monotonic()
+        with pytest.raises(TelegramNetworkError, match="timeout"):
+            await impatient.send_message(USER, "lost answer")
+        assert time.monotonic() - first < 0.5
+        # delivered although the client never saw the answer
+        assert [m["text"] for m in tg.messages(USER)] == ["lost answer"]
+        assert tg.faults_pending(USER) == 1
+        # a patient client gets the held answer; then the fake behaves normally
+        started = time.monotonic()
+        held = await bot.send_message(USER, "held")
+        assert 0.3 <= time.monotonic() - started < 0.8
+        assert held.text == "held"
+        started = time.monotonic()
+        assert (await impatient.send_message(USER, "next")).text == "next"
+        assert time.monotonic() - started < 0.2
+    finally:
+        await impatient.session.close()
+    await asyncio.sleep(first + 0.7 - time.monotonic())  # past the first hold's end
+    assert [d.text for d in tg.delivered_to(USER)] == ["lost answer", "held", "next"]
+    assert tg.errors == []
+    problems = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert problems == []
+
+
+async def test_stop_answers_held_calls() -> None:
+    tg = FakeTelegram(TOKEN, latency=(5, 5))
+    await tg.start()
+    tg.add_user(USER, "Анна")
+    await tg.send_text(USER, "hi")
+    bot = make_bot(tg)
+    try:
+        sending = asyncio.create_task(bot.send_message(USER, "x"))
+        await tg.wait_for_message(USER, "x", timeout=1)
+        started = time.monotonic()
+        await tg.stop()
+        assert time.monotonic() - started < 0.5
+        assert (await asyncio.wait_for(sending, 1)).text == "x"
+    finally:
+        await bot.session.close()
+
+
+# ------------------------------------------------------------------------------ deliveries
+
+
+async def test_delivery_log(tg: FakeTelegram, bot: Bot) -> None:
+    await tg.send_text(USER, "hi")
+    await tg.add_bot_to_group(USER, GROUP, "G")
+    started = time.monotonic()
+    msg = await bot.send_message(USER, "<b>one</b>")
+    await bot.edit_message_text("edited", chat_id=USER, message_id=msg.message_id)  # no
+    with pytest.raises(TelegramBadRequest):
+        await bot.send_message(USER, "<b>broken")  # no
+    await bot.send_document(USER, BufferedInputFile(b"x", filename="a.txt"), caption="cap")
+    await bot.send_document(USER, BufferedInputFile(b"x", filename="b.txt"))
+    await bot.send_message(GROUP, "group")
+    assert await bot.send_chat_action(USER, "typing")  # no
+    log = tg.deliveries
+    assert [(d.chat_id, d.method, d.text) for d in log] == [
+        (USER, "sendMessage", "one"),
+        (USER, "sendDocument", "cap"),
+        (USER, "sendDocument", ""),
+        (GROUP, "sendMessage", "group"),
+    ]
+    assert log[0] == Delivery(USER, "sendMessage", msg.message_id, log[0].at, "one")
+    assert started <= log[0].at <= log[1].at <= log[2].at <= log[3].at <= time.monotonic()
+    assert tg.delivered_to(GROUP) == log[3:]
+    assert tg.delivered_to(OTHER) == []
+
+    # concurrent calls with random latency: logged in arrival order, answered in any order
+    tg.latency = (0.0, 0.2)
+    await tg.send_text(OTHER, "hi")
+    sent = await asyncio.gather(*(bot.send_message(OTHER, f"c{i}") for i in range(5)))
+    concurrent = tg.deliveries[4:]
+    assert concurrent == tg.delivered_to(OTHER)
+    assert sorted(d.message_id for d in concurrent) == sorted(m.message_id for m in sent)
+    assert [d.at for d in concurrent] == sorted(d.at for d in concurrent)
+    assert [d.message_id for d in concurrent] == sorted(d.message_id for d in concurrent)

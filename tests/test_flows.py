@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any, cast
 
 import pytest
+from aiogram import F
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.methods import EditMessageText, SendDocument
+from aiogram.methods import EditMessageReplyMarkup, EditMessageText, SendDocument
 from aiogram.types import BufferedInputFile
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.app import build_dispatcher
@@ -26,14 +28,18 @@ from models import (
     Invite,
     InviteKind,
     Membership,
+    Methodist,
+    MethodService,
+    Municipality,
     Person,
     Role,
     School,
+    SchoolStatus,
 )
-from services import invites, roster
+from services import invites, roster, schools
 from services.clock import FixedClock
 from tests.factories import ADMIN, ADMIN_ID, World, make_world, member_link, register
-from tests.flow import Flow, RecordingSession, build_bot
+from tests.flow import Flow, RecordingSession, build_bot, buttons
 
 TEACHER, OTHER, STRANGER = 3001, 3002, 3003
 
@@ -563,3 +569,388 @@ async def test_roster_from_a_csv_file_and_links_back_as_a_file(
     )
     assert "Добавлено: 0" in reply.text and "и ещё 20" in reply.text
     assert not [c for c in reply.calls if isinstance(c, SendDocument)]
+
+
+# ------------------------------------------------------------------ commands inside wizards
+
+
+async def test_commands_and_menu_buttons_inside_wizards_are_not_answers(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    async with sm() as s:
+        token = await member_link(s, world, clock)
+    before = await snapshot(sm)
+    # /cancel at the name step cancels; it is not the teacher's name.
+    await flow.send(TEACHER, f"/start {token}")
+    await flow.press(TEACHER, "✅")
+    reply = await flow.send(TEACHER, "/cancel")
+    assert "Отменено" in reply.text, reply.text
+    reply = await flow.send(TEACHER, "Иванова Анна Петровна")  # no longer an answer
+    assert "Пока я не понимаю" in reply.text
+    assert await snapshot(sm) == before
+    # /help at the school step shows the help; no school named "/help".
+    await flow.send(TEACHER, f"/start {token}")
+    await flow.press(TEACHER, "✅")
+    await flow.send(TEACHER, "Иванова Анна Петровна")
+    reply = await flow.send(TEACHER, "/help")
+    assert "Что вы можете сделать" in reply.text, reply.text
+    # An unknown command inside a wizard gets the wizard's hint.
+    await flow.send(TEACHER, f"/start {token}")
+    await flow.press(TEACHER, "✅")
+    await flow.send(TEACHER, "Иванова Анна Петровна")
+    reply = await flow.send(TEACHER, "/nosuchcommand")
+    assert "ответьте текстом" in reply.text, reply.text
+    await flow.send(TEACHER, "Школа № 5")
+    await flow.send(TEACHER, "математика")
+    async with sm() as s:
+        names = set((await s.scalars(select(School.name))).all())
+        assert not any(name.startswith("/") for name in names), names
+        person = await s.scalar(select(Person).where(Person.full_name.like("Иванова%")))
+        assert person is not None and person.subject == "математика"
+
+    # A menu button typed while editing the profile opens its own screen, in any language.
+    for label in ("👥 Участники", "👥 Members"):
+        await flow.send(world.chair_tg, "/profile")
+        await flow.press(world.chair_tg, "ФИО")
+        reply = await flow.send(world.chair_tg, label)
+        assert "Участников: 2" in reply.text, reply.text
+    async with sm() as s:
+        chair = await s.get_one(Person, world.chair.person_id)
+        assert chair.full_name == "Петров Сергей Иванович"
+
+    # The admin's wizards: a menu button or a command is never a service's name or a zone.
+    before = await snapshot(sm)
+    await flow.send(ADMIN_ID, "/newservice")
+    reply = await flow.send(ADMIN_ID, "❓ Помощь")
+    assert "Что вы можете сделать" in reply.text
+    await flow.send(ADMIN_ID, "/newmunicipality")
+    await flow.press(ADMIN_ID, "ИМЦ Ленинского района")
+    await flow.send(ADMIN_ID, "Советский район")
+    reply = await flow.send(ADMIN_ID, "/schools")  # at the time zone step
+    assert "школ" in reply.text.lower(), reply.text
+    reply = await flow.send(ADMIN_ID, "Asia/Omsk")  # the wizard was left
+    assert "Asia/Omsk" not in reply.text
+    await flow.send(ADMIN_ID, "/newassociation")
+    await flow.press(ADMIN_ID, "Ленинский район")
+    await flow.press(ADMIN_ID, "РМО")
+    reply = await flow.send(ADMIN_ID, "/unknown")  # the name step: the wizard's hint
+    assert "ответьте на вопрос" in reply.text.lower(), reply.text
+    reply = await flow.send(ADMIN_ID, "/cancel")
+    assert "Отменено" in reply.text
+    async with sm() as s:
+        assert (await s.scalars(select(Association.name))).all() == ["РМО учителей математики"]
+        assert (await s.scalars(select(MethodService.name))).all() == ["ИМЦ Ленинского района"]
+        assert (await s.scalars(select(Municipality.name))).all() == ["Ленинский район"]
+    assert await snapshot(sm) == before
+
+    # Adding people: /invite or its menu button is not a line of the list.
+    await flow.send(world.chair_tg, "/members")
+    await flow.press(world.chair_tg, "➕")
+    for typed in ("/invite", "🔗 Пригласить"):
+        reply = await flow.send(world.chair_tg, typed)
+        assert "кого вы приглашаете" in reply.text, reply.text
+        await flow.send(world.chair_tg, "/members")
+        await flow.press(world.chair_tg, "➕")
+    reply = await flow.send(world.chair_tg, "/oops")
+    assert "по одному человеку" in reply.text, reply.text
+    assert await snapshot(sm) == before
+
+
+# ------------------------------------------------------------------ error texts
+
+
+async def test_bad_roster_line_tells_the_limit(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession]
+) -> None:
+    await flow.send(world.chair_tg, "/members")
+    await flow.press(world.chair_tg, "➕")
+    before = await snapshot(sm)
+    reply = await flow.send(world.chair_tg, "Орлов Пётр\n" + "Я" * 151 + "; Школа 1")
+    assert "Строка 2" in reply.text and "150" in reply.text and "151" in reply.text, reply.text
+    reply = await flow.send(world.chair_tg, "Орлов Пётр; 1")  # a school without letters
+    assert "Строка 1" in reply.text and "2 символ" in reply.text, reply.text
+    assert await snapshot(sm) == before
+
+
+def test_error_texts_survive_missing_parameters() -> None:
+    from aiogram.utils.i18n import I18n
+
+    from bot.i18n import DOMAIN, LOCALES_DIR
+    from handlers.errors import error_text
+    from services.errors import DomainError, ErrorCode
+
+    i18n = I18n(path=LOCALES_DIR, default_locale="ru", domain=DOMAIN)
+    with i18n.context():
+        for code in ErrorCode:
+            assert error_text(DomainError(code)), code  # no KeyError, whatever is missing
+        text = error_text(DomainError(ErrorCode.NAME_TOO_LONG, max=150))
+        assert "150" in text and "…" in text
+        text = error_text(
+            DomainError(ErrorCode.ROSTER_BAD_LINE, line=3, reason=ErrorCode.TEXT_TOO_LONG)
+        )
+        assert "Строка 3" in text
+
+
+# ------------------------------------------------------------------ buttons answered once
+
+
+async def test_consent_error_comes_as_an_alert_and_keeps_the_buttons(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    async with sm() as s:
+        added = await roster.add_people(
+            s,
+            world.chair,
+            world.association_id,
+            [roster.RosterEntry("Кузнецова Мария", "МОУ СОШ № 5", "физика")],
+            clock.now(),
+        )
+    await flow.send(TEACHER, f"/start {added.links[0].token}")
+    consent = flow.last(TEACHER, with_buttons=True)
+    clock.advance(timedelta(days=31))  # the link expires while the teacher reads
+    before = await snapshot(sm)
+    reply = await flow.press(TEACHER, "✅", consent)
+    assert reply.alerts() and "истёк" in reply.alerts()[0], reply.calls
+    assert not [c for c in reply.calls if isinstance(c, EditMessageReplyMarkup)]
+    assert buttons(flow.last(TEACHER, with_buttons=True)) == buttons(consent)
+    assert await snapshot(sm) == before
+
+
+async def test_school_choice_error_comes_as_an_alert_and_keeps_the_buttons(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    async with sm() as s:
+        school = await schools.add_approved(
+            s, ADMIN, world.municipality_id, world.service_id, "Гимназия № 2", clock.now()
+        )
+        added = await roster.add_people(
+            s,
+            world.chair,
+            world.association_id,
+            [roster.RosterEntry("Кузнецова Мария", None, "физика")],
+            clock.now(),
+        )
+    await flow.send(TEACHER, f"/start {added.links[0].token}")
+    reply = await flow.press(TEACHER, "✅")
+    choice = flow.last(TEACHER, with_buttons=True)
+    assert "Гимназия № 2" in buttons(choice)[0][0]
+    async with sm() as s:  # the directory changes meanwhile
+        await s.execute(
+            update(School).where(School.id == school.id).values(status=SchoolStatus.PENDING)
+        )
+        await s.commit()
+    before = await snapshot(sm)
+    reply = await flow.press(TEACHER, "Гимназия", choice)
+    assert reply.alerts() and "устарела" in reply.alerts()[0], reply.calls
+    assert not [c for c in reply.calls if isinstance(c, EditMessageReplyMarkup)]
+    assert buttons(flow.last(TEACHER, with_buttons=True)) == buttons(choice)
+    assert await snapshot(sm) == before
+    reply = await flow.send(TEACHER, "Школа № 5")  # the failed choice is forgotten
+    assert "Добро пожаловать" in reply.text, reply.text
+
+
+async def test_time_zone_button_errors_come_as_alerts(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    # The admin: a municipality of that name exists already.
+    await flow.send(ADMIN_ID, "/newmunicipality")
+    await flow.press(ADMIN_ID, "ИМЦ Ленинского района")
+    await flow.send(ADMIN_ID, "Ленинский район")
+    zones = flow.last(ADMIN_ID, with_buttons=True)
+    reply = await flow.press(ADMIN_ID, "Омск", zones)
+    assert reply.alerts() and "занято" in reply.alerts()[0], reply.calls
+    assert not [c for c in reply.calls if isinstance(c, EditMessageReplyMarkup)]
+    assert buttons(flow.last(ADMIN_ID, with_buttons=True)) == buttons(zones)
+    # A methodist who loses the role while choosing the association's time zone.
+    methodist_tg = 6001
+    async with sm() as s:
+        link = await invites.create_methodist_link(s, ADMIN, world.service_id, clock.now())
+        await register(s, link.token, methodist_tg, clock, name="Методист Службы")
+    await flow.send(methodist_tg, "/newassociation")
+    await flow.press(methodist_tg, "Ленинский район")
+    await flow.press(methodist_tg, "ГМО")
+    await flow.send(methodist_tg, "ГМО учителей физики")
+    await flow.press(methodist_tg, "Пропустить")
+    zones = flow.last(methodist_tg, with_buttons=True)
+    async with sm() as s:
+        await s.execute(update(Methodist).values(active=False))
+        await s.commit()
+    before = await snapshot(sm)
+    reply = await flow.press(methodist_tg, "Омск", zones)
+    assert reply.alerts() and "нет прав" in reply.alerts()[0], reply.calls
+    assert not [c for c in reply.calls if isinstance(c, EditMessageReplyMarkup)]
+    assert buttons(flow.last(methodist_tg, with_buttons=True)) == buttons(zones)
+    assert await snapshot(sm) == before
+
+
+async def test_error_after_the_callback_was_answered_comes_as_a_message() -> None:
+    from aiogram import Dispatcher, Router
+    from aiogram.exceptions import TelegramBadRequest
+    from aiogram.methods import AnswerCallbackQuery
+    from aiogram.types import CallbackQuery
+
+    from bot.app import build_i18n
+    from bot.middlewares import LocaleMiddleware
+    from handlers.errors import ErrorReplyMiddleware
+    from services.errors import DomainError, ErrorCode
+
+    router = Router()
+
+    @router.callback_query(F.data == "answered")
+    async def answered_then_failed(query: CallbackQuery) -> None:
+        await query.answer()
+        raise DomainError(ErrorCode.STALE)
+
+    @router.callback_query(F.data == "refused")
+    async def telegram_refused(query: CallbackQuery) -> None:
+        raise TelegramBadRequest(method=cast(Any, None), message="message to edit not found")
+
+    dp = Dispatcher()
+    settings = Settings(bot_token="42:TEST", admin_ids=[ADMIN_ID], _env_file=None)
+    dp.update.outer_middleware(LocaleMiddleware(build_i18n(settings)))
+    dp.update.outer_middleware(ErrorReplyMiddleware())
+    dp.include_router(router)
+    session = RecordingSession()
+    bot = build_bot(session)
+    flow = Flow(dp, bot, session)
+    try:
+        reply = await flow.press_data(TEACHER, "answered")
+        assert [m.text for m in reply.sent()] == ["Эта кнопка устарела. Откройте список заново."]
+        # Telegram refused a call: the button still gets its (silent) answer.
+        reply = await flow.press_data(TEACHER, "refused")
+        [answer] = [c for c in reply.calls if isinstance(c, AnswerCallbackQuery)]
+        assert answer.text is None and not reply.sent()
+    finally:
+        await bot.session.close()
+
+
+# ------------------------------------------------------------------ invite links
+
+
+async def test_member_link_shows_local_expiry_and_revokes_old_links(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    async with sm() as s:
+        old = await member_link(s, world, clock)
+    await flow.send(world.chair_tg, "/invite")
+    reply = await flow.press(world.chair_tg, "участник")
+    # 22.12.2026 09:00 UTC is 16:00 in Novosibirsk, the association's time zone.
+    assert "Действует до 22.12.2026 16:00." in reply.text, reply.text
+    [new] = [part.split("=")[1].split()[0] for part in reply.text.split("?start")[1:]]
+    reply = await flow.press(world.chair_tg, "Отозвать прежние ссылки")
+    assert reply.alerts() and "отозваны: 1" in reply.alerts()[0], reply.calls
+    assert not buttons(flow.last(world.chair_tg))  # the button is gone
+    reply = await flow.send(TEACHER, f"/start {old}")
+    assert "истёк" in reply.text, reply.text
+    reply = await flow.send(TEACHER, f"/start {new}")
+    assert "152-ФЗ" in reply.text  # the new link still works
+    # A member cannot revoke, even with a well-formed button.
+    from handlers.callbacks import RevokeLinks
+
+    async with sm() as s:
+        await register(s, new, OTHER, clock, name="Простой Учитель")
+    before = await snapshot(sm)
+    reply = await flow.press_data(
+        OTHER, RevokeLinks(association_id=world.association_id, keep=0).pack()
+    )
+    assert reply.alerts() and "нет прав" in reply.alerts()[0]
+    assert await snapshot(sm) == before
+    reply = await flow.send(STRANGER, f"/start {new}")
+    assert "152-ФЗ" in reply.text
+
+
+async def test_methodist_link_expiry_in_the_services_time_zone(flow: Flow, world: World) -> None:
+    await flow.send(ADMIN_ID, "/newmethodist")
+    reply = await flow.press(ADMIN_ID, "ИМЦ Ленинского района")
+    assert "Действует до 25.11.2026 16:00." in reply.text, reply.text
+
+
+async def test_removed_member_personal_link_no_longer_works(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    async with sm() as s:
+        added = await roster.add_people(
+            s,
+            world.chair,
+            world.association_id,
+            [roster.RosterEntry("Уволенный Учитель", "МОУ СОШ № 5", "физика")],
+            clock.now(),
+        )
+    await flow.send(world.chair_tg, "/members")
+    await flow.press(world.chair_tg, "Уволенный Учитель")
+    await flow.press(world.chair_tg, "🗑")
+    await flow.press(world.chair_tg, "Да")
+    before = await snapshot(sm)
+    reply = await flow.send(TEACHER, f"/start {added.links[0].token}")
+    assert "истёк" in reply.text, reply.text
+    assert await snapshot(sm) == before
+
+
+# ------------------------------------------------------------------ captions and wording
+
+
+async def test_links_file_caption_shortens_the_skipped_names_not_the_instruction(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    long_names = [f"Учитель {i:02d} " + "Очень-Длинная-Фамилия " * 6 for i in range(20)]
+    async with sm() as s:
+        await roster.add_people(
+            s,
+            world.chair,
+            world.association_id,
+            [roster.RosterEntry(name.strip(), None, None) for name in long_names],
+            clock.now(),
+        )
+    await flow.send(world.chair_tg, "/members")
+    await flow.press(world.chair_tg, "➕")
+    rows = [*long_names, *(f"Новый Учитель {i:03d}" for i in range(20))]
+    reply = await flow.send_document(world.chair_tg, "list.csv", "\n".join(rows).encode())
+    [document] = [c for c in reply.calls if isinstance(c, SendDocument)]
+    caption = document.caption or ""
+    assert len(caption) <= 1024
+    assert caption.startswith("Добавлено: 20.")
+    assert caption.endswith("Личные ссылки — в файле: отправьте каждому его ссылку.")
+    shown = caption.split("повторно не добавлены: ")[1].split(" и ещё ")[0].split(", ")
+    assert 0 < len(shown) < 20
+    assert all(name in [n.strip() for n in long_names] for name in shown), shown
+    assert f"и ещё {20 - len(shown)}." in caption
+
+
+async def test_russian_wording(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    reply = await flow.send(STRANGER, "/start")
+    assert "(РМО, ГМО, методических советов)" in reply.text
+    async with sm() as s:
+        token = await member_link(s, world, clock)
+        await register(s, token, TEACHER, clock, name="Простой Учитель")
+    reply = await flow.send(TEACHER, f"/start {token}")
+    assert "Вы уже состоите в этом объединении" in reply.text
+    await flow.send(world.chair_tg, "/members")
+    await flow.press(world.chair_tg, "Простой Учитель")
+    labels = [text for text, _data in buttons(flow.last(world.chair_tg, with_buttons=True))]
+    assert "Назначить секретарём" in labels
+    assert "Назначить заместителем председателя" in labels
+    await flow.press(world.chair_tg, "Назначить секретарём")
+    labels = [text for text, _data in buttons(flow.last(world.chair_tg, with_buttons=True))]
+    assert "Сделать рядовым участником" in labels
+    # A school approved: «Школа … подтверждена».
+    async with sm() as s:
+        school = await s.scalar(select(School.id))
+    assert school is not None
+    reply = await flow.press_data(
+        world.chair_tg, SchoolReview(school_id=school, approve=True).pack()
+    )
+    assert reply.alerts() == ["Школа «МОУ СОШ № 5» подтверждена."]
+    # The association kinds by their full names; the time zone cities in the user's language.
+    await flow.send(ADMIN_ID, "/newassociation")
+    reply = await flow.press(ADMIN_ID, "Ленинский район")
+    kinds = [text for text, _data in buttons(flow.last(ADMIN_ID, with_buttons=True))]
+    assert "районное методическое объединение (РМО)" in kinds
+    assert "школьное методическое объединение (ШМО)" in kinds
+    flow.languages[ADMIN_ID] = "en"
+    await flow.send(ADMIN_ID, "/newmunicipality")
+    await flow.press(ADMIN_ID, "ИМЦ Ленинского района")
+    await flow.send(ADMIN_ID, "Central district")
+    cities = [text for text, _data in buttons(flow.last(ADMIN_ID, with_buttons=True))]
+    assert "Omsk" in cities and "Vladivostok" in cities and "Омск" not in cities

@@ -47,6 +47,7 @@ TABLE: dict[Action, tuple[Decision, ...]] = {
     Action.RUN_CHECKIN: (D, D, A, A, A, D),
     Action.RUN_VOTES: (D, D, A, A, D, D),
     Action.SEND_SURVEYS: (A, A, A, A, D, D),
+    Action.ANNOUNCE: (D, A, A, A, A, D),  # issue 3: chair, deputy, secretary, methodist
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import pytest
@@ -26,6 +27,7 @@ from services import associations, invites, people, roster, schools
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
 from services.people import load_actor
+from services.permissions import Action
 from tests.factories import ADMIN, ADMIN_ID, make_world, member_link, register
 
 
@@ -417,3 +419,188 @@ def test_roster_file_in_excel_and_sheets_formats() -> None:
     with pytest.raises(DomainError) as err:
         roster.parse_roster_file(b"x" * 1_000_001)
     assert err.value.code is ErrorCode.ROSTER_TOO_BIG
+
+
+async def test_removed_member_personal_link_is_revoked(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    world = await make_world(session, clock)
+    added = await roster.add_people(
+        session,
+        world.chair,
+        world.association_id,
+        [roster.RosterEntry("Уволенный Учитель", None, "физика")],
+        clock.now(),
+    )
+    [link] = added.links
+    page = await roster.roster_page(session, world.chair, world.association_id)
+    row = next(r for r in page.rows if r.full_name == "Уволенный Учитель")
+    await roster.remove(session, world.chair, row.membership_id, clock.now())
+    before = await snapshot(session)
+    with pytest.raises(DomainError) as err:
+        await invites.preview(session, link.token, 30001, clock.now())
+    assert err.value.code is ErrorCode.INVITE_EXPIRED
+    with pytest.raises(DomainError) as err:
+        await register(session, link.token, 30001, clock, name="Уволенный Учитель")
+    assert err.value.code is ErrorCode.INVITE_EXPIRED
+    assert await snapshot(session) == before
+    membership = await session.get_one(Membership, row.membership_id)
+    await session.refresh(membership)
+    assert not membership.active
+
+
+async def test_revoke_member_links_keeps_the_new_one(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    world = await make_world(session, clock)
+    old = await member_link(session, world, clock)
+    older = await member_link(session, world, clock)
+    secretary_link = await invites.create_link(
+        session, world.chair, InviteKind.SECRETARY, world.association_id, clock.now()
+    )
+    new = await invites.create_link(
+        session, world.chair, InviteKind.MEMBER, world.association_id, clock.now()
+    )
+    teacher = await register(session, new.token, 31001, clock, name="Простой Учитель")
+    with pytest.raises(DomainError) as err:
+        await invites.revoke_member_links(
+            session, teacher, world.association_id, clock.now(), keep_id=new.invite_id
+        )
+    assert err.value.code is ErrorCode.FORBIDDEN
+    revoked = await invites.revoke_member_links(
+        session, world.chair, world.association_id, clock.now(), keep_id=new.invite_id
+    )
+    assert revoked == 2
+    for token in (old, older):
+        with pytest.raises(DomainError) as err:
+            await invites.preview(session, token, 31002, clock.now())
+        assert err.value.code is ErrorCode.INVITE_EXPIRED
+    assert (await invites.preview(session, new.token, 31002, clock.now())).kind is InviteKind.MEMBER
+    # Single-use staff links are not member links: untouched.
+    preview = await invites.preview(session, secretary_link.token, 31002, clock.now())
+    assert preview.kind is InviteKind.SECRETARY
+    actions = (await session.scalars(select(AuditEntry.action))).all()
+    await session.commit()
+    assert "invite.member_links_revoked" in actions
+    assert (
+        await invites.revoke_member_links(
+            session, world.chair, world.association_id, clock.now(), keep_id=new.invite_id
+        )
+        == 0
+    )
+
+
+async def test_read_only_services_end_their_transaction(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    """With SQLite's BEGIN IMMEDIATE an open read keeps the write lock while the handler
+    talks to Telegram: every read-only use case must end its transaction."""
+    world = await make_world(session, clock)
+    token = await member_link(session, world, clock)
+    page = await roster.roster_page(session, world.chair, world.association_id)
+    membership_id = page.rows[0].membership_id
+    reads: list[Callable[[], Awaitable[object]]] = [
+        lambda: schools.search(session, world.municipality_id),
+        lambda: schools.search(session, world.municipality_id, "Школа 5"),
+        lambda: schools.pending_for(session, world.chair),
+        lambda: roster.roster_page(session, world.chair, world.association_id),
+        lambda: roster.get_row(session, world.chair, membership_id),
+        lambda: roster.association_of(session, world.chair, membership_id),
+        lambda: people.get_profile(session, world.chair),
+        lambda: people.export_data(session, world.chair),
+        lambda: people.load_actor(session, world.chair_tg, [ADMIN_ID]),
+        lambda: associations.list_services(session, ADMIN),
+        lambda: associations.list_municipalities(session, ADMIN),
+        lambda: associations.municipality_timezone(session, world.municipality_id),
+        lambda: associations.get_view(session, world.association_id),
+        lambda: associations.associations_for(session, world.chair, Action.EDIT_ROSTER),
+        lambda: invites.preview(session, token, 32001, clock.now()),
+    ]
+    for n, read in enumerate(reads):
+        await read()
+        assert not session.in_transaction(), n
+
+
+async def test_forget_removes_the_account_from_the_audit_log(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    world = await make_world(session, clock)
+    token = await member_link(session, world, clock)
+    teacher = await register(session, token, 33001, clock, name="Уходящий Учитель")
+    await people.update_name(session, teacher, "Уходящий Учитель Иванович", clock.now())
+    mine = (
+        await session.scalars(select(AuditEntry).where(AuditEntry.actor_external_id == 33001))
+    ).all()
+    await session.commit()
+    assert len(mine) >= 2
+    await people.forget(session, teacher, clock.now())
+    left = await session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.actor_external_id == 33001)
+    )
+    kept = await session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.actor_person_id == teacher.person_id)
+    )
+    chair_entries = await session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.actor_external_id == world.chair_tg)
+    )
+    await session.commit()
+    assert left == 0
+    assert kept == len(mine) + 1  # the tombstone keeps what was done (and the forgetting)
+    assert chair_entries  # other people's entries keep their account
+
+
+async def test_roster_namesakes_at_different_schools_are_two_people(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    world = await make_world(session, clock)
+    first = roster.parse_roster("Иванова Анна; Школа № 5; математика")
+    await roster.add_people(session, world.chair, world.association_id, first, clock.now())
+    again = roster.parse_roster(
+        "Иванова Анна, Гимназия № 2, физика\n"  # another school: another teacher
+        "Иванова Анна; МОУ СОШ № 5\n"  # the same school by another name: already there
+        "Иванова Анна\n"  # no school to tell: already there
+        "Иванова Анна; Лицей № 9\n"
+        "Иванова  анна; лицей №9"  # repeated in the list
+    )
+    added = await roster.add_people(session, world.chair, world.association_id, again, clock.now())
+    assert [(link.full_name, link.school) for link in added.links] == [
+        ("Иванова Анна", "Гимназия № 2"),
+        ("Иванова Анна", "Лицей № 9"),
+    ]
+    assert added.skipped == ["Иванова Анна", "Иванова Анна", "Иванова анна"]
+    # Each personal link binds its own roster row.
+    people_ids = {link.person_id for link in added.links}
+    assert len(people_ids) == 2
+    for link in added.links:
+        preview = await invites.preview(session, link.token, 34001, clock.now())
+        assert preview.personal and preview.roster_name == "Иванова Анна"
+    page = await roster.roster_page(session, world.chair, world.association_id)
+    assert sorted(r.school or "" for r in page.rows if r.full_name == "Иванова Анна") == [
+        "Гимназия № 2",
+        "Лицей № 9",
+        "МОУ СОШ № 5",  # «Школа № 5» is the chair's school
+    ]
+
+
+def test_roster_parser_commas_and_reason_parameters() -> None:
+    assert roster.parse_roster(
+        "Иванова Анна, Школа 5, математика\n"
+        "Петров Пётр, МБОУ СОШ № 5, г. Омск, физика\n"
+        "Орлов Илья; Школа 1, корпус 2; химия\n"
+        "Сидорова Ия"
+    ) == [
+        roster.RosterEntry("Иванова Анна", "Школа 5", "математика"),
+        roster.RosterEntry("Петров Пётр", "МБОУ СОШ № 5, г. Омск", "физика"),
+        roster.RosterEntry("Орлов Илья", "Школа 1, корпус 2", "химия"),
+        roster.RosterEntry("Сидорова Ия", None, None),
+    ]
+    with pytest.raises(DomainError) as err:
+        roster.parse_roster("Иванов Иван\n" + "Я" * 151)
+    assert err.value.code is ErrorCode.ROSTER_BAD_LINE
+    assert err.value.params["line"] == 2
+    assert err.value.params["reason"] is ErrorCode.NAME_TOO_LONG
+    assert err.value.params["reason_params"] == {"max": 150, "length": 151}

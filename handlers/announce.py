@@ -1,0 +1,231 @@
+"""/announce: a chair, deputy, secretary or methodist writes to the members (a methodist: to
+one association or to every association of the service), previews it exactly as members will
+see it, and sends it through the outbox; the author then sees the progress and a summary.
+
+The draft lives in the database and the preview's buttons carry its id, so a restart loses
+nothing: /announce offers the unsent draft again."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import get_i18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.messages import Part, announcement_parts
+from bot.render import render
+from handlers.callbacks import AnnounceCb, AnnounceTarget
+from handlers.ui import MENU_ANNOUNCE, MenuButton, WizardText, inline, quote
+from services import announcements, broadcasts, outbox
+from services.clock import Clock
+from services.errors import DomainError, ErrorCode
+from services.permissions import Actor
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == "private")
+hints = Router(name=f"{__name__}.hints")  # included after every feature router
+hints.message.filter(F.chat.type == "private")
+
+
+class Announce(StatesGroup):
+    text = State()
+
+
+@router.message(Command("announce"), StateFilter("*"))
+@router.message(MenuButton(MENU_ANNOUNCE), StateFilter("*"))
+async def begin(message: Message, state: FSMContext, session: AsyncSession, actor: Actor) -> None:
+    await state.clear()
+    found = await announcements.targets(session, actor)
+    if not found:
+        raise DomainError(ErrorCode.FORBIDDEN)
+    draft = await announcements.latest_draft(session, actor)
+    if draft is not None:
+        await message.answer(_("You have an unsent announcement. Here it is:"))
+        await _preview(message, session, actor, draft)
+        return
+    if len(found) == 1:
+        await _ask_text(message, state, found[0])
+        return
+    kb = InlineKeyboardBuilder()
+    for target in found[:50]:
+        label = (
+            _("🏛 All associations of «{name}»").format(name=target.name)
+            if target.service_id is not None
+            else target.name
+        )
+        kb.button(
+            text=label[:60],
+            callback_data=AnnounceTarget(
+                association_id=target.association_id or 0, service_id=target.service_id or 0
+            ),
+        )
+    await message.answer(_("Whom is the announcement for?"), reply_markup=inline(kb, 1))
+
+
+async def _ask_text(message: Message, state: FSMContext, target: announcements.Target) -> None:
+    await state.set_state(Announce.text)
+    await state.update_data(
+        association_id=target.association_id, service_id=target.service_id, name=target.name
+    )
+    await message.answer(
+        _(
+            "Write the announcement for «{name}»: text (up to 3,500 characters), or a file "
+            "or a photo with a caption. You will see it before it is sent. /cancel to stop."
+        ).format(name=quote(target.name))
+    )
+
+
+@router.callback_query(AnnounceTarget.filter())
+async def target_chosen(
+    query: CallbackQuery,
+    callback_data: AnnounceTarget,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+) -> None:
+    found = await announcements.targets(session, actor)
+    chosen = [
+        t
+        for t in found
+        if (t.association_id or 0) == callback_data.association_id
+        and (t.service_id or 0) == callback_data.service_id
+    ]
+    if not chosen:
+        raise DomainError(ErrorCode.FORBIDDEN)
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await _ask_text(query.message, state, chosen[0])
+
+
+@router.message(Announce.text, WizardText())
+@router.message(Announce.text, F.document | F.photo)
+async def written(
+    message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
+) -> None:
+    data = await state.get_data()
+    target = announcements.Target(data.get("association_id"), data.get("service_id"), "")
+    file_id = file_kind = file_name = None
+    if message.document is not None:
+        file_id, file_kind = message.document.file_id, "document"
+        file_name = message.document.file_name
+    elif message.photo:
+        file_id, file_kind = message.photo[-1].file_id, "photo"
+    draft = await announcements.save_draft(
+        session,
+        actor,
+        target,
+        clock.now(),
+        text=message.text if message.text is not None else message.caption,
+        file_id=file_id,
+        file_kind=file_kind,
+        file_name=file_name,
+    )
+    await state.clear()
+    await _preview(message, session, actor, draft)
+
+
+@hints.message(Announce.text)
+async def hint(message: Message) -> None:
+    await message.answer(
+        _("Please send the announcement as text, or a file or a photo with a caption; /cancel.")
+    )
+
+
+def _controls(draft_id: int, recipients: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text=_("📤 Send to {count}").format(count=recipients),
+        callback_data=AnnounceCb(action="send", draft_id=draft_id),
+    )
+    kb.button(text=_("✏️ Write again"), callback_data=AnnounceCb(action="edit", draft_id=draft_id))
+    kb.button(text=_("✖️ Discard"), callback_data=AnnounceCb(action="discard", draft_id=draft_id))
+    return inline(kb, 1, 2)
+
+
+async def _send_part(message: Message, part: Part) -> None:
+    if part.text is not None:
+        await message.answer(part.text, disable_web_page_preview=True)
+    elif part.file_kind == "photo":
+        assert part.file_id is not None
+        await message.answer_photo(part.file_id, caption=part.caption)
+    else:
+        assert part.file_id is not None
+        await message.answer_document(part.file_id, caption=part.caption)
+
+
+async def _preview(message: Message, session: AsyncSession, actor: Actor, draft_id: int) -> None:
+    """The announcement exactly as members will see it, then the buttons."""
+    content = await announcements.preview(session, actor, draft_id)
+    for part in announcement_parts(content):
+        await _send_part(message, part)
+    await message.answer(
+        _("⬆️ This is how members will see it. Recipients: {count}.").format(
+            count=content.recipients
+        ),
+        reply_markup=_controls(draft_id, content.recipients or 0),
+    )
+
+
+@router.callback_query(AnnounceCb.filter(F.action == "send"))
+async def send(
+    query: CallbackQuery,
+    callback_data: AnnounceCb,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    assert isinstance(query.message, Message)
+    sent = await announcements.send(
+        session,
+        actor,
+        callback_data.draft_id,
+        clock.now(),
+        progress_chat_id=query.message.chat.id,
+        locale=get_i18n().current_locale,
+    )
+    await query.answer(_("Sending…"))
+    await query.message.edit_reply_markup(reply_markup=None)
+    progress = await query.message.answer(
+        render(
+            "broadcast_progress.html",
+            s=outbox.GroupStatus(sent.recipients, 0, sent.recipients, 0, 0, 0, 0),
+            total=sent.recipients,
+            done=False,
+            what=_("announcement"),
+        )
+    )
+    await broadcasts.set_message(session, sent.broadcast_id, progress.message_id)
+
+
+@router.callback_query(AnnounceCb.filter(F.action == "edit"))
+async def edit(
+    query: CallbackQuery,
+    callback_data: AnnounceCb,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+) -> None:
+    content = await announcements.preview(session, actor, callback_data.draft_id)
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.edit_reply_markup(reply_markup=None)
+    await _ask_text(
+        query.message,
+        state,
+        announcements.Target(content.association_id, content.service_id, content.target_name),
+    )
+
+
+@router.callback_query(AnnounceCb.filter(F.action == "discard"))
+async def discard(
+    query: CallbackQuery, callback_data: AnnounceCb, session: AsyncSession, actor: Actor
+) -> None:
+    await announcements.discard(session, actor, callback_data.draft_id)
+    await query.answer(_("Discarded."))
+    assert isinstance(query.message, Message)
+    await query.message.edit_text(_("The announcement was discarded."), reply_markup=None)

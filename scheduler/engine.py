@@ -1,0 +1,280 @@
+"""The delivery engine: APScheduler (UTC) with the outbox tick, the progress job and the daily
+job, and the sender the tick hands claimed rows to. Started in the Dispatcher's startup.
+
+The tick never runs a broadcast itself: it requeues rows whose lease ran out, claims as many
+due rows as the sender has room for, drops those their kind no longer wants, finds where and
+in which language to deliver the rest, and queues them. It is cheap when there is nothing to
+do: two index probes, no write lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, timedelta
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.render import render, split_message
+from scheduler import jobs
+from scheduler.kinds import Kind, registry
+from scheduler.sender import Item, Sender
+from services import broadcasts, housekeeping, outbox, people
+from services.clock import Clock
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    tick_seconds: float = 2.0
+    progress_seconds: float = 3.0
+    concurrency: int = 8
+    send_timeout: float = 10.0
+    lease: timedelta = timedelta(seconds=60)
+    default_locale: str = "ru"
+    daily_hour_utc: int = 3  # 06:00 in Moscow, before anyone's working day
+
+
+@dataclass(frozen=True)
+class TickReport:
+    requeued: int = 0
+    in_doubt: int = 0
+    claimed: int = 0
+    cancelled: int = 0
+
+
+def _reason(code: str) -> str:
+    try:
+        failure = outbox.Failure(code)
+    except ValueError:
+        failure = outbox.Failure.GAVE_UP
+    return {
+        outbox.Failure.BLOCKED: _("blocked the bot"),
+        outbox.Failure.NO_CHAT: _("has never opened the bot, or the chat is gone"),
+        outbox.Failure.NOT_JOINED: _("has not joined the bot yet"),
+        outbox.Failure.REJECTED: _("Telegram refused the message"),
+        outbox.Failure.GAVE_UP: _("Telegram did not answer after several tries"),
+    }[failure]
+
+
+def _what(group_key: str) -> str:
+    kind = group_key.split(":", 1)[0]
+    return {"announcement": _("announcement")}.get(kind, kind)
+
+
+class Delivery:
+    def __init__(
+        self,
+        bot: Bot,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        i18n: I18n,
+        settings: EngineSettings | None = None,
+        kinds: dict[str, Kind] | None = None,
+    ) -> None:
+        self.bot = bot
+        self.sessionmaker = sessionmaker
+        self.clock = clock
+        self.i18n = i18n
+        self.settings = settings or EngineSettings()
+        self.kinds = kinds or registry()
+        self.sender = Sender(
+            bot,
+            sessionmaker,
+            clock,
+            i18n,
+            self.kinds,
+            concurrency=self.settings.concurrency,
+            timeout=self.settings.send_timeout,
+            lease=self.settings.lease,
+        )
+        self.scheduler: AsyncIOScheduler | None = None
+        self._jobs_running = 0
+        self._jobs_idle = asyncio.Event()
+        self._jobs_idle.set()
+
+    @contextlib.asynccontextmanager
+    async def job(self) -> AsyncIterator[None]:
+        """Around each scheduled job, so `stop` lets a running one finish instead of
+        cancelling it halfway (APScheduler's shutdown cancels what is running)."""
+        self._jobs_running += 1
+        self._jobs_idle.clear()
+        try:
+            yield
+        finally:
+            self._jobs_running -= 1
+            if self._jobs_running == 0:
+                self._jobs_idle.set()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self, *, schedule: bool = True) -> None:
+        """Start the sender; with `schedule`, APScheduler runs the jobs (tests that drive
+        the tick by hand pass False)."""
+        self.sender.start()
+        jobs.install(self)
+        if not schedule:
+            return
+        scheduler = AsyncIOScheduler(timezone=UTC)
+        common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 30}
+        scheduler.add_job(
+            "scheduler.jobs:tick",
+            "interval",
+            seconds=self.settings.tick_seconds,
+            id="outbox-tick",
+            **common,
+        )
+        scheduler.add_job(
+            "scheduler.jobs:progress",
+            "interval",
+            seconds=self.settings.progress_seconds,
+            id="broadcast-progress",
+            **common,
+        )
+        scheduler.add_job(
+            "scheduler.jobs:daily",
+            "cron",
+            hour=self.settings.daily_hour_utc,
+            minute=0,
+            id="daily",
+            **common,
+        )
+        scheduler.start()
+        self.scheduler = scheduler
+
+    async def stop(self, grace: float = 10.0) -> None:
+        if self.scheduler is not None:
+            self.scheduler.pause()  # no new runs; the running ones finish
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._jobs_idle.wait(), grace)
+            self.scheduler.shutdown(wait=False)
+            self.scheduler = None
+        await self.sender.stop()
+        jobs.install(None)
+
+    # ------------------------------------------------------------------ jobs
+
+    async def tick(self) -> TickReport:
+        now = self.clock.now()
+        async with self.sessionmaker() as session:
+            if not await outbox.anything_to_do(session, now):
+                return TickReport()
+        async with self.sessionmaker() as session:
+            requeued, in_doubt = await outbox.recover(session, now)
+        if in_doubt:
+            log.warning("%s outbox rows came back after their lease: in doubt", in_doubt)
+        async with self.sessionmaker() as session:
+            claimed = await outbox.claim(session, now, self.sender.room(), self.settings.lease)
+        if not claimed:
+            return TickReport(requeued, in_doubt)
+        unwanted: set[int] = set()
+        for name in {row.kind for row in claimed}:
+            kind = self.kinds.get(name)
+            if kind is not None:
+                rows = [row for row in claimed if row.kind == name]
+                unwanted |= await kind.unwanted(self.sessionmaker, rows)
+        if unwanted:
+            async with self.sessionmaker() as session:
+                await outbox.cancel(session, unwanted)
+        wanted = [row for row in claimed if row.id not in unwanted]
+        async with self.sessionmaker() as session:
+            targets = await people.delivery_targets(
+                session, [row.person_id for row in wanted if row.person_id is not None]
+            )
+        items = []
+        for row in wanted:
+            target = targets.get(row.person_id) if row.person_id is not None else None
+            items.append(
+                Item(
+                    row=row,
+                    chat_id=row.chat_id
+                    if row.chat_id is not None
+                    else (target.chat_id if target else None),
+                    locale=(target.locale if target and target.locale else None)
+                    or self.settings.default_locale,
+                    person_reachable=target.reachable if target else None,
+                )
+            )
+        self.sender.submit(items)
+        return TickReport(requeued, in_doubt, len(claimed), len(unwanted))
+
+    async def progress(self) -> int:
+        """Edit each running broadcast's progress message when its figures changed (at most
+        every `progress_seconds`); when a group is done, the summary. Returns edits made."""
+        now = self.clock.now()
+        every = timedelta(seconds=self.settings.progress_seconds)
+        async with self.sessionmaker() as session:
+            running = await broadcasts.unfinished(session)
+        edits = 0
+        for b in running:
+            async with self.sessionmaker() as session:
+                status = await outbox.group_status(session, b.group_key)
+            with self.i18n.context(), self.i18n.use_locale(b.locale):
+                text = render(
+                    "broadcast_progress.html",
+                    s=status,
+                    total=b.total,
+                    done=status.done,
+                    what=_what(b.group_key),
+                )
+            recent = b.last_edit_at is not None and now - b.last_edit_at < every
+            if not status.done and (text == b.last_text or recent):
+                continue
+            if b.message_id is not None and text != b.last_text:
+                edits += await self._edit(b.chat_id, b.message_id, text)
+            if status.done:
+                await self._summary(b, status)
+            async with self.sessionmaker() as session:
+                await broadcasts.record_progress(session, b.id, text, now, finished=status.done)
+        return edits
+
+    async def _edit(self, chat_id: int, message_id: int, text: str) -> int:
+        try:
+            await self.bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id)
+        except TelegramBadRequest as exc:
+            if "not modified" not in exc.message:
+                log.info("progress message %s in %s: %s", message_id, chat_id, exc.message)
+            return 0
+        except TelegramAPIError as exc:
+            log.warning("progress message %s in %s: %s", message_id, chat_id, exc.message)
+            return 0
+        return 1
+
+    async def _summary(self, b: broadcasts.BroadcastView, status: outbox.GroupStatus) -> None:
+        async with self.sessionmaker() as session:
+            unreached = await broadcasts.unreached(session, b.group_key)
+        with self.i18n.context(), self.i18n.use_locale(b.locale):
+            head = render(
+                "broadcast_summary.html",
+                s=status,
+                total=b.total,
+                what=_what(b.group_key).capitalize(),
+                unreached=unreached,
+            )
+            lines = [head] + [
+                f"• {html.escape(u.name) if u.name else _('(data deleted)')} — {_reason(u.code)}"
+                for u in unreached
+            ]
+        for chunk in split_message(lines):
+            try:
+                await self.bot.send_message(b.chat_id, chunk)
+            except TelegramAPIError as exc:
+                log.warning("broadcast %s: summary not sent: %s", b.id, exc.message)
+                return
+
+    async def daily(self) -> dict[str, int]:
+        """Once a day: housekeeping now; the regulations' compliance checks later."""
+        async with self.sessionmaker() as session:
+            done = await housekeeping.purge(session, self.clock.now())
+        log.info("daily: %s", done)
+        return done

@@ -1,0 +1,321 @@
+"""The sender: a long-lived set of worker tasks that deliver claimed outbox rows.
+
+Each row is rendered in the recipient's language at send time, marked as started (committed)
+before its first call, and its outcome committed right after. Calls go through the bot's
+session, so the one limiter paces them (as bulk: a person waiting for an answer goes first).
+
+Outcomes: delivered → sent. Blocked, or no chat → failed, the person marked unreachable, no
+retry. Telegram refusing the message itself → failed (a bug; logged). 429 after the limiter
+gave up → again after retry_after. 5xx or a connection that never reached Telegram → again
+with exponential backoff, then failed. A call without an answer (timeout, a dropped
+connection) → in doubt: the row is left `sending` and comes back when its lease runs out,
+counted; it may reach the person twice, which is the one duplicate the design allows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import BufferedInputFile, Message
+from aiogram.utils.i18n import I18n
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.limiter import bulk
+from bot.messages import Part
+from bot.render import split_message
+from models import OutboxMessage, OutboxStatus, StoredFile
+from scheduler.kinds import Kind
+from services import outbox, people
+from services.clock import Clock
+from services.outbox import Claimed, Failure
+
+log = logging.getLogger(__name__)
+TEXT_MAX = 4096
+
+
+@dataclass(frozen=True)
+class Item:
+    """A claimed row with where to deliver it and in which language."""
+
+    row: Claimed
+    chat_id: int | None
+    locale: str
+    person_reachable: bool | None = None
+
+
+@dataclass
+class Stats:
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+    in_doubt: int = 0
+
+
+def _split(parts: list[Part]) -> list[Part]:
+    """Text over Telegram's limit goes as several messages, cut on line boundaries."""
+    out: list[Part] = []
+    for part in parts:
+        if part.text is not None and len(part.text) > TEXT_MAX:
+            chunks = split_message(part.text.split("\n"), limit=TEXT_MAX - 96)
+            out.extend(Part(text=chunk) for chunk in chunks[:-1])
+            out.append(Part(text=chunks[-1], reply_markup=part.reply_markup))
+        else:
+            out.append(part)
+    return out
+
+
+class Sender:
+    def __init__(
+        self,
+        bot: Bot,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        i18n: I18n,
+        kinds: dict[str, Kind],
+        *,
+        concurrency: int = 8,
+        timeout: float = 10.0,
+        lease: timedelta = timedelta(seconds=60),
+    ) -> None:
+        self.bot = bot
+        self.sessionmaker = sessionmaker
+        self.clock = clock
+        self.i18n = i18n
+        self.kinds = kinds
+        self.concurrency = concurrency
+        self.timeout = timeout
+        self.lease = lease
+        self.queue: asyncio.Queue[Item] = asyncio.Queue()
+        self.stats = Stats()
+        self._workers: list[asyncio.Task[None]] = []
+        self._busy = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> None:
+        if not self._workers:
+            self._workers = [
+                asyncio.create_task(self._work(), name=f"sender-{n}")
+                for n in range(self.concurrency)
+            ]
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Let calls in flight finish (up to `grace` seconds); rows still queued go back to
+        pending at once (their calls never started, so they are not in doubt)."""
+        queued = []
+        while not self.queue.empty():
+            queued.append(self.queue.get_nowait().row.id)
+        if queued:
+            async with self.sessionmaker() as session:
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(
+                        OutboxMessage.id.in_(queued),
+                        OutboxMessage.status == OutboxStatus.SENDING,
+                        OutboxMessage.started_at.is_(None),
+                    )
+                    .values(status=OutboxStatus.PENDING, lease_until=None)
+                )
+                await session.commit()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), grace)
+        for task in self._workers:
+            task.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        self._workers = []
+
+    def room(self) -> int:
+        """How many rows the tick may claim now: enough to keep every worker busy until
+        the next tick, never so many that their leases run out waiting in the queue."""
+        return max(0, self.concurrency * 8 - self.queue.qsize() - self._busy)
+
+    def submit(self, items: list[Item]) -> None:
+        for item in items:
+            self._idle.clear()
+            self.queue.put_nowait(item)
+
+    async def drained(self) -> None:
+        """Until nothing is queued or in flight (tests and benchmarks)."""
+        await self._idle.wait()
+
+    async def _work(self) -> None:
+        while True:
+            item = await self.queue.get()
+            self._busy += 1
+            self._idle.clear()
+            try:
+                await self.deliver(item)
+            except Exception:  # never let one row kill a worker
+                log.exception("outbox row %s: delivery failed unexpectedly", item.row.id)
+            finally:
+                self._busy -= 1
+                if self._busy == 0 and self.queue.empty():
+                    self._idle.set()
+
+    # ------------------------------------------------------------------ one row
+
+    async def deliver(self, item: Item) -> None:
+        row = item.row
+        if item.chat_id is None:
+            async with self.sessionmaker() as session:
+                await outbox.record_failed(
+                    session, row.id, row.attempts, Failure.NOT_JOINED, "no account"
+                )
+            self.stats.failed += 1
+            return
+        kind = self.kinds.get(row.kind)
+        try:
+            if kind is None:
+                raise LookupError(f"unknown outbox kind {row.kind!r}")
+            parts = _split(await kind.render(self.sessionmaker, self.i18n, row, item.locale))
+        except Exception as exc:
+            log.exception("outbox row %s: cannot render", row.id)
+            async with self.sessionmaker() as session:
+                await outbox.record_failed(
+                    session, row.id, row.attempts, Failure.REJECTED, repr(exc)
+                )
+            self.stats.failed += 1
+            return
+        async with self.sessionmaker() as session:
+            if not await outbox.mark_started(
+                session, row.id, row.attempts, self.clock.now(), self.lease
+            ):
+                return  # cancelled meanwhile, or reclaimed after its lease ran out
+        done = row.parts_done
+        first: int | None = None
+        try:
+            with bulk():
+                for part in parts[done:]:
+                    message = await self._send(item.chat_id, part)
+                    done += 1
+                    first = first or message.message_id
+                    if done < len(parts):
+                        async with self.sessionmaker() as session:
+                            await outbox.record_part(session, row.id, row.attempts, done)
+        except TelegramForbiddenError as exc:
+            await self._unreachable(item, Failure.BLOCKED, exc, done)
+        except TelegramBadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                await self._unreachable(item, Failure.NO_CHAT, exc, done)
+            else:
+                log.error("outbox row %s: Telegram refused the message: %s", row.id, exc.message)
+                await self._failed(row, Failure.REJECTED, exc.message, done)
+        except TelegramRetryAfter as exc:
+            await self._retry(row, exc.message, done, after=timedelta(seconds=exc.retry_after))
+        except TelegramServerError as exc:
+            await self._retry(row, exc.message, done)
+        except TelegramNetworkError as exc:
+            if "ClientConnectorError" in exc.message:  # never reached Telegram
+                await self._retry(row, exc.message, done)
+            else:  # no answer: may have been delivered; the lease brings it back, counted
+                log.warning("outbox row %s: no answer (%s): in doubt", row.id, exc.message)
+                self.stats.in_doubt += 1
+                if done > row.parts_done:
+                    async with self.sessionmaker() as session:
+                        await outbox.record_part(session, row.id, row.attempts, done)
+        except TelegramAPIError as exc:
+            log.error("outbox row %s: %s", row.id, exc.message)
+            await self._failed(row, Failure.REJECTED, exc.message, done)
+        else:
+            async with self.sessionmaker() as session:
+                await outbox.record_sent(
+                    session, row.id, row.attempts, first, done, self.clock.now()
+                )
+                if item.person_reachable is False and row.person_id is not None:
+                    await people.mark_reachable(session, [item.chat_id], True)
+            self.stats.sent += 1
+
+    async def _failed(self, row: Claimed, failure: Failure, error: str, done: int) -> None:
+        async with self.sessionmaker() as session:
+            await outbox.record_failed(session, row.id, row.attempts, failure, error, done)
+        self.stats.failed += 1
+
+    async def _unreachable(
+        self, item: Item, failure: Failure, exc: TelegramAPIError, done: int
+    ) -> None:
+        await self._failed(item.row, failure, exc.message, done)
+        if item.row.person_id is not None and item.chat_id is not None:
+            async with self.sessionmaker() as session:
+                await people.mark_reachable(session, [item.chat_id], False)
+
+    async def _retry(
+        self, row: Claimed, error: str, done: int, *, after: timedelta | None = None
+    ) -> None:
+        async with self.sessionmaker() as session:
+            again = await outbox.record_retry(
+                session, row.id, row.attempts, error, self.clock.now(), done, after=after
+            )
+        if again:
+            self.stats.retried += 1
+        else:
+            self.stats.failed += 1
+
+    async def _send(self, chat_id: int, part: Part) -> Message:
+        timeout = int(max(1, self.timeout))
+        if part.text is not None:
+            return await self.bot.send_message(
+                chat_id,
+                part.text,
+                reply_markup=part.reply_markup,
+                disable_web_page_preview=True,
+                request_timeout=timeout,
+            )
+        if part.stored_file_id is not None:
+            return await self._send_stored(chat_id, part, timeout)
+        assert part.file_id is not None
+        if part.file_kind == "photo":
+            return await self.bot.send_photo(
+                chat_id,
+                part.file_id,
+                caption=part.caption,
+                reply_markup=part.reply_markup,
+                request_timeout=timeout,
+            )
+        return await self.bot.send_document(
+            chat_id,
+            part.file_id,
+            caption=part.caption,
+            reply_markup=part.reply_markup,
+            request_timeout=timeout,
+        )
+
+    async def _send_stored(self, chat_id: int, part: Part, seconds: int) -> Message:
+        """Our file: uploaded the first time, then sent by the file_id Telegram gave it."""
+        async with self.sessionmaker() as session:
+            stored = await session.get_one(StoredFile, part.stored_file_id)
+            await session.commit()
+        document = stored.telegram_file_id or BufferedInputFile(
+            stored.content, filename=stored.file_name
+        )
+        message = await self.bot.send_document(
+            chat_id,
+            document,
+            caption=part.caption,
+            reply_markup=part.reply_markup,
+            request_timeout=seconds,
+        )
+        if stored.telegram_file_id is None and message.document is not None:
+            async with self.sessionmaker() as session:
+                await session.execute(
+                    update(StoredFile)
+                    .where(StoredFile.id == stored.id, StoredFile.telegram_file_id.is_(None))
+                    .values(telegram_file_id=message.document.file_id)
+                )
+                await session.commit()
+        return message

@@ -1,0 +1,87 @@
+"""Broadcasts somebody started (an announcement now, notices later): the progress message
+they see, edited as the group goes out, and the summary of who could not be reached."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Broadcast, OutboxMessage, OutboxStatus, Person
+from services.tx import atomic
+
+
+@dataclass(frozen=True)
+class BroadcastView:
+    id: int
+    group_key: str
+    chat_id: int
+    message_id: int | None
+    locale: str
+    total: int
+    last_text: str | None
+    last_edit_at: datetime | None
+
+
+@atomic
+async def set_message(session: AsyncSession, broadcast_id: int, message_id: int) -> None:
+    await session.execute(
+        update(Broadcast).where(Broadcast.id == broadcast_id).values(message_id=message_id)
+    )
+    await session.commit()
+
+
+@atomic
+async def unfinished(session: AsyncSession) -> list[BroadcastView]:
+    rows = await session.scalars(
+        select(Broadcast).where(Broadcast.finished_at.is_(None)).order_by(Broadcast.id)
+    )
+    views = [
+        BroadcastView(
+            b.id,
+            b.group_key,
+            b.chat_id,
+            b.message_id,
+            b.locale,
+            b.total,
+            b.last_text,
+            b.last_edit_at,
+        )
+        for b in rows.all()
+    ]
+    await session.commit()
+    return views
+
+
+@atomic
+async def record_progress(
+    session: AsyncSession, broadcast_id: int, text: str, now: datetime, *, finished: bool
+) -> None:
+    values: dict[str, object] = {"last_text": text[:500], "last_edit_at": now}
+    if finished:
+        values["finished_at"] = now
+    await session.execute(update(Broadcast).where(Broadcast.id == broadcast_id).values(values))
+    await session.commit()
+
+
+@dataclass(frozen=True)
+class Unreached:
+    name: str | None  # None: the person has since deleted their data, or a chat
+    code: str
+
+
+@atomic
+async def unreached(session: AsyncSession, group_key: str) -> list[Unreached]:
+    """Who could not be reached and why, by name, for the person who started it."""
+    rows = await session.execute(
+        select(Person.full_name, OutboxMessage.error_code)
+        .select_from(OutboxMessage)
+        .outerjoin(Person, Person.id == OutboxMessage.person_id)
+        .where(OutboxMessage.group_key == group_key, OutboxMessage.status == OutboxStatus.FAILED)
+        .order_by(Person.full_name, OutboxMessage.id)
+    )
+    found = [Unreached(name, code or "gave_up") for name, code in rows.all()]
+    await session.commit()
+    return found

@@ -1,0 +1,138 @@
+"""Process end-to-end: the real `python -m bot` delivers an announcement to 150 members over
+a local fake Bot API with Telegram's latency and limits; it is SIGKILLed at a random moment of
+the broadcast and started again. Every member gets at least one copy, and duplicates are at
+most the calls that were in flight when it died (the sender's concurrency)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.config import ROOT
+from bot.db import create_engine, create_sessionmaker
+from bot.migrate import upgrade
+from models import OutboxMessage, OutboxStatus
+from services import announcements, outbox
+from services.clock import SystemClock
+from tests.conftest import off_loop
+from tests.factories import make_world, member_link, register
+from tests.fakeapi import FakeTelegram
+
+TOKEN = "123456:TEST-token"
+CHAIR = 2001
+MEMBERS = [4000 + n for n in range(150)]
+CONCURRENCY = 8
+
+
+async def seed(url: str) -> None:
+    engine = create_engine(url)
+    sm = create_sessionmaker(engine)
+    clock = SystemClock()
+    try:
+        async with sm() as s:
+            world = await make_world(s, clock, chair_tg=CHAIR)
+            token = await member_link(s, world, clock)
+            for n, tg_id in enumerate(MEMBERS):
+                await register(s, token, tg_id, clock, name=f"Учитель {n:03d}")
+            target = announcements.Target(world.association_id, None, "")
+            draft = await announcements.save_draft(
+                s, world.chair, target, clock.now(), text="Методический день 15.12 в 10:00."
+            )
+            await announcements.send(
+                s, world.chair, draft, clock.now(), progress_chat_id=CHAIR, locale="ru"
+            )
+    finally:
+        await engine.dispose()
+
+
+async def start(tg: FakeTelegram, url: str) -> asyncio.subprocess.Process:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE": tg.base_url,
+        "DATABASE_URL": url,
+        "TICK_SECONDS": "0.3",
+        "LEASE_SECONDS": "5",
+        "SEND_TIMEOUT": "3",
+        "SEND_CONCURRENCY": str(CONCURRENCY),
+        "LOG_LEVEL": "WARNING",
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+
+
+def copies(tg: FakeTelegram) -> Counter[int]:
+    return Counter(d.chat_id for d in tg.deliveries if "Методический день" in d.text)
+
+
+async def wait_until(predicate: Callable[[], bool], seconds: float) -> None:
+    async with asyncio.timeout(seconds):
+        while not predicate():  # noqa: ASYNC110 - polls the fake server's log
+            await asyncio.sleep(0.02)
+
+
+async def test_sigkill_mid_broadcast_loses_nothing(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    off_loop(upgrade, url)
+    await seed(url)
+    seed_value = random.randrange(10**6)
+    kill_after = random.Random(seed_value).randint(5, 120)
+    print(f"random seed {seed_value}: SIGKILL after {kill_after} deliveries")
+
+    async with FakeTelegram(TOKEN, latency=(0.02, 0.05)) as tg:
+        tg.add_user(CHAIR, "Сергей")
+        tg.open_chat(CHAIR)
+        for tg_id in MEMBERS:
+            tg.add_user(tg_id, f"U{tg_id}")
+            tg.open_chat(tg_id)
+
+        first = await start(tg, url)
+        try:
+            await wait_until(lambda: sum(copies(tg).values()) >= kill_after, 60)
+        finally:
+            first.send_signal(signal.SIGKILL)
+            await first.wait()
+        at_kill = sum(copies(tg).values())
+        assert at_kill < len(MEMBERS), "the broadcast was over before the kill"
+
+        second = await start(tg, url)
+        try:
+            await wait_until(lambda: set(copies(tg)) == set(MEMBERS), 90)
+            await wait_until(lambda: bool(tg.messages(CHAIR)), 30)  # the summary came
+        finally:
+            second.send_signal(signal.SIGTERM)
+            output, _ = await asyncio.wait_for(second.communicate(), 30)
+        assert second.returncode == 0, output.decode()
+        assert "Traceback" not in output.decode()
+
+    counted = copies(tg)
+    assert set(counted) == set(MEMBERS)  # nothing lost
+    duplicates = sum(n - 1 for n in counted.values())
+    assert duplicates <= CONCURRENCY, counted
+
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine)() as s:
+            status = await outbox.group_status(s, announcements.group_key(1))
+            left = await s.scalar(
+                select(OutboxMessage.id).where(OutboxMessage.status != OutboxStatus.SENT)
+            )
+    finally:
+        await engine.dispose()
+    assert status.sent == len(MEMBERS) and left is None
+    assert duplicates <= status.in_doubt <= CONCURRENCY  # every duplicate was counted

@@ -1,0 +1,167 @@
+"""The one limiter, against a fake clock: Telegram's windows, the bulk lane, 429s."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from aiogram.exceptions import TelegramRetryAfter
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, GetMe, SendMessage
+
+from bot.limiter import LimiterMiddleware, Limits, RateLimiter, bulk, is_limited
+
+
+class FakeTime:
+    """A monotonic clock whose sleep moves it forward at once."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+def limiter(t: FakeTime, **limits: Any) -> RateLimiter:
+    return RateLimiter(Limits(margin=0.0, **limits), clock=t.clock, sleep=t.sleep)
+
+
+def test_which_calls_are_limited() -> None:
+    for name in ("sendMessage", "sendDocument", "copyMessage", "forwardMessage", "editMessageText"):
+        assert is_limited(name), name
+    for name in ("answerCallbackQuery", "sendChatAction", "getMe", "getUpdates", "setMyCommands"):
+        assert not is_limited(name), name
+
+
+async def test_thirty_a_second_overall() -> None:
+    t = FakeTime()
+    lim = limiter(t)
+    start = t.now
+    granted = []
+    for chat in range(90):  # 90 different chats: only the global window binds
+        await lim.acquire(chat)
+        granted.append(t.now - start)
+    assert granted[29] == 0.0 and granted[30] == pytest.approx(1.0)
+    assert granted[89] == pytest.approx(2.0)
+    # Never more than 30 in any one-second window.
+    for i in range(len(granted) - 30):
+        assert granted[i + 30] - granted[i] >= 1.0 - 1e-9
+
+
+async def test_one_a_second_per_chat_and_twenty_a_minute_per_group() -> None:
+    t = FakeTime()
+    lim = limiter(t)
+    start = t.now
+    for _ in range(3):
+        await lim.acquire(42)
+    assert t.now - start == pytest.approx(2.0)
+    start = t.now
+    for _ in range(21):
+        await lim.acquire(-100500)
+    # 20 a minute in a group: the 21st waits for the first to leave the minute's window.
+    assert t.now - start == pytest.approx(60.0)
+
+
+class VirtualTime:
+    """Sleepers wake in the order of their wake times; time jumps only when every task is
+    waiting, as a real clock would look to them."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._seq = 0
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._seq += 1
+        self._sleepers.append((self.now + seconds, self._seq, future))
+        await future
+
+    async def run(self, *coros: Any) -> None:
+        tasks = [asyncio.create_task(c) for c in coros]
+        while not all(t.done() for t in tasks):
+            for _ in range(20):
+                await asyncio.sleep(0)
+            if self._sleepers:
+                self._sleepers.sort()
+                wake, _seq, future = self._sleepers.pop(0)
+                self.now = max(self.now, wake)
+                future.set_result(None)
+        await asyncio.gather(*tasks)
+
+
+async def test_bulk_gives_way_to_interactive() -> None:
+    t = VirtualTime()
+    lim = RateLimiter(Limits(per_second=1, margin=0.0), clock=t.clock, sleep=t.sleep)
+    order: list[str] = []
+
+    async def broadcast() -> None:
+        with bulk():
+            await lim.acquire(3, bulk=True)
+        order.append("bulk")
+
+    async def reply() -> None:
+        await asyncio.sleep(0)  # the person's reply comes after the broadcast started waiting
+        await lim.acquire(4)
+        order.append("reply")
+
+    await lim.acquire(1)  # the window is full now
+    await t.run(broadcast(), reply())
+    assert order == ["reply", "bulk"]
+
+
+async def test_retry_after_blocks_the_chat() -> None:
+    t = FakeTime()
+    lim = limiter(t)
+    lim.penalize(7, 5)
+    start = t.now
+    await lim.acquire(8)  # another chat is not held up
+    assert t.now == start
+    await lim.acquire(7)
+    assert t.now - start == pytest.approx(5.0)
+
+
+async def test_middleware_retries_after_429_and_skips_exempt_calls() -> None:
+    t = FakeTime()
+    lim = limiter(t)
+    middleware = LimiterMiddleware(lim)
+    calls: list[str] = []
+    answers: list[Any] = [
+        TelegramRetryAfter(method=SendMessage(chat_id=5, text="x"), message="429", retry_after=3),
+        "ok",
+    ]
+
+    async def make_request(bot: Any, method: Any) -> Any:
+        calls.append(type(method).__name__)
+        answer = answers.pop(0) if isinstance(method, SendMessage) else True
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    start = t.now
+    answer = await middleware(make_request, None, SendMessage(chat_id=5, text="x"))  # type: ignore[arg-type]
+    assert answer == "ok"  # type: ignore[comparison-overlap]
+    assert calls == ["SendMessage", "SendMessage"]
+    assert t.now - start == pytest.approx(3.0)
+    # Exempt and read calls never wait, even when the window is full.
+    for _ in range(40):
+        lim._record(None)
+    before = t.now
+    for method in (AnswerCallbackQuery(callback_query_id="1"), GetMe()):
+        await middleware(make_request, None, method)  # type: ignore[arg-type]
+    assert t.now == before
+    await middleware(
+        make_request,
+        None,  # type: ignore[arg-type]
+        EditMessageText(chat_id=9, message_id=1, text="y"),
+    )
+    assert t.now > before  # an edit counts
