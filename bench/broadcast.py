@@ -5,7 +5,7 @@ than 30 in any one-second window, or a second message to one chat within a secon
 answered 429 and delivers nothing. The baseline is Telegram's cap, 30 messages a second.
 
 The last line is one JSON object: recipients, cap_per_s, msgs_per_s (deliveries ÷ (last
-delivery − first enqueue)), http_429, duplicates, lost, peak_rss_mb, ratio_to_cap.
+delivery − first enqueue)), http_429, duplicates, lost, peak_rss_mb.
 """
 
 from __future__ import annotations
@@ -114,7 +114,6 @@ async def run() -> dict[str, object]:
         "duplicates": sum(n - 1 for n in copies.values()),
         "lost": RECIPIENTS - len(copies),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "ratio_to_cap": round(rate / CAP, 3),
     }
 
 
@@ -123,8 +122,9 @@ async def main() -> None:
     logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)  # skipped runs
     print(f"broadcast: {RECIPIENTS} recipients, Telegram's cap {CAP}/s, 20-50 ms per call")
     result = await run()
+    ratio = float(str(result["msgs_per_s"])) / CAP
     print(
-        f"  {result['msgs_per_s']} msg/s ({result['ratio_to_cap']} of the cap), "
+        f"  {result['msgs_per_s']} msg/s ({ratio:.3f} of the cap: the baseline), "
         f"429s {result['http_429']}, duplicates {result['duplicates']}, lost {result['lost']}, "
         f"peak RSS {result['peak_rss_mb']} MB"
     )

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+READ_ONLY = "metod_read_only"  # an execution option: this transaction only reads
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -49,7 +50,12 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     def _on_begin(conn: Connection) -> None:
         # Take the write lock up front: a deferred transaction that later writes can fail
         # with SQLITE_BUSY without waiting; BEGIN IMMEDIATE waits for busy_timeout instead.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A transaction declared read-only (services.tx.read_only) needs no lock: in WAL mode
+        # it reads a snapshot while a writer works.
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

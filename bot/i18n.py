@@ -43,8 +43,11 @@ def fill_source_catalog(locales_dir: Path = LOCALES_DIR, locale: str = "en") -> 
         catalog = read_po(po_file, locale=locale)
     filled = 0
     for message in catalog:
-        if message.id and (not message.string or message.fuzzy):
-            message.string = message.id
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy or not all(strings):
+            message.string = message.id  # a plural's (singular, plural) too: English's forms
             message.flags.discard("fuzzy")
             filled += 1
     if filled:

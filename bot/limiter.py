@@ -32,18 +32,31 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _BULK: contextvars.ContextVar[bool] = contextvars.ContextVar("limiter_bulk", default=False)
+# Run once the slot is granted, right before the call (the sender commits "started" there, so
+# a wait in the limiter is never mistaken for a call in flight). False: do not call.
+_BEFORE_CALL: contextvars.ContextVar[Callable[[], Awaitable[bool]] | None] = contextvars.ContextVar(
+    "limiter_before_call", default=None
+)
 EXEMPT = frozenset({"sendChatAction", "answerCallbackQuery"})
 MAX_RETRY_AFTER_ROUNDS = 5
 
 
 @contextmanager
-def bulk() -> Iterator[None]:
-    """Calls made inside are bulk (a broadcast): they yield to interactive calls."""
+def bulk(before_call: Callable[[], Awaitable[bool]] | None = None) -> Iterator[None]:
+    """Calls made inside are bulk (a broadcast): they yield to interactive calls, and a 429
+    is not retried here but handed back to the caller (the outbox reschedules the row).
+    `before_call` runs once, after the first call's slot is granted and before it is made."""
     token = _BULK.set(True)
+    hook = _BEFORE_CALL.set(before_call)
     try:
         yield
     finally:
+        _BEFORE_CALL.reset(hook)
         _BULK.reset(token)
+
+
+class NotOurs(Exception):
+    """The before-call hook declined: the call is not made (the row is no longer ours)."""
 
 
 def is_limited(method_name: str) -> bool:
@@ -91,7 +104,9 @@ class Limits:
     per_second: int = 30
     per_chat_second: int = 1
     per_group_minute: int = 20
-    margin: float = 0.02  # seconds added to each window: our clock and Telegram's differ
+    # Seconds added to each window: a slot is stamped when granted, but the call reaches
+    # Telegram a few milliseconds later (event loop, connection pool), so ours is stricter.
+    margin: float = 0.05
 
 
 class RateLimiter:
@@ -185,9 +200,15 @@ class RateLimiter:
             waited += wait
 
     def penalize(self, chat: int | str | None, retry_after: float) -> None:
-        """Telegram answered 429: this chat (or, for a call without one, the bot) waits."""
-        until = self.clock() + retry_after
-        self._blocked_until[chat] = max(self._blocked_until.get(chat, 0.0), until)
+        """Telegram answered 429: this chat waits `retry_after`; and when our overall window
+        is nearly full, the 429 was about the overall limit, so the whole bot waits."""
+        now = self.clock()
+        until = now + retry_after
+        keys: list[int | str | None] = [chat]
+        if chat is not None and self._global.free(now) <= 1:
+            keys.append(None)
+        for key in keys:
+            self._blocked_until[key] = max(self._blocked_until.get(key, 0.0), until)
 
 
 def _chat_of(method: TelegramMethod[Any]) -> int | str | None:
@@ -212,18 +233,20 @@ class LimiterMiddleware(BaseRequestMiddleware):
         if not is_limited(method.__api_method__):
             return await make_request(bot, method)
         chat = _chat_of(method)
+        is_bulk = _BULK.get()
         for round_ in range(MAX_RETRY_AFTER_ROUNDS + 1):
-            await self.limiter.acquire(chat, bulk=_BULK.get())
+            await self.limiter.acquire(chat, bulk=is_bulk)
+            hook = _BEFORE_CALL.get()
+            if hook is not None:
+                _BEFORE_CALL.set(None)  # once per message, before its first call
+                if not await hook():
+                    raise NotOurs
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
-                log.warning(
-                    "429 on %s to chat %s: waiting %s s",
-                    method.__api_method__,
-                    chat,
-                    exc.retry_after,
-                )
+                name, wait = method.__api_method__, exc.retry_after
+                log.warning("429 on %s to chat %s: waiting %s s", name, chat, wait)
                 self.limiter.penalize(chat, exc.retry_after)
-                if round_ == MAX_RETRY_AFTER_ROUNDS:
+                if is_bulk or round_ == MAX_RETRY_AFTER_ROUNDS:
                     raise
         raise AssertionError("unreachable")

@@ -4,11 +4,19 @@ a message is one or more parts, each one Telegram call."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import get_i18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.render import render
+from bot import formats
+from bot.render import render, split_message, visible_length
+from handlers.callbacks import DraftCb, MeetingCb, ProposalCb
+from models import MeetingForm
 from services.announcements import Content
+from services.meetings import MeetingView
 
 CAPTION_MAX = 1024
 
@@ -26,6 +34,23 @@ class Part:
     reply_markup: InlineKeyboardMarkup | None = None
 
 
+TEXT_MAX = 4096
+
+
+def split_parts(parts: list[Part]) -> list[Part]:
+    """A text over Telegram's limit goes as several messages, cut between lines (never inside
+    a tag or an entity); the buttons stay on the last one."""
+    out: list[Part] = []
+    for part in parts:
+        if part.text is not None and visible_length(part.text) > TEXT_MAX:
+            chunks = split_message(part.text.split("\n"), limit=TEXT_MAX)
+            out.extend(Part(text=chunk) for chunk in chunks[:-1])
+            out.append(Part(text=chunks[-1], reply_markup=part.reply_markup))
+        else:
+            out.append(part)
+    return out
+
+
 def announcement_parts(content: Content) -> list[Part]:
     """An announcement as members get it (and as its author previews it): the header and
     the text, and the file; one message with a caption when the text fits in one."""
@@ -33,6 +58,133 @@ def announcement_parts(content: Content) -> list[Part]:
     if content.file_id is None:
         return [Part(text=text)]
     kind = content.file_kind or "document"
-    if len(text) <= CAPTION_MAX:
+    if visible_length(text) <= CAPTION_MAX:
         return [Part(file_id=content.file_id, file_kind=kind, caption=text)]
     return [Part(text=text), Part(file_id=content.file_id, file_kind=kind)]
+
+
+# ---------------------------------------------------------------- meetings
+
+
+def form_label(form: MeetingForm) -> str:
+    return {
+        MeetingForm.IN_PERSON: _("in person"),
+        MeetingForm.ABSENTEE: _("absentee (by ballot)"),
+        MeetingForm.HYBRID: _("hybrid: in person and online"),
+    }[form]
+
+
+def change_label(code: str) -> str:
+    return {
+        "moved": _("the date or time"),
+        "place": _("the place"),
+        "link": _("the link"),
+        "agenda": _("the agenda"),
+        "ballot_deadline": _("the ballot deadline"),
+    }.get(code, code)
+
+
+def meeting_facts(view: MeetingView, now: datetime | None = None) -> dict[str, str | None]:
+    """The meeting's moments as the reader sees them, in the association's zone."""
+    locale = get_i18n().current_locale
+    tz = view.timezone
+    proposals = view.proposal_deadline
+    open_for_proposals = proposals is not None and (now is None or now < proposals)
+    last_proposal_day = (
+        formats.day(proposals - timedelta(seconds=1), locale, tz)
+        if proposals and open_for_proposals
+        else None
+    )
+    notice = view.notice_deadline
+    return {
+        "form": form_label(view.form),
+        "starts": formats.when(view.starts_at, tz, locale) if view.starts_at else None,
+        "ends": formats.clock(view.ends_at, tz, locale)
+        if view.starts_at and view.ends_at and view.form is not MeetingForm.ABSENTEE
+        else None,
+        "ballot": formats.when(view.ballot_deadline, tz, locale) if view.ballot_deadline else None,
+        "city": formats.city(tz),
+        "proposals": last_proposal_day,
+        "day": formats.numeric(view.day) if view.day else None,
+        "notice": formats.numeric(notice - timedelta(seconds=1), tz) if notice else None,
+    }
+
+
+def rsvp_keyboard(view: MeetingView, now: datetime | None = None) -> InlineKeyboardMarkup:
+    """Буду / Не смогу, and Предложить вопрос while proposals are open."""
+    kb = InlineKeyboardBuilder()
+    if view.has_gathering:
+        kb.button(
+            text=_("✅ I will come"), callback_data=MeetingCb(action="yes", meeting_id=view.id)
+        )
+        kb.button(text=_("❌ I can't"), callback_data=MeetingCb(action="no", meeting_id=view.id))
+    cutoff = view.proposal_deadline
+    if cutoff is not None and (now is None or now < cutoff):
+        kb.button(
+            text=_("💬 Propose a question"),
+            callback_data=MeetingCb(action="propose", meeting_id=view.id),
+        )
+    kb.adjust(2, 1)
+    return kb.as_markup()
+
+
+def notice_parts(
+    view: MeetingView, *, changes: list[str], personal: bool, now: datetime | None = None
+) -> list[Part]:
+    """The notice as a member (or the linked group, without personal buttons) gets it: the
+    text with the agenda, then each material as a document. (The sender adds the .ics.)"""
+    text = render(
+        "meeting_notice.html",
+        m=view,
+        t=meeting_facts(view, now),
+        changes=", ".join(change_label(c) for c in changes),
+        personal=personal and view.has_gathering,
+    )
+    parts = [Part(text=text, reply_markup=rsvp_keyboard(view, now) if personal else None)]
+    for material in [*view.materials, *(m for q in view.agenda for m in q.materials)]:
+        parts.append(Part(file_id=material.file_id, file_kind="document"))
+    return parts
+
+
+def draft_keyboard(view: MeetingView) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text=_("📝 Open the draft"),
+        callback_data=DraftCb(action="open", meeting_id=view.id, version=view.version),
+    )
+    return kb.as_markup()
+
+
+def confirm_keyboard(view: MeetingView) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text=_("✅ Publish as extraordinary"),
+        callback_data=MeetingCb(action="confirm", meeting_id=view.id),
+    )
+    kb.button(
+        text=_("👀 Open the meeting"), callback_data=MeetingCb(action="card", meeting_id=view.id)
+    )
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def proposal_keyboard(proposal_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text=_("✅ Accept"), callback_data=ProposalCb(action="accept", proposal_id=proposal_id)
+    )
+    kb.button(
+        text=_("✖️ Reject"), callback_data=ProposalCb(action="reject", proposal_id=proposal_id)
+    )
+    return kb.as_markup()
+
+
+def ics_description(view: MeetingView) -> str:
+    """The calendar event's description: the agenda, in plain text."""
+    lines = [_("Agenda") + ":"]
+    lines.extend(
+        f"{q.position}. {q.title}" + (f" — {q.speaker}" if q.speaker else "") for q in view.agenda
+    )
+    if view.online_link:
+        lines.append(view.online_link)
+    return "\n".join(lines)

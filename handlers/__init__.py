@@ -10,10 +10,13 @@ def build_root_router() -> Router:
         admin,
         announce,
         associations,
+        calendar,
         common,
         fallback,
         groups,
         invites,
+        meeting_wizard,
+        meetings,
         members,
         onboarding,
         presence,
@@ -36,6 +39,9 @@ def build_root_router() -> Router:
         members.router,
         schools.router,
         announce.router,
+        meeting_wizard.router,
+        meetings.router,
+        calendar.router,  # answers taps on the calendar's labels and greyed-out days
         # ↓ Place for feature routers still to come. Before the
         # wizard hints: a command of a router placed after them would get a wizard's hint.
         #
@@ -47,7 +53,10 @@ def build_root_router() -> Router:
         admin.hints,
         associations.hints,
         members.hints,
+        schools.hints,
         announce.hints,
+        meeting_wizard.hints,
+        meetings.hints,
         fallback.router,  # last: answers stale buttons and unexpected input
     ]
     root = Router(name="root")

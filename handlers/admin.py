@@ -6,14 +6,14 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.render import render
-from handlers.callbacks import Pick
+from handlers.callbacks import Pick, PickPage
 from handlers.ui import (
     WizardText,
     city_label,
@@ -21,7 +21,9 @@ from handlers.ui import (
     inline,
     invite_label,
     local_time,
+    picker,
     quote,
+    show_page,
     start_link,
 )
 from models import InviteKind
@@ -54,16 +56,24 @@ def _admin(actor: Actor) -> None:
 
 
 async def _service_picker(
-    session: AsyncSession, actor: Actor, what: str
-) -> InlineKeyboardBuilder | None:
+    session: AsyncSession, actor: Actor, what: str, page: int = 0
+) -> InlineKeyboardMarkup | None:
+    """Services to choose (`Pick(what, id)`), 20 per page (`PickPage(what, page)`)."""
     found = await associations.list_services(session, actor)
     if not found:
         return None
-    kb = InlineKeyboardBuilder()
-    for service in found[:50]:
-        kb.button(text=service.name[:60], callback_data=Pick(what=what, value=str(service.id)))
-    kb.adjust(1)
-    return kb
+    return picker(found, lambda s: (s.name, Pick(what=what, value=str(s.id))), what, page)
+
+
+@router.callback_query(PickPage.filter(F.what.in_({"msvc", "meth"})))
+async def service_page(
+    query: CallbackQuery, callback_data: PickPage, session: AsyncSession, actor: Actor
+) -> None:
+    _admin(actor)
+    kb = await _service_picker(session, actor, callback_data.what, callback_data.page)
+    if kb is None:
+        raise DomainError(ErrorCode.STALE)
+    await show_page(query, kb)
 
 
 @router.message(Command("newservice"), StateFilter("*"))
@@ -98,7 +108,7 @@ async def new_municipality(
         await message.answer(_("Create a methodological service first: /newservice."))
         return
     await state.set_state(NewMunicipality.service)
-    await message.answer(_("Which service covers the municipality?"), reply_markup=kb.as_markup())
+    await message.answer(_("Which service covers the municipality?"), reply_markup=kb)
 
 
 @router.callback_query(NewMunicipality.service, Pick.filter(F.what == "msvc"))
@@ -186,7 +196,7 @@ async def new_methodist(
     if kb is None:
         await message.answer(_("Create a methodological service first: /newservice."))
         return
-    await message.answer(_("A methodist of which service?"), reply_markup=kb.as_markup())
+    await message.answer(_("A methodist of which service?"), reply_markup=kb)
 
 
 @router.callback_query(Pick.filter(F.what == "meth"))

@@ -17,10 +17,10 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import Part, announcement_parts
+from bot.messages import Part, announcement_parts, split_parts
 from bot.render import render
 from handlers.callbacks import AnnounceCb, AnnounceTarget
-from handlers.ui import MENU_ANNOUNCE, MenuButton, WizardText, inline, quote
+from handlers.ui import MENU_ANNOUNCE, MenuButton, WizardText, inline, later, quote
 from services import announcements, broadcasts, outbox
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
@@ -161,7 +161,7 @@ async def _send_part(message: Message, part: Part) -> None:
 async def _preview(message: Message, session: AsyncSession, actor: Actor, draft_id: int) -> None:
     """The announcement exactly as members will see it, then the buttons."""
     content = await announcements.preview(session, actor, draft_id)
-    for part in announcement_parts(content):
+    for part in split_parts(announcement_parts(content)):
         await _send_part(message, part)
     await message.answer(
         _("⬆️ This is how members will see it. Recipients: {count}.").format(
@@ -189,7 +189,7 @@ async def send(
         locale=get_i18n().current_locale,
     )
     await query.answer(_("Sending…"))
-    await query.message.edit_reply_markup(reply_markup=None)
+    later(query.message.edit_reply_markup(reply_markup=None))
     progress = await query.message.answer(
         render(
             "broadcast_progress.html",

@@ -6,14 +6,23 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import render
-from handlers.callbacks import Pick
-from handlers.ui import WizardText, city_label, close_button, inline, kind_label, start_link
+from handlers.callbacks import Pick, PickPage
+from handlers.ui import (
+    WizardText,
+    city_label,
+    close_button,
+    inline,
+    kind_label,
+    picker,
+    show_page,
+    start_link,
+)
 from models import AssociationKind
 from services import associations
 from services.associations import TIMEZONES, check_timezone
@@ -47,15 +56,25 @@ async def begin(message: Message, state: FSMContext, session: AsyncSession, acto
             _("There are no municipalities yet. The administrator adds them with /newmunicipality.")
         )
         return
-    kb = InlineKeyboardBuilder()
-    for municipality in found[:50]:
-        kb.button(
-            text=municipality.name[:60], callback_data=Pick(what="mun", value=str(municipality.id))
-        )
     await state.set_state(NewAssociation.municipality)
     await message.answer(
-        _("New association. Which municipality is it in?"), reply_markup=inline(kb, 1)
+        _("New association. Which municipality is it in?"),
+        reply_markup=_municipality_picker(found, 0),
     )
+
+
+def _municipality_picker(found: list[associations.Named], page: int) -> InlineKeyboardMarkup:
+    return picker(found, lambda m: (m.name, Pick(what="mun", value=str(m.id))), "mun", page)
+
+
+@router.callback_query(PickPage.filter(F.what == "mun"))
+async def municipality_page(
+    query: CallbackQuery, callback_data: PickPage, session: AsyncSession, actor: Actor
+) -> None:
+    found = await associations.list_municipalities(session, actor)
+    if not found:
+        raise DomainError(ErrorCode.FORBIDDEN)
+    await show_page(query, _municipality_picker(found, callback_data.page))
 
 
 @router.callback_query(NewAssociation.municipality, Pick.filter(F.what == "mun"))

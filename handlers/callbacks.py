@@ -86,3 +86,69 @@ class RevokeLinks(CallbackData, prefix="rv"):
 
     association_id: int
     keep: int
+
+
+class PickPage(CallbackData, prefix="pgn"):
+    """Another page of a long picker; `what` names the picker (`members`, `mun`…)."""
+
+    what: str
+    page: int
+
+
+class ProfileSet(CallbackData, prefix="pv"):
+    """A profile field set by a button: the category (`none`, `first`, `highest`), or
+    `-`: clear the field."""
+
+    field: str
+    value: str
+
+
+class ProfileSchool(CallbackData, prefix="ps"):
+    """A school of the directory chosen in /profile."""
+
+    school_id: int
+
+
+class DirectoryAdd(CallbackData, prefix="da"):
+    """Add schools to a municipality's directory (0: ask which municipality first)."""
+
+    municipality_id: int
+
+
+class DirectoryDone(CallbackData, prefix="dd"):
+    """Stop adding schools to the directory."""
+
+    municipality_id: int
+
+
+class MeetingCb(CallbackData, prefix="mt"):
+    """An action on a meeting: yes / no / propose (members), card / remind / end / cancel /
+    move / place / confirm (managers)."""
+
+    action: str
+    meeting_id: int
+
+
+class ProposalCb(CallbackData, prefix="pp"):
+    """accept / reject a proposal; keep (move the ballot deadline) / defer (next meeting)."""
+
+    action: str
+    proposal_id: int
+
+
+class DraftCb(CallbackData, prefix="dr"):
+    """A step of the meeting wizard on one draft; `version` is the draft's version the
+    button was made for, so a stale button cannot overwrite a newer draft."""
+
+    action: str
+    meeting_id: int
+    version: int
+    arg: str = ""
+
+
+class AgendaCb(CallbackData, prefix="ag"):
+    """Remove (or start adding) a question of a published meeting."""
+
+    action: str
+    meeting_id: int
+    item_id: int = 0

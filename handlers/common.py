@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message, ReplyKeyboardRemove
@@ -10,6 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import render
+from handlers.commands import refresh_menu
 from handlers.ui import MENU_HELP, MenuButton, menu, role_label
 from models import Role
 from services.people import get_profile
@@ -31,13 +32,16 @@ async def cancel(message: Message, state: FSMContext, actor: Actor) -> None:
 
 
 @router.message(CommandStart(deep_link=False), StateFilter("*"))
-async def start(message: Message, state: FSMContext, session: AsyncSession, actor: Actor) -> None:
+async def start(
+    message: Message, state: FSMContext, session: AsyncSession, actor: Actor, bot: Bot
+) -> None:
     await state.clear()
     if actor.person_id is None:
         await message.answer(
             render("start_intro.html", is_admin=actor.is_admin),
             reply_markup=menu(actor) if actor.is_admin else ReplyKeyboardRemove(),
         )
+        await refresh_menu(bot, actor, message.chat.id)
         return
     profile = await get_profile(session, actor)
     await message.answer(
@@ -52,6 +56,7 @@ async def start(message: Message, state: FSMContext, session: AsyncSession, acto
         ),
         reply_markup=menu(actor),
     )
+    await refresh_menu(bot, actor, message.chat.id)
 
 
 @router.message(Command("help"), StateFilter("*"))

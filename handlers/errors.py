@@ -81,6 +81,14 @@ _TEXTS: dict[ErrorCode, Callable[[dict[str, Any]], str]] = {
         _("That is too long: at most {max} characters, you sent {length}."),
         p,
     ),
+    ErrorCode.BAD_NUMBER: lambda p: _f(
+        _("Please type a whole number from {min} to {max}."),
+        p,
+    ),
+    ErrorCode.TOO_MANY_LINES: lambda p: _f(
+        _("Too many lines: at most {max} at a time. Send the rest in the next message."),
+        p,
+    ),
     ErrorCode.BAD_TIMEZONE: lambda p: _(
         "Unknown time zone. Pick a city or type an IANA name such as Asia/Omsk."
     ),
@@ -108,6 +116,60 @@ _TEXTS: dict[ErrorCode, Callable[[dict[str, Any]], str]] = {
     ErrorCode.NO_RECIPIENTS: lambda p: _(
         "There is nobody to send it to yet: the roster has no other members."
     ),
+    # Meetings.
+    ErrorCode.BAD_DATE: lambda p: _(
+        "I could not read the date. Type it as 25.12 or 25.12.2026, optionally with the time: "
+        "25.12 15:00."
+    ),
+    ErrorCode.BAD_TIME: lambda p: _("I could not read the time. Type it as 15:30."),
+    ErrorCode.TIME_WITHOUT_DATE: lambda p: _(
+        "That is a time without a date: pick the day first, or type both: 25.12 15:00."
+    ),
+    ErrorCode.DATE_IN_PAST: lambda p: _("That moment has already passed. Choose a later one."),
+    ErrorCode.DATE_TOO_FAR: lambda p: _f(
+        _("Meetings are planned up to the end of next school year ({latest})."), p
+    ),
+    ErrorCode.BAD_LINK: lambda p: _("That is not a link: it must start with https://."),
+    ErrorCode.BAD_DURATION: lambda p: _("The duration must be from 15 minutes to 10 hours."),
+    ErrorCode.PRESIDING_ROLE: lambda p: _("Only the chair or a deputy chair can preside."),
+    ErrorCode.ALREADY_PUBLISHED: lambda p: _(
+        "This meeting has already been published: change it from /meetings."
+    ),
+    ErrorCode.DRAFT_CHANGED: lambda p: _(
+        "Someone else has just changed this draft; nothing of yours was saved. Here is the "
+        "current version: make your change again."
+    ),
+    ErrorCode.AGENDA_FULL: lambda p: _f(_("At most {max} questions (and files) per meeting."), p),
+    ErrorCode.FILE_TOO_BIG: lambda p: _f(_("The file is too big: at most {max_mb} MB."), p),
+    ErrorCode.NO_DATE: lambda p: _("set the date and time"),
+    ErrorCode.NO_PLACE: lambda p: _("set the place"),
+    ErrorCode.NO_LINK: lambda p: _("set the link for online participants"),
+    ErrorCode.NO_AGENDA: lambda p: _("add at least one agenda question"),
+    ErrorCode.NO_DRAFT_DECISION: lambda p: _f(
+        _("write the draft decision of question(s) {questions}: the ballot votes on it"),
+        {"questions": ", ".join(str(q) for q in p.get("questions", []))},
+    ),
+    ErrorCode.NOTICE_LATE: lambda p: _f(
+        _(
+            "Too late for a regular meeting: the notice must reach members {days} days before "
+            "the day of the meeting, by the end of {day}."
+        ),
+        p,
+    ),
+    ErrorCode.MEETING_CANCELLED: lambda p: _("This meeting has been cancelled."),
+    ErrorCode.MEETING_ENDED: lambda p: _("This meeting has already ended."),
+    ErrorCode.NOT_PUBLISHED: lambda p: _("This meeting has not been published yet."),
+    ErrorCode.CHAIR_MUST_DECIDE: lambda p: _(
+        "This is the chair's decision: the chair or the deputy chair must do it."
+    ),
+    ErrorCode.PROPOSALS_CLOSED: lambda p: _f(
+        _(
+            "Proposals for this meeting were accepted until the end of {day} ({days} days before "
+            "the meeting): it is too late now. Ask the chair directly."
+        ),
+        p,
+    ),
+    ErrorCode.ALREADY_DECIDED: lambda p: _("This proposal has already been decided."),
 }
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.render import render
-from handlers.callbacks import AssocPick, InviteKindCb, RevokeLinks
+from handlers.callbacks import AssocPick, InviteKindCb, PickPage, RevokeLinks
 from handlers.ui import (
     MENU_INVITE,
     MenuButton,
@@ -23,6 +23,7 @@ from handlers.ui import (
     local_time,
     quote,
     short,
+    show_page,
     start_link,
 )
 from models import InviteKind
@@ -56,6 +57,16 @@ async def begin(message: Message, state: FSMContext, session: AsyncSession, acto
     await message.answer(
         _("Which association do you invite to?"), reply_markup=association_picker(found, "invite")
     )
+
+
+@router.callback_query(PickPage.filter(F.what == "invite"))
+async def picker_page(
+    query: CallbackQuery, callback_data: PickPage, session: AsyncSession, actor: Actor
+) -> None:
+    found = await associations.associations_for(session, actor, Action.EDIT_ROSTER)
+    if not found:
+        raise DomainError(ErrorCode.FORBIDDEN)
+    await show_page(query, association_picker(found, "invite", callback_data.page))
 
 
 @router.callback_query(AssocPick.filter(F.action == "invite"))

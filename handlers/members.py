@@ -17,7 +17,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import render, split_message
-from handlers.callbacks import AssocPick, MemberCb, RosterAdd, RosterCb
+from handlers.callbacks import AssocPick, MemberCb, PickPage, RosterAdd, RosterCb
 from handlers.ui import (
     MENU_MEMBERS,
     MenuButton,
@@ -28,6 +28,7 @@ from handlers.ui import (
     quote,
     role_label,
     short,
+    show_page,
     start_link,
 )
 from models import Role
@@ -104,6 +105,16 @@ async def _page(
     kb.row()
     kb.button(text=_("➕ Add people"), callback_data=RosterAdd(association_id=association_id))
     return text, kb.as_markup()
+
+
+@router.callback_query(PickPage.filter(F.what == "members"))
+async def picker_page(
+    query: CallbackQuery, callback_data: PickPage, session: AsyncSession, actor: Actor
+) -> None:
+    found = await associations.associations_for(session, actor, Action.EDIT_ROSTER)
+    if not found:
+        raise DomainError(ErrorCode.FORBIDDEN)
+    await show_page(query, association_picker(found, "members", callback_data.page))
 
 
 @router.callback_query(AssocPick.filter(F.action == "members"))

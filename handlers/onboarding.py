@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import render
 from handlers.callbacks import Consent, SchoolChoice
+from handlers.commands import refresh_menu
 from handlers.ui import WizardText, close_button, inline, invite_label, menu, quote, role_label
 from models import InviteKind, Role
 from services import invites, schools
@@ -76,6 +77,7 @@ async def open_link(
         needs_school=preview.needs_school,
         needs_subject=preview.needs_subject,
         municipality_id=preview.municipality_id,
+        operator=preview.operator_name,
     )
     await _next_step(message, state, session, clock, admin_ids)
 
@@ -95,7 +97,9 @@ async def _next_step(
         kb = InlineKeyboardBuilder()
         kb.button(text=_("✅ I agree"), callback_data=Consent(agree=True))
         kb.button(text=_("✖️ I do not agree"), callback_data=Consent(agree=False))
-        await message.answer(render("consent.html"), reply_markup=inline(kb, 1))
+        await message.answer(
+            render("consent.html", operator=data.get("operator") or ""), reply_markup=inline(kb, 1)
+        )
     elif data["needs_name"] and not data.get("full_name"):
         await close_button(query)
         await state.set_state(Join.name)
@@ -165,6 +169,8 @@ async def _finish(
         ),
         reply_markup=menu(actor),
     )
+    assert message.bot is not None
+    await refresh_menu(message.bot, actor, message.chat.id)
 
 
 @router.callback_query(Join.consent, Consent.filter())

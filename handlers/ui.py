@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.filters import Filter
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
     CallbackQuery,
     InlineKeyboardMarkup,
@@ -22,7 +26,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration
 
-from handlers.callbacks import AssocPick
+from handlers.callbacks import AssocPick, PickPage
 from models import AssociationKind, InviteKind, Role
 from services.associations import AssociationView
 from services.permissions import Actor
@@ -41,8 +45,18 @@ MENU_HELP = N_("❓ Help")
 MENU_MEMBERS = N_("👥 Members")
 MENU_INVITE = N_("🔗 Invite")
 MENU_ANNOUNCE = N_("📣 Announcement")
+MENU_MEETINGS = N_("📅 Meetings")
+MENU_NEW_MEETING = N_("📝 New meeting")
 # Every persistent-menu label: a wizard never takes one of them as an answer (WizardText).
-MENU_LABELS: tuple[str, ...] = (MENU_PROFILE, MENU_HELP, MENU_MEMBERS, MENU_INVITE, MENU_ANNOUNCE)
+MENU_LABELS: tuple[str, ...] = (
+    MENU_PROFILE,
+    MENU_HELP,
+    MENU_MEMBERS,
+    MENU_INVITE,
+    MENU_ANNOUNCE,
+    MENU_MEETINGS,
+    MENU_NEW_MEETING,
+)
 
 
 def _label_texts(msgids: Sequence[str]) -> set[str]:
@@ -80,10 +94,15 @@ class WizardText(Filter):
 
 def menu(actor: Actor) -> ReplyKeyboardMarkup:
     """The persistent menu: a teacher's actions without commands."""
-    rows = [[KeyboardButton(text=_(MENU_PROFILE)), KeyboardButton(text=_(MENU_HELP))]]
+    rows = [
+        [KeyboardButton(text=_(MENU_MEETINGS))],
+        [KeyboardButton(text=_(MENU_PROFILE)), KeyboardButton(text=_(MENU_HELP))],
+    ]
     if actor.is_staff:
         rows.insert(0, [KeyboardButton(text=_(MENU_MEMBERS)), KeyboardButton(text=_(MENU_INVITE))])
-        rows.insert(1, [KeyboardButton(text=_(MENU_ANNOUNCE))])
+        rows.insert(
+            1, [KeyboardButton(text=_(MENU_NEW_MEETING)), KeyboardButton(text=_(MENU_ANNOUNCE))]
+        )
     return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True)
 
 
@@ -147,16 +166,47 @@ def invite_label(kind: InviteKind) -> str:
     }[kind]
 
 
-def association_picker(
-    associations: Sequence[AssociationView], action: str
+T = TypeVar("T")
+PICKER_PAGE = 20  # buttons per page of a picker
+
+
+def picker(
+    items: Sequence[T],
+    button: Callable[[T], tuple[str, CallbackData]],
+    what: str,
+    page: int = 0,
 ) -> InlineKeyboardMarkup:
+    """One button per item, 20 per page, with ◀️ ▶️ (`PickPage(what, page)`) when there are
+    more: every item is reachable, however many there are. A page past the end (the list
+    shrank meanwhile) shows the last one."""
+    pages = max(1, -(-len(items) // PICKER_PAGE))
+    page = min(max(page, 0), pages - 1)
     builder = InlineKeyboardBuilder()
-    for association in associations[:50]:
-        builder.button(
-            text=association.name[:60],
-            callback_data=AssocPick(action=action, association_id=association.id),
-        )
-    return inline(builder, 1)
+    for item in items[page * PICKER_PAGE : (page + 1) * PICKER_PAGE]:
+        text, data = button(item)
+        builder.button(text=text[:60], callback_data=data)
+    builder.adjust(1)
+    if pages > 1:
+        nav = InlineKeyboardBuilder()
+        if page > 0:
+            nav.button(text="◀️", callback_data=PickPage(what=what, page=page - 1))
+        nav.button(text=f"{page + 1} / {pages}", callback_data=PickPage(what=what, page=page))
+        if page + 1 < pages:
+            nav.button(text="▶️", callback_data=PickPage(what=what, page=page + 1))
+        builder.attach(nav)
+    return builder.as_markup()
+
+
+def association_picker(
+    associations: Sequence[AssociationView], action: str, page: int = 0
+) -> InlineKeyboardMarkup:
+    """Associations to choose for `action`; the page buttons are `PickPage(what=action)`."""
+    return picker(
+        associations,
+        lambda a: (a.name, AssocPick(action=action, association_id=a.id)),
+        action,
+        page,
+    )
 
 
 def inline(builder: InlineKeyboardBuilder, *sizes: int) -> InlineKeyboardMarkup:
@@ -191,6 +241,19 @@ async def edit(message: Message, text: str, kb: InlineKeyboardMarkup | None) -> 
             raise
 
 
+async def show_page(query: CallbackQuery, kb: InlineKeyboardMarkup) -> None:
+    """Show another page of a picker in place (nothing to do when it is the same page)."""
+    await query.answer()
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup == kb:
+        return
+    try:
+        await message.edit_reply_markup(reply_markup=kb)
+    except TelegramBadRequest as exc:
+        if "message is not modified" not in exc.message:
+            raise
+
+
 async def close_button(query: CallbackQuery | None) -> None:
     """Answer the button that led here and take its keyboard away.
 
@@ -202,3 +265,21 @@ async def close_button(query: CallbackQuery | None) -> None:
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
+
+
+_BACKGROUND: set[asyncio.Task[Any]] = set()
+
+
+def later(call: Awaitable[Any]) -> None:
+    """A call the person does not need at once (removing the buttons of a message already
+    answered): it waits for the limiter in the background, never holding up the handler."""
+
+    async def run() -> None:
+        try:
+            await call
+        except TelegramAPIError as exc:
+            logging.getLogger(__name__).info("background call failed: %s", exc.message)
+
+    task = asyncio.create_task(run())
+    _BACKGROUND.add(task)
+    task.add_done_callback(_BACKGROUND.discard)

@@ -6,11 +6,24 @@ from models.audit import AuditEntry
 from models.base import Base
 from models.directory import MethodService, Municipality, School, SchoolStatus
 from models.invite import Invite, InviteKind
+from models.meeting import (
+    AgendaItem,
+    AgendaProposal,
+    Material,
+    Meeting,
+    MeetingForm,
+    MeetingStatus,
+    ProposalStatus,
+    Rsvp,
+    RsvpAnswer,
+)
 from models.membership import Membership, Methodist, Role
 from models.outbox import Broadcast, OutboxMessage, OutboxStatus, StoredFile
 from models.person import Category, Identity, Person
 
 __all__ = [
+    "AgendaItem",
+    "AgendaProposal",
     "Announcement",
     "AnnouncementStatus",
     "Association",
@@ -23,6 +36,10 @@ __all__ = [
     "Identity",
     "Invite",
     "InviteKind",
+    "Material",
+    "Meeting",
+    "MeetingForm",
+    "MeetingStatus",
     "Membership",
     "MethodService",
     "Methodist",
@@ -30,7 +47,10 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "Person",
+    "ProposalStatus",
     "Role",
+    "Rsvp",
+    "RsvpAnswer",
     "School",
     "SchoolStatus",
     "StoredFile",

@@ -68,4 +68,8 @@ class Association(IdMixin, Base):
     # Reminders go out between these local minutes of the day (08:00-21:00 by default).
     send_from_minute: Mapped[int] = mapped_column(default=480, server_default="480")
     send_until_minute: Mapped[int] = mapped_column(default=1260, server_default="1260")
+    # Meeting reminders, minutes before the start: a day and two hours by default.
+    reminder_minutes: Mapped[str] = mapped_column(
+        String(64), default="1440,120", server_default="1440,120"
+    )
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())

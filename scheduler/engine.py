@@ -28,10 +28,11 @@ from bot.render import render, split_message
 from scheduler import jobs
 from scheduler.kinds import Kind, registry
 from scheduler.sender import Item, Sender
-from services import broadcasts, housekeeping, outbox, people
+from services import broadcasts, housekeeping, meetings, outbox, people
 from services.clock import Clock
 
 log = logging.getLogger(__name__)
+PROGRESS_GRACE = timedelta(seconds=15)  # the starter's progress message may lag its rows
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class EngineSettings:
     lease: timedelta = timedelta(seconds=60)
     default_locale: str = "ru"
     daily_hour_utc: int = 3  # 06:00 in Moscow, before anyone's working day
+    clock_seconds: float = 15.0  # scheduled publications and meetings that are over
 
 
 @dataclass(frozen=True)
@@ -64,12 +66,15 @@ def _reason(code: str) -> str:
         outbox.Failure.NOT_JOINED: _("has not joined the bot yet"),
         outbox.Failure.REJECTED: _("Telegram refused the message"),
         outbox.Failure.GAVE_UP: _("Telegram did not answer after several tries"),
+        outbox.Failure.NO_ANSWER: _(
+            "Telegram did not answer several times (the message may have arrived)"
+        ),
     }[failure]
 
 
 def _what(group_key: str) -> str:
     kind = group_key.split(":", 1)[0]
-    return {"announcement": _("announcement")}.get(kind, kind)
+    return {"announcement": _("announcement"), "meeting": _("meeting notice")}.get(kind, kind)
 
 
 class Delivery:
@@ -87,7 +92,7 @@ class Delivery:
         self.clock = clock
         self.i18n = i18n
         self.settings = settings or EngineSettings()
-        self.kinds = kinds or registry()
+        self.kinds = kinds or registry(clock)
         self.sender = Sender(
             bot,
             sessionmaker,
@@ -142,6 +147,13 @@ class Delivery:
             **common,
         )
         scheduler.add_job(
+            "scheduler.jobs:meeting_clock",
+            "interval",
+            seconds=self.settings.clock_seconds,
+            id="meeting-clock",
+            **common,
+        )
+        scheduler.add_job(
             "scheduler.jobs:daily",
             "cron",
             hour=self.settings.daily_hour_utc,
@@ -178,14 +190,29 @@ class Delivery:
         if not claimed:
             return TickReport(requeued, in_doubt)
         unwanted: set[int] = set()
+        broken: set[int] = set()
         for name in {row.kind for row in claimed}:
             kind = self.kinds.get(name)
             if kind is not None:
                 rows = [row for row in claimed if row.kind == name]
-                unwanted |= await kind.unwanted(self.sessionmaker, rows)
-        if unwanted:
+                try:
+                    unwanted |= await kind.unwanted(self.sessionmaker, rows)
+                except Exception:  # one bad kind (or row) must not hold up the others
+                    log.exception(
+                        "outbox kind %s: cannot check rows %s", name, [r.id for r in rows]
+                    )
+                    broken |= {row.id for row in rows}
+        if broken:
             async with self.sessionmaker() as session:
-                await outbox.cancel(session, unwanted)
+                for row in claimed:
+                    if row.id in broken:
+                        await outbox.record_failed(
+                            session, row.id, row.attempts, outbox.Failure.REJECTED, "unchecked"
+                        )
+            unwanted |= broken
+        if unwanted - broken:
+            async with self.sessionmaker() as session:
+                await outbox.cancel(session, unwanted - broken)
         wanted = [row for row in claimed if row.id not in unwanted]
         async with self.sessionmaker() as session:
             targets = await people.delivery_targets(
@@ -230,12 +257,22 @@ class Delivery:
             recent = b.last_edit_at is not None and now - b.last_edit_at < every
             if not status.done and (text == b.last_text or recent):
                 continue
+            if status.done and b.message_id is None and now - b.created_at < PROGRESS_GRACE:
+                continue  # its progress message is still being sent: finish it next time
+            if not status.done:
+                if b.message_id is not None and text != b.last_text:
+                    edits += await self._edit(b.chat_id, b.message_id, text)
+                async with self.sessionmaker() as session:
+                    await broadcasts.record_progress(session, b.id, text, now, finished=False)
+                continue
+            # Done: whoever marks it finished first sends the summary (another process, or
+            # this one after a restart, finds it finished and sends nothing twice).
+            async with self.sessionmaker() as session:
+                if not await broadcasts.finish(session, b.id, text, now):
+                    continue
             if b.message_id is not None and text != b.last_text:
                 edits += await self._edit(b.chat_id, b.message_id, text)
-            if status.done:
-                await self._summary(b, status)
-            async with self.sessionmaker() as session:
-                await broadcasts.record_progress(session, b.id, text, now, finished=status.done)
+            await self._summary(b, status)
         return edits
 
     async def _edit(self, chat_id: int, message_id: int, text: str) -> int:
@@ -271,6 +308,14 @@ class Delivery:
             except TelegramAPIError as exc:
                 log.warning("broadcast %s: summary not sent: %s", b.id, exc.message)
                 return
+
+    async def meeting_clock(self) -> meetings.ClockReport:
+        """Publish the meetings planned for now; end those whose time is over."""
+        async with self.sessionmaker() as session:
+            report = await meetings.run_clock(session, self.clock.now())
+        if report.published or report.ended:
+            log.info("meetings published %s, ended %s", report.published, report.ended)
+        return report
 
     async def daily(self) -> dict[str, int]:
         """Once a day: housekeeping now; the regulations' compliance checks later."""

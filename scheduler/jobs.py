@@ -38,3 +38,9 @@ async def daily() -> None:
     engine = current()
     async with engine.job():
         await engine.daily()
+
+
+async def meeting_clock() -> None:
+    engine = current()
+    async with engine.job():
+        await engine.meeting_clock()

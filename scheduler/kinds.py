@@ -4,13 +4,20 @@ the recipient's language at send time, as one or more parts (text, a file)."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from datetime import datetime, timedelta
 from typing import Generic, Protocol, TypeVar
 
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import messages
 from bot.messages import Part, announcement_parts
-from services import announcements
+from bot.render import render
+from documents.invitations import meeting_ics
+from services import announcements, files, meetings, participation
+from services.clock import Clock, SystemClock
+from services.meetings import Kind as MeetingMessage
+from services.meetings import MeetingView
 from services.outbox import Claimed
 
 
@@ -100,6 +107,154 @@ class AnnouncementKind:
             return announcement_parts(content)
 
 
-def registry() -> dict[str, Kind]:
+class MeetingKind:
+    """Every message a meeting causes (services.meetings.Kind, proposal messages).
+    What is still wanted is decided in services.participation.unwanted."""
+
+    def __init__(self, name: str, clock: Clock, shared: _MeetingCache) -> None:
+        self.name = name
+        self.clock = clock
+        self.shared = shared
+
+    async def unwanted(
+        self, sessionmaker: async_sessionmaker[AsyncSession], rows: list[Claimed]
+    ) -> set[int]:
+        async with sessionmaker() as session:
+            return await participation.unwanted(session, rows)
+
+    async def render(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        i18n: I18n,
+        row: Claimed,
+        locale: str,
+    ) -> list[Part]:
+        view = await self.shared.view(sessionmaker, int(row.params["meeting_id"]))
+        now = self.clock.now()
+        personal = row.person_id is not None
+        kind = row.kind
+        with i18n.context(), i18n.use_locale(locale):
+            facts = messages.meeting_facts(view, now)
+            if kind == MeetingMessage.NOTICE.value:
+                parts = messages.notice_parts(
+                    view, changes=list(row.params.get("changes", [])), personal=personal, now=now
+                )
+            elif kind == MeetingMessage.REMINDER.value:
+                answered = (
+                    await self.shared.answered(sessionmaker, view.id, row.person_id)
+                    if row.person_id
+                    else True
+                )
+                text = render(
+                    "meeting_reminder.html",
+                    m=view,
+                    t=facts,
+                    hours=max(1, int(row.params.get("minutes", 60)) // 60),
+                    answered=answered,
+                )
+                parts = [Part(text=text, reply_markup=messages.rsvp_keyboard(view, now))]
+            elif kind == MeetingMessage.CANCELLED.value:
+                parts = [Part(text=render("meeting_cancelled.html", m=view, t=facts))]
+            elif kind == MeetingMessage.FINAL_AGENDA.value:
+                parts = [Part(text=render("meeting_final_agenda.html", m=view, t=facts))]
+            elif kind == MeetingMessage.NUDGE.value:
+                text = render("meeting_nudge.html", m=view, t=facts)
+                parts = [Part(text=text, reply_markup=messages.rsvp_keyboard(view, now))]
+            elif kind == MeetingMessage.DRAFT_DEADLINE.value:
+                text = render("meeting_draft_deadline.html", m=view, t=facts)
+                parts = [Part(text=text, reply_markup=messages.draft_keyboard(view))]
+            elif kind == MeetingMessage.CONFIRM.value:
+                text = render("meeting_confirm.html", m=view, t=facts, requester=view.requested_by)
+                parts = [Part(text=text, reply_markup=messages.confirm_keyboard(view))]
+            elif kind in (PROPOSAL, PROPOSAL_DECIDED):
+                async with sessionmaker() as session:
+                    proposal = await participation.get_proposal(
+                        session, int(row.params["proposal_id"])
+                    )
+                template = (
+                    "meeting_proposal.html"
+                    if kind == PROPOSAL
+                    else ("meeting_proposal_decided.html")
+                )
+                text = render(template, m=view, t=facts, p=proposal)
+                keyboard = messages.proposal_keyboard(proposal.id) if kind == PROPOSAL else None
+                parts = [Part(text=text, reply_markup=keyboard)]
+                if kind == PROPOSAL and proposal.file_id:
+                    parts.append(Part(file_id=proposal.file_id))
+            else:
+                raise LookupError(f"no rendering for {kind}")
+        if kind in (MeetingMessage.NOTICE.value, MeetingMessage.CANCELLED.value):
+            parts.append(
+                Part(
+                    stored_file_id=await self.shared.ics(
+                        sessionmaker, i18n, view, cancelled=kind == MeetingMessage.CANCELLED.value
+                    )
+                )
+            )
+        return parts
+
+
+PROPOSAL = "meeting_proposal"
+PROPOSAL_DECIDED = "meeting_proposal_decided"
+
+
+class _MeetingCache:
+    """Meetings rendered for a broadcast: loaded once per revision and kept a few seconds
+    (an accepted proposal changes the agenda without a revision); the .ics of a revision is
+    stored once, so Telegram gets it uploaded once."""
+
+    TTL = timedelta(seconds=20)
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._views: _Cache[int, tuple[datetime, MeetingView]] = _Cache(128)
+        self._ics: _Cache[tuple[int, int, bool], int] = _Cache(128)
+
+    async def view(
+        self, sessionmaker: async_sessionmaker[AsyncSession], meeting_id: int
+    ) -> MeetingView:
+        now = self.clock.now()
+        found = self._views.get(meeting_id)
+        if found is not None and now - found[0] < self.TTL:
+            return found[1]
+        async with sessionmaker() as session:
+            view = await meetings.load(session, meeting_id)
+        self._views.put(meeting_id, (now, view))
+        return view
+
+    async def answered(
+        self, sessionmaker: async_sessionmaker[AsyncSession], meeting_id: int, person_id: int
+    ) -> bool:
+        async with sessionmaker() as session:
+            return await participation.answer_of(session, meeting_id, person_id) is not None
+
+    async def ics(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        i18n: I18n,
+        view: MeetingView,
+        *,
+        cancelled: bool,
+    ) -> int:
+        key = (view.id, view.revision, cancelled)
+        found = self._ics.get(key)
+        if found is not None:
+            return found
+        with i18n.context(), i18n.use_locale(view.locale):  # documents: the association's
+            description = messages.ics_description(view)
+        content = meeting_ics(view, description=description, cancelled=cancelled)
+        name = f"meeting-{view.id}.ics"
+        async with sessionmaker() as session:
+            stored = await files.store(session, name, content)
+            await session.commit()
+        self._ics.put(key, stored)
+        return stored
+
+
+def registry(clock: Clock | None = None) -> dict[str, Kind]:
+    clock = clock or SystemClock()
+    shared = _MeetingCache(clock)
     kinds: list[Kind] = [AnnouncementKind()]
+    names = [k.value for k in meetings.Kind] + [PROPOSAL, PROPOSAL_DECIDED]
+    kinds.extend(MeetingKind(name, clock, shared) for name in names)
     return {kind.name: kind for kind in kinds}

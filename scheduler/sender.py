@@ -31,12 +31,12 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import I18n
+from aiohttp import ClientConnectorError
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.limiter import bulk
-from bot.messages import Part
-from bot.render import split_message
+from bot.limiter import NotOurs, bulk
+from bot.messages import Part, split_parts
 from models import OutboxMessage, OutboxStatus, StoredFile
 from scheduler.kinds import Kind
 from services import outbox, people
@@ -44,7 +44,6 @@ from services.clock import Clock
 from services.outbox import Claimed, Failure
 
 log = logging.getLogger(__name__)
-TEXT_MAX = 4096
 
 
 @dataclass(frozen=True)
@@ -63,19 +62,6 @@ class Stats:
     failed: int = 0
     retried: int = 0
     in_doubt: int = 0
-
-
-def _split(parts: list[Part]) -> list[Part]:
-    """Text over Telegram's limit goes as several messages, cut on line boundaries."""
-    out: list[Part] = []
-    for part in parts:
-        if part.text is not None and len(part.text) > TEXT_MAX:
-            chunks = split_message(part.text.split("\n"), limit=TEXT_MAX - 96)
-            out.extend(Part(text=chunk) for chunk in chunks[:-1])
-            out.append(Part(text=chunks[-1], reply_markup=part.reply_markup))
-        else:
-            out.append(part)
-    return out
 
 
 class Sender:
@@ -105,6 +91,7 @@ class Sender:
         self._busy = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        self._uploads: dict[int, asyncio.Lock] = {}  # one upload per stored file at a time
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -115,9 +102,11 @@ class Sender:
                 for n in range(self.concurrency)
             ]
 
-    async def stop(self, grace: float = 5.0) -> None:
-        """Let calls in flight finish (up to `grace` seconds); rows still queued go back to
-        pending at once (their calls never started, so they are not in doubt)."""
+    async def stop(self, grace: float | None = None) -> None:
+        """Let calls in flight finish (up to `grace` seconds, by default a little over the
+        call timeout); rows still queued go back to pending at once (their calls never
+        started, so they are not in doubt)."""
+        grace = self.timeout + 2 if grace is None else grace
         queued = []
         while not self.queue.empty():
             queued.append(self.queue.get_nowait().row.id)
@@ -183,7 +172,7 @@ class Sender:
         try:
             if kind is None:
                 raise LookupError(f"unknown outbox kind {row.kind!r}")
-            parts = _split(await kind.render(self.sessionmaker, self.i18n, row, item.locale))
+            parts = split_parts(await kind.render(self.sessionmaker, self.i18n, row, item.locale))
         except Exception as exc:
             log.exception("outbox row %s: cannot render", row.id)
             async with self.sessionmaker() as session:
@@ -192,15 +181,19 @@ class Sender:
                 )
             self.stats.failed += 1
             return
-        async with self.sessionmaker() as session:
-            if not await outbox.mark_started(
-                session, row.id, row.attempts, self.clock.now(), self.lease
-            ):
-                return  # cancelled meanwhile, or reclaimed after its lease ran out
+
+        async def started() -> bool:
+            """Committed once the limiter grants the first call's slot, right before it: from
+            here on a lost answer means "in doubt" (a wait in the limiter never does)."""
+            async with self.sessionmaker() as session:
+                return await outbox.mark_started(
+                    session, row.id, row.attempts, self.clock.now(), self.lease
+                )
+
         done = row.parts_done
         first: int | None = None
         try:
-            with bulk():
+            with bulk(before_call=started):
                 for part in parts[done:]:
                     message = await self._send(item.chat_id, part)
                     done += 1
@@ -208,6 +201,8 @@ class Sender:
                     if done < len(parts):
                         async with self.sessionmaker() as session:
                             await outbox.record_part(session, row.id, row.attempts, done)
+        except NotOurs:
+            return  # cancelled meanwhile, or reclaimed after its lease ran out
         except TelegramForbiddenError as exc:
             await self._unreachable(item, Failure.BLOCKED, exc, done)
         except TelegramBadRequest as exc:
@@ -221,7 +216,7 @@ class Sender:
         except TelegramServerError as exc:
             await self._retry(row, exc.message, done)
         except TelegramNetworkError as exc:
-            if "ClientConnectorError" in exc.message:  # never reached Telegram
+            if isinstance(exc.__cause__, ClientConnectorError):  # never reached Telegram
                 await self._retry(row, exc.message, done)
             else:  # no answer: may have been delivered; the lease brings it back, counted
                 log.warning("outbox row %s: no answer (%s): in doubt", row.id, exc.message)
@@ -259,7 +254,14 @@ class Sender:
     ) -> None:
         async with self.sessionmaker() as session:
             again = await outbox.record_retry(
-                session, row.id, row.attempts, error, self.clock.now(), done, after=after
+                session,
+                row.id,
+                row.attempts,
+                error,
+                self.clock.now(),
+                done,
+                after=after,
+                failures=row.failures,
             )
         if again:
             self.stats.retried += 1
@@ -296,26 +298,40 @@ class Sender:
         )
 
     async def _send_stored(self, chat_id: int, part: Part, seconds: int) -> Message:
-        """Our file: uploaded the first time, then sent by the file_id Telegram gave it."""
-        async with self.sessionmaker() as session:
-            stored = await session.get_one(StoredFile, part.stored_file_id)
-            await session.commit()
-        document = stored.telegram_file_id or BufferedInputFile(
-            stored.content, filename=stored.file_name
-        )
-        message = await self.bot.send_document(
+        """Our file: uploaded the first time, then sent by the file_id Telegram gave it. While
+        one worker uploads it, the others wait for its file_id instead of uploading too."""
+        assert part.stored_file_id is not None
+        lock = self._uploads.setdefault(part.stored_file_id, asyncio.Lock())
+        async with lock:
+            async with self.sessionmaker() as session:
+                stored = await session.get_one(StoredFile, part.stored_file_id)
+                await session.commit()
+            if stored.telegram_file_id is not None:
+                document: str | BufferedInputFile = stored.telegram_file_id
+            else:
+                document = BufferedInputFile(stored.content, filename=stored.file_name)
+                message = await self.bot.send_document(
+                    chat_id,
+                    document,
+                    caption=part.caption,
+                    reply_markup=part.reply_markup,
+                    request_timeout=seconds,
+                )
+                if message.document is not None:
+                    async with self.sessionmaker() as session:
+                        await session.execute(
+                            update(StoredFile)
+                            .where(
+                                StoredFile.id == stored.id, StoredFile.telegram_file_id.is_(None)
+                            )
+                            .values(telegram_file_id=message.document.file_id)
+                        )
+                        await session.commit()
+                return message
+        return await self.bot.send_document(
             chat_id,
             document,
             caption=part.caption,
             reply_markup=part.reply_markup,
             request_timeout=seconds,
         )
-        if stored.telegram_file_id is None and message.document is not None:
-            async with self.sessionmaker() as session:
-                await session.execute(
-                    update(StoredFile)
-                    .where(StoredFile.id == stored.id, StoredFile.telegram_file_id.is_(None))
-                    .values(telegram_file_id=message.document.file_id)
-                )
-                await session.commit()
-        return message

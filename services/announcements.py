@@ -318,6 +318,7 @@ async def send(
         chat_id=progress_chat_id,
         locale=locale,
         total=len(recipients),
+        created_at=now,
     )
     session.add(broadcast)
     await session.flush()

@@ -23,6 +23,7 @@ class BroadcastView:
     total: int
     last_text: str | None
     last_edit_at: datetime | None
+    created_at: datetime
 
 
 @atomic
@@ -48,6 +49,7 @@ async def unfinished(session: AsyncSession) -> list[BroadcastView]:
             b.total,
             b.last_text,
             b.last_edit_at,
+            b.created_at,
         )
         for b in rows.all()
     ]
@@ -85,3 +87,26 @@ async def unreached(session: AsyncSession, group_key: str) -> list[Unreached]:
     found = [Unreached(name, code or "gave_up") for name, code in rows.all()]
     await session.commit()
     return found
+
+
+@atomic
+async def set_message_for(session: AsyncSession, group_key: str, message_id: int) -> None:
+    await session.execute(
+        update(Broadcast).where(Broadcast.group_key == group_key).values(message_id=message_id)
+    )
+    await session.commit()
+
+
+@atomic
+async def finish(session: AsyncSession, broadcast_id: int, text: str, now: datetime) -> bool:
+    """Mark a broadcast finished; True only for the one caller that did (it sends the
+    summary), so two processes, or a restart, never send it twice."""
+    result = await session.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.finished_at.is_(None))
+        .values(finished_at=now, last_text=text[:500], last_edit_at=now)
+        .returning(Broadcast.id)
+    )
+    won = result.first() is not None
+    await session.commit()
+    return won

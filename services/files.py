@@ -9,16 +9,22 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import StoredFile
+from services.outbox import insert_for
 
 
 async def store(session: AsyncSession, file_name: str, content: bytes) -> int:
-    """The id of the stored file with this content (added if new), in the caller's
-    transaction."""
+    """The id of the stored file with this content, added if new, in the caller's
+    transaction. Two senders storing the same file at once both get the one row (the
+    second INSERT yields to the first instead of failing on the unique hash)."""
     digest = hashlib.sha256(content).hexdigest()
     found = await session.scalar(select(StoredFile.id).where(StoredFile.sha256 == digest))
     if found is not None:
         return found
-    stored = StoredFile(sha256=digest, file_name=file_name[:255], content=content)
-    session.add(stored)
-    await session.flush()
-    return stored.id
+    await session.execute(
+        insert_for(session)(StoredFile)
+        .values(sha256=digest, file_name=file_name[:255], content=content)
+        .on_conflict_do_nothing(index_elements=["sha256"])
+    )
+    stored = await session.scalar(select(StoredFile.id).where(StoredFile.sha256 == digest))
+    assert stored is not None
+    return stored

@@ -28,7 +28,7 @@ from models import (
     School,
     SchoolStatus,
 )
-from services import audit, schools
+from services import audit, participation, schools
 from services.errors import DomainError, ErrorCode
 from services.people import TELEGRAM, actor_in_transaction
 from services.permissions import Action, Actor, Scope, require
@@ -270,6 +270,8 @@ class InvitePreview:
     needs_school: bool
     needs_subject: bool
     roster_name: str | None
+    # Who processes the data (152-ФЗ art. 9): the methodological service of the association.
+    operator_name: str = ""
 
 
 @dataclass
@@ -367,6 +369,9 @@ async def preview(
     has_school = any(p.school_id for p in people)
     has_subject = any(p.subject for p in people)
     in_association = association is not None
+    operator = checked.service or (
+        await session.get(MethodService, association.service_id) if association else None
+    )
     result = InvitePreview(
         kind=invite.kind,
         target_name=association.name
@@ -380,6 +385,7 @@ async def preview(
         needs_school=in_association and not has_school,
         needs_subject=in_association and not has_subject,
         roster_name=checked.roster.full_name if checked.roster else None,
+        operator_name=operator.name if operator else "",
     )
     await session.commit()
     return result
@@ -584,6 +590,9 @@ async def _grant(
         membership.active, membership.role = True, role
     elif RANK[role] > RANK[membership.role]:
         membership.role = role
+    await session.flush()
+    # Someone who joins later gets the current notice of each upcoming meeting.
+    await participation.notices_for_newcomer(session, person.id, association.id, now)
 
 
 @atomic

@@ -23,9 +23,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import OutboxMessage, OutboxStatus
-from services.tx import atomic
+from services.tx import atomic, read_only
 
 MAX_ATTEMPTS = 6  # server errors and lost connections: 5 s, 10 s, 20 s, 40 s, 80 s, then failed
+MAX_DOUBTS = 3  # calls left unanswered this many times: failed (it may well have arrived)
 BACKOFF_BASE = timedelta(seconds=5)
 FINAL = (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.CANCELLED)
 
@@ -38,6 +39,7 @@ class Failure(enum.StrEnum):
     NOT_JOINED = "not_joined"  # a roster person without a messenger account yet
     REJECTED = "rejected"  # Telegram refused the message itself (a bug on our side)
     GAVE_UP = "gave_up"  # server or network errors, MAX_ATTEMPTS times
+    NO_ANSWER = "no_answer"  # no answer MAX_DOUBTS times: not retried (it may have arrived)
 
 
 UNREACHABLE = frozenset({Failure.BLOCKED, Failure.NO_CHAT, Failure.NOT_JOINED})
@@ -57,7 +59,8 @@ class Outgoing:
     chat_id: int | None = None
 
 
-def _insert_for(session: AsyncSession) -> Any:
+def insert_for(session: AsyncSession) -> Any:
+    """The dialect's INSERT (it has ON CONFLICT DO NOTHING on SQLite and PostgreSQL)."""
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
@@ -72,7 +75,7 @@ async def enqueue(session: AsyncSession, items: Sequence[Outgoing]) -> int:
         if item.due_at.tzinfo is None:
             raise ValueError("due_at must be aware")
     stmt = (
-        _insert_for(session)(OutboxMessage)
+        insert_for(session)(OutboxMessage)
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
         .returning(OutboxMessage.id)
     )
@@ -198,6 +201,12 @@ class Claimed:
     attempts: int
     parts_done: int
     group_key: str
+    doubts: int = 0
+
+    @property
+    def failures(self) -> int:
+        """Claims that ended in a server or network error (not the in-doubt ones)."""
+        return self.attempts - self.doubts
 
 
 _CLAIMED_COLUMNS = (
@@ -210,12 +219,14 @@ _CLAIMED_COLUMNS = (
     OutboxMessage.attempts,
     OutboxMessage.parts_done,
     OutboxMessage.group_key,
+    OutboxMessage.doubts,
 )
 
 
 @atomic
 async def anything_to_do(session: AsyncSession, now: datetime) -> bool:
     """A cheap read (two index probes) before the tick takes the write lock."""
+    await read_only(session)
     due = await session.scalar(
         select(OutboxMessage.id)
         .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now)
@@ -240,6 +251,22 @@ async def recover(session: AsyncSession, now: datetime) -> tuple[int, int]:
     o = OutboxMessage
     requeue = {"status": OutboxStatus.PENDING, "due_at": now, "lease_until": None}
     expired = (o.status == OutboxStatus.SENDING, o.lease_until < now)
+    # Unanswered again and again (a chat whose calls always time out): stop, do not loop.
+    hopeless = await session.execute(
+        update(o)
+        .where(*expired, o.started_at.is_not(None), o.doubts >= MAX_DOUBTS - 1)
+        .values(
+            status=OutboxStatus.FAILED,
+            error_code=Failure.NO_ANSWER.value,
+            last_error="no answer from Telegram, several times",
+            doubts=o.doubts + 1,
+            lease_until=None,
+            started_at=None,
+        )
+        .returning(o.id)
+        .execution_options(synchronize_session=False)
+    )
+    given_up = len(hopeless.all())
     doubtful = await session.execute(
         update(o)
         .where(*expired, o.started_at.is_not(None))
@@ -247,7 +274,7 @@ async def recover(session: AsyncSession, now: datetime) -> tuple[int, int]:
         .returning(o.id)
         .execution_options(synchronize_session=False)
     )
-    in_doubt = len(doubtful.all())
+    in_doubt = len(doubtful.all()) + given_up
     quiet = await session.execute(
         update(o)
         .where(*expired, o.started_at.is_(None))
@@ -255,7 +282,7 @@ async def recover(session: AsyncSession, now: datetime) -> tuple[int, int]:
         .returning(o.id)
         .execution_options(synchronize_session=False)
     )
-    requeued = in_doubt + len(quiet.all())
+    requeued = in_doubt - given_up + len(quiet.all())
     await session.commit()
     return requeued, in_doubt
 
@@ -419,10 +446,14 @@ async def record_retry(
     parts_done: int,
     *,
     after: timedelta | None = None,
+    failures: int | None = None,
 ) -> bool:
     """A server or network error: try again later with exponential backoff, or give up after
-    MAX_ATTEMPTS. `after` overrides the delay (Telegram's retry_after). True if retried."""
-    if after is None and attempts >= MAX_ATTEMPTS:
+    MAX_ATTEMPTS failures (`failures`: the claims that failed so, by default `attempts`).
+    `after` is Telegram's retry_after (429): that claim does not count as an attempt. True
+    if it will be tried again."""
+    failed = attempts if failures is None else failures
+    if after is None and failed >= MAX_ATTEMPTS:
         await _finish(
             session,
             row_id,
@@ -440,7 +471,8 @@ async def record_retry(
         row_id,
         attempts,
         status=OutboxStatus.PENDING,
-        due_at=now + (after if after is not None else backoff(attempts)),
+        due_at=now + (after if after is not None else backoff(failed)),
+        attempts=attempts - 1 if after is not None else attempts,
         last_error=error[:300],
         parts_done=parts_done,
         lease_until=None,
@@ -452,12 +484,28 @@ async def record_retry(
 # ---------------------------------------------------------------- the sending window
 
 
+EVENT_MARGIN = timedelta(minutes=30)  # a reminder comes at least this long before its event
+
+
+def _opening_after(moment: datetime, zone: ZoneInfo, from_minute: int) -> datetime:
+    local = moment.astimezone(zone)
+    minute = local.hour * 60 + local.minute
+    day = local.date() if minute < from_minute else local.date() + timedelta(days=1)
+    return datetime.combine(day, time(0), tzinfo=zone) + timedelta(minutes=from_minute)
+
+
 def in_window(
-    moment: datetime, timezone: str, from_minute: int = 480, until_minute: int = 1260
+    moment: datetime,
+    timezone: str,
+    from_minute: int = 480,
+    until_minute: int = 1260,
+    event: datetime | None = None,
 ) -> datetime:
-    """When a reminder due at `moment` may go: within the association's local sending
-    window (08:00-21:00 by default). One due outside it goes at the last allowed moment
-    before it, so it never comes later than planned, and so before its event."""
+    """When a reminder due at `moment` may go: within the association's local sending window
+    (08:00-21:00 by default). One due outside it goes at the allowed moment nearest to the
+    plan that still comes before its event: the window's last minute before it (23:00 →
+    20:59 the same evening) or, when that is nearer and the event allows, the next opening
+    (07:00 for a 09:00 meeting → 08:00)."""
     zone = ZoneInfo(timezone)
     local = moment.astimezone(zone)
     minute = local.hour * 60 + local.minute
@@ -465,7 +513,11 @@ def in_window(
         return moment
     day = local.date() if minute >= until_minute else local.date() - timedelta(days=1)
     closing = datetime.combine(day, time(0), tzinfo=zone) + timedelta(minutes=until_minute)
-    return (closing - timedelta(minutes=1)).astimezone(moment.tzinfo)
+    before = (closing - timedelta(minutes=1)).astimezone(moment.tzinfo)
+    after = _opening_after(moment, zone, from_minute).astimezone(moment.tzinfo)
+    if event is not None and after <= event - EVENT_MARGIN and after - moment < moment - before:
+        return after
+    return before
 
 
 def reminder_due(
@@ -474,10 +526,11 @@ def reminder_due(
     timezone: str,
     from_minute: int = 480,
     until_minute: int = 1260,
+    event: datetime | None = None,
 ) -> datetime:
     """`in_window`, but never in the past: a reminder whose allowed moment has gone by goes
     at the next window's opening (or now, if the window is open)."""
-    moment = in_window(due, timezone, from_minute, until_minute)
+    moment = in_window(due, timezone, from_minute, until_minute, event)
     if moment >= now:
         return moment
     zone = ZoneInfo(timezone)
@@ -485,6 +538,4 @@ def reminder_due(
     minute = local.hour * 60 + local.minute
     if from_minute <= minute < until_minute:
         return now
-    day = local.date() if minute < from_minute else local.date() + timedelta(days=1)
-    opening = datetime.combine(day, time(0), tzinfo=zone) + timedelta(minutes=from_minute)
-    return opening.astimezone(now.tzinfo)
+    return _opening_after(now, zone, from_minute).astimezone(now.tzinfo)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,20 +14,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import (
     Association,
     AuditEntry,
+    Category,
     Identity,
     Invite,
     Membership,
     Methodist,
     MethodService,
+    Municipality,
     Person,
     Role,
     School,
+    SchoolStatus,
 )
-from services import audit
+from services import audit, schools
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
-from services.tx import atomic
-from services.validation import check_name, check_title
+from services.tx import atomic, read_only
+from services.validation import check_name, check_number, check_text, check_title
 
 TELEGRAM = "telegram"
 LOCALES = ("ru", "en")
@@ -36,7 +40,9 @@ LOCALES = ("ru", "en")
 async def load_actor(
     session: AsyncSession, external_id: int, admin_ids: Iterable[int], platform: str = TELEGRAM
 ) -> Actor:
-    """The person behind an account with their active roles; one query per kind, no writes."""
+    """The person behind an account with their active roles; one query per kind, no writes
+    (on SQLite without taking the write lock: this runs for every update)."""
+    await read_only(session)
     actor = await actor_in_transaction(session, external_id, admin_ids, platform)
     await session.commit()
     return actor
@@ -148,6 +154,16 @@ class Profile:
     locale: str | None
     memberships: list[MembershipView]
     methodist_of: list[str]
+    # Data bank of members (DOMAIN.md; 002 Annex 4 §5.1): all optional.
+    education: str | None = None
+    speciality: str | None = None
+    total_experience_years: int | None = None
+    teaching_experience_years: int | None = None
+    birth_year: int | None = None
+    age: int | None = None  # in the current year, from the birth year
+    category: Category | None = None
+    awards: str | None = None
+    titles: str | None = None
 
 
 def _require_person(actor: Actor) -> int:
@@ -157,7 +173,8 @@ def _require_person(actor: Actor) -> int:
 
 
 @atomic
-async def get_profile(session: AsyncSession, actor: Actor) -> Profile:
+async def get_profile(session: AsyncSession, actor: Actor, now: datetime | None = None) -> Profile:
+    """The person's profile; with `now`, the age too (from the birth year)."""
     person_id = _require_person(actor)
     person = await session.get_one(Person, person_id)
     school = await session.get(School, person.school_id) if person.school_id else None
@@ -191,6 +208,15 @@ async def get_profile(session: AsyncSession, actor: Actor) -> Profile:
         locale=person.locale,
         memberships=memberships,
         methodist_of=methodist_of,
+        education=person.education,
+        speciality=person.speciality,
+        total_experience_years=person.total_experience_years,
+        teaching_experience_years=person.teaching_experience_years,
+        birth_year=person.birth_year,
+        age=now.year - person.birth_year if now and person.birth_year else None,
+        category=person.category,
+        awards=person.awards,
+        titles=person.titles,
     )
 
 
@@ -210,6 +236,151 @@ async def update_subject(session: AsyncSession, actor: Actor, text: str, now: da
     audit.record(session, actor, "person.subject", now, object_type="person", object_id=person.id)
     await session.commit()
     return person.subject
+
+
+class Detail(enum.StrEnum):
+    """A typed field of the data bank of members (the category is chosen with buttons)."""
+
+    EDUCATION = "education"
+    SPECIALITY = "speciality"
+    TOTAL_EXPERIENCE = "total_experience_years"
+    TEACHING_EXPERIENCE = "teaching_experience_years"
+    BIRTH_YEAR = "birth_year"
+    AWARDS = "awards"
+    TITLES = "titles"
+
+
+YEARS_MAX = 60  # total and teaching experience, in years
+BIRTH_YEAR_MIN = 1940
+MIN_AGE = 16  # the latest birth year is the current year minus this
+LONG_TEXT_MAX = 1000  # awards, titles: plain text of several lines
+
+
+def check_detail(field: Detail, text: str | None, now: datetime) -> str | int:
+    """Validate a typed data-bank value (DESIGN.md "Limits users meet")."""
+    if field in (Detail.EDUCATION, Detail.SPECIALITY):
+        return check_title(text)
+    if field in (Detail.AWARDS, Detail.TITLES):
+        return check_text(text, max_len=LONG_TEXT_MAX)
+    if field is Detail.BIRTH_YEAR:
+        return check_number(text, low=BIRTH_YEAR_MIN, high=now.year - MIN_AGE)
+    return check_number(text, low=0, high=YEARS_MAX)
+
+
+@atomic
+async def set_detail(
+    session: AsyncSession, actor: Actor, field: Detail, text: str | None, now: datetime
+) -> str | int | None:
+    """Set one data-bank field from typed text, or clear it (`text` None). Returns the value."""
+    person = await session.get_one(Person, _require_person(actor))
+    value = None if text is None else check_detail(field, text, now)
+    setattr(person, field.value, value)
+    audit.record(
+        session,
+        actor,
+        "person.detail",
+        now,
+        object_type="person",
+        object_id=person.id,
+        field=field.value,
+        cleared=value is None,
+    )
+    await session.commit()
+    return value
+
+
+@atomic
+async def set_category(
+    session: AsyncSession, actor: Actor, category: Category | None, now: datetime
+) -> None:
+    """The qualification category: none, first or highest; None clears it (not stated)."""
+    person = await session.get_one(Person, _require_person(actor))
+    person.category = category
+    audit.record(
+        session,
+        actor,
+        "person.detail",
+        now,
+        object_type="person",
+        object_id=person.id,
+        field="category",
+        cleared=category is None,
+    )
+    await session.commit()
+
+
+@dataclass(frozen=True)
+class Place:
+    id: int
+    name: str
+
+
+async def _municipalities(session: AsyncSession, person_id: int) -> list[Place]:
+    rows = await session.execute(
+        select(Municipality.id, Municipality.name)
+        .join(Association, Association.municipality_id == Municipality.id)
+        .join(Membership, Membership.association_id == Association.id)
+        .where(Membership.person_id == person_id, Membership.active.is_(True))
+        .distinct()
+        .order_by(Municipality.name, Municipality.id)
+    )
+    return [Place(mid, name) for mid, name in rows.all()]
+
+
+@atomic
+async def school_municipalities(session: AsyncSession, actor: Actor) -> list[Place]:
+    """Municipalities whose school directory the person may choose from: those of their
+    associations."""
+    found = await _municipalities(session, _require_person(actor))
+    await session.commit()
+    return found
+
+
+async def _allowed_municipality(session: AsyncSession, actor: Actor, municipality_id: int) -> None:
+    allowed = {m.id for m in await _municipalities(session, _require_person(actor))}
+    if municipality_id not in allowed:
+        raise DomainError(ErrorCode.FORBIDDEN)
+
+
+@atomic
+async def school_options(
+    session: AsyncSession, actor: Actor, municipality_id: int
+) -> list[schools.SchoolView]:
+    """Approved schools of one of the person's municipalities, to choose from."""
+    await _allowed_municipality(session, actor, municipality_id)
+    await session.commit()
+    return await schools.search(session, municipality_id)
+
+
+@atomic
+async def choose_school(
+    session: AsyncSession, actor: Actor, school_id: int, now: datetime
+) -> schools.SchoolView:
+    """Move the person to an approved school of one of their municipalities."""
+    person = await session.get_one(Person, _require_person(actor))
+    school = await session.get(School, school_id)
+    if school is None or school.status is not SchoolStatus.APPROVED:
+        raise DomainError(ErrorCode.STALE)
+    await _allowed_municipality(session, actor, school.municipality_id)
+    person.school_id = school.id
+    audit.record(session, actor, "person.school", now, object_type="person", object_id=person.id)
+    await session.commit()
+    return schools.SchoolView(school.id, school.name, False)
+
+
+@atomic
+async def type_school(
+    session: AsyncSession, actor: Actor, municipality_id: int, typed: str, now: datetime
+) -> schools.SchoolView:
+    """The school the person typed, matched as at registration: a school of the directory
+    with the same normalized name, or a new one that waits for approval."""
+    person = await session.get_one(Person, _require_person(actor))
+    await _allowed_municipality(session, actor, municipality_id)
+    school = await schools.resolve_typed(session, municipality_id, typed, now)
+    person.school_id = school.id
+    audit.record(session, actor, "person.school", now, object_type="person", object_id=person.id)
+    await session.commit()
+    return schools.SchoolView(school.id, school.name, school.status is SchoolStatus.PENDING)
 
 
 @atomic

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Association, School, SchoolStatus
+from models import Association, Municipality, School, SchoolStatus
 from services import audit
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor, Scope, decide, require
@@ -44,7 +44,8 @@ def normalize_school(name: str) -> str:
     for word in words:
         if not seen or seen[-1] != word:
             seen.append(word)
-    return " ".join(seen)[:150]
+    # A name of legal-form words only («МОУ») still gets a key of its own.
+    return " ".join(seen)[:150] or " ".join(name.lower().split())[:150]
 
 
 @dataclass(frozen=True)
@@ -105,10 +106,112 @@ async def add_approved(
     now: datetime,
 ) -> School:
     require(actor, Action.CREATE_ASSOCIATION, Scope(service_id))
+    municipality = await session.get(Municipality, municipality_id)
+    if municipality is None or municipality.service_id != service_id:
+        raise DomainError(ErrorCode.NOT_FOUND)
     school = await resolve_typed(session, municipality_id, name, now)
     school.status = SchoolStatus.APPROVED
     await session.commit()
     return school
+
+
+MAX_DIRECTORY_LINES = 500  # schools added to the directory at a time
+
+
+def parse_school_lines(text: str) -> list[str]:
+    """One school per line: blank lines skipped, each name checked (2-150 characters, no
+    HTML); any bad line rejects all, with its number, so nothing is half-added."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise DomainError(ErrorCode.TEXT_EMPTY)
+    if len(lines) > MAX_DIRECTORY_LINES:
+        raise DomainError(ErrorCode.TOO_MANY_LINES, max=MAX_DIRECTORY_LINES)
+    names: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            names.append(check_name(line))
+        except DomainError as exc:
+            raise DomainError(
+                ErrorCode.ROSTER_BAD_LINE,
+                line=number,
+                reason=exc.code,
+                reason_params=dict(exc.params),
+            ) from exc
+    return names
+
+
+@dataclass(frozen=True)
+class DirectoryAdded:
+    municipality: str
+    added: int  # new approved schools
+    confirmed: int  # schools typed by teachers that waited for approval, now approved
+    already: int  # lines naming a school already in the directory (or repeated in the list)
+
+
+@atomic
+async def add_approved_bulk(
+    session: AsyncSession, actor: Actor, municipality_id: int, text: str, now: datetime
+) -> DirectoryAdded:
+    """Add approved schools to a municipality's directory, one per line (up to 500).
+
+    Lines are matched by the normalized name (`normalize_school`) against each other and
+    against the directory: a school already there is not added twice, and a pending one
+    (typed by a teacher) is approved. Only the admin and the methodists of the service that
+    covers the municipality may do it.
+    """
+    municipality = await session.get(Municipality, municipality_id)
+    if municipality is None:
+        raise DomainError(ErrorCode.NOT_FOUND)
+    require(actor, Action.CREATE_ASSOCIATION, Scope(municipality.service_id))
+    names = parse_school_lines(text)
+    wanted: dict[str, str] = {}
+    for name in names:
+        wanted.setdefault(normalize_school(name), name)
+    existing = {
+        school.norm_name: school
+        for school in (
+            await session.scalars(
+                select(School).where(
+                    School.municipality_id == municipality_id,
+                    School.norm_name.in_(list(wanted)),
+                )
+            )
+        ).all()
+    }
+    confirmed = 0
+    for school in existing.values():
+        if school.status is SchoolStatus.PENDING:
+            school.status = SchoolStatus.APPROVED
+            confirmed += 1
+    new_rows = [
+        {
+            "municipality_id": municipality_id,
+            "name": name,
+            "norm_name": norm,
+            "status": SchoolStatus.APPROVED,
+        }
+        for norm, name in wanted.items()
+        if norm not in existing
+    ]
+    if new_rows:
+        await session.execute(insert(School), new_rows)
+    audit.record(
+        session,
+        actor,
+        "school.directory_added",
+        now,
+        object_type="municipality",
+        object_id=municipality_id,
+        added=len(new_rows),
+        confirmed=confirmed,
+    )
+    await session.commit()
+    return DirectoryAdded(
+        municipality=municipality.name,
+        added=len(new_rows),
+        confirmed=confirmed,
+        already=len(names) - len(new_rows) - confirmed,
+    )
 
 
 @atomic

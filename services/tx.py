@@ -24,3 +24,14 @@ def atomic(
             raise
 
     return wrapper
+
+
+READ_ONLY = "metod_read_only"  # the execution option bot.db's SQLite engine looks for
+
+
+async def read_only(session: AsyncSession) -> None:
+    """Declare the transaction about to begin read-only: on SQLite it then starts without
+    taking the write lock (a plain BEGIN in WAL mode). Call it before the first statement;
+    on PostgreSQL it changes nothing."""
+    if not session.in_transaction():
+        await session.connection(execution_options={READ_ONLY: True})

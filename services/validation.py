@@ -44,3 +44,28 @@ def check_title(text: str | None, *, max_len: int = TOPIC_MAX) -> str:
     if len(value) > max_len:
         raise DomainError(ErrorCode.TEXT_TOO_LONG, max=max_len, length=len(value))
     return value
+
+
+def check_text(text: str | None, *, max_len: int) -> str:
+    """Plain text of several lines (awards, titles): spaces collapsed inside each line, blank
+    lines dropped, no HTML, at most `max_len` characters."""
+    lines = [clean_line(line) for line in (text or "").splitlines()]
+    value = "\n".join(line for line in lines if line)
+    if not value:
+        raise DomainError(ErrorCode.TEXT_EMPTY)
+    _no_html(value)
+    if len(value) > max_len:
+        raise DomainError(ErrorCode.TEXT_TOO_LONG, max=max_len, length=len(value))
+    return value
+
+
+# A number typed with an optional unit after it: «25», «25 лет», «1984 г.», «12 years».
+_NUMBER = re.compile(r"(\d{1,4})(?:\s*[^\W\d_][^\W\d_.]*\.?){0,2}")
+
+
+def check_number(text: str | None, *, low: int, high: int) -> int:
+    """A whole number from `low` to `high`, possibly followed by a word («лет», «г.»)."""
+    match = _NUMBER.fullmatch(clean_line(text))
+    if match is None or not low <= int(match.group(1)) <= high:
+        raise DomainError(ErrorCode.BAD_NUMBER, min=low, max=high)
+    return int(match.group(1))

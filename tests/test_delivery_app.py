@@ -71,7 +71,7 @@ async def app(db_url: str) -> AsyncIterator[App]:
         )
         english = await load_actor(s, ENGLISH, [])
         await people.set_locale(s, english, "en")
-    async with FakeTelegram(TOKEN, private_per_second=20) as tg:
+    async with FakeTelegram(TOKEN, private_per_second=1) as tg:  # Telegram's 1/s per chat
         tg.add_user(CHAIR, "Сергей")
         for tg_id in MEMBERS:
             tg.add_user(tg_id, f"U{tg_id}", language_code="en" if tg_id == ENGLISH else "ru")

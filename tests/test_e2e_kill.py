@@ -12,17 +12,14 @@ import signal
 import sys
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 
 from sqlalchemy import select
 
 from bot.config import ROOT
 from bot.db import create_engine, create_sessionmaker
-from bot.migrate import upgrade
 from models import OutboxMessage, OutboxStatus
 from services import announcements, outbox
 from services.clock import SystemClock
-from tests.conftest import off_loop
 from tests.factories import make_world, member_link, register
 from tests.fakeapi import FakeTelegram
 
@@ -86,9 +83,8 @@ async def wait_until(predicate: Callable[[], bool], seconds: float) -> None:
             await asyncio.sleep(0.02)
 
 
-async def test_sigkill_mid_broadcast_loses_nothing(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
-    off_loop(upgrade, url)
+async def test_sigkill_mid_broadcast_loses_nothing(db_url: str) -> None:
+    url = db_url  # migrated: SQLite, and the machine's PostgreSQL
     await seed(url)
     seed_value = random.randrange(10**6)
     kill_after = random.Random(seed_value).randint(5, 120)
@@ -113,7 +109,7 @@ async def test_sigkill_mid_broadcast_loses_nothing(tmp_path: Path) -> None:
         second = await start(tg, url)
         try:
             await wait_until(lambda: set(copies(tg)) == set(MEMBERS), 90)
-            await wait_until(lambda: bool(tg.messages(CHAIR)), 30)  # the summary came
+            await wait_until(lambda: bool(tg.messages(CHAIR)), 60)  # the summary came
         finally:
             second.send_signal(signal.SIGTERM)
             output, _ = await asyncio.wait_for(second.communicate(), 30)

@@ -24,6 +24,7 @@ from handlers.callbacks import InviteKindCb, MemberCb, RosterAdd, RosterCb, Scho
 from models import (
     Association,
     AuditEntry,
+    Category,
     Identity,
     Invite,
     InviteKind,
@@ -954,3 +955,518 @@ async def test_russian_wording(
     await flow.send(ADMIN_ID, "Central district")
     cities = [text for text, _data in buttons(flow.last(ADMIN_ID, with_buttons=True))]
     assert "Omsk" in cities and "Vladivostok" in cities and "Омск" not in cities
+
+
+# ------------------------------------------------------------------ /profile: school and data bank
+
+
+async def test_profile_edits_school_and_every_data_bank_field(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    async with sm() as s:
+        token = await member_link(s, world, clock)
+        await register(s, token, TEACHER, clock, name="Иванова Анна Петровна")
+        await schools.add_approved(
+            s, ADMIN, world.municipality_id, world.service_id, "МАОУ Гимназия № 2", clock.now()
+        )
+    reply = await flow.send(TEACHER, "/profile")
+    assert "Образование: —" in reply.text and "Возраст: —" in reply.text, reply.text
+    labels = [text for text, _data in buttons(flow.last(TEACHER, with_buttons=True))]
+    for label in ("🏫 Школа", "🎓 Образование", "🏅 Категория", "🏆 Награды", "🎖 Звания"):
+        assert label in labels, labels
+
+    # The school: one municipality, so its directory straight away; typed as at registration.
+    reply = await flow.press(TEACHER, "🏫 Школа")
+    assert "Выберите свою школу" in reply.text
+    assert buttons(flow.last(TEACHER, with_buttons=True))[0][0] == "МАОУ Гимназия № 2"
+    reply = await flow.send(TEACHER, "гимназия №2")  # matched, not a new school
+    assert "Сохранено" in reply.text and "🏫 МАОУ Гимназия № 2\n" in reply.text, reply.text
+    await flow.press(TEACHER, "🏫 Школа")
+    reply = await flow.send(TEACHER, "Лицей № 7")
+    assert "новую школу" in reply.text and "Лицей № 7 (ожидает подтверждения)" in reply.text
+    reply = await flow.send(world.chair_tg, "/schools")
+    assert "Лицей № 7" in reply.text
+
+    # Typed fields: a bad value is answered and asked again, nothing written.
+    before = await snapshot(sm)
+    await flow.press(TEACHER, "🎓 Образование")
+    reply = await flow.send(TEACHER, "<b>высшее</b>")
+    assert "HTML" in reply.text
+    reply = await flow.send(TEACHER, "высшее, НГПУ, 2005")
+    assert "Образование: высшее, НГПУ, 2005" in reply.text
+    await flow.press(TEACHER, "⏳ Общий стаж")
+    for bad in ("61", "много", "-2"):
+        reply = await flow.send(TEACHER, bad)
+        assert "от 0 до 60" in reply.text, (bad, reply.text)
+    reply = await flow.send(TEACHER, "25 лет")
+    assert "Общий стаж, лет: 25" in reply.text
+    await flow.press(TEACHER, "Педагогический стаж")
+    reply = await flow.send(TEACHER, "20")
+    assert "Педагогический стаж, лет: 20" in reply.text
+    await flow.press(TEACHER, "🎂 Год рождения")
+    reply = await flow.send(TEACHER, "2015")
+    assert "от 1940 до 2010" in reply.text, reply.text
+    reply = await flow.send(TEACHER, "1984")
+    assert "Возраст: 42 (1984 г. р.)" in reply.text, reply.text
+    await flow.press(TEACHER, "📜 Специальность")
+    await flow.send(TEACHER, "учитель математики")
+    await flow.press(TEACHER, "🏆 Награды")
+    reply = await flow.send(TEACHER, "Я" * 1001)
+    assert "1000" in reply.text and "1001" in reply.text, reply.text
+    reply = await flow.send(TEACHER, "Почётная грамота, 2019\nМедаль «За труд»")
+    assert "Награды: Почётная грамота, 2019\nМедаль «За труд»" in reply.text
+    await flow.press(TEACHER, "🎖 Звания")
+    reply = await flow.send(TEACHER, "/oops")  # an unknown command: the wizard's hint
+    assert "ответьте текстом" in reply.text
+    await flow.send(TEACHER, "Почётный работник")
+    # The category: buttons.
+    reply = await flow.press(TEACHER, "🏅 Категория")
+    choices = [text for text, _data in buttons(flow.last(TEACHER, with_buttons=True))]
+    assert choices == ["без категории", "первая категория", "высшая категория"]
+    reply = await flow.press(TEACHER, "высшая категория")
+    assert "Квалификационная категория: высшая категория" in reply.text
+    async with sm() as s:
+        person = await s.scalar(select(Person).where(Person.full_name.like("Иванова%")))
+        assert person is not None
+        assert (person.education, person.speciality) == ("высшее, НГПУ, 2005", "учитель математики")
+        assert (person.total_experience_years, person.teaching_experience_years) == (25, 20)
+        assert (person.birth_year, person.category, person.titles) == (
+            1984,
+            Category.HIGHEST,
+            "Почётный работник",
+        )
+    # Clearing: a field with a value offers «Очистить».
+    await flow.press(TEACHER, "🎓 Образование")
+    reply = await flow.press(TEACHER, "🗑 Очистить")
+    assert "Очищено" in reply.text and "Образование: —" in reply.text
+    await flow.press(TEACHER, "🏅 Категория")
+    reply = await flow.press(TEACHER, "🗑 Очистить")
+    assert "Квалификационная категория: —" in reply.text
+    async with sm() as s:
+        person = await s.scalar(select(Person).where(Person.full_name.like("Иванова%")))
+        assert person is not None and person.education is None and person.category is None
+    assert (await snapshot(sm))[:3] == before[:3]  # no person, account or membership added
+    # In English too.
+    flow.languages[TEACHER] = "en"
+    await flow.send(TEACHER, "/language")
+    await flow.press(TEACHER, "English")
+    reply = await flow.send(TEACHER, "/profile")
+    assert "Age: 42 (born in 1984)" in reply.text and "Teaching experience, years: 20" in reply.text
+
+
+async def test_profile_school_after_rejection_and_in_two_municipalities(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    from models import AssociationKind
+    from services import associations
+
+    async with sm() as s:
+        token = await member_link(s, world, clock)
+        await register(s, token, TEACHER, clock, name="Учитель Двух Районов", school="Лицей № 9")
+        second = await associations.create_municipality(
+            s, ADMIN, world.service_id, "Советский район", "Asia/Novosibirsk", clock.now()
+        )
+        created = await associations.create_association(
+            s,
+            ADMIN,
+            kind=AssociationKind.GMO,
+            name="ГМО учителей физики",
+            subject="физика",
+            municipality_id=second.id,
+            timezone="Asia/Novosibirsk",
+            now=clock.now(),
+        )
+        other_chair = await register(s, created.chair_token, 4001, clock, name="Физик Главный")
+        link = await invites.create_link(
+            s, other_chair, InviteKind.MEMBER, created.association.id, clock.now()
+        )
+        await register(s, link.token, TEACHER, clock)
+        lyceum = await s.scalar(select(School.id).where(School.name == "Лицей № 9"))
+        assert lyceum is not None
+        await schools.review(s, world.chair, lyceum, False, clock.now())  # rejected
+        school = await schools.add_approved(
+            s, ADMIN, second.id, world.service_id, "МБОУ СОШ № 12", clock.now()
+        )
+        school_id = school.id
+    reply = await flow.send(TEACHER, "/profile")
+    assert "🏫 —" in reply.text, reply.text  # the rejected school left none
+    reply = await flow.press(TEACHER, "🏫 Школа")
+    assert "муниципалитет" in reply.text
+    places = [text for text, _data in buttons(flow.last(TEACHER, with_buttons=True))]
+    assert places == ["Ленинский район", "Советский район"]
+    reply = await flow.press(TEACHER, "Советский район")
+    reply = await flow.press(TEACHER, "МБОУ СОШ № 12")
+    assert "Сохранено" in reply.text and "МБОУ СОШ № 12" in reply.text
+    async with sm() as s:
+        person = await s.scalar(select(Person).where(Person.full_name.like("Учитель Двух%")))
+        assert person is not None and person.school_id == school_id
+    # A school button of a municipality that is not the person's: refused.
+    async with sm() as s:
+        foreign_service = await associations.create_service(s, ADMIN, "ИМЦ Чужой", clock.now())
+        foreign = await associations.create_municipality(
+            s, ADMIN, foreign_service.id, "Чужой район", "Europe/Moscow", clock.now()
+        )
+        alien = await schools.add_approved(
+            s, ADMIN, foreign.id, foreign_service.id, "Школа № 99", clock.now()
+        )
+        alien_id = alien.id
+    before = await snapshot(sm)
+    from handlers.callbacks import ProfileSchool
+
+    reply = await flow.press_data(TEACHER, ProfileSchool(school_id=alien_id).pack())
+    assert reply.alerts() and "нет прав" in reply.alerts()[0]
+    assert await snapshot(sm) == before
+
+
+# ------------------------------------------------------------------ the school directory
+
+
+async def test_methodist_adds_schools_to_the_directory(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    methodist_tg = 6001
+    async with sm() as s:
+        link = await invites.create_methodist_link(s, ADMIN, world.service_id, clock.now())
+        await register(s, link.token, methodist_tg, clock, name="Методист Службы")
+    # The chair reviews schools but does not keep the directory: no button, and a forged
+    # one is refused.
+    reply = await flow.send(world.chair_tg, "/schools")
+    assert "Добавить школы" not in str(reply.calls)
+    before = await snapshot(sm)
+    from handlers.callbacks import DirectoryAdd
+
+    reply = await flow.press_data(
+        world.chair_tg, DirectoryAdd(municipality_id=world.municipality_id).pack()
+    )
+    assert reply.alerts() and "нет прав" in reply.alerts()[0]
+    assert await snapshot(sm) == before
+
+    await flow.send(methodist_tg, "/schools")
+    reply = await flow.press(methodist_tg, "➕ Добавить школы в справочник")
+    assert "Ленинский район" in reply.text and "500" in reply.text, reply.text
+    reply = await flow.send(methodist_tg, "МБОУ «СОШ № 7»\n<b>Школа</b>")
+    assert "Строка 2" in reply.text and "HTML" in reply.text, reply.text
+    assert await snapshot(sm) == before
+    reply = await flow.send(
+        methodist_tg,
+        "МБОУ «СОШ № 7»\nШкола № 7\nМАОУ Гимназия № 2\n\nСОШ № 5",  # № 5: the chair's, pending
+    )
+    assert "добавлено 2" in reply.text and "подтверждено из ожидающих 1" in reply.text
+    assert "уже были 1" in reply.text, reply.text
+    # The wizard stays open for the next part of a long list.
+    reply = await flow.send(methodist_tg, "Лицей № 1")
+    assert "добавлено 1" in reply.text
+    reply = await flow.press(methodist_tg, "Готово")
+    reply = await flow.send(methodist_tg, "Лицей № 3")  # no longer an answer
+    assert "Не понимаю" in reply.text
+    async with sm() as s:
+        names = sorted(
+            await s.scalars(select(School.name).where(School.status == SchoolStatus.APPROVED))
+        )
+    assert names == ["Лицей № 1", "МАОУ Гимназия № 2", "МБОУ «СОШ № 7»", "МОУ СОШ № 5"]
+    # A teacher registering now chooses from them.
+    async with sm() as s:
+        token = await member_link(s, world, clock)
+    await flow.send(TEACHER, f"/start {token}")
+    await flow.press(TEACHER, "✅")
+    reply = await flow.send(TEACHER, "Новый Учитель")
+    schools_offered = [text for text, _data in buttons(flow.last(TEACHER, with_buttons=True))]
+    assert "МБОУ «СОШ № 7»" in schools_offered and "Лицей № 1" in schools_offered
+
+
+# ------------------------------------------------------------------ consent (152-ФЗ art. 9)
+
+
+async def test_consent_says_who_why_what_how_long_and_how_to_withdraw(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    async with sm() as s:
+        token = await member_link(s, world, clock)
+    await flow.send(TEACHER, f"/start {token}")
+    consent = flow.last(TEACHER, with_buttons=True).text or ""
+    for fragment in (
+        "152-ФЗ",
+        "«ИМЦ Ленинского района» — методическая служба",  # who
+        "бот — её инструмент",
+        "Цель",
+        "работа объединения",  # purpose
+        "ФИО, школа, предмет",  # data
+        "образование",
+        "хранят",  # actions
+        "председателю, заместителю председателя и секретарю",
+        "методистам службы",
+        "до отзыва согласия",  # how long
+        "/forget",  # how to withdraw
+        "Подписанные протоколы",
+    ):
+        assert fragment in consent, (fragment, consent)
+    assert len(consent) < 1500  # short enough to read
+    flow.languages[OTHER] = "en"
+    await flow.send(OTHER, f"/start {token}")
+    consent = flow.last(OTHER, with_buttons=True).text or ""
+    for fragment in (
+        "«ИМЦ Ленинского района», the methodological service",
+        "this bot is its tool",
+        "Purpose",
+        "until you withdraw your consent",
+        "/forget",
+        "Signed protocols",
+    ):
+        assert fragment in consent, (fragment, consent)
+
+
+# ------------------------------------------------------------------ pickers with pages
+
+
+async def test_pickers_page_through_every_item(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    from handlers.callbacks import PickPage
+    from models import AssociationKind
+    from services import associations
+
+    methodist_tg = 6001
+    async with sm() as s:
+        link = await invites.create_methodist_link(s, ADMIN, world.service_id, clock.now())
+        await register(s, link.token, methodist_tg, clock, name="Методист Службы")
+        for n in range(44):  # 45 associations with the world's own
+            await associations.create_association(
+                s,
+                ADMIN,
+                kind=AssociationKind.RMO,
+                name=f"РМО № {n:02d} " + "очень длинное название объединения " * 2,
+                subject=None,
+                municipality_id=world.municipality_id,
+                timezone="Asia/Novosibirsk",
+                now=clock.now(),
+            )
+        for n in range(24):  # 25 services and 25 municipalities
+            service = await associations.create_service(s, ADMIN, f"ИМЦ № {n:02d}", clock.now())
+            await associations.create_municipality(
+                s, ADMIN, service.id, f"Район № {n:02d}", "Asia/Omsk", clock.now()
+            )
+
+    def labels(user_id: int) -> list[str]:
+        return [text for text, _data in buttons(flow.last(user_id, with_buttons=True))]
+
+    # The methodist's roster picker: 45 associations, 20 a page.
+    reply = await flow.send(methodist_tg, "/members")
+    page = labels(methodist_tg)
+    assert len(page) == 20 + 2 and page[-2:] == ["1 / 3", "▶️"], page
+    seen = set(page[:20])
+    reply = await flow.press(methodist_tg, "▶️")
+    page = labels(methodist_tg)
+    assert page[-3:] == ["◀️", "2 / 3", "▶️"], page
+    seen |= set(page[:20])
+    await flow.press(methodist_tg, "▶️")
+    page = labels(methodist_tg)
+    assert len(page) == 5 + 2 and page[-2:] == ["◀️", "3 / 3"], page
+    seen |= set(page[:5])
+    assert len(seen) == 45  # every association reachable
+    reply = await flow.press(methodist_tg, "РМО № 43")
+    assert "Участников: 0" in reply.text, reply.text
+    # The page indicator and a page past the end are harmless.
+    reply = await flow.press_data(methodist_tg, PickPage(what="members", page=99).pack())
+    assert reply.answered_callback() and not reply.sent()
+    # A teacher cannot page through someone's list.
+    async with sm() as s:
+        token = await member_link(s, world, clock)
+        await register(s, token, TEACHER, clock)
+    reply = await flow.press_data(TEACHER, PickPage(what="invite", page=1).pack())
+    assert reply.alerts() and "нет прав" in reply.alerts()[0]
+    # /invite pages the same way.
+    await flow.send(methodist_tg, "/invite")
+    await flow.press(methodist_tg, "▶️")
+    await flow.press(methodist_tg, "▶️")
+    reply = await flow.press(methodist_tg, "РМО № 43")
+    assert "кого вы приглашаете" in reply.text, reply.text
+
+    # The admin's municipality picker (/newassociation): 25 municipalities.
+    await flow.send(ADMIN_ID, "/newassociation")
+    assert labels(ADMIN_ID)[-2:] == ["1 / 2", "▶️"]
+    await flow.press(ADMIN_ID, "▶️")
+    assert labels(ADMIN_ID)[:2] == ["Район № 19", "Район № 20"]
+    reply = await flow.press(ADMIN_ID, "Район № 23")
+    assert "Какой вид объединения" in reply.text or "вид" in reply.text, reply.text
+    # The admin's service pickers (/newmunicipality, /newmethodist): 25 services.
+    await flow.send(ADMIN_ID, "/newmunicipality")
+    await flow.press(ADMIN_ID, "▶️")
+    reply = await flow.press(ADMIN_ID, "ИМЦ № 23")
+    assert "Название муниципалитета" in reply.text, reply.text
+    await flow.send(ADMIN_ID, "/newmethodist")
+    await flow.press(ADMIN_ID, "▶️")
+    reply = await flow.press(ADMIN_ID, "ИМЦ № 23")
+    assert "?start=" in reply.text
+    # Every button sent fits in 64 bytes (the recording session refuses more).
+    assert all(
+        len(data.encode()) <= 64
+        for chat in flow.session.sent.values()
+        for message in chat.values()
+        for _text, data in buttons(message)
+    )
+
+
+# ------------------------------------------------------------------ the command menu per role
+
+
+def _menus(calls: list[Any], chat_id: int) -> list[list[str] | None]:
+    """The chat's own menus set (a list of commands) or deleted (None), in order."""
+    from aiogram.methods import DeleteMyCommands, SetMyCommands
+    from aiogram.types import BotCommandScopeChat
+
+    found: list[list[str] | None] = []
+    for call in calls:
+        if isinstance(call, SetMyCommands | DeleteMyCommands):
+            scope = call.scope
+            if isinstance(scope, BotCommandScopeChat) and scope.chat_id == chat_id:
+                found.append(
+                    [c.command for c in call.commands] if isinstance(call, SetMyCommands) else None
+                )
+    return found
+
+
+def _descriptions(calls: list[Any], chat_id: int) -> dict[str, str]:
+    from aiogram.methods import SetMyCommands
+    from aiogram.types import BotCommandScopeChat
+
+    [last] = [
+        c
+        for c in calls
+        if isinstance(c, SetMyCommands)
+        and isinstance(c.scope, BotCommandScopeChat)
+        and c.scope.chat_id == chat_id
+    ][-1:]
+    return {c.command: c.description for c in last.commands}
+
+
+async def test_default_menu_is_a_teachers_and_admins_get_theirs_in_their_language(
+    world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    from aiogram.methods import SetMyCommands
+    from aiogram.types import BotCommandScopeDefault
+
+    from bot.app import build_i18n, set_commands
+
+    async with sm() as s:  # the admin, also a member of an association, speaks English
+        token = await member_link(s, world, clock)
+        admin = await register(s, token, ADMIN_ID, clock, name="Админ Системы")
+        await s.execute(update(Person).where(Person.id == admin.person_id).values(locale="en"))
+        await s.commit()
+    settings = Settings(bot_token="42:TEST", admin_ids=[ADMIN_ID], _env_file=None)
+    session = RecordingSession()
+    bot = build_bot(session)
+    try:
+        await set_commands(bot, build_i18n(settings), [ADMIN_ID], sm)
+    finally:
+        await bot.session.close()
+    defaults = [
+        c
+        for c in session.calls
+        if isinstance(c, SetMyCommands) and isinstance(c.scope, BotCommandScopeDefault)
+    ]
+    assert {c.language_code for c in defaults} == {"ru", "en", None}
+    for call in defaults:
+        commands = [c.command for c in call.commands]
+        assert commands == ["start", "help", "profile", "language", "mydata", "forget", "cancel"]
+    ru = next(c for c in defaults if c.language_code == "ru")
+    assert ru.commands[2].description == "Ваш профиль"
+    [admin_menu] = _menus(session.calls, ADMIN_ID)
+    assert admin_menu is not None
+    for command in ("members", "invite", "schools", "newassociation", "newservice"):
+        assert command in admin_menu, admin_menu
+    assert "announce" not in admin_menu  # the admin as such has nobody to announce to
+    assert _descriptions(session.calls, ADMIN_ID)["profile"] == "Your profile"
+
+
+async def test_command_menu_follows_roles_and_language(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    teacher_menu = ["start", "help", "profile", "language", "mydata", "forget", "cancel"]
+    # The chair: their commands in their chat, in Russian.
+    reply = await flow.send(world.chair_tg, "/start")
+    [chair_menu] = _menus(reply.calls, world.chair_tg)
+    assert chair_menu == [
+        "start",
+        "help",
+        "profile",
+        "members",
+        "invite",
+        "announce",
+        "schools",
+        "language",
+        "mydata",
+        "forget",
+        "cancel",
+    ]
+    assert _descriptions(reply.calls, world.chair_tg)["members"] == "Список участников объединения"
+    # /language: the menu follows.
+    await flow.send(world.chair_tg, "/language")
+    reply = await flow.press(world.chair_tg, "English")
+    assert _descriptions(reply.calls, world.chair_tg)["members"] == "Roster of the association"
+    # A teacher who registers: no menu of their own (the default one is a teacher's).
+    async with sm() as s:
+        token = await member_link(s, world, clock)
+    await flow.send(TEACHER, f"/start {token}")
+    await flow.press(TEACHER, "✅")
+    await flow.send(TEACHER, "Иванова Анна Петровна")
+    await flow.send(TEACHER, "Школа № 5")
+    reply = await flow.send(TEACHER, "математика")
+    assert "Добро пожаловать" in reply.text
+    assert _menus(reply.calls, TEACHER) == [None]
+    # A secretary who registers: roster, invites, announcements; no school approval.
+    async with sm() as s:
+        link = await invites.create_link(
+            s, world.chair, InviteKind.SECRETARY, world.association_id, clock.now()
+        )
+    await flow.send(OTHER, f"/start {link.token}")
+    await flow.press(OTHER, "✅")
+    await flow.send(OTHER, "Секретарь Объединения")
+    await flow.send(OTHER, "Школа № 5")
+    reply = await flow.send(OTHER, "математика")
+    [secretary_menu] = _menus(reply.calls, OTHER)
+    assert secretary_menu is not None
+    assert {"members", "invite", "announce"} <= set(secretary_menu)
+    assert not {"schools", "newassociation", "newservice"} & set(secretary_menu)
+    # The secretary loses the role: the next /start deletes the chat's own menu.
+    async with sm() as s:
+        page = await roster.roster_page(s, world.chair, world.association_id)
+        mine = next(r for r in page.rows if r.full_name == "Секретарь Объединения")
+        await roster.change_role(s, world.chair, mine.membership_id, Role.MEMBER, clock.now())
+    reply = await flow.send(OTHER, "/start")
+    assert _menus(reply.calls, OTHER) == [None]
+    # A methodist: creates associations and keeps the directory; not the admin's commands.
+    methodist_tg = 6001
+    async with sm() as s:
+        link = await invites.create_methodist_link(s, ADMIN, world.service_id, clock.now())
+        await register(s, link.token, methodist_tg, clock, name="Методист Службы")
+    reply = await flow.send(methodist_tg, "/start")
+    [methodist_menu] = _menus(reply.calls, methodist_tg)
+    assert methodist_menu is not None
+    assert {"members", "invite", "announce", "schools", "newassociation"} <= set(methodist_menu)
+    assert "newservice" not in methodist_menu
+    # The admin, not registered, speaking English: the admin's menu in English.
+    flow.languages[ADMIN_ID] = "en"
+    reply = await flow.send(ADMIN_ID, "/start")
+    described = _descriptions(reply.calls, ADMIN_ID)
+    assert described["newservice"] == "Create a methodological service"
+    assert set(teacher_menu) <= set(described)
+    # /forget: a stranger again, no menu of their own left.
+    reply = await flow.send(world.chair_tg, "/forget")
+    reply = await flow.press(world.chair_tg, "Yes")
+    assert _menus(reply.calls, world.chair_tg) == [None]
+
+
+def test_callback_prefixes_are_unique() -> None:
+    """Two CallbackData classes with one prefix would take each other's buttons."""
+    import inspect
+
+    from aiogram.filters.callback_data import CallbackData
+
+    import handlers.callbacks as module
+
+    prefixes = [
+        cls.__prefix__
+        for _name, cls in inspect.getmembers(module, inspect.isclass)
+        if issubclass(cls, CallbackData) and cls is not CallbackData
+    ]
+    assert len(prefixes) == len(set(prefixes)), sorted(prefixes)

@@ -181,6 +181,13 @@ def test_sending_window_moves_reminders_earlier_never_later() -> None:
     # 23:30 → 20:59 the same evening; 06:00 → 20:59 the evening before.
     assert outbox.in_window(local(10, 23, 30), novosibirsk) == local(10, 20, 59)
     assert outbox.in_window(local(10, 6), novosibirsk) == local(9, 20, 59)
+    # With its event: 07:00 for a 09:00 meeting goes at the opening, 08:00 (nearer than
+    # 20:59 the evening before, and still before the meeting); 23:00 for tomorrow's 10:00
+    # meeting goes at 20:59 (nearer than 08:00).
+    assert outbox.in_window(local(10, 7), novosibirsk, event=local(10, 9)) == local(10, 8)
+    assert outbox.in_window(local(10, 23), novosibirsk, event=local(11, 10)) == local(10, 20, 59)
+    # An opening too close to the event (08:00 for an 08:15 meeting): the evening before.
+    assert outbox.in_window(local(10, 7), novosibirsk, event=local(10, 8, 15)) == local(9, 20, 59)
     # Custom window 09:00-18:00.
     assert outbox.in_window(local(10, 19), novosibirsk, 540, 1080) == local(10, 17, 59)
     # Never in the past: the evening has gone by, so the next morning's opening.
@@ -206,3 +213,52 @@ async def test_housekeeping_keeps_what_is_recent(session: AsyncSession, clock: F
     assert await statuses(session) == {OutboxStatus.SENDING: 2, OutboxStatus.PENDING: 2}
     invites_after = int(await session.scalar(select(func.count()).select_from(Invite)) or 0)
     assert invites_after == invites_before - done["invites"]
+
+
+async def test_a_call_never_answered_stops_after_a_few_tries(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    """A chat whose calls always time out is not retried for ever (each retry may deliver
+    a copy): after MAX_DOUBTS unanswered calls the row fails as "no answer"."""
+    now = clock.now()
+    await outbox.enqueue(session, rows(1, now))
+    await session.commit()
+    moment = now
+    for n in range(1, outbox.MAX_DOUBTS + 1):
+        [row] = await outbox.claim(session, moment, 10, LEASE)
+        assert await outbox.mark_started(session, row.id, row.attempts, moment, LEASE)
+        moment += LEASE * 2
+        requeued, in_doubt = await outbox.recover(session, moment)
+        assert in_doubt == 1
+        assert requeued == (1 if n < outbox.MAX_DOUBTS else 0)
+    status = await outbox.group_status(session, "announcement:1")
+    assert (status.failed, status.pending, status.in_doubt) == (1, 0, outbox.MAX_DOUBTS)
+    [failure] = await outbox.group_failures(session, "announcement:1")
+    assert failure.code == Failure.NO_ANSWER
+
+
+async def test_throttled_claims_do_not_count_as_failures(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    now = clock.now()
+    await outbox.enqueue(session, rows(1, now))
+    await session.commit()
+    moment = now
+    for _ in range(outbox.MAX_ATTEMPTS + 2):  # many 429s: never given up because of them
+        [row] = await outbox.claim(session, moment, 10, LEASE)
+        assert row.failures == 1  # this claim only: the throttled ones are not counted
+        await outbox.record_retry(
+            session,
+            row.id,
+            row.attempts,
+            "429",
+            moment,
+            0,
+            after=timedelta(seconds=1),
+            failures=row.failures,
+        )
+        moment += timedelta(seconds=1)
+    [row] = await outbox.claim(session, moment, 10, LEASE)
+    assert await outbox.record_retry(
+        session, row.id, row.attempts, "500", moment, 0, failures=row.failures
+    )

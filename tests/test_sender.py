@@ -4,6 +4,7 @@ boundaries, and a retry resends only the parts not yet delivered."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -23,7 +24,7 @@ from scheduler.sender import Item, Sender
 from services import files, outbox
 from services.clock import FixedClock
 from services.outbox import Claimed, Outgoing
-from tests.fakeapi import FakeTelegram, Fault
+from tests.fakeapi import FakeTelegram, Fault, utf16_len
 
 TOKEN = "123456:TEST-token"
 CHATS = [5001, 5002, 5003]
@@ -137,5 +138,69 @@ async def test_long_text_is_split_on_lines_and_retries_resume(
     assert len(counts) == 1 and counts.pop() > 2  # no part twice in the retried chat
     for chat in CHATS:
         texts = [m["html"] for m in tg.messages(chat)]
-        assert all(len(t) <= 4096 for t in texts)
+        assert all(utf16_len(m["text"]) <= 4096 for m in tg.messages(chat))  # as Telegram counts
         assert "\n".join(texts) == LONG  # cut between lines, nothing lost, no tag cut
+
+
+class Broken(Handout):
+    """A kind whose check fails (a bug in a future kind): its rows must not hold up others."""
+
+    name = "broken"
+
+    async def unwanted(
+        self, sessionmaker: async_sessionmaker[AsyncSession], rows: list[Claimed]
+    ) -> set[int]:
+        raise KeyError("meeting_id")
+
+
+async def test_a_broken_kind_fails_its_rows_and_the_others_go(
+    tg: FakeTelegram, sqlite_engine: AsyncEngine
+) -> None:
+    from scheduler.engine import Delivery, EngineSettings
+
+    sm = create_sessionmaker(sqlite_engine)
+    clock = FixedClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
+    escaped = 'Приказ "О проведении" & <приложение> ' * 150  # escapes grow past 4,096
+    async with sm() as s:
+        await outbox.enqueue(
+            s,
+            [
+                Outgoing("broken", "b:1", "broken:1", clock.now(), chat_id=CHATS[0], params={}),
+                *(
+                    Outgoing(
+                        "handout",
+                        f"h:{c}",
+                        "handout:1",
+                        clock.now(),
+                        chat_id=c,
+                        params={"text": html.escape(escaped)},
+                    )
+                    for c in CHATS
+                ),
+            ],
+        )
+        await s.commit()
+    settings = Settings(
+        bot_token=TOKEN, telegram_api_base=tg.base_url, rate_per_chat_second=50, _env_file=None
+    )
+    bot = build_bot(settings)
+    i18n = I18n(path=LOCALES_DIR, default_locale="ru", domain=DOMAIN)
+    kinds: dict[str, Kind] = {"handout": Handout(), "broken": Broken()}
+    delivery = Delivery(bot, sm, clock, i18n, EngineSettings(concurrency=2), kinds=kinds)
+    delivery.start(schedule=False)
+    try:
+        report = await delivery.tick()
+        await delivery.sender.drained()
+    finally:
+        await delivery.stop()
+        await bot.session.close()
+    assert report.claimed == 4
+    async with sm() as s:
+        broken = await outbox.group_status(s, "broken:1")
+        fine = await outbox.group_status(s, "handout:1")
+    assert (broken.failed, broken.pending) == (1, 0)
+    assert (fine.sent, fine.failed) == (3, 0)
+    for chat in CHATS:
+        delivered = "".join(m["text"] for m in tg.messages(chat))
+        # Whole (Telegram trims the spaces at a message's ends), never cut inside `&…;`.
+        assert "".join(delivered.split()) == "".join(escaped.split())

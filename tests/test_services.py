@@ -13,6 +13,7 @@ from models import (
     Association,
     AssociationKind,
     AuditEntry,
+    Category,
     Identity,
     Invite,
     InviteKind,
@@ -27,7 +28,7 @@ from services import associations, invites, people, roster, schools
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
 from services.people import load_actor
-from services.permissions import Action
+from services.permissions import Action, Actor
 from tests.factories import ADMIN, ADMIN_ID, make_world, member_link, register
 
 
@@ -604,3 +605,221 @@ def test_roster_parser_commas_and_reason_parameters() -> None:
     assert err.value.params["line"] == 2
     assert err.value.params["reason"] is ErrorCode.NAME_TOO_LONG
     assert err.value.params["reason_params"] == {"max": 150, "length": 151}
+
+
+# ------------------------------------------------------------------ profile: the data bank
+
+
+async def test_data_bank_fields_are_validated_set_and_cleared(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    world = await make_world(session, clock)
+    chair, now = world.chair, clock.now()
+    assert now.year == 2026
+    Detail = people.Detail
+    bad = [
+        (Detail.EDUCATION, "", ErrorCode.TEXT_EMPTY),
+        (Detail.EDUCATION, "в" * 301, ErrorCode.TEXT_TOO_LONG),
+        (Detail.SPECIALITY, "<b>учитель</b>", ErrorCode.HTML_NOT_ALLOWED),
+        (Detail.TOTAL_EXPERIENCE, "61", ErrorCode.BAD_NUMBER),
+        (Detail.TOTAL_EXPERIENCE, "-1", ErrorCode.BAD_NUMBER),
+        (Detail.TEACHING_EXPERIENCE, "пять", ErrorCode.BAD_NUMBER),
+        (Detail.TEACHING_EXPERIENCE, "5,5", ErrorCode.BAD_NUMBER),
+        (Detail.BIRTH_YEAR, "1939", ErrorCode.BAD_NUMBER),
+        (Detail.BIRTH_YEAR, "2011", ErrorCode.BAD_NUMBER),  # younger than 16
+        (Detail.AWARDS, "г" * 1001, ErrorCode.TEXT_TOO_LONG),
+        (Detail.TITLES, "Почётный <i>работник</i>", ErrorCode.HTML_NOT_ALLOWED),
+    ]
+    for field, text, code in bad:
+        with pytest.raises(DomainError) as err:
+            await people.set_detail(session, chair, field, text, now)
+        assert err.value.code is code, (field, text)
+    birth = await people.set_detail(session, chair, Detail.BIRTH_YEAR, "2010", now)
+    assert birth == 2010  # the latest year allowed: 16 this year
+    assert await people.set_detail(session, chair, Detail.BIRTH_YEAR, "1940", now) == 1940
+    error = DomainError(ErrorCode.BAD_NUMBER)
+    with pytest.raises(DomainError) as err:
+        await people.set_detail(session, chair, Detail.BIRTH_YEAR, "2011", now)
+    assert err.value.params == {"min": 1940, "max": 2010} and error.code is err.value.code
+
+    values = {
+        Detail.EDUCATION: "высшее, НГПУ, 2005",
+        Detail.SPECIALITY: "учитель   математики",
+        Detail.TOTAL_EXPERIENCE: "25 лет",
+        Detail.TEACHING_EXPERIENCE: "0",
+        Detail.BIRTH_YEAR: "1984",
+        Detail.AWARDS: "Грамота Минпросвещения, 2019\n\n  Медаль «За труд»  \n",
+        Detail.TITLES: "Почётный работник",
+    }
+    for field, text in values.items():
+        await people.set_detail(session, chair, field, text, now)
+    await people.set_category(session, chair, Category.HIGHEST, now)
+    profile = await people.get_profile(session, chair, now)
+    assert profile.education == "высшее, НГПУ, 2005"
+    assert profile.speciality == "учитель математики"
+    assert (profile.total_experience_years, profile.teaching_experience_years) == (25, 0)
+    assert (profile.birth_year, profile.age) == (1984, 42)
+    assert profile.awards == "Грамота Минпросвещения, 2019\nМедаль «За труд»"
+    assert profile.titles == "Почётный работник" and profile.category is Category.HIGHEST
+    exported = await people.export_data(session, chair)
+    assert exported["person"]["category"] == "highest"
+    assert exported["person"]["total_experience_years"] == 25
+    # Long texts: exactly the limits pass.
+    await people.set_detail(session, chair, Detail.AWARDS, "а" * 1000, now)
+    await people.set_detail(session, chair, Detail.EDUCATION, "б" * 300, now)
+    await people.set_detail(session, chair, Detail.TOTAL_EXPERIENCE, "60", now)
+    # Every field clears.
+    for field in Detail:
+        assert await people.set_detail(session, chair, field, None, now) is None
+    await people.set_category(session, chair, None, now)
+    profile = await people.get_profile(session, chair, now)
+    assert all(getattr(profile, field.value) is None for field in Detail)
+    assert profile.category is None and profile.age is None
+    # A stranger has no profile to edit.
+    with pytest.raises(DomainError) as err:
+        await people.set_detail(session, Actor(external_id=1), Detail.TITLES, "x", now)
+    assert err.value.code is ErrorCode.NOT_REGISTERED
+
+
+async def test_person_changes_school_within_their_municipalities(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    world = await make_world(session, clock)
+    now = clock.now()
+    token = await member_link(session, world, clock)
+    teacher = await register(session, token, 4101, clock, name="Учитель Переехавший")
+    gymnasium_id = (
+        await schools.add_approved(
+            session, ADMIN, world.municipality_id, world.service_id, "МАОУ Гимназия № 2", now
+        )
+    ).id
+    # Another service's municipality: its schools are not the teacher's to choose.
+    other_service = await associations.create_service(session, ADMIN, "ИМЦ Другой", now)
+    other = await associations.create_municipality(
+        session, ADMIN, other_service.id, "Другой район", "Europe/Moscow", now
+    )
+    foreign = await schools.add_approved(
+        session, ADMIN, other.id, other_service.id, "Школа № 40", now
+    )
+    other_id, foreign_id = other.id, foreign.id
+    places = await people.school_municipalities(session, teacher)
+    assert [(p.id, p.name) for p in places] == [(world.municipality_id, "Ленинский район")]
+    options = await people.school_options(session, teacher, world.municipality_id)
+    assert [s.name for s in options] == ["МАОУ Гимназия № 2"]
+    for call in (
+        people.school_options(session, teacher, other_id),
+        people.choose_school(session, teacher, foreign_id, now),
+        people.type_school(session, teacher, other_id, "Школа № 41", now),
+    ):
+        with pytest.raises(DomainError) as err:
+            await call
+        assert err.value.code is ErrorCode.FORBIDDEN
+    # A pending school cannot be chosen from a button (only typed).
+    pending = await session.scalar(select(School.id).where(School.status == SchoolStatus.PENDING))
+    assert pending is not None
+    with pytest.raises(DomainError) as err:
+        await people.choose_school(session, teacher, pending, now)
+    assert err.value.code is ErrorCode.STALE
+
+    chosen = await people.choose_school(session, teacher, gymnasium_id, now)
+    assert chosen.name == "МАОУ Гимназия № 2" and not chosen.pending
+    # Typed as at registration: the normalized name matches the directory's school.
+    typed = await people.type_school(session, teacher, world.municipality_id, "гимназия 2", now)
+    assert typed.id == gymnasium_id and not typed.pending
+    before = await count(session, School)
+    typed = await people.type_school(session, teacher, world.municipality_id, "Лицей № 7", now)
+    assert typed.pending and await count(session, School) == before + 1
+    # A chair rejects the typed school: the teacher keeps no school, and chooses again.
+    await schools.review(session, world.chair, typed.id, False, now)
+    profile = await people.get_profile(session, teacher)
+    assert profile.school is None
+    await people.choose_school(session, teacher, gymnasium_id, now)
+    profile = await people.get_profile(session, teacher)
+    assert profile.school == "МАОУ Гимназия № 2" and not profile.school_pending
+    with pytest.raises(DomainError) as err:
+        await people.type_school(session, teacher, world.municipality_id, "<b>Школа</b>", now)
+    assert err.value.code is ErrorCode.HTML_NOT_ALLOWED
+
+
+# ------------------------------------------------------------------ the school directory
+
+
+async def test_directory_bulk_add_dedupes_and_checks_the_service(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    world = await make_world(session, clock)
+    now = clock.now()
+    link = await invites.create_methodist_link(session, ADMIN, world.service_id, now)
+    methodist = await register(session, link.token, 4201, clock, name="Методист Справочника")
+    await schools.add_approved(
+        session, ADMIN, world.municipality_id, world.service_id, "Лицей № 1", now
+    )
+    lines = "\n".join(
+        [
+            "МБОУ «СОШ № 7»",
+            "",
+            "Школа №7",  # the same school by another name
+            "МАОУ Гимназия № 2",
+            "Лицей №1",  # already approved
+            "Школа № 5",  # the chair's «МОУ СОШ № 5», typed at registration: now approved
+        ]
+    )
+    added = await schools.add_approved_bulk(session, methodist, world.municipality_id, lines, now)
+    assert (added.added, added.confirmed, added.already) == (2, 1, 2)
+    assert added.municipality == "Ленинский район"
+    rows = (await session.scalars(select(School))).all()
+    assert sorted((s.name, s.status) for s in rows) == [
+        ("Лицей № 1", SchoolStatus.APPROVED),
+        ("МАОУ Гимназия № 2", SchoolStatus.APPROVED),
+        ("МБОУ «СОШ № 7»", SchoolStatus.APPROVED),
+        ("МОУ СОШ № 5", SchoolStatus.APPROVED),
+    ]
+    await session.commit()
+    # The same list again adds nothing.
+    again = await schools.add_approved_bulk(session, ADMIN, world.municipality_id, lines, now)
+    assert (again.added, again.confirmed, again.already) == (0, 0, 5)
+
+    before = await count(session, School)
+    other_service = await associations.create_service(session, ADMIN, "ИМЦ Чужой", now)
+    other = await associations.create_municipality(
+        session, ADMIN, other_service.id, "Чужой район", "Europe/Moscow", now
+    )
+    for actor, municipality_id, text, code in (
+        (world.chair, world.municipality_id, "Школа № 9", ErrorCode.FORBIDDEN),
+        (methodist, other.id, "Школа № 9", ErrorCode.FORBIDDEN),
+        (methodist, 10**9, "Школа № 9", ErrorCode.NOT_FOUND),
+        (methodist, world.municipality_id, "\n \n", ErrorCode.TEXT_EMPTY),
+        (methodist, world.municipality_id, "Школа № 9\n<b>Школа</b>", ErrorCode.ROSTER_BAD_LINE),
+        (
+            methodist,
+            world.municipality_id,
+            "\n".join(f"Школа № {n}" for n in range(501)),
+            ErrorCode.TOO_MANY_LINES,
+        ),
+    ):
+        with pytest.raises(DomainError) as err:
+            await schools.add_approved_bulk(session, actor, municipality_id, text, now)
+        assert err.value.code is code, (municipality_id, text[:20])
+    with pytest.raises(DomainError) as err:
+        await schools.add_approved_bulk(
+            session, methodist, world.municipality_id, "Школа № 9\nШкола № 10\n1", now
+        )
+    assert err.value.params["line"] == 3
+    assert await count(session, School) == before
+    # 500 lines are fine.
+    many = "\n".join(f"Школа № {n}" for n in range(100, 600))
+    done = await schools.add_approved_bulk(session, methodist, world.municipality_id, many, now)
+    assert done.added == 500
+    # add_approved checks that the municipality belongs to the service it names.
+    with pytest.raises(DomainError):
+        await schools.add_approved(session, methodist, other.id, world.service_id, "Школа 1", now)
+
+
+async def test_invite_preview_names_the_operator(session: AsyncSession, clock: FixedClock) -> None:
+    world = await make_world(session, clock)
+    token = await member_link(session, world, clock)
+    preview = await invites.preview(session, token, 4301, clock.now())
+    assert preview.operator_name == "ИМЦ Ленинского района"
+    link = await invites.create_methodist_link(session, ADMIN, world.service_id, clock.now())
+    preview = await invites.preview(session, link.token, 4302, clock.now())
+    assert preview.operator_name == "ИМЦ Ленинского района"
