@@ -106,7 +106,7 @@ class Limits:
     per_group_minute: int = 20
     # Seconds added to each window: a slot is stamped when granted, but the call reaches
     # Telegram a few milliseconds later (event loop, connection pool), so ours is stricter.
-    margin: float = 0.05
+    margin: float = 0.03
 
 
 class RateLimiter:
@@ -181,13 +181,17 @@ class RateLimiter:
         for key in [k for k, until in self._blocked_until.items() if until <= now]:
             del self._blocked_until[key]
 
-    async def acquire(self, chat: int | str | None, *, bulk: bool = False) -> float:
-        """Wait until a message to `chat` may go, and count it. Returns seconds waited."""
+    async def acquire(
+        self, chat: int | str | None, *, bulk: bool = False, record: bool = True
+    ) -> float:
+        """Wait until a message to `chat` may go, and count it (unless `record` is False:
+        then `try_record` counts it once the caller is ready). Returns seconds waited."""
         waited = 0.0
         while True:
             wait = self.wait_time(chat, bulk=bulk)
             if wait <= 0:
-                self._record(chat)
+                if record:
+                    self._record(chat)
                 self.waited += waited
                 return waited
             if not bulk:
@@ -198,6 +202,14 @@ class RateLimiter:
                 if not bulk:
                     self._interactive_waiting -= 1
             waited += wait
+
+    def try_record(self, chat: int | str | None, *, bulk: bool = False) -> bool:
+        """Count a message now if it may go now (after `acquire(record=False)` and a short
+        step of the caller's); False: the slot was taken meanwhile, acquire again."""
+        if self.wait_time(chat, bulk=bulk) > 0:
+            return False
+        self._record(chat)
+        return True
 
     def penalize(self, chat: int | str | None, retry_after: float) -> None:
         """Telegram answered 429: this chat waits `retry_after`; and when our overall window
@@ -235,12 +247,18 @@ class LimiterMiddleware(BaseRequestMiddleware):
         chat = _chat_of(method)
         is_bulk = _BULK.get()
         for round_ in range(MAX_RETRY_AFTER_ROUNDS + 1):
-            await self.limiter.acquire(chat, bulk=is_bulk)
             hook = _BEFORE_CALL.get()
-            if hook is not None:
+            if hook is None:
+                await self.limiter.acquire(chat, bulk=is_bulk)
+            else:
+                # The slot is counted when the call really goes, after the hook's commit:
+                # counting it before would let the calls reach Telegram bunched together.
+                await self.limiter.acquire(chat, bulk=is_bulk, record=False)
                 _BEFORE_CALL.set(None)  # once per message, before its first call
                 if not await hook():
                     raise NotOurs
+                while not self.limiter.try_record(chat, bulk=is_bulk):
+                    await self.limiter.acquire(chat, bulk=is_bulk, record=False)
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:

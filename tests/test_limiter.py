@@ -165,3 +165,36 @@ async def test_middleware_retries_after_429_and_skips_exempt_calls() -> None:
         EditMessageText(chat_id=9, message_id=1, text="y"),
     )
     assert t.now > before  # an edit counts
+
+
+async def test_a_bulk_call_is_counted_when_it_goes_after_its_hook() -> None:
+    """The sender's "started" commit runs between the slot and the call; the slot is
+    counted after it, so a slow commit never lets calls reach Telegram bunched up; a 429
+    on a bulk call goes straight back to the sender."""
+    t = FakeTime()
+    lim = limiter(t)
+    middleware = LimiterMiddleware(lim)
+    order: list[str] = []
+
+    async def hook() -> bool:
+        order.append("hook")
+        t.now += 0.4  # a slow commit
+        return True
+
+    async def make_request(bot: Any, method: Any) -> Any:
+        order.append("call")
+        return "ok"
+
+    with bulk(before_call=hook):
+        start = t.now
+        await middleware(make_request, None, SendMessage(chat_id=5, text="x"))  # type: ignore[arg-type]
+        first_stamp = lim._chats[5].hits[-1]
+        await middleware(make_request, None, SendMessage(chat_id=5, text="y"))  # type: ignore[arg-type]
+    assert order == ["hook", "call", "call"]  # the hook once, before the first call
+    assert first_stamp == pytest.approx(start + 0.4)  # counted when it went
+
+    async def throttled(bot: Any, method: Any) -> Any:
+        raise TelegramRetryAfter(method=method, message="429", retry_after=5)
+
+    with bulk(), pytest.raises(TelegramRetryAfter):
+        await middleware(throttled, None, SendMessage(chat_id=6, text="z"))  # type: ignore[arg-type]
