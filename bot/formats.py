@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time, get_timezone_location
 
 
 def _babel(locale: str) -> str:
@@ -38,6 +38,12 @@ def numeric(value: date | datetime, timezone: str | None = None) -> str:
     return value.strftime("%d.%m.%Y")
 
 
-def city(timezone: str) -> str:
-    """The zone's city for a reader elsewhere in Russia: «Asia/Novosibirsk» → «Novosibirsk»."""
-    return timezone.rsplit("/", 1)[-1].replace("_", " ")
+def city(timezone: str, locale: str = "ru") -> str:
+    """The zone's time as readers across Russia name it: «время Новосибирска» style, i.e.
+    the city of «Asia/Novosibirsk» in the reader's language («Новосибирск»)."""
+    try:
+        name = get_timezone_location(ZoneInfo(timezone), locale=_babel(locale))
+    except (LookupError, ValueError):
+        return timezone.rsplit("/", 1)[-1].replace("_", " ")
+    inside = name[name.find("(") + 1 : name.rfind(")")] if "(" in name else name
+    return inside or name

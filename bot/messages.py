@@ -13,8 +13,10 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import formats
 from bot.render import render, split_message, visible_length
-from handlers.callbacks import DraftCb, MeetingCb, ProposalCb
+from handlers.callbacks import AttendCb, BallotCb, DraftCb, MeetingCb, ProposalCb, VoteCb
+from handlers.ui import inline
 from models import MeetingForm
+from services import attendance
 from services.announcements import Content
 from services.meetings import MeetingView
 
@@ -102,8 +104,8 @@ def meeting_facts(view: MeetingView, now: datetime | None = None) -> dict[str, s
         "ends": formats.clock(view.ends_at, tz, locale)
         if view.starts_at and view.ends_at and view.form is not MeetingForm.ABSENTEE
         else None,
-        "ballot": formats.when(view.ballot_deadline, tz, locale) if view.ballot_deadline else None,
-        "city": formats.city(tz),
+        "ballot": formats.when(view.ballot_until, tz, locale) if view.ballot_until else None,
+        "city": formats.city(tz, locale),
         "proposals": last_proposal_day,
         "day": formats.numeric(view.day) if view.day else None,
         "notice": formats.numeric(notice - timedelta(seconds=1), tz) if notice else None,
@@ -118,6 +120,8 @@ def rsvp_keyboard(view: MeetingView, now: datetime | None = None) -> InlineKeybo
             text=_("✅ I will come"), callback_data=MeetingCb(action="yes", meeting_id=view.id)
         )
         kb.button(text=_("❌ I can't"), callback_data=MeetingCb(action="no", meeting_id=view.id))
+    if view.has_ballot:
+        kb.button(text=_("🗳 Fill in the ballot"), callback_data=BallotCb(meeting_id=view.id))
     cutoff = view.proposal_deadline
     if cutoff is not None and (now is None or now < cutoff):
         kb.button(
@@ -128,8 +132,47 @@ def rsvp_keyboard(view: MeetingView, now: datetime | None = None) -> InlineKeybo
     return kb.as_markup()
 
 
+def checkin_keyboard(view: MeetingView) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    if view.form is MeetingForm.HYBRID:
+        kb.button(
+            text=_("📍 I am in the room"), callback_data=AttendCb(action="in", meeting_id=view.id)
+        )
+        kb.button(
+            text=_("💻 I am online"), callback_data=AttendCb(action="online", meeting_id=view.id)
+        )
+    else:
+        kb.button(text=_("✅ Check in"), callback_data=AttendCb(action="in", meeting_id=view.id))
+    return kb.as_markup()
+
+
+CHOICES = (("f", "✅"), ("a", "❌"), ("s", "⏸"))
+
+
+def choice_label(code: str) -> str:
+    return {"f": _("✅ For"), "a": _("❌ Against"), "s": _("⏸ Abstain")}[code]
+
+
+def vote_keyboard(item_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for code, _mark in CHOICES:
+        kb.button(text=choice_label(code), callback_data=VoteCb(item_id=item_id, choice=code))
+    return kb.as_markup()
+
+
+def ballot_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("🗳 Fill in the ballot"), callback_data=BallotCb(meeting_id=meeting_id))
+    return kb.as_markup()
+
+
 def notice_parts(
-    view: MeetingView, *, changes: list[str], personal: bool, now: datetime | None = None
+    view: MeetingView,
+    *,
+    changes: list[str],
+    personal: bool,
+    now: datetime | None = None,
+    short: bool = False,
 ) -> list[Part]:
     """The notice as a member (or the linked group, without personal buttons) gets it: the
     text with the agenda, then each material as a document. (The sender adds the .ics.)"""
@@ -139,6 +182,7 @@ def notice_parts(
         t=meeting_facts(view, now),
         changes=", ".join(change_label(c) for c in changes),
         personal=personal and view.has_gathering,
+        short=short,
     )
     parts = [Part(text=text, reply_markup=rsvp_keyboard(view, now) if personal else None)]
     for material in [*view.materials, *(m for q in view.agenda for m in q.materials)]:
@@ -188,3 +232,50 @@ def ics_description(view: MeetingView) -> str:
     if view.online_link:
         lines.append(view.online_link)
     return "\n".join(lines)
+
+
+def controls(view: MeetingView, q: attendance.QuorumView | None) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    if view.has_gathering:
+        if q is not None and q.checkin_open:
+            kb.button(
+                text=_("⏹ Close check-in"),
+                callback_data=AttendCb(action="close", meeting_id=view.id),
+            )
+        else:
+            kb.button(
+                text=_("▶️ Open check-in"), callback_data=AttendCb(action="open", meeting_id=view.id)
+            )
+            if view.form is MeetingForm.IN_PERSON:
+                kb.button(
+                    text=_("🔢 Open check-in with a code"),
+                    callback_data=AttendCb(action="openc", meeting_id=view.id),
+                )
+        kb.button(text=_("📋 Roll call"), callback_data=AttendCb(action="roll", meeting_id=view.id))
+    kb.button(text=_("👥 Quorum"), callback_data=AttendCb(action="quorum", meeting_id=view.id))
+    kb.button(text=_("🗳 Votes"), callback_data=AttendCb(action="votes", meeting_id=view.id))
+    return inline(kb, 2)
+
+
+def quorum_text(view: MeetingView, q: attendance.QuorumView) -> str:
+    locale = get_i18n().current_locale
+    closes = (
+        formats.clock(q.checkin_closes_at, view.timezone, locale) if q.checkin_closes_at else None
+    )
+    return render("meeting_quorum.html", m=view, q=q, closes=closes)
+
+
+def reminder_when(view: MeetingView, now: datetime) -> str:
+    """«today at 15:00», «tomorrow at 15:00», or the date: from when it is sent, not from
+    when it was planned (the sending window may have moved it)."""
+    assert view.starts_at is not None
+    locale = get_i18n().current_locale
+    start, today = view.local(view.starts_at), view.local(now)
+    assert start is not None and today is not None
+    at = formats.clock(view.starts_at, view.timezone, locale)
+    days = (start.date() - today.date()).days
+    if days == 0:
+        return _("today at {time}").format(time=at)
+    if days == 1:
+        return _("tomorrow at {time}").format(time=at)
+    return formats.when(view.starts_at, view.timezone, locale)

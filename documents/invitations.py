@@ -16,7 +16,8 @@ def meeting_ics(view: MeetingView, *, description: str, cancelled: bool = False)
     end = view.ends_at or start + timedelta(minutes=view.duration_minutes)
     if end <= start:
         end = start + timedelta(minutes=30)
-    stamp = view.cancelled_at if cancelled and view.cancelled_at else view.published_at or start
+    # DTSTAMP: when this version was made, so a calendar takes an update or a cancellation.
+    stamp = view.updated_at or view.published_at or start
     return build_ics(
         IcsEvent(
             uid=f"meeting-{view.id}@metod-bot",

@@ -10,6 +10,7 @@ def build_root_router() -> Router:
         admin,
         announce,
         associations,
+        attendance,
         calendar,
         common,
         fallback,
@@ -41,6 +42,7 @@ def build_root_router() -> Router:
         announce.router,
         meeting_wizard.router,
         meetings.router,
+        attendance.router,
         calendar.router,  # answers taps on the calendar's labels and greyed-out days
         # ↓ Place for feature routers still to come. Before the
         # wizard hints: a command of a router placed after them would get a wizard's hint.
@@ -57,6 +59,7 @@ def build_root_router() -> Router:
         announce.hints,
         meeting_wizard.hints,
         meetings.hints,
+        attendance.hints,
         fallback.router,  # last: answers stale buttons and unexpected input
     ]
     root = Router(name="root")

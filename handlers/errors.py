@@ -13,7 +13,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import CallbackQuery, TelegramObject, Update
 from aiogram.utils.i18n import gettext as _
 
-from handlers.ui import short
+from handlers.ui import days_phrase, short
 from services.errors import DomainError, ErrorCode
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,14 @@ class _Params(dict[str, Any]):
 
 def _f(text: str, params: Mapping[str, Any]) -> str:
     return text.format_map(_Params(params))
+
+
+def _with_days(p: Mapping[str, Any]) -> dict[str, Any]:
+    """`days` as a phrase with its noun: «5 дней», «2 дня»."""
+    found = dict(p)
+    if isinstance(found.get("days"), int):
+        found["days"] = days_phrase(found["days"])
+    return found
 
 
 def _reason(p: Mapping[str, Any]) -> str:
@@ -151,10 +159,10 @@ _TEXTS: dict[ErrorCode, Callable[[dict[str, Any]], str]] = {
     ),
     ErrorCode.NOTICE_LATE: lambda p: _f(
         _(
-            "Too late for a regular meeting: the notice must reach members {days} days before "
+            "Too late for a regular meeting: the notice must reach members {days} before "
             "the day of the meeting, by the end of {day}."
         ),
-        p,
+        _with_days(p),
     ),
     ErrorCode.MEETING_CANCELLED: lambda p: _("This meeting has been cancelled."),
     ErrorCode.MEETING_ENDED: lambda p: _("This meeting has already ended."),
@@ -164,10 +172,10 @@ _TEXTS: dict[ErrorCode, Callable[[dict[str, Any]], str]] = {
     ),
     ErrorCode.PROPOSALS_CLOSED: lambda p: _f(
         _(
-            "Proposals for this meeting were accepted until the end of {day} ({days} days before "
+            "Proposals for this meeting were accepted until the end of {day} ({days} before "
             "the meeting): it is too late now. Ask the chair directly."
         ),
-        p,
+        _with_days(p),
     ),
     ErrorCode.ALREADY_DECIDED: lambda p: _("This proposal has already been decided."),
 }

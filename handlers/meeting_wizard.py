@@ -24,11 +24,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import formats
 from bot.messages import form_label, notice_parts
-from bot.render import render
+from bot.render import render, split_message
 from handlers.calendar import CalendarCb, calendar_keyboard, parse_month, parse_pick
 from handlers.callbacks import AssocPick, DraftCb
 from handlers.errors import error_text
-from handlers.ui import MENU_NEW_MEETING, MenuButton, WizardText, edit, inline, later, quote
+from handlers.ui import (
+    MENU_NEW_MEETING,
+    MenuButton,
+    WizardText,
+    days_phrase,
+    edit,
+    inline,
+    later,
+    quote,
+)
 from models import MeetingForm, MeetingStatus, Role
 from services import broadcasts, deadlines, meetings
 from services.clock import Clock
@@ -56,6 +65,7 @@ class Drafting(StatesGroup):
     decision = State()
     material = State()
     reason = State()  # the extraordinary reason, at publication
+    why = State()  # the extraordinary reason, set on the panel
 
 
 # ---------------------------------------------------------------- the panel
@@ -91,6 +101,10 @@ def _panel_keyboard(actor: Actor, view: MeetingView) -> InlineKeyboardMarkup:
         text=_("☑️ Practical seminar") if view.practical_seminar else _("⬜ Practical seminar"),
         callback_data=_cb(view, "sem"),
     )
+    kb.button(
+        text=_("☑️ Extraordinary") if view.extraordinary else _("⬜ Extraordinary"),
+        callback_data=_cb(view, "xo"),
+    )
     if _may(actor, view, Action.NAME_PRESIDING):
         kb.button(text=_("👤 Presiding and minutes"), callback_data=_cb(view, "roles"))
     kb.button(text=_("📤 Publish now"), callback_data=_cb(view, "pub"))
@@ -101,20 +115,20 @@ def _panel_keyboard(actor: Actor, view: MeetingView) -> InlineKeyboardMarkup:
 
 
 def _panel_text(view: MeetingView, now: datetime) -> str:
-    preview = notice_parts(view, changes=[], personal=False, now=now)[0].text or ""
+    preview = notice_parts(view, changes=[], personal=False, now=now, short=True)[0].text or ""
     problems = [error_text(DomainError(p.code, **p.params)) for p in meetings.problems(view, now)]
     rule = None
     deadline = view.notice_deadline
     if deadline is not None:
         last_day = formats.numeric(deadline - timedelta(seconds=1), view.timezone)
         rule = (
-            _("The notice must go out by the end of {day} ({days} days before the meeting).")
+            _("The notice must go out no later than {day} ({days} before the meeting).")
             if now < deadline
             else _(
                 "The notice deadline ({day}) has passed: only an extraordinary meeting can be "
                 "published now."
             )
-        ).format(day=last_day, days=view.notice_days)
+        ).format(day=last_day, days=days_phrase(view.notice_days))
     status = None
     if view.status is MeetingStatus.SCHEDULED and view.publish_at is not None:
         locale = get_i18n().current_locale
@@ -131,12 +145,16 @@ def _panel_text(view: MeetingView, now: datetime) -> str:
 async def _show(
     target: Message, actor: Actor, view: MeetingView, now: datetime, *, in_place: bool
 ) -> None:
-    text = _panel_text(view, now)
+    """The panel: the notice as members will see it (long draft decisions shortened), what
+    is missing, and the buttons; a long agenda goes over several messages."""
+    chunks = split_message(_panel_text(view, now).split("\n"))
     kb = _panel_keyboard(actor, view)
-    if in_place:
-        await edit(target, text, kb)
-    else:
-        await target.answer(text, reply_markup=kb, disable_web_page_preview=True)
+    if in_place and len(chunks) == 1:
+        await edit(target, chunks[0], kb)
+        return
+    for chunk in chunks[:-1]:
+        await target.answer(chunk, disable_web_page_preview=True)
+    await target.answer(chunks[-1], reply_markup=kb, disable_web_page_preview=True)
 
 
 async def _apply(
@@ -148,19 +166,34 @@ async def _apply(
     now: datetime,
     *,
     in_place: bool = False,
+    state: FSMContext | None = None,
 ) -> MeetingView | None:
-    """Run a change of the draft; if someone else saved first, say so and show theirs."""
+    """Run a change of the draft; if someone else saved first, say so and show theirs (the
+    question being answered is dropped: its version is stale)."""
     try:
         view = await change
     except DomainError as exc:
         if exc.code is not ErrorCode.DRAFT_CHANGED:
             raise
-        current = await meetings.get(session, actor, meeting_id)
-        await target.answer(error_text(exc))
-        await _show(target, actor, current, now, in_place=False)
+        await _someone_else(target, session, actor, meeting_id, now, state)
         return None
     await _show(target, actor, view, now, in_place=in_place)
     return view
+
+
+async def _someone_else(
+    target: Message,
+    session: AsyncSession,
+    actor: Actor,
+    meeting_id: int,
+    now: datetime,
+    state: FSMContext | None,
+) -> None:
+    if state is not None:
+        await state.clear()
+    current = await meetings.get(session, actor, meeting_id)
+    await target.answer(error_text(DomainError(ErrorCode.DRAFT_CHANGED)))
+    await _show(target, actor, current, now, in_place=False)
 
 
 # ---------------------------------------------------------------- start
@@ -262,8 +295,35 @@ def _calendar(
         (view.day.year, view.day.month) if view.day else (today.year, today.month)
     )
     return calendar_keyboard(
-        year, number, today=today, first=today, last=last, scope=f"{scope}{view.id}"
+        year, number, today=today, first=today, last=last, scope=_scope(scope, view)
     )
+
+
+def _b36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if n == 0:
+            return out
+
+
+def _scope(kind: str, view: MeetingView) -> str:
+    """The calendar's scope carries the draft and its version (base 36 keeps it within the
+    calendar's 12 characters), so a tap works after a restart and never hits a newer draft."""
+    return f"{kind}{_b36(view.id)}.{_b36(view.version)}"
+
+
+def _unscope(scope: str) -> tuple[str, int, int]:
+    kind, _sep, rest = scope[:1], None, scope[1:]
+    meeting, dot, version = rest.partition(".")
+    try:
+        if kind not in (DAY_SCOPE, PLAN_SCOPE) or not dot:
+            raise ValueError
+        return kind, int(meeting, 36), int(version, 36)
+    except ValueError:
+        raise DomainError(ErrorCode.STALE) from None
 
 
 @router.callback_query(DraftCb.filter(F.action == "day"))
@@ -295,10 +355,8 @@ async def turn_month(
     actor: Actor,
     clock: Clock,
 ) -> None:
-    scope, meeting_id = callback_data.scope[:1], callback_data.scope[1:]
-    if scope not in (DAY_SCOPE, PLAN_SCOPE) or not meeting_id.isdigit():
-        raise DomainError(ErrorCode.STALE)
-    view = await meetings.get(session, actor, int(meeting_id))
+    scope, meeting_id, _version = _unscope(callback_data.scope)
+    view = await meetings.get(session, actor, meeting_id)
     today = deadlines.local_day(clock.now(), view.timezone)
     month = parse_month(callback_data, first=today, last=deadlines.latest_meeting_day(today))
     if month is None:
@@ -317,31 +375,33 @@ async def day_picked(
     actor: Actor,
     clock: Clock,
 ) -> None:
-    scope, meeting_id = callback_data.scope[:1], callback_data.scope[1:]
-    data = await state.get_data()
-    if (
-        scope not in (DAY_SCOPE, PLAN_SCOPE)
-        or not meeting_id.isdigit()
-        or data.get("meeting_id") != int(meeting_id)
-    ):
-        raise DomainError(ErrorCode.STALE)
-    view = await meetings.get(session, actor, int(meeting_id))
+    scope, meeting_id, version = _unscope(callback_data.scope)
+    view = await meetings.get(session, actor, meeting_id)
     today = deadlines.local_day(clock.now(), view.timezone)
     day = parse_pick(callback_data, first=today, last=deadlines.latest_meeting_day(today))
     if day is None:
         raise DomainError(ErrorCode.STALE)
     assert isinstance(query.message, Message)
     now = clock.now()
+    try:
+        if scope == PLAN_SCOPE:
+            planned = await meetings.schedule(session, actor, view.id, version, day, now)
+        else:
+            changed = await meetings.set_field(
+                session, actor, view.id, version, Field.DAY, deadlines.Typed(day, None), now
+            )
+    except DomainError as exc:
+        if exc.code is not ErrorCode.DRAFT_CHANGED:
+            raise
+        await query.answer()
+        await _someone_else(query.message, session, actor, view.id, now, state)
+        return
     if scope == PLAN_SCOPE:
-        planned = await meetings.schedule(session, actor, view.id, data["version"], day, now)
         await query.answer()
         await state.clear()
         await query.message.edit_reply_markup(reply_markup=None)
         await _show(query.message, actor, planned, now, in_place=False)
         return
-    changed = await meetings.set_field(
-        session, actor, view.id, data["version"], Field.DAY, deadlines.Typed(day, None), now
-    )
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
     await _ask_time(query.message, state, changed)
@@ -363,9 +423,15 @@ async def date_typed(
     view = await meetings.get(session, actor, data["meeting_id"])
     now = clock.now()
     typed = deadlines.parse_date(message.text or "", deadlines.local_day(now, view.timezone))
-    changed = await meetings.set_field(
-        session, actor, view.id, data["version"], Field.DAY, typed, now
-    )
+    try:
+        changed = await meetings.set_field(
+            session, actor, view.id, data["version"], Field.DAY, typed, now
+        )
+    except DomainError as exc:
+        if exc.code is not ErrorCode.DRAFT_CHANGED:
+            raise
+        await _someone_else(message, session, actor, view.id, now, state)
+        return
     if typed.at is None:
         await _ask_time(message, state, changed)
         return
@@ -410,7 +476,7 @@ async def time_typed(
     change = meetings.set_field(
         session, actor, data["meeting_id"], data["version"], Field.TIME, value, clock.now()
     )
-    if await _apply(message, session, actor, data["meeting_id"], change, clock.now()):
+    if await _apply(message, session, actor, data["meeting_id"], change, clock.now(), state=state):
         await state.clear()
 
 
@@ -510,6 +576,53 @@ async def seminar_toggled(
     await query.answer()
 
 
+@router.callback_query(DraftCb.filter(F.action == "xo"))
+async def extraordinary_toggled(
+    query: CallbackQuery,
+    callback_data: DraftCb,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    view = await meetings.get(session, actor, callback_data.meeting_id)
+    assert isinstance(query.message, Message)
+    if view.extraordinary:
+        change = meetings.set_field(
+            session, actor, view.id, callback_data.version, Field.EXTRAORDINARY, None, clock.now()
+        )
+        await _apply(query.message, session, actor, view.id, change, clock.now(), in_place=True)
+        await query.answer()
+        return
+    await query.answer()
+    await _remember(state, Drafting.why, view)
+    await query.message.answer(
+        _(
+            "An extraordinary meeting is called by the chair's decision (a secretary's or a "
+            "methodist's request goes to the chair at publication). Its reason, for the "
+            "notice and the protocol:"
+        )
+    )
+
+
+@router.message(Drafting.why, WizardText())
+async def why_typed(
+    message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
+) -> None:
+    data = await state.get_data()
+    change = meetings.set_field(
+        session,
+        actor,
+        data["meeting_id"],
+        data["version"],
+        Field.EXTRAORDINARY,
+        message.text,
+        clock.now(),
+    )
+    if await _apply(message, session, actor, data["meeting_id"], change, clock.now(), state=state):
+        await state.clear()
+
+
 # ---------------------------------------------------------------- place, link
 
 
@@ -544,7 +657,7 @@ async def text_field_typed(
     change = meetings.set_field(
         session, actor, data["meeting_id"], data["version"], name, message.text, clock.now()
     )
-    if await _apply(message, session, actor, data["meeting_id"], change, clock.now()):
+    if await _apply(message, session, actor, data["meeting_id"], change, clock.now(), state=state):
         await state.clear()
 
 
@@ -584,8 +697,8 @@ async def question_typed(
     people = await meetings.people(session, actor, view.id)
     kb = InlineKeyboardBuilder()
     for person_id, name, _role in people[:24]:
-        kb.button(text=name[:40], callback_data=_cb(view, "spk", str(person_id)))
-    kb.button(text=_("— no speaker"), callback_data=_cb(view, "spk", "0"))
+        kb.button(text=name[:40], callback_data=_cb(view, "spk", f"{item.id}-{person_id}"))
+    kb.button(text=_("— no speaker"), callback_data=_cb(view, "spk", f"{item.id}-0"))
     await message.answer(
         _("Who speaks on it? Pick a member, or type a name (a guest speaker)."),
         reply_markup=inline(kb, 2),
@@ -617,23 +730,31 @@ async def speaker_picked(
     actor: Actor,
     clock: Clock,
 ) -> None:
-    data = await state.get_data()
-    if data.get("meeting_id") != callback_data.meeting_id or "item_id" not in data:
+    item, _sep, person = callback_data.arg.partition("-")
+    if not item.isdigit() or not person.isdigit():
         raise DomainError(ErrorCode.STALE)
-    person = int(callback_data.arg) if callback_data.arg.isdigit() else 0
-    view = await meetings.edit_question(
-        session,
-        actor,
-        callback_data.meeting_id,
-        callback_data.version,
-        data["item_id"],
-        clock.now(),
-        speaker_id=person or None,
-    )
-    await query.answer()
     assert isinstance(query.message, Message)
+    try:
+        view = await meetings.edit_question(
+            session,
+            actor,
+            callback_data.meeting_id,
+            callback_data.version,
+            int(item),
+            clock.now(),
+            speaker_id=int(person) or None,
+        )
+    except DomainError as exc:
+        if exc.code is not ErrorCode.DRAFT_CHANGED:
+            raise
+        await query.answer()
+        await _someone_else(
+            query.message, session, actor, callback_data.meeting_id, clock.now(), state
+        )
+        return
+    await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
-    await _ask_decision(query.message, state, view, data["item_id"])
+    await _ask_decision(query.message, state, view, int(item))
 
 
 @router.message(Drafting.speaker, WizardText())
@@ -667,7 +788,7 @@ async def decision_typed(
         clock.now(),
         draft_decision=message.text,
     )
-    if await _apply(message, session, actor, data["meeting_id"], change, clock.now()):
+    if await _apply(message, session, actor, data["meeting_id"], change, clock.now(), state=state):
         await state.clear()
 
 
@@ -782,7 +903,7 @@ async def material_sent(
         file_name=document.file_name,
         file_size=document.file_size,
     )
-    if await _apply(message, session, actor, data["meeting_id"], change, clock.now()):
+    if await _apply(message, session, actor, data["meeting_id"], change, clock.now(), state=state):
         await state.clear()
 
 
@@ -890,11 +1011,11 @@ async def publish(
         await _remember(state, Drafting.reason, view)
         await query.message.answer(
             _(
-                "It is too late for a regular meeting: members must get the notice {days} days "
+                "It is too late for a regular meeting: members must get the notice {days} "
                 "before the day of the meeting (by the end of {day}; the regulations, 002 Annex 2 "
                 "§4.8). It can be held only as an extraordinary meeting, by the chair's decision. "
                 "To call it so, write its reason; or /cancel and choose another date."
-            ).format(**exc.params)
+            ).format(day=exc.params["day"], days=days_phrase(exc.params["days"]))
         )
         return
     await query.answer(_("Published."))

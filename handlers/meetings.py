@@ -15,10 +15,19 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import formats
-from bot.messages import meeting_facts, notice_parts, rsvp_keyboard
+from bot.messages import meeting_facts, notice_parts, rsvp_keyboard, split_parts
 from bot.render import render, split_message
-from handlers.callbacks import AgendaCb, MeetingCb, ProposalCb
-from handlers.ui import MENU_MEETINGS, MenuButton, WizardText, edit, inline, quote, short
+from handlers.callbacks import AgendaCb, AttendCb, MeetingCb, ProposalCb
+from handlers.ui import (
+    MENU_MEETINGS,
+    MenuButton,
+    WizardText,
+    days_phrase,
+    edit,
+    inline,
+    quote,
+    short,
+)
 from models import MeetingStatus, RsvpAnswer
 from services import deadlines, meetings, participation
 from services.clock import Clock
@@ -98,21 +107,34 @@ def _chair(actor: Actor, view: meetings.MeetingView) -> bool:
 
 
 def _card_keyboard(actor: Actor, view: meetings.MeetingView) -> InlineKeyboardMarkup:
+    scope = Scope(view.service_id, view.association_id)
     kb = InlineKeyboardBuilder()
     if view.status is MeetingStatus.PUBLISHED:
-        for action, label in (
-            ("remind", _("🔔 Remind those who have not answered")),
+        kb.button(
+            text=_("🧭 At the meeting: check-in, quorum, votes"),
+            callback_data=AttendCb(action="quorum", meeting_id=view.id),
+        )
+        actions = []
+        if view.has_gathering:
+            actions.append(("remind", _("🔔 Remind those who have not answered")))
+        actions += [
             ("move", _("📅 Move")),
             ("place", _("📍 Change the place")),
             ("agenda", _("📋 Change the agenda")),
-            ("end", _("🏁 End the meeting")),
-            ("cancel", _("❌ Cancel the meeting")),
-        ):
+        ]
+        if view.has_gathering and decide(actor, Action.RUN_CHECKIN, scope) is not Decision.DENY:
+            actions.append(("end", _("🏁 End the meeting")))
+        actions.append(("cancel", _("❌ Cancel the meeting")))
+        for action, label in actions:
             kb.button(text=label, callback_data=MeetingCb(action=action, meeting_id=view.id))
     if view.status is MeetingStatus.AWAITING_CHAIR and _chair(actor, view):
         kb.button(
             text=_("✅ Publish as extraordinary"),
             callback_data=MeetingCb(action="confirm", meeting_id=view.id),
+        )
+        kb.button(
+            text=_("✖️ Do not call it"),
+            callback_data=MeetingCb(action="decline", meeting_id=view.id),
         )
     kb.button(text=_("🔄 Refresh"), callback_data=MeetingCb(action="card", meeting_id=view.id))
     return inline(kb, 1)
@@ -162,7 +184,7 @@ async def open_meeting(
         await query.answer()
         return
     await query.answer()
-    for part in notice_parts(view, changes=[], personal=True, now=clock.now()):
+    for part in split_parts(notice_parts(view, changes=[], personal=True, now=clock.now())):
         if part.text is not None:
             published = view.status is MeetingStatus.PUBLISHED
             await query.message.answer(
@@ -288,7 +310,8 @@ async def review(
     await query.answer(short(done.format(text=decided.proposal.text)))
     assert isinstance(query.message, Message)
     kb = None
-    if decided.needs_ballot_choice:
+    view = await meetings.get(session, actor, decided.proposal.meeting_id)
+    if decided.needs_ballot_choice and _chair(actor, view):
         builder = InlineKeyboardBuilder()
         builder.button(
             text=_("🗳 Move the ballot deadline to keep its days"),
@@ -303,7 +326,7 @@ async def review(
         _("✅ Accepted into the agenda.") if callback_data.action == "accept" else _("✖️ Rejected.")
     )
     text = (query.message.html_text or "") + "\n\n" + verdict
-    if decided.needs_ballot_choice:
+    if decided.needs_ballot_choice and kb is not None:
         text += "\n" + _(
             "The ballot has already gone out: keep the ballot's days by moving its deadline, "
             "or take the question to the next meeting?"
@@ -403,10 +426,10 @@ async def moved(
         )
         await message.answer(
             _(
-                "The notice must reach members {days} days before the day of the meeting "
+                "The notice must reach members {days} before the day of the meeting "
                 "(by the end of {day}), so this date is possible only for an extraordinary "
                 "meeting. Write its reason to move it anyway, or /cancel."
-            ).format(**exc.params)
+            ).format(day=exc.params["day"], days=days_phrase(exc.params["days"]))
         )
         return
     await state.clear()
@@ -451,7 +474,7 @@ async def place_typed(
     else:
         await meetings.change_place(session, actor, data["meeting_id"], clock.now(), place=text)
     await state.clear()
-    await message.answer(_("Saved. Members get a short message about the change."))
+    await message.answer(_("Saved. Members get the changed notice."))
 
 
 @router.message(Answering.cancel, WizardText())
@@ -534,6 +557,21 @@ async def agenda_added(
 
 
 @router.callback_query(MeetingCb.filter(F.action == "end"))
+async def ask_end(query: CallbackQuery, callback_data: MeetingCb) -> None:
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text=_("🏁 Yes, end it"),
+        callback_data=MeetingCb(action="endok", meeting_id=callback_data.meeting_id),
+    )
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.answer(
+        _("End the meeting now? Check-in and open votes close; the protocol can be drafted."),
+        reply_markup=kb.as_markup(),
+    )
+
+
+@router.callback_query(MeetingCb.filter(F.action == "endok"))
 async def end(
     query: CallbackQuery,
     callback_data: MeetingCb,
@@ -544,7 +582,8 @@ async def end(
     await meetings.end(session, actor, callback_data.meeting_id, clock.now())
     await query.answer(_("The meeting has ended."))
     assert isinstance(query.message, Message)
-    await _show_card(query.message, session, actor, callback_data.meeting_id, in_place=True)
+    await query.message.edit_reply_markup(reply_markup=None)
+    await _show_card(query.message, session, actor, callback_data.meeting_id, in_place=False)
 
 
 @router.callback_query(MeetingCb.filter(F.action == "confirm"))
@@ -571,6 +610,20 @@ async def confirm(
             count=done.recipients
         )
     )
+
+
+@router.callback_query(MeetingCb.filter(F.action == "decline"))
+async def decline(
+    query: CallbackQuery,
+    callback_data: MeetingCb,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    await meetings.decline_extraordinary(session, actor, callback_data.meeting_id, clock.now())
+    await query.answer(_("Not called: it is a draft again, and the one who asked is told."))
+    assert isinstance(query.message, Message)
+    await query.message.edit_reply_markup(reply_markup=None)
 
 
 @hints.message(StateFilter(Answering))

@@ -21,7 +21,7 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
 )
 from aiogram.utils.deep_linking import create_start_link, create_startgroup_link
-from aiogram.utils.i18n import get_i18n
+from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration
@@ -283,3 +283,8 @@ def later(call: Awaitable[Any]) -> None:
     task = asyncio.create_task(run())
     _BACKGROUND.add(task)
     task.add_done_callback(_BACKGROUND.discard)
+
+
+def days_phrase(n: int) -> str:
+    """«5 дней», «2 дня», «1 день» — the number with its noun in the reader's language."""
+    return ngettext("{n} day", "{n} days", n).format(n=n)

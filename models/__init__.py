@@ -2,6 +2,7 @@
 
 from models.announcement import Announcement, AnnouncementStatus
 from models.association import Association, AssociationKind, CadencePeriod
+from models.attendance import PRESENT_KINDS, Attendance, Choice, Presence, Vote
 from models.audit import AuditEntry
 from models.base import Base
 from models.directory import MethodService, Municipality, School, SchoolStatus
@@ -22,17 +23,20 @@ from models.outbox import Broadcast, OutboxMessage, OutboxStatus, StoredFile
 from models.person import Category, Identity, Person
 
 __all__ = [
+    "PRESENT_KINDS",
     "AgendaItem",
     "AgendaProposal",
     "Announcement",
     "AnnouncementStatus",
     "Association",
     "AssociationKind",
+    "Attendance",
     "AuditEntry",
     "Base",
     "Broadcast",
     "CadencePeriod",
     "Category",
+    "Choice",
     "Identity",
     "Invite",
     "InviteKind",
@@ -47,6 +51,7 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "Person",
+    "Presence",
     "ProposalStatus",
     "Role",
     "Rsvp",
@@ -54,4 +59,5 @@ __all__ = [
     "School",
     "SchoolStatus",
     "StoredFile",
+    "Vote",
 ]

@@ -77,6 +77,17 @@ class Meeting(IdMixin, Base):
     )
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime | None]
+    # Check-in: opened at the start (or early, by the chair or secretary), closed by itself
+    # after `checkin_minutes` or by the chair; an optional code shown at the venue.
+    checkin_opened_at: Mapped[datetime | None]
+    checkin_closes_at: Mapped[datetime | None]
+    checkin_closed_at: Mapped[datetime | None]
+    checkin_code: Mapped[str | None] = mapped_column(String(8))
+    # The chair's live quorum card: edited as people check in (at most every few seconds).
+    card_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    card_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    card_text: Mapped[str | None] = mapped_column(Text)
+    card_at: Mapped[datetime | None]
 
 
 class AgendaItem(IdMixin, Base):
@@ -97,6 +108,16 @@ class AgendaItem(IdMixin, Base):
         BigId, ForeignKey("agenda_proposals.id", ondelete="SET NULL")
     )
     added_at: Mapped[datetime | None]  # when a proposal was accepted into a published agenda
+    # The vote on this question's draft decision: open in the room, or by ballot until the
+    # ballot deadline; the result is fixed at closing (P taken at that moment).
+    vote_opened_at: Mapped[datetime | None]
+    vote_closed_at: Mapped[datetime | None]
+    votes_for: Mapped[int | None]
+    votes_against: Mapped[int | None]
+    votes_abstain: Mapped[int | None]
+    vote_present: Mapped[int | None]  # P at closing
+    vote_members: Mapped[int | None]  # M at closing
+    vote_adopted: Mapped[bool | None]
 
 
 class Material(IdMixin, Base):

@@ -24,11 +24,12 @@ from aiogram.utils.i18n import gettext as _
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import messages
 from bot.render import render, split_message
 from scheduler import jobs
 from scheduler.kinds import Kind, registry
 from scheduler.sender import Item, Sender
-from services import broadcasts, housekeeping, meetings, outbox, people
+from services import attendance, broadcasts, housekeeping, meetings, outbox, people
 from services.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -237,7 +238,12 @@ class Delivery:
 
     async def progress(self) -> int:
         """Edit each running broadcast's progress message when its figures changed (at most
-        every `progress_seconds`); when a group is done, the summary. Returns edits made."""
+        every `progress_seconds`); when a group is done, the summary; and the live quorum
+        cards. Returns edits made."""
+        edits = await self.live_cards()
+        return edits + await self._progress()
+
+    async def _progress(self) -> int:
         now = self.clock.now()
         every = timedelta(seconds=self.settings.progress_seconds)
         async with self.sessionmaker() as session:
@@ -273,6 +279,35 @@ class Delivery:
             if b.message_id is not None and text != b.last_text:
                 edits += await self._edit(b.chat_id, b.message_id, text)
             await self._summary(b, status)
+        return edits
+
+    async def live_cards(self) -> int:
+        """The chairs' quorum cards: edited when their figures changed, at most every
+        `progress_seconds` (never from a handler: nobody waits for it)."""
+        now = self.clock.now()
+        every = timedelta(seconds=self.settings.progress_seconds)
+        async with self.sessionmaker() as session:
+            cards = await attendance.live_cards(session, now)
+        edits = 0
+        for card in cards:
+            if card.at is not None and now - card.at < every:
+                continue
+            async with self.sessionmaker() as session:
+                view = await meetings.load(session, card.meeting_id)
+            with self.i18n.context(), self.i18n.use_locale(card.locale):
+                text = messages.quorum_text(view, card.quorum)
+                markup = messages.controls(view, card.quorum)
+            if text == card.text:
+                continue
+            try:
+                await self.bot.edit_message_text(
+                    text=text, chat_id=card.chat_id, message_id=card.message_id, reply_markup=markup
+                )
+                edits += 1
+            except TelegramAPIError as exc:
+                log.info("quorum card of meeting %s: %s", card.meeting_id, exc.message)
+            async with self.sessionmaker() as session:
+                await attendance.record_card(session, card.meeting_id, text, now)
         return edits
 
     async def _edit(self, chat_id: int, message_id: int, text: str) -> int:

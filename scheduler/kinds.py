@@ -14,7 +14,7 @@ from bot import messages
 from bot.messages import Part, announcement_parts
 from bot.render import render
 from documents.invitations import meeting_ics
-from services import announcements, files, meetings, participation
+from services import announcements, attendance, files, meetings, participation, votes
 from services.clock import Clock, SystemClock
 from services.meetings import Kind as MeetingMessage
 from services.meetings import MeetingView
@@ -129,7 +129,10 @@ class MeetingKind:
         row: Claimed,
         locale: str,
     ) -> list[Part]:
-        view = await self.shared.view(sessionmaker, int(row.params["meeting_id"]))
+        revision = row.params.get("revision")
+        view = await self.shared.view(
+            sessionmaker, int(row.params["meeting_id"]), None if revision is None else int(revision)
+        )
         now = self.clock.now()
         personal = row.person_id is not None
         kind = row.kind
@@ -149,7 +152,7 @@ class MeetingKind:
                     "meeting_reminder.html",
                     m=view,
                     t=facts,
-                    hours=max(1, int(row.params.get("minutes", 60)) // 60),
+                    soon=messages.reminder_when(view, now),
                     answered=answered,
                 )
                 parts = [Part(text=text, reply_markup=messages.rsvp_keyboard(view, now))]
@@ -181,6 +184,32 @@ class MeetingKind:
                 parts = [Part(text=text, reply_markup=keyboard)]
                 if kind == PROPOSAL and proposal.file_id:
                     parts.append(Part(file_id=proposal.file_id))
+            elif kind == MeetingMessage.DECISION.value:
+                text = render(
+                    "meeting_decision.html",
+                    m=view,
+                    t=facts,
+                    confirmed=bool(row.params["confirmed"]),
+                )
+                parts = [Part(text=text)]
+            elif kind == attendance.CHECKIN:
+                async with sessionmaker() as session:
+                    code = await meetings.checkin_code(session, view.id)
+                text = render("meeting_checkin.html", m=view, code=code)
+                parts = [Part(text=text, reply_markup=messages.checkin_keyboard(view))]
+            elif kind == attendance.VOTE:
+                item = next(q for q in view.agenda if q.id == int(row.params["item_id"]))
+                text = render("meeting_vote.html", m=view, q=item)
+                parts = [Part(text=text, reply_markup=messages.vote_keyboard(item.id))]
+            elif kind == attendance.VOTE_RESULT:
+                async with sessionmaker() as session:
+                    found = await votes.results(session, view.id)
+                if "item_id" in row.params:
+                    found = [r for r in found if r.item_id == int(row.params["item_id"])]
+                parts = [Part(text=render("meeting_vote_result.html", m=view, results=found))]
+            elif kind == attendance.BALLOT_REMINDER:
+                text = render("meeting_ballot_reminder.html", m=view, t=facts)
+                parts = [Part(text=text, reply_markup=messages.ballot_keyboard(view.id))]
             else:
                 raise LookupError(f"no rendering for {kind}")
         if kind in (MeetingMessage.NOTICE.value, MeetingMessage.CANCELLED.value):
@@ -211,11 +240,17 @@ class _MeetingCache:
         self._ics: _Cache[tuple[int, int, bool], int] = _Cache(128)
 
     async def view(
-        self, sessionmaker: async_sessionmaker[AsyncSession], meeting_id: int
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        meeting_id: int,
+        revision: int | None = None,
     ) -> MeetingView:
+        """The meeting, from the cache unless it is older than the row's revision (a change
+        or a cancellation right after a broadcast must show the new content)."""
         now = self.clock.now()
         found = self._views.get(meeting_id)
-        if found is not None and now - found[0] < self.TTL:
+        fresh = found is not None and now - found[0] < self.TTL
+        if found is not None and fresh and (revision is None or found[1].revision >= revision):
             return found[1]
         async with sessionmaker() as session:
             view = await meetings.load(session, meeting_id)
@@ -255,6 +290,13 @@ def registry(clock: Clock | None = None) -> dict[str, Kind]:
     clock = clock or SystemClock()
     shared = _MeetingCache(clock)
     kinds: list[Kind] = [AnnouncementKind()]
-    names = [k.value for k in meetings.Kind] + [PROPOSAL, PROPOSAL_DECIDED]
+    names = [k.value for k in meetings.Kind] + [
+        PROPOSAL,
+        PROPOSAL_DECIDED,
+        attendance.CHECKIN,
+        attendance.VOTE,
+        attendance.VOTE_RESULT,
+        attendance.BALLOT_REMINDER,
+    ]
     kinds.extend(MeetingKind(name, clock, shared) for name in names)
     return {kind.name: kind for kind in kinds}

@@ -60,6 +60,21 @@ class ErrorCode(enum.StrEnum):
     CHAIR_MUST_DECIDE = "chair_must_decide"
     PROPOSALS_CLOSED = "proposals_closed"
     ALREADY_DECIDED = "already_decided"
+    NO_GATHERING = "no_gathering"
+    CHECKIN_NOT_OPEN = "checkin_not_open"
+    CHECKIN_CLOSED = "checkin_closed"
+    NEED_CODE = "need_code"
+    WRONG_CODE = "wrong_code"
+    NOT_PRESENT = "not_present"
+    NOT_VOTING = "not_voting"
+    VOTE_NOT_OPEN = "vote_not_open"
+    VOTE_CLOSED = "vote_closed"
+    NO_DECISION = "no_decision"
+    BALLOT_CLOSED = "ballot_closed"
+    NOT_ON_ROLL = "not_on_roll"
+    BY_BALLOT = "by_ballot"
+    NOT_BEGUN = "not_begun"
+    NOT_AWAITING = "not_awaiting"
 
 
 class DomainError(Exception):

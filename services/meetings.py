@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
     AgendaItem,
+    AgendaProposal,
     Association,
     Material,
     Meeting,
@@ -27,9 +28,11 @@ from models import (
     OutboxMessage,
     OutboxStatus,
     Person,
+    ProposalStatus,
     Role,
+    Rsvp,
 )
-from services import audit, deadlines, outbox
+from services import attendance, audit, deadlines, outbox, votes
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor, Decision, Scope, decide, require
 from services.tx import atomic
@@ -53,6 +56,7 @@ class Kind(enum.StrEnum):
     DRAFT_DEADLINE = "meeting_draft_deadline"  # to the chair and secretary of a draft
     CONFIRM = "meeting_confirm"  # an extraordinary meeting waits for the chair
     NUDGE = "meeting_nudge"  # "please answer" to those who have not answered
+    DECISION = "meeting_decision"  # the chair's answer to an extraordinary request
 
 
 # ---------------------------------------------------------------- views
@@ -106,6 +110,7 @@ class MeetingView:
     revision: int
     version: int
     published_at: datetime | None
+    updated_at: datetime | None
     cancelled_at: datetime | None
     cancel_reason: str | None
     ended_at: datetime | None
@@ -137,6 +142,13 @@ class MeetingView:
     def proposal_deadline(self) -> datetime | None:
         day = self.day
         return deadlines.proposal_deadline(day, self.proposal_days, self.timezone) if day else None
+
+    @property
+    def ballot_until(self) -> datetime | None:
+        """Absentee: the ballot deadline; hybrid: that, or the end of the gathering."""
+        if self.form is MeetingForm.IN_PERSON:
+            return None
+        return self.ballot_deadline or self.ends_at
 
     @property
     def has_gathering(self) -> bool:
@@ -232,6 +244,7 @@ async def _view(session: AsyncSession, meeting: Meeting) -> MeetingView:
         revision=meeting.revision,
         version=meeting.version,
         published_at=meeting.published_at,
+        updated_at=meeting.updated_at,
         cancelled_at=meeting.cancelled_at,
         cancel_reason=meeting.cancel_reason,
         ended_at=meeting.ended_at,
@@ -334,7 +347,7 @@ async def create_draft(
     chair, secretary = await _default_roles(session, association.id)
     meeting = Meeting(
         association_id=association.id,
-        topic=check_title(topic),
+        topic=check_title(topic, angles=True),
         form=MeetingForm.IN_PERSON,
         presiding_id=chair,
         minutes_keeper_id=secretary,
@@ -344,6 +357,7 @@ async def create_draft(
     )
     session.add(meeting)
     await session.flush()
+    await _take_deferred(session, meeting, now)
     audit.record(
         session,
         actor,
@@ -356,6 +370,50 @@ async def create_draft(
     view = await _view(session, meeting)
     await session.commit()
     return view
+
+
+async def _take_deferred(session: AsyncSession, meeting: Meeting, now: datetime) -> None:
+    """Questions the chair took to the next meeting join this draft's agenda."""
+    deferred = (
+        await session.scalars(
+            select(AgendaProposal)
+            .join(Meeting, Meeting.id == AgendaProposal.meeting_id)
+            .where(
+                Meeting.association_id == meeting.association_id,
+                AgendaProposal.status == ProposalStatus.DEFERRED,
+            )
+            .order_by(AgendaProposal.id)
+        )
+    ).all()
+    for n, proposal in enumerate(deferred[:MAX_AGENDA], start=1):
+        session.add(
+            AgendaItem(
+                meeting_id=meeting.id,
+                position=n,
+                title=proposal.text,
+                speaker_id=proposal.person_id,
+                proposal_id=proposal.id,
+            )
+        )
+        proposal.status = ProposalStatus.ACCEPTED
+    await session.flush()
+
+
+async def renumber(session: AsyncSession, meeting_id: int) -> None:
+    """Positions 1..n again after a question left (unique per meeting: via negatives)."""
+    rest = (
+        await session.scalars(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting_id)
+            .order_by(AgendaItem.position)
+        )
+    ).all()
+    for n, item in enumerate(rest, start=1):
+        item.position = -n
+    await session.flush()
+    for item in rest:
+        item.position = -item.position
+    await session.flush()
 
 
 @atomic
@@ -400,8 +458,6 @@ def _check_reason(text: str | None) -> str:
     value = (text or "").strip()
     if not value:
         raise DomainError(ErrorCode.TEXT_EMPTY)
-    if "<" in value or ">" in value:
-        raise DomainError(ErrorCode.HTML_NOT_ALLOWED)
     if len(value) > REASON_MAX:
         raise DomainError(ErrorCode.TEXT_TOO_LONG, max=REASON_MAX, length=len(value))
     return value
@@ -456,7 +512,7 @@ async def set_field(
     meeting, association = await _editable(session, actor, meeting_id, version)
     tz = association.timezone
     if name is Field.TOPIC:
-        meeting.topic = check_title(value)
+        meeting.topic = check_title(value, angles=True)
     elif name is Field.FORM:
         meeting.form = MeetingForm(value)
     elif name is Field.DAY:
@@ -480,7 +536,7 @@ async def set_field(
             raise DomainError(ErrorCode.BAD_DURATION)
         meeting.duration_minutes = minutes
     elif name is Field.PLACE:
-        meeting.place = check_title(value) if value else None
+        meeting.place = check_title(value, angles=True) if value else None
     elif name is Field.LINK:
         meeting.online_link = _check_link(value)
     elif name is Field.SEMINAR:
@@ -556,11 +612,14 @@ async def add_question(
     )
     if count >= MAX_AGENDA:
         raise DomainError(ErrorCode.AGENDA_FULL, max=MAX_AGENDA)
+    last = await session.scalar(
+        select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)
+    )
     session.add(
         AgendaItem(
             meeting_id=meeting.id,
-            position=count + 1,
-            title=check_title(title),
+            position=(last or 0) + 1,
+            title=check_title(title, angles=True),
             speaker_id=await _speaker(session, association.id, speaker_id),
             speaker_name=check_name(speaker_name) if speaker_name else None,
             draft_decision=check_decision(draft_decision),
@@ -601,7 +660,7 @@ async def edit_question(
     if item is None or item.meeting_id != meeting.id:
         raise DomainError(ErrorCode.STALE)
     if "title" in changes:
-        item.title = check_title(changes["title"])
+        item.title = check_title(changes["title"], angles=True)
     if "speaker_id" in changes:
         item.speaker_id = await _speaker(session, association.id, changes["speaker_id"])
         item.speaker_name = None
@@ -818,10 +877,61 @@ async def confirm_extraordinary(
     if decide(actor, Action.CALL_EXTRAORDINARY, _scope(association)) is not Decision.ALLOW:
         raise DomainError(ErrorCode.FORBIDDEN)
     if meeting.status is not MeetingStatus.AWAITING_CHAIR:
-        raise DomainError(ErrorCode.ALREADY_PUBLISHED)
+        raise DomainError(ErrorCode.NOT_AWAITING)
     view = await _view(session, meeting)
     _first_problem(view, now)
+    await _tell_requester(session, meeting, now, confirmed=True)
     return await _publish(session, actor, meeting, association, now, progress_chat_id, locale)
+
+
+@atomic
+async def decline_extraordinary(
+    session: AsyncSession, actor: Actor, meeting_id: int, now: datetime
+) -> MeetingView:
+    """The chair does not call the extraordinary meeting: it goes back to a draft, and the
+    one who asked is told."""
+    meeting, association = await _meeting(session, actor, meeting_id, Action.CALL_EXTRAORDINARY)
+    if decide(actor, Action.CALL_EXTRAORDINARY, _scope(association)) is not Decision.ALLOW:
+        raise DomainError(ErrorCode.FORBIDDEN)
+    if meeting.status is not MeetingStatus.AWAITING_CHAIR:
+        raise DomainError(ErrorCode.NOT_AWAITING)
+    meeting.status = MeetingStatus.DRAFT
+    meeting.extraordinary = False
+    meeting.version += 1
+    meeting.updated_at = now
+    await _tell_requester(session, meeting, now, confirmed=False)
+    audit.record(
+        session,
+        actor,
+        "meeting.extraordinary_declined",
+        now,
+        association_id=association.id,
+        object_type="meeting",
+        object_id=meeting.id,
+    )
+    view = await _view(session, meeting)
+    await session.commit()
+    return view
+
+
+async def _tell_requester(
+    session: AsyncSession, meeting: Meeting, now: datetime, *, confirmed: bool
+) -> None:
+    if meeting.requested_by_id is None:
+        return
+    await outbox.enqueue(
+        session,
+        [
+            outbox.Outgoing(
+                kind=Kind.DECISION.value,
+                person_id=meeting.requested_by_id,
+                group_key=f"meeting:{meeting.id}:decision",
+                dedupe_key=f"meeting:{meeting.id}:decision:v={meeting.version}",
+                due_at=now,
+                params={"meeting_id": meeting.id, "confirmed": confirmed},
+            )
+        ],
+    )
 
 
 @atomic
@@ -844,6 +954,13 @@ async def schedule(
     # The broadcast must finish before the deadline: an hour's margin.
     if moment + timedelta(hours=1) > view.notice_deadline and not meeting.extraordinary:
         raise _late(view.notice_deadline, view.timezone, view.notice_days)
+    start = meeting.starts_at or meeting.ballot_deadline
+    if start is not None and moment >= start:
+        raise DomainError(ErrorCode.DATE_IN_PAST)
+    if meeting.extraordinary and (
+        decide(actor, Action.CALL_EXTRAORDINARY, _scope(association)) is not Decision.ALLOW
+    ):
+        raise DomainError(ErrorCode.CHAIR_MUST_DECIDE)
     meeting.status = MeetingStatus.SCHEDULED
     meeting.publish_at = moment
     meeting.version += 1
@@ -892,6 +1009,7 @@ async def _publish(
     meeting.revision += 1
     meeting.version += 1
     meeting.published_at = meeting.published_at or now
+    meeting.updated_at = now
     meeting.publish_at = None
     await session.flush()
     view = await _view(session, meeting)
@@ -899,6 +1017,7 @@ async def _publish(
     group = notice_group(meeting.id, meeting.revision)
     await _enqueue_notices(session, view, association, members, now, changes=[])
     await _plan_reminders(session, view, association, members, now)
+    await _plan_ballot_reminders(session, view, association, members, now)
     await _plan_final_agenda(session, view, members, now)
     if progress_chat_id is not None:
         from models import Broadcast
@@ -994,6 +1113,8 @@ async def _plan_reminders(
         return
     items: list[outbox.Outgoing] = []
     for minutes in reminder_offsets(association):
+        if view.starts_at - timedelta(minutes=minutes) < now:
+            continue  # published too late for this one (a day's reminder 3 hours before)
         due = outbox.reminder_due(
             view.starts_at - timedelta(minutes=minutes),
             now,
@@ -1012,6 +1133,44 @@ async def _plan_reminders(
                 dedupe_key=f"meeting:{view.id}:reminder:{minutes}:rev={view.revision}:person={pid}",
                 due_at=due,
                 params={"meeting_id": view.id, "revision": view.revision, "minutes": minutes},
+            )
+            for pid in members
+        )
+    await outbox.enqueue(session, items)
+
+
+async def _plan_ballot_reminders(
+    session: AsyncSession,
+    view: MeetingView,
+    association: Association,
+    members: list[int],
+    now: datetime,
+) -> None:
+    """Absentee and hybrid meetings: two days and one day before the ballot deadline, to
+    those who have not answered every question yet (checked when the moment comes)."""
+    deadline = view.ballot_deadline or (view.ends_at if view.form is MeetingForm.HYBRID else None)
+    if not view.has_ballot or deadline is None:
+        return
+    items: list[outbox.Outgoing] = []
+    for days in (2, 1):
+        due = outbox.reminder_due(
+            deadline - timedelta(days=days),
+            now,
+            association.timezone,
+            association.send_from_minute,
+            association.send_until_minute,
+            event=deadline,
+        )
+        if due < now or due >= deadline:
+            continue
+        items.extend(
+            outbox.Outgoing(
+                kind=attendance.BALLOT_REMINDER,
+                person_id=pid,
+                group_key=f"meeting:{view.id}:ballot_reminders",
+                dedupe_key=f"meeting:{view.id}:ballotrem:{days}:rev={view.revision}:person={pid}",
+                due_at=due,
+                params={"meeting_id": view.id, "revision": view.revision, "days": days},
             )
             for pid in members
         )
@@ -1137,9 +1296,9 @@ async def _announce_change(
     association: Association,
     now: datetime,
     changes: list[str],
-    *,
-    replan: bool,
 ) -> MeetingView:
+    """A new revision: everyone gets the changed notice; the pending reminders, ballot
+    reminders and final agenda (which carry the revision) are planned again for it."""
     meeting.revision += 1
     meeting.version += 1
     meeting.updated_at = now
@@ -1150,11 +1309,12 @@ async def _announce_change(
     await outbox_cancel_prefix(session, f"meeting:{meeting.id}:notice:")
     await outbox_cancel_prefix(session, f"meeting:{meeting.id}:group:")
     await _enqueue_notices(session, view, association, members, now, changes=changes)
-    if replan:
-        await outbox_cancel_prefix(session, f"meeting:{meeting.id}:reminders")
-        await outbox_cancel_prefix(session, f"meeting:{meeting.id}:final")
-        await _plan_reminders(session, view, association, members, now)
-        await _plan_final_agenda(session, view, members, now)
+    await outbox_cancel_prefix(session, f"meeting:{meeting.id}:reminders")
+    await outbox_cancel_prefix(session, f"meeting:{meeting.id}:final")
+    await outbox_cancel_prefix(session, f"meeting:{meeting.id}:ballot_reminders")
+    await _plan_reminders(session, view, association, members, now)
+    await _plan_ballot_reminders(session, view, association, members, now)
+    await _plan_final_agenda(session, view, members, now)
     audit.record(
         session,
         actor,
@@ -1198,7 +1358,9 @@ async def reschedule(
     if now >= notice and not meeting.extraordinary:
         raise _late(notice, tz, association.notice_days)
     _set_moment(meeting, moment)
-    return await _announce_change(session, actor, meeting, association, now, ["moved"], replan=True)
+    # Answers were about the old date: everyone is asked again with the changed notice.
+    await session.execute(delete(Rsvp).where(Rsvp.meeting_id == meeting.id))
+    return await _announce_change(session, actor, meeting, association, now, ["moved"])
 
 
 @atomic
@@ -1214,14 +1376,14 @@ async def change_place(
     meeting, association = await _published(session, actor, meeting_id)
     changes = []
     if place is not None:
-        meeting.place = check_title(place)
+        meeting.place = check_title(place, angles=True)
         changes.append("place")
     if online_link is not None:
         meeting.online_link = _check_link(online_link)
         changes.append("link")
     if not changes:
         raise DomainError(ErrorCode.TEXT_EMPTY)
-    return await _announce_change(session, actor, meeting, association, now, changes, replan=False)
+    return await _announce_change(session, actor, meeting, association, now, changes)
 
 
 @atomic
@@ -1239,6 +1401,7 @@ async def cancel(
     meeting.cancel_reason = _check_reason(reason)
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancelled_at = now
+    meeting.updated_at = now
     meeting.revision += 1 if was_published else 0
     meeting.version += 1
     await outbox_cancel_prefix(session, f"meeting:{meeting.id}:")
@@ -1273,6 +1436,9 @@ async def end(session: AsyncSession, actor: Actor, meeting_id: int, now: datetim
             if meeting.status is MeetingStatus.ENDED
             else ErrorCode.NOT_PUBLISHED
         )
+    begun = meeting.starts_at if meeting.form is not MeetingForm.ABSENTEE else None
+    if begun is None or begun > now:
+        raise DomainError(ErrorCode.NOT_BEGUN)  # an absentee one ends at its ballot deadline
     view = await _end(session, actor, meeting, association, now)
     await session.commit()
     return view
@@ -1288,9 +1454,13 @@ async def _end(
     meeting.status = MeetingStatus.ENDED
     meeting.ended_at = now
     meeting.version += 1
-    await outbox_cancel_prefix(session, f"meeting:{meeting.id}:reminders")
-    await outbox_cancel_prefix(session, f"meeting:{meeting.id}:final")
-    await outbox_cancel_prefix(session, f"meeting:{meeting.id}:nudge")
+    meeting.checkin_closed_at = meeting.checkin_closed_at or now
+    if meeting.form is MeetingForm.IN_PERSON:
+        await votes.close_open_votes(session, meeting, association, now)
+    else:
+        await votes.close_ballots(session, meeting, association, now)
+    for group in ("reminders", "final", "nudge", "checkin", "ballot_reminders"):
+        await outbox_cancel_prefix(session, f"meeting:{meeting.id}:{group}")
     audit.record(
         session,
         actor,
@@ -1312,6 +1482,22 @@ async def _end(
 class ClockReport:
     published: list[int]
     ended: list[int]
+    checkin_opened: list[int] = field(default_factory=list)
+
+
+def _finish_of(meeting: Meeting) -> datetime | None:
+    """When a meeting is over: an absentee one at its ballot deadline; one with a gathering
+    after its duration (a hybrid one not before its ballot deadline either)."""
+    end = (
+        meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
+        if meeting.starts_at
+        else None
+    )
+    if meeting.form is MeetingForm.ABSENTEE:
+        return meeting.ballot_deadline
+    if meeting.form is MeetingForm.HYBRID and meeting.ballot_deadline and end:
+        return max(end, meeting.ballot_deadline)
+    return end
 
 
 @atomic
@@ -1344,6 +1530,7 @@ async def run_clock(session: AsyncSession, now: datetime) -> ClockReport:
         await _publish(session, None, meeting, association, now, None, association.locale)
         published.append(meeting_id)
     ended: list[int] = []
+    opened: list[int] = []
     running = (
         await session.scalars(
             select(Meeting).where(
@@ -1354,20 +1541,20 @@ async def run_clock(session: AsyncSession, now: datetime) -> ClockReport:
     ).all()
     for meeting in running:
         association = await session.get_one(Association, meeting.association_id)
-        finish = (
-            meeting.ballot_deadline
-            if meeting.form is MeetingForm.ABSENTEE
-            else (
-                meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
-                if meeting.starts_at
-                else None
-            )
-        )
+        if (
+            meeting.form is not MeetingForm.ABSENTEE
+            and meeting.starts_at is not None
+            and meeting.starts_at <= now
+            and meeting.checkin_opened_at is None
+        ):
+            await attendance._open(session, None, meeting, association, now, code=False)
+            opened.append(meeting.id)
+        finish = _finish_of(meeting)
         if finish is not None and finish <= now:
             await _end(session, None, meeting, association, now)
             ended.append(meeting.id)
     await session.commit()
-    return ClockReport(published, ended)
+    return ClockReport(published, ended, opened)
 
 
 @dataclass(frozen=True)
@@ -1458,7 +1645,7 @@ async def change_agenda(
             AgendaItem(
                 meeting_id=meeting.id,
                 position=len(items) + 1,
-                title=check_title(add),
+                title=check_title(add, angles=True),
                 added_at=now,
             )
         )
@@ -1479,6 +1666,11 @@ async def change_agenda(
     else:
         raise DomainError(ErrorCode.TEXT_EMPTY)
     await session.flush()
-    return await _announce_change(
-        session, actor, meeting, association, now, ["agenda"], replan=False
-    )
+    return await _announce_change(session, actor, meeting, association, now, ["agenda"])
+
+
+@atomic
+async def checkin_code(session: AsyncSession, meeting_id: int) -> str | None:
+    code = await session.scalar(select(Meeting.checkin_code).where(Meeting.id == meeting_id))
+    await session.commit()
+    return code

@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
+    PRESENT_KINDS,
     AgendaItem,
     AgendaProposal,
     Association,
+    Attendance,
     Meeting,
     MeetingForm,
     MeetingStatus,
@@ -27,8 +29,9 @@ from models import (
     Role,
     Rsvp,
     RsvpAnswer,
+    Vote,
 )
-from services import audit, deadlines, meetings, outbox
+from services import attendance, audit, deadlines, meetings, outbox
 from services.errors import DomainError, ErrorCode
 from services.meetings import Kind
 from services.permissions import Action, Actor, Decision, Scope, decide, require
@@ -70,7 +73,7 @@ async def answer(
     assert actor.person_id is not None
     text = None
     if reason:
-        text = check_title(reason, max_len=REASON_MAX)
+        text = check_title(reason, max_len=REASON_MAX, angles=True)
     existing = await session.scalar(
         select(Rsvp)
         .where(Rsvp.meeting_id == meeting.id, Rsvp.person_id == actor.person_id)
@@ -270,7 +273,7 @@ async def propose(
     proposal = AgendaProposal(
         meeting_id=meeting.id,
         person_id=actor.person_id,
-        text=check_title(text),
+        text=check_title(text, angles=True),
         file_id=file_id,
         file_name=(file_name or "")[:255] or None,
         status=ProposalStatus.PENDING,
@@ -359,10 +362,13 @@ async def decide_proposal(
         )
         if count >= meetings.MAX_AGENDA:
             raise DomainError(ErrorCode.AGENDA_FULL, max=meetings.MAX_AGENDA)
+        last = await session.scalar(
+            select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)
+        )
         session.add(
             AgendaItem(
                 meeting_id=meeting.id,
-                position=count + 1,
+                position=(last or 0) + 1,
                 title=proposal.text,
                 speaker_id=proposal.person_id,
                 proposal_id=proposal.id,
@@ -398,9 +404,7 @@ async def decide_proposal(
     view = await meetings._view(session, meeting)
     if accept and view.proposal_deadline is not None and now >= view.proposal_deadline:
         # The final agenda has gone out already: everyone gets the changed agenda now.
-        await meetings._announce_change(
-            session, actor, meeting, association, now, ["agenda"], replan=False
-        )
+        await meetings._announce_change(session, actor, meeting, association, now, ["agenda"])
     else:
         await session.commit()
     return Decided(result, ballot_choice)
@@ -424,11 +428,9 @@ async def keep_ballot_days(
     earliest = deadlines.local_day(now, tz) + timedelta(days=association.notice_days)
     day = max(deadlines.local_day(moment, tz), earliest)
     clock = moment.astimezone(ZoneInfo(tz)).time()
-    meeting.ballot_deadline = deadlines.at_local(day, clock, tz)
-    if meeting.form is MeetingForm.HYBRID and meeting.starts_at is not None:
-        meeting.starts_at = max(meeting.starts_at, meeting.ballot_deadline)
+    meeting.ballot_deadline = deadlines.at_local(day, clock, tz)  # the gathering stays
     return await meetings._announce_change(
-        session, actor, meeting, association, now, ["ballot_deadline", "agenda"], replan=True
+        session, actor, meeting, association, now, ["ballot_deadline", "agenda"]
     )
 
 
@@ -444,6 +446,9 @@ async def defer_to_next(
     meeting, association = await _open_meeting(
         session, actor, proposal.meeting_id, Action.CALL_EXTRAORDINARY
     )
+    scope = Scope(association.service_id, association.id)
+    if decide(actor, Action.CALL_EXTRAORDINARY, scope) is not Decision.ALLOW:
+        raise DomainError(ErrorCode.CHAIR_MUST_DECIDE)
     item = await session.scalar(
         select(AgendaItem).where(
             AgendaItem.meeting_id == meeting.id, AgendaItem.proposal_id == proposal.id
@@ -451,6 +456,8 @@ async def defer_to_next(
     )
     if item is not None:
         await session.delete(item)
+        await session.flush()
+        await meetings.renumber(session, meeting.id)
     proposal.status = ProposalStatus.DEFERRED
     audit.record(
         session,
@@ -496,6 +503,12 @@ async def notices_for_newcomer(
         for meeting in upcoming
     ]
     added = await outbox.enqueue(session, items)
+    for meeting in upcoming:
+        association = await session.get_one(Association, meeting.association_id)
+        view = await meetings._view(session, meeting)
+        await meetings._plan_reminders(session, view, association, [person_id], now)
+        await meetings._plan_ballot_reminders(session, view, association, [person_id], now)
+        await meetings._plan_final_agenda(session, view, [person_id], now)
     if upcoming:
         # A roster person who joins now: the notice the broadcast could not deliver to them
         # ("not joined yet") is sent after all.
@@ -595,8 +608,86 @@ async def unwanted(session: AsyncSession, rows: list[outbox.Claimed]) -> set[int
             )
         ).all()
     )
+    present = {
+        (mid, pid or 0)
+        for mid, pid in (
+            await session.execute(
+                select(Attendance.meeting_id, Attendance.person_id).where(
+                    Attendance.meeting_id.in_(meeting_ids),
+                    Attendance.person_id.in_(person_ids),
+                    Attendance.status.in_(PRESENT_KINDS),
+                )
+            )
+        ).all()
+    }
+    voting = {
+        (aid, pid)
+        for aid, pid in (
+            await session.execute(
+                select(Membership.association_id, Membership.person_id).where(
+                    Membership.person_id.in_(person_ids), Membership.active, Membership.voting
+                )
+            )
+        ).all()
+    }
+    questions = dict(
+        (
+            await session.execute(
+                select(AgendaItem.meeting_id, func.count())
+                .where(
+                    AgendaItem.meeting_id.in_(meeting_ids), AgendaItem.draft_decision.is_not(None)
+                )
+                .group_by(AgendaItem.meeting_id)
+            )
+        ).all()
+    )
+    ballots = dict(
+        ((mid, pid or 0), n)
+        for mid, pid, n in (
+            await session.execute(
+                select(Vote.meeting_id, Vote.person_id, func.count())
+                .where(Vote.meeting_id.in_(meeting_ids), Vote.person_id.in_(person_ids))
+                .group_by(Vote.meeting_id, Vote.person_id)
+            )
+        ).all()
+    )
+    item_ids = {int(r.params["item_id"]) for r in rows if "item_id" in r.params}
+    open_votes = set(
+        (
+            await session.scalars(
+                select(AgendaItem.id).where(
+                    AgendaItem.id.in_(item_ids),
+                    AgendaItem.vote_opened_at.is_not(None),
+                    AgendaItem.vote_closed_at.is_(None),
+                )
+            )
+        ).all()
+    )
+    voted = {
+        (item, pid or 0)
+        for item, pid in (
+            await session.execute(
+                select(Vote.agenda_item_id, Vote.person_id).where(
+                    Vote.agenda_item_id.in_(item_ids), Vote.person_id.in_(person_ids)
+                )
+            )
+        ).all()
+    }
     await session.commit()
-    facts = _Facts(found, zones, roles, answers, changed_agenda, pending_proposals)
+    facts = _Facts(
+        found,
+        zones,
+        roles,
+        answers,
+        changed_agenda,
+        pending_proposals,
+        present,
+        voting,
+        questions,
+        ballots,
+        open_votes,
+        voted,
+    )
     return {row.id for row in rows if not _still_wanted(row, facts)}
 
 
@@ -608,6 +699,12 @@ class _Facts:
     answers: dict[tuple[int, int], RsvpAnswer]
     changed_agenda: set[int]
     pending_proposals: set[int]
+    present: set[tuple[int, int]]  # (meeting, person) marked present or online
+    voting: set[tuple[int, int]]  # (association, person) voting members
+    questions: dict[int, int]  # meeting → questions with a draft decision
+    ballots: dict[tuple[int, int], int]  # (meeting, person) → questions answered
+    open_votes: set[int]  # agenda items whose open vote is running
+    voted: set[tuple[int, int]]  # (agenda item, person)
 
 
 def _still_wanted(row: outbox.Claimed, facts: _Facts) -> bool:
@@ -633,7 +730,7 @@ def _still_wanted(row: outbox.Claimed, facts: _Facts) -> bool:
         return meeting.id in facts.changed_agenda
     if kind == Kind.DRAFT_DEADLINE.value:
         return (
-            meeting.status in (MeetingStatus.DRAFT, MeetingStatus.SCHEDULED)
+            meeting.status is MeetingStatus.DRAFT
             and role in (Role.CHAIR, Role.DEPUTY, Role.SECRETARY)
             and _day_of(meeting, facts.zones[meeting.association_id]) == row.params.get("day")
         )
@@ -644,6 +741,23 @@ def _still_wanted(row: outbox.Claimed, facts: _Facts) -> bool:
         )
     if kind == "meeting_proposal":
         return int(row.params["proposal_id"]) in facts.pending_proposals
+    if kind == attendance.CHECKIN:
+        return (
+            meeting.status is MeetingStatus.PUBLISHED
+            and meeting.checkin_opened_at is not None
+            and meeting.checkin_closed_at is None
+            and (meeting.id, person) not in facts.present
+        )
+    if kind == attendance.VOTE:
+        item = int(row.params["item_id"])
+        return item in facts.open_votes and (item, person) not in facts.voted
+    if kind == attendance.BALLOT_REMINDER:
+        return (
+            meeting.status is MeetingStatus.PUBLISHED
+            and current
+            and (meeting.association_id, person) in facts.voting
+            and facts.ballots.get((meeting.id, person), 0) < facts.questions.get(meeting.id, 0)
+        )
     return True
 
 

@@ -35,12 +35,15 @@ def check_name(text: str | None, *, min_len: int = NAME_MIN, max_len: int = NAME
     return value
 
 
-def check_title(text: str | None, *, max_len: int = TOPIC_MAX) -> str:
-    """A subject, association name or topic: 1-300 characters, no HTML."""
+def check_title(text: str | None, *, max_len: int = TOPIC_MAX, angles: bool = False) -> str:
+    """A subject, association name or topic: 1-300 characters, no HTML. With `angles`, the
+    characters < and > are allowed (a maths topic «x < 5»): such text is only ever shown
+    escaped."""
     value = clean_line(text)
     if not value:
         raise DomainError(ErrorCode.TEXT_EMPTY)
-    _no_html(value)
+    if not angles:
+        _no_html(value)
     if len(value) > max_len:
         raise DomainError(ErrorCode.TEXT_TOO_LONG, max=max_len, length=len(value))
     return value

@@ -481,3 +481,77 @@ async def test_the_agenda_of_a_published_meeting_changes_with_a_notice(
     with pytest.raises(DomainError) as err:
         await meetings.change_agenda(session, member, view.id, NOW, add="Мой вопрос")
     assert err.value.code is ErrorCode.FORBIDDEN
+
+
+async def test_a_change_keeps_the_reminders_for_the_new_revision(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    """Fixing the place must not silence the reminders (they carry the revision)."""
+    world = await make_world(session, clock)
+    await teachers(session, world, clock, 2)
+    view = await ready_draft(session, world, world.chair, clock)
+    await meetings.publish(session, world.chair, view.id, view.version, NOW)
+    changed = await meetings.change_place(session, world.chair, view.id, NOW, place="Актовый зал")
+    claimed = await outbox.claim(session, datetime(2026, 12, 21, tzinfo=UTC), 200, timedelta(1))
+    reminders = [r for r in claimed if r.kind == Kind.REMINDER.value]
+    assert len(reminders) == 6 and all(r.params["revision"] == changed.revision for r in reminders)
+    assert await participation.unwanted(session, reminders) == set()
+
+
+async def test_a_secretary_cannot_schedule_an_extraordinary_meeting_past_the_chair(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    world = await make_world(session, clock)
+    sec = await secretary(session, world, clock)
+    view = await ready_draft(session, world, sec, clock, day=date(2026, 12, 4))
+    asked = await meetings.publish(
+        session, sec, view.id, view.version, NOW, extraordinary_reason="Срочно"
+    )
+    assert asked.outcome is meetings.Outcome.AWAITING_CHAIR
+    with pytest.raises(DomainError) as err:
+        await meetings.schedule(session, sec, view.id, asked.view.version, date(2026, 12, 2), NOW)
+    assert err.value.code is ErrorCode.CHAIR_MUST_DECIDE
+    declined = await meetings.decline_extraordinary(session, world.chair, view.id, NOW)
+    assert declined.status is MeetingStatus.DRAFT and not declined.extraordinary
+    assert await rows(session, Kind.DECISION) == 1  # the secretary is told
+
+
+async def test_a_deferred_question_joins_the_next_draft(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    world = await make_world(session, clock)
+    [teacher] = await teachers(session, world, clock, 1)
+    view = await ready_draft(session, world, world.chair, clock, form=MeetingForm.HYBRID)
+    view = await meetings.edit_question(
+        session, world.chair, view.id, view.version, view.agenda[0].id, NOW, draft_decision="Да"
+    )
+    await meetings.publish(session, world.chair, view.id, view.version, NOW)
+    proposal = await participation.propose(session, teacher, view.id, "О наставничестве", NOW)
+    decided = await participation.decide_proposal(session, world.chair, proposal.id, True, NOW)
+    assert decided.needs_ballot_choice
+    sec = await secretary(session, world, clock)
+    with pytest.raises(DomainError) as err:  # the chair chooses, not the secretary
+        await participation.defer_to_next(session, sec, proposal.id, NOW)
+    assert err.value.code is ErrorCode.CHAIR_MUST_DECIDE
+    await participation.defer_to_next(session, world.chair, proposal.id, NOW)
+    another = await participation.propose(session, teacher, view.id, "О конкурсе", NOW)
+    await participation.decide_proposal(session, world.chair, another.id, True, NOW)  # position 2
+    current = await meetings.get(session, world.chair, view.id)
+    assert [q.position for q in current.agenda] == [1, 2]
+    draft = await meetings.create_draft(
+        session, world.chair, world.association_id, "Следующее", NOW
+    )
+    assert [q.title for q in draft.agenda] == ["О наставничестве"]
+
+
+async def test_ending_before_the_start_is_refused(session: AsyncSession, clock: FixedClock) -> None:
+    world = await make_world(session, clock)
+    view = await ready_draft(session, world, world.chair, clock)
+    await meetings.publish(session, world.chair, view.id, view.version, NOW)
+    with pytest.raises(DomainError) as err:
+        await meetings.end(session, world.chair, view.id, NOW)
+    assert err.value.code is ErrorCode.NOT_BEGUN
+    ended = await meetings.end(
+        session, world.chair, view.id, datetime(2026, 12, 20, 8, 30, tzinfo=UTC)
+    )
+    assert ended.status is MeetingStatus.ENDED
