@@ -13,8 +13,11 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot import sqlite_driver
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 READ_ONLY = "metod_read_only"  # an execution option: this transaction only reads
+SINGLE_STATEMENT = "metod_single_statement"  # an execution option: one statement, autocommit
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -24,6 +27,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """
     kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
+        # aiosqlite with one thread hop per statement (bot.sqlite_driver).
+        kwargs.setdefault("module", sqlite_driver.dbapi())
         engine = create_async_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
@@ -52,7 +57,13 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # with SQLITE_BUSY without waiting; BEGIN IMMEDIATE waits for busy_timeout instead.
         # A transaction declared read-only (services.tx.read_only) needs no lock: in WAL mode
         # it reads a snapshot while a writer works.
-        if conn.get_execution_options().get(READ_ONLY):
+        # A single statement (services.tx.single_statement) is its own transaction: no BEGIN,
+        # so SQLite holds the write lock only while the driver's thread runs that statement,
+        # never across turns of the event loop.
+        options = conn.get_execution_options()
+        if options.get(SINGLE_STATEMENT):
+            return
+        if options.get(READ_ONLY):
             conn.exec_driver_sql("BEGIN")
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Select, bindparam, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -29,67 +29,75 @@ from models import (
 from services import audit, schools
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
-from services.tx import atomic, read_only
+from services.tx import atomic, run_single
 from services.validation import check_name, check_number, check_text, check_title
 
 TELEGRAM = "telegram"
 LOCALES = ("ru", "en")
 
 
+def _actor_query() -> Select[int, str | None, int, Role, int]:
+    """The person, their active memberships and methodist posts (one row per pair), for the
+    bound `platform` and `external_id`."""
+    return (
+        select(
+            Person.id,
+            Person.locale,
+            Membership.association_id,
+            Membership.role,
+            Methodist.service_id,
+        )
+        .join(Identity, Identity.person_id == Person.id)
+        .outerjoin(Membership, (Membership.person_id == Person.id) & Membership.active.is_(True))
+        .outerjoin(Methodist, (Methodist.person_id == Person.id) & Methodist.active.is_(True))
+        .where(
+            Identity.platform == bindparam("platform"),
+            Identity.external_id == bindparam("external_id"),
+        )
+    )
+
+
+# Built once: it runs for every update.
+ACTOR_QUERY = _actor_query()
+
+
+def _actor(external_id: int, is_admin: bool, rows: Sequence[Any]) -> Actor:
+    # Outer joins: a person without memberships or posts has None in those columns.
+    if not rows:
+        return Actor(external_id=external_id, is_admin=is_admin)
+    return Actor(
+        external_id=external_id,
+        person_id=rows[0][0],
+        is_admin=is_admin,
+        roles={assoc_id: role for _p, _l, assoc_id, role, _s in rows if assoc_id is not None},
+        methodist_services=frozenset(row[4] for row in rows if row[4] is not None),
+        locale=rows[0][1],
+    )
+
+
 @atomic
 async def load_actor(
     session: AsyncSession, external_id: int, admin_ids: Iterable[int], platform: str = TELEGRAM
 ) -> Actor:
-    """The person behind an account with their active roles; one query per kind, no writes
-    (on SQLite without taking the write lock: this runs for every update)."""
-    await read_only(session)
-    actor = await actor_in_transaction(session, external_id, admin_ids, platform)
-    await session.commit()
-    return actor
+    """The person behind an account with their active roles, committed: one SELECT, as its
+    own transaction when none is open (on SQLite without BEGIN: this runs for every
+    update)."""
+    if session.in_transaction():
+        actor = await actor_in_transaction(session, external_id, admin_ids, platform)
+        await session.commit()
+        return actor
+    params = {"platform": platform, "external_id": external_id}
+    rows = (await run_single(session, ACTOR_QUERY, params)).all()
+    return _actor(external_id, external_id in set(admin_ids), rows)
 
 
 async def actor_in_transaction(
     session: AsyncSession, external_id: int, admin_ids: Iterable[int], platform: str = TELEGRAM
 ) -> Actor:
     """`load_actor` inside the caller's transaction (no commit)."""
-    is_admin = external_id in set(admin_ids)
-    row = (
-        await session.execute(
-            select(Person.id, Person.locale)
-            .join(Identity, Identity.person_id == Person.id)
-            .where(Identity.platform == platform, Identity.external_id == external_id)
-        )
-    ).first()
-    if row is None:
-        return Actor(external_id=external_id, is_admin=is_admin)
-    person_id, locale = row
-    roles = {
-        assoc_id: role
-        for assoc_id, role in (
-            await session.execute(
-                select(Membership.association_id, Membership.role).where(
-                    Membership.person_id == person_id, Membership.active.is_(True)
-                )
-            )
-        ).all()
-    }
-    services = frozenset(
-        (
-            await session.scalars(
-                select(Methodist.service_id).where(
-                    Methodist.person_id == person_id, Methodist.active.is_(True)
-                )
-            )
-        ).all()
-    )
-    return Actor(
-        external_id=external_id,
-        person_id=person_id,
-        is_admin=is_admin,
-        roles=roles,
-        methodist_services=services,
-        locale=locale,
-    )
+    found = await session.execute(ACTOR_QUERY, {"platform": platform, "external_id": external_id})
+    rows = found.all()
+    return _actor(external_id, external_id in set(admin_ids), rows)
 
 
 @atomic

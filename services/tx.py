@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from sqlalchemy import Executable, Result
 from sqlalchemy.ext.asyncio import AsyncSession
 
 P = ParamSpec("P")
@@ -35,3 +36,24 @@ async def read_only(session: AsyncSession) -> None:
     on PostgreSQL it changes nothing."""
     if not session.in_transaction():
         await session.connection(execution_options={READ_ONLY: True})
+
+
+SINGLE_STATEMENT = "metod_single_statement"  # the execution option for one autocommit statement
+
+
+async def run_single(
+    session: AsyncSession, statement: Executable, params: Mapping[str, Any] | None = None
+) -> Result[Any]:
+    """Run one Core statement that is atomic by itself (an INSERT … SELECT … ON CONFLICT, a
+    single SELECT) as its own transaction, committed when this returns; rows come buffered.
+
+    On SQLite it runs in autocommit, without BEGIN: the write lock is taken and released
+    inside the driver's thread while the statement runs, never held across turns of the
+    event loop, so hundreds of check-in taps at once do not queue behind one another's
+    round trips. On PostgreSQL it is an ordinary short transaction."""
+    if session.in_transaction():
+        raise RuntimeError("run_single starts its own transaction: commit the previous one")
+    connection = await session.connection(execution_options={SINGLE_STATEMENT: True})
+    result = await connection.execute(statement, params)
+    await session.commit()
+    return result
