@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bench import broadcast, roster_import, tick, updates
+from bench import broadcast, checkin, roster_import, tick, updates
 
 BENCHES = {
     "roster": roster_import.main,
     "updates": updates.main,
     "broadcast": broadcast.main,
     "tick": tick.main,
+    "checkin": checkin.main,
 }
 
 

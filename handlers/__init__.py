@@ -30,6 +30,9 @@ def build_root_router() -> Router:
         # and leaves the wizard; wizard text handlers never take `/…` or a menu label
         # (handlers.ui.WizardText), so it reaches its own handler further down.
         common.router,
+        # The taps of a meeting's first minutes (check-in, votes) come in hundreds at once:
+        # their router is tried early, before the long tail of others' filters.
+        attendance.router,
         presence.router,
         groups.router,
         onboarding.router,
@@ -42,7 +45,6 @@ def build_root_router() -> Router:
         announce.router,
         meeting_wizard.router,
         meetings.router,
-        attendance.router,
         calendar.router,  # answers taps on the calendar's labels and greyed-out days
         # ↓ Place for feature routers still to come. Before the
         # wizard hints: a command of a router placed after them would get a wizard's hint.
