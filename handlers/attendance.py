@@ -14,9 +14,9 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import choice_label, controls, quorum_text, vote_keyboard
+from bot.messages import CHOICES, choice_label, controls, quorum_text, vote_keyboard
 from bot.render import render
-from handlers.callbacks import AttendCb, BallotCb, RollCb, VoteAdmin, VoteCb
+from handlers.callbacks import AttendCb, BallotCb, HandCb, RollCb, VoteAdmin, VoteCb
 from handlers.ui import WizardText, edit, inline, quote, short
 from models import Choice, MeetingForm, Presence
 from services import attendance, meetings, votes
@@ -30,8 +30,10 @@ hints = Router(name=f"{__name__}.hints")
 hints.message.filter(F.chat.type == "private")
 
 CHOICE = {"f": Choice.FOR, "a": Choice.AGAINST, "s": Choice.ABSTAIN}
+CODE = {choice: code for code, choice in CHOICE.items()}
 MARK = {"p": Presence.PRESENT, "a": Presence.ABSENT, "e": Presence.EXCUSED}
 ROLL_PAGE = 8
+HAND_ROWS = 30
 
 
 class AtMeeting(StatesGroup):
@@ -274,15 +276,22 @@ async def _votes_panel(
             )
         elif view.form is not MeetingForm.IN_PERSON:
             lines.append(_("{n}. by ballot").format(n=item.position))
+        elif item.vote_open:
+            voting = _("{n}. {title} — voting")
+            lines.append(voting.format(n=item.position, title=quote(item.title)))
+            kb.button(
+                text=_("⏹ Close {n}").format(n=item.position),
+                callback_data=VoteAdmin(action="close", item_id=item.id),
+            )
+            kb.button(
+                text=_("✍️ By hand {n}").format(n=item.position),
+                callback_data=VoteAdmin(action="hand", item_id=item.id),
+            )
         else:
             lines.append(f"{item.position}. {quote(item.title)}")
             kb.button(
                 text=_("🗳 Open {n}").format(n=item.position),
                 callback_data=VoteAdmin(action="open", item_id=item.id),
-            )
-            kb.button(
-                text=_("⏹ Close {n}").format(n=item.position),
-                callback_data=VoteAdmin(action="close", item_id=item.id),
             )
     kb.adjust(2)
     text = "\n".join(lines)
@@ -336,6 +345,63 @@ async def vote_admin(
         )
         meeting_id = await votes.item_meeting(session, callback_data.item_id)
     await _votes_panel(query.message, session, actor, meeting_id, in_place=True)
+
+
+def _by_hand(item_id: int, rows: list[votes.HandRow]) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [
+        _(
+            "✍️ <b>Votes given by hand</b> by members marked present on the roll (in the room "
+            "without the bot). Tap what each of them voted; it is logged as recorded by you."
+        )
+    ]
+    kb = InlineKeyboardBuilder()
+    for n, row in enumerate(rows[:HAND_ROWS], start=1):  # Telegram: at most 100 buttons
+        voted = choice_label(CODE[row.choice]) if row.choice is not None else "—"
+        lines.append(f"{n}. {quote(row.name)}: {voted}")
+        for code, mark in CHOICES:
+            kb.button(
+                text=f"{n} {mark}",
+                callback_data=HandCb(item_id=item_id, person_id=row.person_id, choice=code),
+            )
+    if len(rows) > HAND_ROWS:
+        lines.append(
+            _("Shown: the first {shown} of {count}.").format(shown=HAND_ROWS, count=len(rows))
+        )
+    return "\n".join(lines), inline(kb, 3)
+
+
+@router.callback_query(VoteAdmin.filter(F.action == "hand"))
+async def by_hand(
+    query: CallbackQuery, callback_data: VoteAdmin, session: AsyncSession, actor: Actor
+) -> None:
+    rows = await votes.by_hand_rows(session, actor, callback_data.item_id)
+    if not rows:
+        await query.answer(
+            _("Nobody is marked present on the roll: mark them in «📋 Roll call» first."),
+            show_alert=True,
+        )
+        return
+    await query.answer()
+    assert isinstance(query.message, Message)
+    text, kb = _by_hand(callback_data.item_id, rows)
+    await query.message.answer(text, reply_markup=kb)
+
+
+@router.callback_query(HandCb.filter())
+async def hand_vote(
+    query: CallbackQuery, callback_data: HandCb, session: AsyncSession, actor: Actor, clock: Clock
+) -> None:
+    choice = CHOICE.get(callback_data.choice)
+    if choice is None:
+        raise DomainError(ErrorCode.STALE)
+    await votes.record_by_hand(
+        session, actor, callback_data.item_id, callback_data.person_id, choice, clock.now()
+    )
+    rows = await votes.by_hand_rows(session, actor, callback_data.item_id)
+    await query.answer(_("Recorded."))
+    assert isinstance(query.message, Message)
+    text, kb = _by_hand(callback_data.item_id, rows)
+    await edit(query.message, text, kb)
 
 
 @router.callback_query(VoteCb.filter())

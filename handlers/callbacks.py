@@ -179,10 +179,19 @@ class VoteCb(CallbackData, prefix="vt"):
 
 
 class VoteAdmin(CallbackData, prefix="va"):
-    """The chair's votes: open / close the vote on a question."""
+    """The chair's votes: open / close the vote on a question; "hand": the secretary's list
+    of roll-marked members whose votes are recorded by hand."""
 
     action: str
     item_id: int
+
+
+class HandCb(CallbackData, prefix="vh"):
+    """The secretary records by hand the open vote of a member marked present on the roll."""
+
+    item_id: int
+    person_id: int
+    choice: str  # f / a / s
 
 
 class BallotCb(CallbackData, prefix="bl"):

@@ -80,6 +80,7 @@ class AgendaView:
     draft_decision: str | None
     added_late: bool
     materials: list[MaterialView] = field(default_factory=list)
+    vote_open: bool = False  # an open vote in the room has started and not closed
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,7 @@ async def _view(session: AsyncSession, meeting: Meeting) -> MeetingView:
             draft_decision=i.draft_decision,
             added_late=i.added_at is not None,
             materials=by_item.get(i.id, []),
+            vote_open=i.vote_opened_at is not None and i.vote_closed_at is None,
         )
         for i in items
     ]

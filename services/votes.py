@@ -24,13 +24,14 @@ from models import (
     MeetingForm,
     MeetingStatus,
     Membership,
+    Person,
     Vote,
 )
 from services import attendance, audit, outbox
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor, Scope, require
 from services.quorum import Fraction, Quorum, Tally, adopted
-from services.tx import atomic
+from services.tx import atomic, read_only
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,56 @@ async def record_by_hand(
         person_id=person_id,
     )
     await session.commit()
+
+
+@dataclass(frozen=True)
+class HandRow:
+    person_id: int
+    name: str
+    choice: Choice | None  # what has been recorded for them so far
+
+
+@atomic
+async def by_hand_rows(session: AsyncSession, actor: Actor, item_id: int) -> list[HandRow]:
+    """Whose open vote the secretary may record by hand: voting members marked present on
+    the roll (in the room without the bot), with what is recorded for each so far."""
+    await read_only(session)
+    row = (
+        await session.execute(
+            select(AgendaItem, Meeting, Association)
+            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+            .join(Association, Association.id == Meeting.association_id)
+            .where(AgendaItem.id == item_id)
+        )
+    ).first()
+    if row is None:
+        raise DomainError(ErrorCode.NOT_FOUND)
+    item, meeting, association = row
+    require(actor, Action.RUN_CHECKIN, Scope(association.service_id, association.id))
+    _live(meeting)
+    if item.vote_opened_at is None:
+        raise DomainError(ErrorCode.VOTE_NOT_OPEN)
+    if item.vote_closed_at is not None:
+        raise DomainError(ErrorCode.VOTE_CLOSED)
+    rows = (
+        await session.execute(
+            select(Attendance.person_id, Person.full_name, Vote.choice)
+            .join(Person, Person.id == Attendance.person_id)
+            .outerjoin(
+                Vote,
+                (Vote.agenda_item_id == item.id) & (Vote.person_id == Attendance.person_id),
+            )
+            .where(
+                Attendance.meeting_id == meeting.id,
+                Attendance.by_roll.is_(True),
+                Attendance.status.in_(PRESENT_KINDS),
+                Attendance.voting.is_(True),
+            )
+            .order_by(Person.full_name, Attendance.person_id)
+        )
+    ).all()
+    await session.commit()
+    return [HandRow(pid, name or "—", choice) for pid, name, choice in rows if pid is not None]
 
 
 async def _tally(session: AsyncSession, item: AgendaItem, *, ballot: bool) -> Tally:

@@ -269,7 +269,14 @@ async def test_secretary_records_a_hand_vote_for_a_roll_marked_member(
         session, secretary, view.id, people[1].person_id or 0, Presence.PRESENT, NOW
     )
     item = view.agenda[0].id
+    with pytest.raises(DomainError) as err:
+        await votes.by_hand_rows(session, secretary, item)
+    assert err.value.code is ErrorCode.VOTE_NOT_OPEN
     await votes.open_vote(session, world.chair, item, NOW)
+    listed = await votes.by_hand_rows(session, secretary, item)
+    assert [(r.person_id, r.choice) for r in listed] == [(people[1].person_id, None)]
+    with pytest.raises(DomainError):  # a member has no such list
+        await votes.by_hand_rows(session, people[0], item)
     with pytest.raises(DomainError) as err:  # checked in by themselves: they vote themselves
         await votes.record_by_hand(
             session, secretary, item, people[0].person_id or 0, Choice.FOR, NOW
@@ -280,6 +287,8 @@ async def test_secretary_records_a_hand_vote_for_a_roll_marked_member(
     )
     hand = await session.scalar(select(Vote).where(Vote.person_id == people[1].person_id))
     assert hand is not None and hand.by_hand_id == secretary.person_id
+    listed = await votes.by_hand_rows(session, secretary, item)
+    assert [r.choice for r in listed] == [Choice.ABSTAIN]
     with pytest.raises(DomainError):  # the secretary does not start or close votes
         await votes.close_vote(session, secretary, item, NOW)
 
