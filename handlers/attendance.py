@@ -496,10 +496,11 @@ async def ballot(
         )
         await query.message.answer(text, reply_markup=vote_keyboard(item_id))
         return
-    await query.answer()
+    # The answer after the step: a ballot that has closed is refused in the answer itself.
     await _ballot_step(
         query.message, session, actor, clock, callback_data.meeting_id, in_place=False
     )
+    await query.answer()
 
 
 # ---------------------------------------------------------------- my attendance

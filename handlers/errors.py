@@ -178,6 +178,41 @@ _TEXTS: dict[ErrorCode, Callable[[dict[str, Any]], str]] = {
         _with_days(p),
     ),
     ErrorCode.ALREADY_DECIDED: lambda p: _("This proposal has already been decided."),
+    ErrorCode.NOT_BEGUN: lambda p: _("The meeting has not begun yet."),
+    ErrorCode.NOT_AWAITING: lambda p: _("This meeting no longer waits for the chair's decision."),
+    # At the meeting: check-in, the roll, open votes, ballots.
+    ErrorCode.NO_GATHERING: lambda p: _(
+        "An absentee meeting has no gathering: there is no check-in, members fill in the ballot."
+    ),
+    ErrorCode.CHECKIN_NOT_OPEN: lambda p: _(
+        "Check-in has not opened yet: it opens when the meeting begins."
+    ),
+    ErrorCode.CHECKIN_CLOSED: lambda p: _(
+        "Check-in is over. If you are at the meeting, ask the secretary to mark you."
+    ),
+    ErrorCode.NEED_CODE: lambda p: _("Type the code shown in the room:"),
+    ErrorCode.WRONG_CODE: lambda p: _(
+        "That is not the code shown in the room. Type it again, or /cancel."
+    ),
+    ErrorCode.NOT_PRESENT: lambda p: _(
+        "Only members marked present vote. Check in first, or ask the secretary to mark you."
+    ),
+    ErrorCode.NOT_VOTING: lambda p: _(
+        "You take part without a vote: votes are for voting members."
+    ),
+    ErrorCode.VOTE_NOT_OPEN: lambda p: _("The vote on this question has not been opened yet."),
+    ErrorCode.VOTE_CLOSED: lambda p: _("The vote on this question is closed. Nothing was changed."),
+    ErrorCode.NO_DECISION: lambda p: _(
+        "This question has no draft decision: there is nothing to vote on."
+    ),
+    ErrorCode.BALLOT_CLOSED: lambda p: _("The ballot is closed: answers are no longer accepted."),
+    ErrorCode.NOT_ON_ROLL: lambda p: _(
+        "Votes are recorded by hand only for members the roll marked present; those who "
+        "checked in themselves vote in the bot."
+    ),
+    ErrorCode.BY_BALLOT: lambda p: _(
+        "This meeting decides by ballot, not by an open vote in the room."
+    ),
 }
 
 

@@ -115,3 +115,26 @@ def test_catalogs_compile_and_translate(tmp_path: Path) -> None:
     i18n = I18n(path=tmp_path, default_locale="ru", domain=DOMAIN)
     assert i18n.gettext("Cancelled. Nothing was changed.", locale="ru").startswith("Отменено")
     assert i18n.gettext("Cancelled. Nothing was changed.", locale="en").startswith("Cancelled")
+
+
+def test_every_error_code_has_its_own_answer_in_both_languages() -> None:
+    """A refusal says why: no domain error falls back to the generic «nothing was changed»,
+    and each answer is translated (Russian differs from the English source)."""
+    from aiogram.utils.i18n import I18n
+
+    from handlers.errors import error_text
+    from services.errors import DomainError, ErrorCode
+
+    i18n = I18n(path=LOCALES_DIR, default_locale="ru", domain=DOMAIN)
+    params = {"min": 2, "max": 9, "length": 12, "days": 5, "line": 3, "rows": 500}
+    with i18n.context():
+        for locale in LOCALES:
+            with i18n.use_locale(locale):
+                generic = i18n.gettext("This cannot be done. Nothing was changed.")
+                for code in ErrorCode:
+                    text = error_text(DomainError(code, **params))
+                    assert text and text != generic, (locale, code)
+                    if locale == "ru":
+                        with i18n.use_locale("en"):
+                            english = error_text(DomainError(code, **params))
+                        assert text != english, f"{code} has no Russian text"

@@ -1,0 +1,502 @@
+"""App end-to-end: attendance, quorum and votes (issue 5) against the local fake Bot API,
+moving the injected clock, on SQLite and PostgreSQL.
+
+In person: check-in opens at the start and every member gets «Отметиться» once; a double tap
+writes one row; the chair's live quorum card is edited in place (and only when its figures
+change); the open vote reaches only present voting members, a vote can be changed, a forged
+vote of an absent member and votes after closing are refused; the secretary's roll (a late
+arrival, an excused absence with its reason); check-in closed by the chair and a forged
+check-in into another association's meeting change nothing; /myattendance afterwards.
+
+Absentee: the ballot question by question, reminders only to those who have not answered
+every question, the results at the deadline with P counting those who answered."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from aiogram.utils.i18n import I18n
+from sqlalchemy import func, select
+
+from handlers.callbacks import AttendCb, VoteCb
+from handlers.errors import error_text
+from handlers.ui import short
+from models import AssociationKind, Attendance, Choice, InviteKind, MeetingForm, Presence, Vote
+from services import associations, attendance, deadlines, invites, meetings, votes
+from services.clock import FixedClock
+from services.errors import DomainError, ErrorCode
+from services.meetings import Field, MeetingView
+from services.people import load_actor
+from tests.app import App, running, started
+from tests.e2e import Person, buttons
+from tests.factories import ADMIN, World, make_world, member_link, register
+from tests.fakeapi import FakeTelegram
+
+CHAIR, SECRETARY, OUTSIDER = 2001, 4001, 2998
+TEACHERS = [3001, 3002, 3003, 3004]
+EVERYONE = [CHAIR, SECRETARY, *TEACHERS]
+NAMES = {CHAIR: "Петров Сергей Иванович", SECRETARY: "Секретарёва Ольга"} | {
+    tg_id: f"Учитель Номер {n}" for n, tg_id in enumerate(TEACHERS)
+}
+NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)  # 10:00 in Novosibirsk
+START = datetime(2026, 12, 20, 8, 0, tzinfo=UTC)  # 15:00 in Novosibirsk: the start, or the
+# absentee meeting's ballot deadline
+TOPIC = "Функциональная грамотность"
+QUESTION = "О плане работы на второе полугодие"
+ASSOCIATION = "РМО учителей математики"
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def texts(app: App, chat: int) -> list[str]:
+    return [m.get("text", "") for m in app.tg.messages(chat)]
+
+
+def got(app: App, chat: int, fragment: str) -> int:
+    return sum(fragment in t for t in texts(app, chat))
+
+
+def find(app: App, chat: int, fragment: str) -> dict[str, Any]:
+    """The bot's latest message in the chat containing `fragment`."""
+    found = [m for m in app.tg.messages(chat) if fragment in m.get("text", "")]
+    assert found, (fragment, texts(app, chat))
+    return found[-1]
+
+
+def current(app: App, chat: int, message_id: int) -> dict[str, Any]:
+    [message] = [m for m in app.tg.messages(chat) if m["message_id"] == message_id]
+    return message
+
+
+async def answer_of(tg: FakeTelegram, query: str) -> dict[str, Any]:
+    for _ in range(250):
+        answers = tg.callback_answers(query)
+        if answers:
+            return answers[0]
+        await asyncio.sleep(0.02)
+    raise TimeoutError(f"no answer to callback {query}")
+
+
+async def press(tg: FakeTelegram, user: int, message: dict[str, Any], label: str) -> str:
+    """Tap the button whose text is, or contains, `label`; return the callback's answer."""
+    exact = [b for b in buttons(message) if b["text"] == label]
+    matching = exact or [b for b in buttons(message) if label in b["text"]]
+    assert matching, f"no button {label!r} in {message.get('text')!r}: {buttons(message)}"
+    query = await tg.press(user, message["message_id"], matching[0]["callback_data"])
+    return str((await answer_of(tg, query)).get("text") or "")
+
+
+async def forge(tg: FakeTelegram, user: int, message: dict[str, Any], data: str) -> str:
+    """A well-formed callback the bot never gave this user (a modified client, an old button
+    of another chat). The fake's `press` taps only buttons a message has, so the forged one
+    is planted on one of the user's bot messages first; returns the callback's answer."""
+    stored = tg._chats[user].messages[message["message_id"]]
+    stored["reply_markup"] = {"inline_keyboard": [[{"text": "🕵", "callback_data": data}]]}
+    query = await tg.press(user, message["message_id"], data)
+    return str((await answer_of(tg, query)).get("text") or "")
+
+
+async def edited(
+    app: App, chat: int, message: dict[str, Any], fragment: str, seconds: float = 10.0
+) -> dict[str, Any]:
+    """Wait until the bot edits `message` into a text containing `fragment`."""
+    for _ in range(int(seconds / 0.02)):
+        now = current(app, chat, message["message_id"])
+        if now.get("text") != message.get("text") and fragment in now.get("text", ""):
+            return now
+        await asyncio.sleep(0.02)
+    raise TimeoutError(f"not edited to {fragment!r}: {current(app, chat, message['message_id'])}")
+
+
+def edits_of(tg: FakeTelegram, chat: int, message_id: int) -> int:
+    return sum(
+        1
+        for method, params in tg.requests
+        if method.lower() == "editmessagetext"
+        and str(params.get("chat_id")) == str(chat)
+        and str(params.get("message_id")) == str(message_id)
+    )
+
+
+@contextmanager
+def russian(app: App) -> Iterator[None]:
+    i18n: I18n = app.dp["i18n_instance"]
+    with i18n.context(), i18n.use_locale("ru"):
+        yield
+
+
+def refusal(app: App, code: ErrorCode) -> str:
+    """The answer a domain error gets on a button (handlers.errors), in Russian."""
+    with russian(app):
+        return short(error_text(DomainError(code)))
+
+
+def generic(app: App) -> str:
+    """The answer of an error without a text of its own: says nothing of why."""
+    i18n: I18n = app.dp["i18n_instance"]
+    return i18n.gettext("This cannot be done. Nothing was changed.", locale="ru")
+
+
+async def person_id(app: App, tg_id: int) -> int:
+    async with app.sm() as s:
+        actor = await load_actor(s, tg_id, [])
+        await s.commit()
+    assert actor.person_id is not None
+    return actor.person_id
+
+
+async def marks(app: App, meeting_id: int) -> dict[int, tuple[Presence, str | None, bool]]:
+    """Attendance rows of the meeting: person → (status, reason, by roll)."""
+    async with app.sm() as s:
+        rows = (
+            await s.scalars(select(Attendance).where(Attendance.meeting_id == meeting_id))
+        ).all()
+        found = {r.person_id or 0: (r.status, r.reason, r.by_roll) for r in rows}
+        await s.commit()
+    return found
+
+
+async def ballots(app: App, meeting_id: int) -> dict[tuple[int, int], Choice]:
+    """Votes of the meeting: (person, question) → choice."""
+    async with app.sm() as s:
+        rows = (await s.scalars(select(Vote).where(Vote.meeting_id == meeting_id))).all()
+        found = {(r.person_id or 0, r.agenda_item_id): r.choice for r in rows}
+        await s.commit()
+    return found
+
+
+async def count(app: App, model: type) -> int:
+    async with app.sm() as s:
+        n = int(await s.scalar(select(func.count()).select_from(model)) or 0)
+        await s.commit()
+    return n
+
+
+async def seed(tg: FakeTelegram, sm: Any, clock: FixedClock) -> World:
+    async with sm() as s:
+        world = await make_world(s, clock, chair_tg=CHAIR)
+        link = await invites.create_link(
+            s, world.chair, InviteKind.SECRETARY, world.association_id, clock.now()
+        )
+        await register(s, link.token, SECRETARY, clock, name=NAMES[SECRETARY])
+        token = await member_link(s, world, clock)
+        for tg_id in TEACHERS:
+            await register(s, token, tg_id, clock, name=NAMES[tg_id])
+    for tg_id in EVERYONE:
+        tg.add_user(tg_id, f"U{tg_id}")
+        tg.open_chat(tg_id)
+    return world
+
+
+async def publish(
+    app: App, world: World, form: MeetingForm, questions: list[tuple[str, str]]
+) -> MeetingView:
+    """A meeting on 20.12 at 15:00 local (an absentee one: its ballot deadline), published
+    by the chair through the services."""
+    now = app.clock.now()
+    async with app.sm() as s:
+        chair = await load_actor(s, CHAIR, [])
+        view = await meetings.create_draft(s, chair, world.association_id, TOPIC, now)
+        view = await meetings.set_field(s, chair, view.id, view.version, Field.FORM, form, now)
+        view = await meetings.set_field(
+            s,
+            chair,
+            view.id,
+            view.version,
+            Field.DAY,
+            deadlines.Typed(date(2026, 12, 20), time(15, 0)),
+            now,
+        )
+        if form is not MeetingForm.ABSENTEE:
+            view = await meetings.set_field(
+                s, chair, view.id, view.version, Field.PLACE, "МОУ СОШ № 5, каб. 12", now
+            )
+        for title, decision in questions:
+            view = await meetings.add_question(
+                s, chair, view.id, view.version, title, now, draft_decision=decision
+            )
+        done = await meetings.publish(s, chair, view.id, view.version, now)
+    await app.settle()
+    return done.view
+
+
+# ---------------------------------------------------------------- in person
+
+
+async def test_in_person_checkin_quorum_votes_roll(db_url: str) -> None:
+    clock = FixedClock(NOW)
+    async with running(db_url) as (tg, sm):
+        world = await seed(tg, sm, clock)
+        async with sm() as s:  # another association, whose chair will forge a check-in
+            other = await associations.create_association(
+                s,
+                ADMIN,
+                kind=AssociationKind.GMO,
+                name="ГМО учителей химии",
+                subject="химия",
+                municipality_id=world.municipality_id,
+                timezone="Asia/Novosibirsk",
+                now=clock.now(),
+            )
+            await register(s, other.chair_token, OUTSIDER, clock, name="Чужой Председатель")
+        tg.add_user(OUTSIDER, "Outsider")
+        tg.open_chat(OUTSIDER)
+        async with started(tg, sm, clock) as app:
+            await in_person(app, world, clock)
+
+
+async def in_person(app: App, world: World, clock: FixedClock) -> None:
+    tg = app.tg
+    chair, secretary = Person(tg, CHAIR), Person(tg, SECRETARY)
+    t0, t1, t2, t3 = TEACHERS
+    view = await publish(app, world, MeetingForm.IN_PERSON, [(QUESTION, "Утвердить план работы.")])
+    [item] = [q.id for q in view.agenda]
+    for tg_id in EVERYONE:
+        assert got(app, tg_id, TOPIC) >= 1
+        assert got(app, tg_id, "Заседание началось") == 0  # not before the start
+
+    # 1. At the start the scheduler opens check-in: every member gets «Отметиться», once.
+    clock.set(START)
+    await app.settle()
+    clock.advance(timedelta(minutes=1))
+    await app.settle()  # nothing is sent twice
+    checkin = {}
+    for tg_id in EVERYONE:
+        assert got(app, tg_id, "Заседание началось") == 1, texts(app, tg_id)
+        checkin[tg_id] = find(app, tg_id, "Заседание началось")
+        assert [b["text"] for b in buttons(checkin[tg_id])] == ["✅ Отметиться"]
+    assert await marks(app, view.id) == {}
+
+    assert await press(tg, t0, checkin[t0], "Отметиться") == "✅ Вы отмечены."
+    assert await press(tg, t0, checkin[t0], "Отметиться") == "Вы уже отмечены."  # double tap
+    assert await press(tg, CHAIR, checkin[CHAIR], "Отметиться") == "✅ Вы отмечены."
+    present = await marks(app, view.id)
+    assert len(present) == 2 and await count(app, Attendance) == 2
+    assert present[await person_id(app, t0)] == (Presence.PRESENT, None, False)
+
+    # The chair's card → «🧭 At the meeting» → the live quorum card: P of M (M = 6 on the
+    # roster, all voting), sent once and then edited by the scheduler.
+    listing = await chair.say("/meetings", "Предстоящие")
+    card = await chair.tap(listing, TOPIC, "Придут")
+    quorum = await chair.tap(card, "🧭", "Кворум")
+    assert "Присутствуют 2 из 6: заседание неправомочно (≥ 1/2)" in quorum["text"]
+    assert "решения не принимаются (≥ 2/3)" in quorum["text"]
+    assert "Отметились: 2 · регистрация открыта (до 16:00)" in quorum["text"]
+    assert [b["text"] for b in buttons(quorum)][:2] == ["⏹ Закрыть регистрацию", "📋 Перекличка"]
+
+    assert await press(tg, SECRETARY, checkin[SECRETARY], "Отметиться") == "✅ Вы отмечены."
+    assert await press(tg, t1, checkin[t1], "Отметиться") == "✅ Вы отмечены."
+    await app.settle()  # within a minute of the last edit: not yet
+    assert edits_of(tg, CHAIR, quorum["message_id"]) == 0
+    clock.advance(timedelta(seconds=61))
+    await app.settle()
+    quorum = await edited(app, CHAIR, quorum, "Присутствуют 4 из 6")
+    assert "заседание правомочно (≥ 1/2); решения принимаются (≥ 2/3)" in quorum["text"]
+    assert "Отметились: 4" in quorum["text"]
+    assert edits_of(tg, CHAIR, quorum["message_id"]) == 1
+    assert got(app, CHAIR, "Кворум") == 1  # edited, not sent again
+    clock.advance(timedelta(seconds=61))
+    await app.settle()  # nothing changed: no edit
+    assert edits_of(tg, CHAIR, quorum["message_id"]) == 1
+
+    # A member of another association forges a check-in into this meeting: refused.
+    outsider = await Person(tg, OUTSIDER).say("/myattendance", "Моя посещаемость")
+    data = AttendCb(action="in", meeting_id=view.id).pack()
+    assert await forge(tg, OUTSIDER, outsider, data) == refusal(app, ErrorCode.FORBIDDEN)
+    assert await count(app, Attendance) == 4
+
+    # 2. The open vote: only the present voting members get it.
+    panel = await chair.tap(quorum, "🗳 Голосования", "Голосования")
+    assert f"1. {QUESTION}" in panel["text"]
+    assert [b["text"] for b in buttons(panel)] == ["🗳 Открыть 1"]
+    opened = await press(tg, CHAIR, panel, "🗳 Открыть 1")
+    assert "(4)" in opened, opened
+    panel = await edited(app, CHAIR, panel, "идёт голосование")
+    assert [b["text"] for b in buttons(panel)] == ["⏹ Закрыть 1", "✍️ Вручную 1"]
+    await app.settle()
+    ballot = {}
+    for tg_id in EVERYONE:
+        expected = 0 if tg_id in (t2, t3) else 1
+        assert got(app, tg_id, "Проект решения: Утвердить план работы.") == expected, tg_id
+        if expected:
+            ballot[tg_id] = find(app, tg_id, "Проект решения: Утвердить план работы.")
+            assert [b["text"] for b in buttons(ballot[tg_id])] == [
+                "✅ За",
+                "❌ Против",
+                "⏸ Воздержался",
+            ]
+    assert (await press(tg, CHAIR, ballot[CHAIR], "✅ За")).startswith("Ваш голос: ✅ За.")
+    assert (await press(tg, SECRETARY, ballot[SECRETARY], "✅ За")).startswith("Ваш голос")
+    assert "❌ Против" in await press(tg, t0, ballot[t0], "❌ Против")
+    assert "✅ За" in await press(tg, t0, ballot[t0], "✅ За")  # changed before closing
+    assert "⏸ Воздержался" in await press(tg, t1, ballot[t1], "⏸ Воздержался")
+    # An absent member forges a well-formed vote: refused, nothing written.
+    forged = VoteCb(item_id=item, choice="f").pack()
+    refused = await forge(tg, t2, checkin[t2], forged)
+    assert refused == refusal(app, ErrorCode.NOT_PRESENT) != generic(app), refused
+    cast = await ballots(app, view.id)
+    assert len(cast) == 4 and (await person_id(app, t2), item) not in cast
+    assert cast[await person_id(app, t0), item] is Choice.FOR
+
+    closed = await press(tg, CHAIR, panel, "⏹ Закрыть 1")
+    assert "за 3, против 0, воздержались 1; присутствуют 4 из 6 — принято" in closed, closed
+    panel = await edited(app, CHAIR, panel, "закрыто")
+    assert "1. закрыто: за 3, против 0, воздержались 1 — принято" in panel["text"]
+    assert not buttons(panel)
+    await app.settle()
+    for tg_id in EVERYONE:
+        assert got(app, tg_id, "Итоги голосования") == (0 if tg_id in (t2, t3) else 1), tg_id
+    result = find(app, t0, "Итоги голосования")
+    assert "За 3, против 0, воздержались 1 — ✅ принято" in result["text"]
+    # Votes after closing are refused and change nothing.
+    refused = await press(tg, t1, ballot[t1], "✅ За")
+    assert refused == refusal(app, ErrorCode.VOTE_CLOSED) != generic(app), refused
+    assert await ballots(app, view.id) == cast
+    async with app.sm() as s:
+        [recorded] = await votes.results(s, view.id)
+    assert (recorded.tally.for_, recorded.tally.against, recorded.tally.abstain) == (3, 0, 1)
+    assert (recorded.quorum.present, recorded.quorum.members, recorded.adopted) == (4, 6, True)
+
+    # 3. The secretary's roll: a late teacher present, another excused with a reason.
+    listing = await secretary.say("/meetings", "Предстоящие")
+    card = await secretary.tap(listing, TOPIC, "Придут")
+    own = await secretary.tap(card, "🧭", "Кворум")
+    roll = await secretary.tap(own, "📋 Перекличка", "Перекличка")
+    numbers = {name: int(n) for n, name in re.findall(r"^(\d+)\. \S+ (.+)$", roll["text"], re.M)}
+    assert set(numbers) == set(NAMES.values()), roll["text"]
+    assert f"{numbers[NAMES[t2]]}. ❔ {NAMES[t2]}" in roll["text"]
+    assert f"{numbers[NAMES[t0]]}. ✅ {NAMES[t0]}" in roll["text"]
+    assert await press(tg, SECRETARY, roll, f"{numbers[NAMES[t2]]} ✅") == ""
+    roll = await edited(app, SECRETARY, roll, f"✅ {NAMES[t2]}")
+    excused = await press(tg, SECRETARY, roll, f"{numbers[NAMES[t3]]} 🟡")
+    assert "Напишите причину" in excused
+    roll = await edited(app, SECRETARY, roll, f"🟡 {NAMES[t3]}")
+    await secretary.say("больничный лист", "Причина сохранена")
+    present = await marks(app, view.id)
+    assert present[await person_id(app, t2)] == (Presence.PRESENT, None, True)
+    assert present[await person_id(app, t3)] == (Presence.EXCUSED, "больничный лист", True)
+    async with app.sm() as s:
+        secretary_actor = await load_actor(s, SECRETARY, [])
+        register_rows = {r.name: r for r in await attendance.register(s, secretary_actor, view.id)}
+    assert register_rows[NAMES[t3]].status is Presence.EXCUSED
+    assert register_rows[NAMES[t3]].reason == "больничный лист"
+    assert register_rows[NAMES[t2]].status is Presence.PRESENT and register_rows[NAMES[t2]].by_roll
+    # The live card is the secretary's now, and shows the late arrival.
+    clock.advance(timedelta(seconds=61))
+    await app.settle()
+    own = await edited(app, SECRETARY, own, "Присутствуют 5 из 6")
+
+    # 4. The chair closes check-in; a tap afterwards is refused politely and writes nothing.
+    quorum = current(app, CHAIR, quorum["message_id"])
+    assert await press(tg, CHAIR, quorum, "⏹ Закрыть регистрацию") == "Регистрация закрыта."
+    closed_card = await tg.wait_for_message(CHAIR, "регистрация закрыта", after=panel["message_id"])
+    assert "▶️ Открыть регистрацию" in [b["text"] for b in buttons(closed_card)]
+    before = await marks(app, view.id)
+    answer = await press(tg, t3, checkin[t3], "Отметиться")
+    assert answer == refusal(app, ErrorCode.CHECKIN_CLOSED) != generic(app), answer
+    assert await marks(app, view.id) == before and await count(app, Attendance) == 6
+
+    # 6. The meeting ends by itself after its 90 minutes: /myattendance shows it.
+    clock.set(START + timedelta(minutes=90))
+    await app.settle()
+    line = f"20.12.2026 — {TOPIC} ({ASSOCIATION}): "
+    mine = await Person(tg, t0).say("/myattendance", "Моя посещаемость")
+    assert line + "присутствовал(а)" in mine["text"], mine["text"]
+    mine = await Person(tg, t3).say("/myattendance", "Моя посещаемость")
+    assert line + "отсутствовал(а) по уважительной причине" in mine["text"], mine["text"]
+
+
+# ---------------------------------------------------------------- absentee
+
+
+async def test_absentee_ballot_reminders_and_results(db_url: str) -> None:
+    clock = FixedClock(NOW)
+    async with running(db_url) as (tg, sm):
+        world = await seed(tg, sm, clock)
+        async with started(tg, sm, clock) as app:
+            await absentee(app, world, clock)
+
+
+async def absentee(app: App, world: World, clock: FixedClock) -> None:
+    tg = app.tg
+    t0, t1, t2, t3 = TEACHERS
+    view = await publish(
+        app,
+        world,
+        MeetingForm.ABSENTEE,
+        [(QUESTION, "Утвердить план работы."), ("О конкурсе", "Провести конкурс в марте.")],
+    )
+    q1, q2 = (q.id for q in view.agenda)
+    notices = {}
+    for tg_id in EVERYONE:
+        notices[tg_id] = find(app, tg_id, TOPIC)
+        labels = [b["text"] for b in buttons(notices[tg_id])]
+        assert "🗳 Заполнить опросный лист" in labels, labels
+        assert "✅ Буду" not in labels  # no gathering
+
+    # One member answers the ballot question by question in the chat.
+    step = await Person(tg, t0).tap(notices[t0], "Заполнить опросный лист", "вопрос 1 из 2")
+    assert QUESTION in step["text"] and "Утвердить план работы." in step["text"]
+    assert await press(tg, t0, step, "✅ За") == "Сохранено: ✅ За."
+    step = await edited(app, t0, step, "вопрос 2 из 2")
+    assert await press(tg, t0, step, "❌ Против") == "Сохранено: ❌ Против."
+    step = await edited(app, t0, step, "Опросный лист заполнен")
+    assert f"1. {QUESTION} — ✅ За" in step["text"] and "2. О конкурсе — ❌ Против" in step["text"]
+    # The others through the services: three all, one only the first question, t1 nothing.
+    async with app.sm() as s:
+        for tg_id, answers in (
+            (CHAIR, (Choice.FOR, Choice.ABSTAIN)),
+            (SECRETARY, (Choice.FOR, Choice.FOR)),
+            (t2, (Choice.FOR, Choice.FOR)),
+            (t3, (Choice.AGAINST,)),
+        ):
+            actor = await load_actor(s, tg_id, [])
+            for item, choice in zip((q1, q2), answers, strict=False):
+                await votes.cast(s, actor, item, choice, clock.now())
+
+    # Two days before the deadline: only those who have not answered every question.
+    clock.set(START - timedelta(days=2))
+    await app.settle()
+    for tg_id in EVERYONE:
+        assert got(app, tg_id, "заполните опросный лист") == (1 if tg_id in (t1, t3) else 0)
+    # t3 finishes from the reminder: the ballot starts at the question still unanswered.
+    reminder = find(app, t3, "заполните опросный лист")
+    step = await Person(tg, t3).tap(reminder, "Заполнить опросный лист", "вопрос 2 из 2")
+    assert await press(tg, t3, step, "⏸ Воздержался") == "Сохранено: ⏸ Воздержался."
+    await edited(app, t3, step, "Опросный лист заполнен")
+    # A day before: only the one who has not voted at all.
+    clock.set(START - timedelta(days=1))
+    await app.settle()
+    for tg_id in EVERYONE:
+        expected = {t1: 2, t3: 1}.get(tg_id, 0)
+        assert got(app, tg_id, "заполните опросный лист") == expected, (tg_id, texts(app, tg_id))
+
+    # The deadline: the meeting ends, the results are recorded and sent to every member.
+    clock.set(START)
+    await app.settle()
+    async with app.sm() as s:
+        results = await votes.results(s, view.id)
+    # P = 5 who answered (t1 did not) of M = 6: valid; decisions 3·5 ≥ 2·6.
+    assert [(r.tally.for_, r.tally.against, r.tally.abstain) for r in results] == [
+        (4, 1, 0),
+        (2, 1, 2),
+    ]
+    assert [r.adopted for r in results] == [True, False]  # 2 > 1 + 2 does not hold
+    assert {(r.quorum.present, r.quorum.members) for r in results} == {(5, 6)}
+    for tg_id in EVERYONE:
+        assert got(app, tg_id, "Итоги голосования") == 1, tg_id
+    summary = find(app, t1, "Итоги голосования")
+    assert "Присутствуют 5 из 6" in summary["text"]
+    assert "За 2, против 1, воздержались 2 — ✖️ не принято" in summary["text"]
+    # Too late for the one who did not vote: refused, nothing written.
+    before = await ballots(app, view.id)
+    assert len(before) == 10  # five members, two questions each
+    late = await press(tg, t1, notices[t1], "Заполнить опросный лист")
+    assert late == refusal(app, ErrorCode.MEETING_ENDED), late
+    assert await ballots(app, view.id) == before
