@@ -44,6 +44,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Start and main menu")),
     ("help", N_("What I can do for you")),
     ("profile", N_("Your profile")),
+    ("protocols", N_("Protocols of your association")),
     ("language", N_("Русский / English")),
     ("mydata", N_("Your stored data as a file")),
     ("forget", N_("Delete your personal data")),

@@ -13,10 +13,19 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import formats
 from bot.render import render, split_message, visible_length
-from handlers.callbacks import AttendCb, BallotCb, DraftCb, MeetingCb, ProposalCb, VoteCb
+from handlers.callbacks import (
+    AttendCb,
+    BallotCb,
+    DraftCb,
+    MeetingCb,
+    ProposalCb,
+    ProtoCb,
+    RecipCb,
+    VoteCb,
+)
 from handlers.ui import inline
 from models import MeetingForm
-from services import attendance
+from services import attendance, protocols
 from services.announcements import Content
 from services.meetings import MeetingView
 
@@ -279,3 +288,61 @@ def reminder_when(view: MeetingView, now: datetime) -> str:
     if days == 1:
         return _("tomorrow at {time}").format(time=at)
     return formats.when(view.starts_at, view.timezone, locale)
+
+
+# ---------------------------------------------------------------- protocols
+
+
+def day_label(view: MeetingView) -> str:
+    """«20.12.2026»: the meeting's day (an absentee one's ballot deadline), or «—»."""
+    return formats.numeric(view.day) if view.day else "—"
+
+
+def protocol_context(view: protocols.ProtocolView, now: datetime) -> dict[str, object]:
+    """What the protocol templates need: the view, its content and its dates as text."""
+    content = view.content
+    locale = get_i18n().current_locale
+    tz = content.timezone
+
+    def at(moment: datetime | None) -> str | None:
+        return formats.when(moment, tz, locale) if moment else None
+
+    return {
+        "p": view,
+        "c": content,
+        "day": formats.numeric(content.meeting_day),
+        "due": formats.numeric(view.due_on),
+        "overdue": view.overdue(now),
+        "signed_at": at(view.signed_at),
+        "issued_at": at(view.issued_at),
+        "presiding_at": at(content.presiding.signed_at),
+        "keeper_at": at(content.keeper.signed_at),
+    }
+
+
+def protocol_open_keyboard(protocol_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text=_("📝 Open the protocol"),
+        callback_data=ProtoCb(action="open", protocol_id=protocol_id),
+    )
+    return inline(kb, 1)
+
+
+def protocol_make_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text=_("📝 Draft the protocol"),
+        callback_data=MeetingCb(action="protocol", meeting_id=meeting_id),
+    )
+    return inline(kb, 1)
+
+
+def protocol_stop_keyboard(association_id: int) -> InlineKeyboardMarkup:
+    """Under a copy sent to an interested person: no more copies."""
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text=_("🔕 Stop sending me protocols"),
+        callback_data=RecipCb(action="stop", association_id=association_id),
+    )
+    return inline(kb, 1)

@@ -22,6 +22,7 @@ def build_root_router() -> Router:
         onboarding,
         presence,
         profile,
+        protocols,
         schools,
     )
 
@@ -45,6 +46,7 @@ def build_root_router() -> Router:
         announce.router,
         meeting_wizard.router,
         meetings.router,
+        protocols.router,
         calendar.router,  # answers taps on the calendar's labels and greyed-out days
         # ↓ Place for feature routers still to come. Before the
         # wizard hints: a command of a router placed after them would get a wizard's hint.
@@ -62,6 +64,7 @@ def build_root_router() -> Router:
         meeting_wizard.hints,
         meetings.hints,
         attendance.hints,
+        protocols.hints,
         fallback.router,  # last: answers stale buttons and unexpected input
     ]
     root = Router(name="root")

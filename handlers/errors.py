@@ -213,6 +213,46 @@ _TEXTS: dict[ErrorCode, Callable[[dict[str, Any]], str]] = {
     ErrorCode.BY_BALLOT: lambda p: _(
         "This meeting decides by ballot, not by an open vote in the room."
     ),
+    # Protocols.
+    ErrorCode.NO_ATTENDANCE: lambda p: _(
+        "The protocol needs the attendance: nobody was marked present at this meeting. Mark "
+        "who attended in the roll call first."
+    ),
+    ErrorCode.NO_BALLOTS: lambda p: _(
+        "The protocol needs the votes: nobody answered this meeting's ballot."
+    ),
+    ErrorCode.MEETING_NOT_ENDED: lambda p: _(
+        "The meeting has not ended yet: its protocol is drafted when it ends."
+    ),
+    ErrorCode.PROTOCOL_SIGNED: lambda p: _(
+        "This protocol is signed and can no longer be changed. A correction makes a new "
+        "version: «✏️ Correct» on its card."
+    ),
+    ErrorCode.PROTOCOL_NOT_SIGNED: lambda p: _("This protocol has not been signed yet."),
+    ErrorCode.NOT_SIGNER: lambda p: _(
+        "Only the person who presided and the minutes keeper sign this protocol."
+    ),
+    ErrorCode.PROTOCOL_INCOMPLETE: lambda p: _f(
+        _("Before signing, fill in «Heard» for questions {questions}."),
+        {"questions": ", ".join(str(q) for q in p.get("questions", []))},
+    ),
+    ErrorCode.GUEST_FORMAT: lambda p: _f(
+        _("«{line}»: write a guest as name — position, one per line."),
+        p,
+    ),
+    # Surveys.
+    ErrorCode.SURVEY_CLOSED: lambda p: _("This survey is closed: answers are no longer accepted."),
+    ErrorCode.SURVEY_NOT_OPEN: lambda p: _("This survey has not opened yet."),
+    ErrorCode.SCALE_RANGE: lambda p: _f(_("Choose a value from {min} to {max}."), p),
+    ErrorCode.BAD_OPTION: lambda p: _("There is no such option. Nothing was changed."),
+    ErrorCode.ANSWER_REQUIRED: lambda p: _f(
+        _("Question {position} is required: please answer it first."), p
+    ),
+    ErrorCode.TOO_FEW_OPTIONS: lambda p: _f(_("At least {min} options, please."), p),
+    ErrorCode.TOO_MANY_OPTIONS: lambda p: _f(_("At most {max} options."), p),
+    ErrorCode.TOO_MANY_QUESTIONS: lambda p: _f(_("At most {max} questions."), p),
+    ErrorCode.NO_QUESTIONS: lambda p: _("Add at least one question first."),
+    ErrorCode.ALREADY_FINISHED: lambda p: _("You have already finished this survey. Thank you!"),
 }
 
 

@@ -136,6 +136,10 @@ def _card_keyboard(actor: Actor, view: meetings.MeetingView) -> InlineKeyboardMa
             text=_("✖️ Do not call it"),
             callback_data=MeetingCb(action="decline", meeting_id=view.id),
         )
+    if view.status is MeetingStatus.ENDED:
+        kb.button(
+            text=_("📝 Protocol"), callback_data=MeetingCb(action="protocol", meeting_id=view.id)
+        )
     kb.button(text=_("🔄 Refresh"), callback_data=MeetingCb(action="card", meeting_id=view.id))
     return inline(kb, 1)
 

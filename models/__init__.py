@@ -21,6 +21,7 @@ from models.meeting import (
 from models.membership import Membership, Methodist, Role
 from models.outbox import Broadcast, OutboxMessage, OutboxStatus, StoredFile
 from models.person import Category, Identity, Person
+from models.protocol import Protocol, ProtocolRecipient, ProtocolVersion
 
 __all__ = [
     "PRESENT_KINDS",
@@ -53,6 +54,9 @@ __all__ = [
     "Person",
     "Presence",
     "ProposalStatus",
+    "Protocol",
+    "ProtocolRecipient",
+    "ProtocolVersion",
     "Role",
     "Rsvp",
     "RsvpAnswer",

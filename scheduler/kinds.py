@@ -4,17 +4,27 @@ the recipient's language at send time, as one or more parts (text, a file)."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Generic, Protocol, TypeVar
 
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import messages
+from bot import messages, protocol_files
 from bot.messages import Part, announcement_parts
 from bot.render import render
 from documents.invitations import meeting_ics
-from services import announcements, attendance, files, meetings, participation, votes
+from handlers.ui import days_phrase
+from services import (
+    announcements,
+    attendance,
+    deadlines,
+    files,
+    meetings,
+    participation,
+    protocols,
+    votes,
+)
 from services.clock import Clock, SystemClock
 from services.meetings import Kind as MeetingMessage
 from services.meetings import MeetingView
@@ -223,6 +233,101 @@ class MeetingKind:
         return parts
 
 
+class ProtocolKind:
+    """Every message a protocol causes (services.protocols): the draft to the keeper, what
+    is missing, the request to sign, reminders, the overdue flag, the signed copy."""
+
+    def __init__(self, name: str, clock: Clock, shared: _MeetingCache) -> None:
+        self.name = name
+        self.clock = clock
+        self.shared = shared
+
+    async def unwanted(
+        self, sessionmaker: async_sessionmaker[AsyncSession], rows: list[Claimed]
+    ) -> set[int]:
+        async with sessionmaker() as session:
+            return await protocols.unwanted(session, rows)
+
+    async def render(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        i18n: I18n,
+        row: Claimed,
+        locale: str,
+    ) -> list[Part]:
+        kind, params = row.kind, row.params
+        view: protocols.ProtocolView | None = None
+        if "protocol_id" in params:
+            version = params.get("version")
+            async with sessionmaker() as session:
+                view = await protocols.load(
+                    session, int(params["protocol_id"]), None if version is None else int(version)
+                )
+        elif "meeting_id" in params:
+            async with sessionmaker() as session:
+                view = await protocols.load_of_meeting(session, int(params["meeting_id"]))
+        with i18n.context(), i18n.use_locale(locale):
+            if kind in (protocols.DRAFT, protocols.SIGN, protocols.COPY):
+                assert view is not None
+                context = messages.protocol_context(view, self.clock.now())
+                if kind == protocols.COPY:
+                    text = render("protocol_copy.html", **context)
+                    docx, pdf = await protocol_files.signed_files(sessionmaker, view)
+                    stop = (
+                        messages.protocol_stop_keyboard(int(params["association_id"]))
+                        if row.chat_id is not None and "association_id" in params
+                        else None
+                    )
+                    parts = [
+                        Part(text=text, reply_markup=stop),
+                        Part(stored_file_id=docx),
+                        Part(stored_file_id=pdf),
+                    ]
+                    parts += [Part(file_id=a.file_id) for a in view.content.attachments]
+                    return parts
+                if kind == protocols.DRAFT:
+                    text = render("protocol_draft.html", **context)
+                else:
+                    signer = (
+                        view.content.presiding
+                        if view.content.presiding.signed_at
+                        else view.content.keeper
+                    )
+                    text = render("protocol_sign.html", signer=signer.name, **context)
+                return [Part(text=text, reply_markup=messages.protocol_open_keyboard(view.id))]
+            meeting = await self.shared.view(sessionmaker, int(params["meeting_id"]))
+            day = messages.day_label(meeting)
+            if kind == protocols.MISSING:
+                text = render(
+                    "protocol_missing.html",
+                    m=meeting,
+                    day=day,
+                    absentee=params.get("missing") == "no_ballots",
+                )
+                return [Part(text=text, reply_markup=messages.protocol_make_keyboard(meeting.id))]
+            due = date.fromisoformat(str(params["due"]))
+            left = (due - deadlines.local_day(self.clock.now(), meeting.timezone)).days + 1
+            template = (
+                "protocol_reminder.html"
+                if kind == protocols.REMINDER
+                else ("protocol_overdue.html")
+            )
+            text = render(
+                template,
+                m=meeting,
+                p=view,
+                day=day,
+                due=due.strftime("%d.%m.%Y"),
+                days_left=days_phrase(max(left, 0)),
+            )
+            keyboard = (
+                messages.protocol_open_keyboard(view.id)
+                if view
+                else messages.protocol_make_keyboard(meeting.id)
+            )
+            return [Part(text=text, reply_markup=keyboard)]
+
+
 PROPOSAL = "meeting_proposal"
 PROPOSAL_DECIDED = "meeting_proposal_decided"
 
@@ -299,4 +404,5 @@ def registry(clock: Clock | None = None) -> dict[str, Kind]:
         attendance.BALLOT_REMINDER,
     ]
     kinds.extend(MeetingKind(name, clock, shared) for name in names)
+    kinds.extend(ProtocolKind(name, clock, shared) for name in protocols.KINDS)
     return {kind.name: kind for kind in kinds}

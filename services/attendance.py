@@ -26,6 +26,7 @@ from models import (
     Membership,
     Person,
     Presence,
+    Protocol,
     School,
     Vote,
 )
@@ -48,8 +49,10 @@ def _scope(association: Association) -> Scope:
 
 
 async def _meeting(
-    session: AsyncSession, actor: Actor, meeting_id: int, action: Action
+    session: AsyncSession, actor: Actor, meeting_id: int, action: Action, *, after_end: bool = False
 ) -> tuple[Meeting, Association]:
+    """The meeting, if the actor may do `action` now. `after_end`: an ended meeting too, as
+    long as its protocol has not been drafted (the roll completed afterwards)."""
     meeting = await session.get(Meeting, meeting_id, with_for_update=True)
     if meeting is None:
         raise DomainError(ErrorCode.NOT_FOUND)
@@ -58,6 +61,9 @@ async def _meeting(
     if meeting.status is MeetingStatus.CANCELLED:
         raise DomainError(ErrorCode.MEETING_CANCELLED)
     if meeting.status is MeetingStatus.ENDED:
+        drafted = await session.scalar(select(Protocol.id).where(Protocol.meeting_id == meeting.id))
+        if after_end and drafted is None:
+            return meeting, association
         raise DomainError(ErrorCode.MEETING_ENDED)
     if meeting.status is not MeetingStatus.PUBLISHED:
         raise DomainError(ErrorCode.NOT_PUBLISHED)
@@ -379,7 +385,9 @@ async def roll(
 ) -> None:
     """The secretary's roll: present / absent / excused (with a reason), for late arrivals
     and those without a phone. Every change is logged."""
-    meeting, association = await _meeting(session, actor, meeting_id, Action.RUN_CHECKIN)
+    meeting, association = await _meeting(
+        session, actor, meeting_id, Action.RUN_CHECKIN, after_end=True
+    )
     member = (
         await session.execute(
             select(Membership.role, Membership.voting, School.name)

@@ -75,6 +75,24 @@ class ErrorCode(enum.StrEnum):
     BY_BALLOT = "by_ballot"
     NOT_BEGUN = "not_begun"
     NOT_AWAITING = "not_awaiting"
+    NO_ATTENDANCE = "no_attendance"
+    NO_BALLOTS = "no_ballots"
+    MEETING_NOT_ENDED = "meeting_not_ended"
+    PROTOCOL_SIGNED = "protocol_signed"
+    PROTOCOL_NOT_SIGNED = "protocol_not_signed"
+    NOT_SIGNER = "not_signer"
+    PROTOCOL_INCOMPLETE = "protocol_incomplete"  # questions
+    GUEST_FORMAT = "guest_format"  # line
+    SURVEY_CLOSED = "survey_closed"
+    SURVEY_NOT_OPEN = "survey_not_open"
+    SCALE_RANGE = "scale_range"  # min, max
+    BAD_OPTION = "bad_option"
+    ANSWER_REQUIRED = "answer_required"  # position
+    TOO_FEW_OPTIONS = "too_few_options"  # min
+    TOO_MANY_OPTIONS = "too_many_options"  # max
+    TOO_MANY_QUESTIONS = "too_many_questions"  # max
+    NO_QUESTIONS = "no_questions"
+    ALREADY_FINISHED = "already_finished"
 
 
 class DomainError(Exception):

@@ -32,7 +32,7 @@ from models import (
     Role,
     Rsvp,
 )
-from services import attendance, audit, deadlines, outbox, votes
+from services import attendance, audit, deadlines, outbox, protocols, votes
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor, Decision, Scope, decide, require
 from services.tx import atomic
@@ -1429,8 +1429,8 @@ async def cancel(
 
 @atomic
 async def end(session: AsyncSession, actor: Actor, meeting_id: int, now: datetime) -> MeetingView:
-    """«Завершить заседание»: the chair or secretary ends it (later issues hang the protocol
-    draft on this moment)."""
+    """«Завершить заседание»: the chair or secretary ends it; the protocol's draft is made
+    in the same transaction (services.protocols.on_meeting_end)."""
     meeting, association = await _meeting(session, actor, meeting_id, Action.RUN_CHECKIN)
     if meeting.status is not MeetingStatus.PUBLISHED:
         raise DomainError(
@@ -1463,6 +1463,8 @@ async def _end(
         await votes.close_ballots(session, meeting, association, now)
     for group in ("reminders", "final", "nudge", "checkin", "ballot_reminders"):
         await outbox_cancel_prefix(session, f"meeting:{meeting.id}:{group}")
+    await session.flush()
+    await protocols.on_meeting_end(session, meeting, association, now)
     audit.record(
         session,
         actor,

@@ -901,6 +901,22 @@ class FakeTelegram:
         self._deliver_user_message(message, None)
         return _public(message)
 
+    async def share_users(
+        self, user_id: int, request_id: int, users: list[tuple[int, str, str | None]]
+    ) -> JSONDict:
+        """The user picks people with a `request_users` keyboard button: Telegram sends the
+        bot a `users_shared` message with their ids (and names, when requested)."""
+        message = self._user_message(user_id, None, None)
+        message["users_shared"] = {
+            "request_id": request_id,
+            "users": [
+                {"user_id": uid, "first_name": first} | ({"last_name": last} if last else {})
+                for uid, first, last in users
+            ],
+        }
+        self._deliver_user_message(message, None)
+        return _public(message)
+
     async def press(
         self, user_id: int, message_id: int, data: str, *, chat_id: int | None = None
     ) -> str:

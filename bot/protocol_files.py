@@ -1,0 +1,64 @@
+"""The DOCX and PDF of a protocol: drawn from its content (documents.protocol) off the event
+loop, and, for a signed version, stored once so every copy and download sends the same
+files (uploaded to Telegram once, then by file_id)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from documents.protocol import docx_bytes, file_stem, pdf_bytes
+from models import StoredFile
+from services import files, protocols
+from services.protocol_content import ProtocolContent
+
+_locks: dict[tuple[int, int], asyncio.Lock] = {}
+
+
+async def draw(content: ProtocolContent) -> tuple[bytes, bytes]:
+    """DOCX and PDF bytes, made in a worker thread (a long protocol takes a moment)."""
+    return await asyncio.gather(
+        asyncio.to_thread(docx_bytes, content), asyncio.to_thread(pdf_bytes, content)
+    )
+
+
+def names(content: ProtocolContent) -> tuple[str, str]:
+    stem = file_stem(content)
+    return f"{stem}.docx", f"{stem}.pdf"
+
+
+async def signed_files(
+    sessionmaker: async_sessionmaker[AsyncSession], view: protocols.ProtocolView
+) -> tuple[int, int]:
+    """The stored DOCX and PDF of a signed version, made the first time they are needed."""
+    key = (view.id, view.version)
+    lock = _locks.setdefault(key, asyncio.Lock())
+    async with lock:
+        async with sessionmaker() as session:
+            found = await protocols.stored_files(session, view.id, view.version)
+        if found is not None:
+            return found
+        docx, pdf = await draw(view.content)
+        docx_name, pdf_name = names(view.content)
+        async with sessionmaker() as session:
+            docx_id = await files.store(session, docx_name, docx)
+            pdf_id = await files.store(session, pdf_name, pdf)
+            await session.commit()
+        async with sessionmaker() as session:
+            await protocols.keep_files(session, view.id, view.version, docx_id, pdf_id)
+        async with sessionmaker() as session:
+            kept = await protocols.stored_files(session, view.id, view.version)
+        _locks.pop(key, None)
+        return kept or (docx_id, pdf_id)
+
+
+async def contents(session: AsyncSession, ids: list[int]) -> dict[int, bytes]:
+    """The bytes of stored files (to send them as a download or put them in a ZIP)."""
+    rows = await session.execute(
+        select(StoredFile.id, StoredFile.content).where(StoredFile.id.in_(ids))
+    )
+    found = {int(i): bytes(c) for i, c in rows.all()}
+    await session.commit()
+    return found

@@ -1,0 +1,552 @@
+"""The protocol (the minutes of a meeting) as DOCX and PDF, in the association's language.
+
+Both files are drawn from the same words: `templates/protocol_document.html` renders the
+protocol as one marked line per block (its header comment lists the markers), `blocks` parses
+those lines into `Block`s, and `docx_bytes` / `pdf_bytes` lay the blocks out on A4 pages with
+the margins schools file documents with (left 3 cm, right 1.5 cm, top and bottom 2 cm).
+
+The text is plain, not HTML: a user's `<b>` is printed as typed. Gettext does not depend on
+the current update's locale: each language has its own Jinja environment with that catalog.
+Building a file is CPU work (a long PDF takes about half a second): call `docx_bytes` and
+`pdf_bytes` from async code through `asyncio.to_thread`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from functools import lru_cache
+from gettext import NullTranslations
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from babel.support import Translations
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+from fpdf import FPDF
+from fpdf.enums import Align, XPos, YPos
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from bot.config import ROOT
+from bot.i18n import DOMAIN, LOCALES_DIR
+from services.protocol_content import ProtocolContent
+
+TEMPLATE = "protocol_document.html"
+TEMPLATES_DIR = ROOT / "templates"
+
+BlockKind = Literal["title", "subtitle", "heading", "paragraph", "item", "signature", "spacer"]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One block of the protocol. `text` may hold "\\n" (a line break the user typed).
+
+    A paragraph's `lead` is printed bold before its text («СЛУШАЛИ:»). A signature's `lead`
+    is the signer's position (left), `text` their name (right), `note` «подписано …» or "".
+    """
+
+    kind: BlockKind
+    text: str = ""
+    lead: str = ""
+    note: str = ""
+
+
+# Page geometry, in centimetres (DOCX) and millimetres (PDF).
+PAGE_WIDTH, PAGE_HEIGHT = 21.0, 29.7
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 3.0, 1.5, 2.0, 2.0
+DOCX_FONT = "Times New Roman"
+DOCX_SIZE = 14
+PDF_FONT = "DejaVuSerif"
+PDF_SIZE = 13
+PDF_LINE = 6.2  # mm per line at 13 pt
+SIGN_LINE = "____________"  # DOCX: where to sign (the PDF draws a line)
+
+# A user's line break inside a `{{ }}` value: U+2028 (LINE SEPARATOR) keeps the block on one
+# template line; `blocks` turns it back into "\n".
+_LINE_BREAK = "\u2028"
+# What neither an XML document nor a PDF text string may hold: C0/C1 controls (but the tab and
+# the newline, handled apart), lone surrogates, U+FFFE/U+FFFF.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_MARKERS: dict[str, BlockKind] = {
+    "#title": "title",
+    "#subtitle": "subtitle",
+    "#h": "heading",
+    "#p": "paragraph",
+    "#lp": "paragraph",
+    "#item": "item",
+    "#sig": "signature",
+    "#gap": "spacer",
+}
+
+
+def _locale(content: ProtocolContent) -> str:
+    return "en" if content.locale == "en" else "ru"
+
+
+def _one_line(value: Any) -> str:
+    """Jinja's `finalize`: every `{{ }}` value as text that stays inside its block's line."""
+    text = "" if value is None else str(value)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = text.replace("\u2029", "\n")
+    return _UNSAFE.sub("", text).replace("\n", _LINE_BREAK)
+
+
+@lru_cache(maxsize=4)
+def _translations(locale: str) -> NullTranslations:
+    return Translations.load(str(LOCALES_DIR), [locale], DOMAIN)
+
+
+@lru_cache(maxsize=4)
+def _environment(locale: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=False,  # plain text for DOCX and PDF, never HTML
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+        finalize=_one_line,
+    )
+    translations = _translations(locale)
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def _signed_at(moment: datetime | None, timezone: str) -> str:
+    """«20.12.2026 15:42» in the association's zone; a naive moment is taken as UTC."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%d.%m.%Y %H:%M")
+
+
+def render_text(content: ProtocolContent) -> str:
+    """The template's marked lines (see `templates/protocol_document.html`)."""
+    locale = _locale(content)
+    template = _environment(locale).get_template(TEMPLATE)
+    return template.render(
+        c=content,
+        day=str(content.meeting_day.day),
+        month_year=format_date(content.meeting_day, "MMMM y", locale=locale),
+        presiding_at=_signed_at(content.presiding.signed_at, content.timezone),
+        keeper_at=_signed_at(content.keeper.signed_at, content.timezone),
+    )
+
+
+def _parse(line: str) -> Block:
+    marker, _, rest = line.partition(" ")
+    kind = _MARKERS.get(marker)
+    if kind is None:
+        raise ValueError(f"{TEMPLATE}: unknown block marker in {line[:60]!r}")
+    rest = rest.strip()
+    if marker == "#lp":
+        lead, _, text = rest.partition("|")
+        return Block(kind, _text(text), lead=lead.strip())
+    if marker == "#sig":
+        # The position (from the catalog) never holds "|", nor does the note; a name might.
+        label, _, tail = rest.partition("|")
+        name, _, note = tail.rpartition("|")
+        return Block(kind, _text(name), lead=label.strip(), note=note.strip())
+    return Block(kind, _text(rest))
+
+
+def _text(value: str) -> str:
+    lines = (line.strip() for line in value.strip().split(_LINE_BREAK))
+    return "\n".join(lines).strip()
+
+
+def blocks(content: ProtocolContent) -> list[Block]:
+    """The protocol as typed blocks, in the association's language."""
+    found: list[Block] = []
+    for raw in render_text(content).split("\n"):
+        line = raw.strip(" ")
+        if line:
+            found.append(_parse(line))
+    return found
+
+
+def file_stem(content: ProtocolContent) -> str:
+    """`protocol_3_2026-12-20`: ASCII, safe as a file name anywhere."""
+    return f"protocol_{content.number}_{content.meeting_day.isoformat()}"
+
+
+def _texts(content: ProtocolContent) -> tuple[str, str]:
+    """The document's title («Протокол № 3») and its page footer pattern."""
+    _ = _translations(_locale(content)).gettext
+    title = _("Minutes No. %(number)s") % {"number": content.number}
+    return title, _("page %(page)s of %(pages)s")
+
+
+def _made_at(content: ProtocolContent) -> datetime:
+    """When the document says it was made: the later signature, else the meeting day."""
+    moments = [s.signed_at for s in (content.presiding, content.keeper) if s.signed_at]
+    aware = [m if m.tzinfo else m.replace(tzinfo=UTC) for m in moments]
+    if aware:
+        return max(aware).astimezone(UTC)
+    return datetime.combine(content.meeting_day, time(12), UTC)
+
+
+# --- DOCX -------------------------------------------------------------------------------
+
+
+def _set_fonts(rpr: Any, language: str) -> None:
+    """Times New Roman for every script (Word picks Cyrillic's font from w:ascii/w:hAnsi,
+    East Asian and complex-script text from w:eastAsia/w:cs; theme fonts would override)."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), DOCX_FONT)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), language)
+
+
+def _docx_styles(document: DocxDocument, language: str) -> None:
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        if rpr is not None:
+            _set_fonts(rpr, language)
+    normal = document.styles["Normal"]
+    normal.font.name = DOCX_FONT
+    normal.font.size = Pt(DOCX_SIZE)
+    _set_fonts(normal.element.get_or_add_rPr(), language)
+    paragraph = normal.paragraph_format
+    paragraph.line_spacing = 1.0
+    paragraph.space_before = Pt(0)
+    paragraph.space_after = Pt(0)
+
+
+def _docx_section(document: DocxDocument) -> None:
+    section = document.sections[0]
+    section.page_width = Cm(PAGE_WIDTH)
+    section.page_height = Cm(PAGE_HEIGHT)
+    section.left_margin = Cm(MARGIN_LEFT)
+    section.right_margin = Cm(MARGIN_RIGHT)
+    section.top_margin = Cm(MARGIN_TOP)
+    section.bottom_margin = Cm(MARGIN_BOTTOM)
+
+
+def _docx_field(paragraph: Paragraph, instruction: str) -> None:
+    """A field Word computes (PAGE, NUMPAGES), showing "1" until it does."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _docx_footer(document: DocxDocument, pattern: str) -> None:
+    """«стр. 1 из 2»: the pattern's placeholders become PAGE and NUMPAGES fields."""
+    paragraph = document.sections[0].footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fields = {"\x01": "PAGE", "\x02": "NUMPAGES"}
+    for piece in re.split("([\x01\x02])", pattern % {"page": "\x01", "pages": "\x02"}):
+        if piece in fields:
+            _docx_field(paragraph, fields[piece])
+        elif piece:
+            paragraph.add_run(piece)
+
+
+def _docx_lines(
+    document: DocxDocument,
+    text: str,
+    *,
+    lead: str = "",
+    bold: bool = False,
+    align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.JUSTIFY,
+    indent: float = 0.0,
+    keep_with_next: bool = False,
+) -> None:
+    """One paragraph per line of `text` (a user's line breaks start new paragraphs)."""
+    for number, line in enumerate(text.split("\n")):
+        paragraph = document.add_paragraph()
+        paragraph.alignment = align
+        fmt = paragraph.paragraph_format
+        fmt.keep_with_next = keep_with_next
+        if indent:
+            fmt.left_indent = Cm(indent)
+            fmt.first_line_indent = Cm(-indent)
+        if number == 0 and lead:
+            paragraph.add_run(lead + " ").bold = True
+        if line:
+            paragraph.add_run(line).bold = bold or None
+
+
+def _docx_signature(document: DocxDocument, block: Block) -> None:
+    """Position · a line to sign on · name (and «подписано …» under it): a borderless table
+    whose row never splits across pages."""
+    widths = (7.5, 3.0, PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT - 10.5)
+    table = document.add_table(rows=1, cols=3)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    row = table.rows[0]
+    row._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
+    cells: list[_Cell] = list(row.cells)
+    for column, cell, width in zip(table.columns, cells, widths, strict=True):
+        column.width = Cm(width)  # the grid Word and LibreOffice lay a fixed table out by
+        cell.width = Cm(width)
+    label, line, name = cells
+    label.paragraphs[0].add_run(block.lead)
+    label.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT
+    line.paragraphs[0].add_run(SIGN_LINE)
+    line.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    name.paragraphs[0].add_run(block.text)
+    name.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT
+    if block.note:
+        note = name.add_paragraph()
+        note.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        note.add_run(block.note).italic = True
+
+
+def docx_bytes(content: ProtocolContent) -> bytes:
+    """The protocol as a Word document: A4, Times New Roman 14, single spacing."""
+    parts = blocks(content)
+    title, footer = _texts(content)
+    language = "en-GB" if _locale(content) == "en" else "ru-RU"
+    document = Document()
+    _docx_section(document)
+    _docx_styles(document, language)
+    _docx_footer(document, footer)
+    for block in parts:
+        if block.kind == "title":
+            _docx_lines(document, block.text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        elif block.kind == "subtitle":
+            _docx_lines(document, block.text, align=WD_ALIGN_PARAGRAPH.CENTER)
+        elif block.kind == "heading":
+            _docx_lines(
+                document,
+                block.text,
+                bold=True,
+                align=WD_ALIGN_PARAGRAPH.LEFT,
+                keep_with_next=True,
+            )
+        elif block.kind == "paragraph":
+            _docx_lines(document, block.text, lead=block.lead)
+        elif block.kind == "item":
+            _docx_lines(document, block.text, align=WD_ALIGN_PARAGRAPH.LEFT, indent=0.75)
+        elif block.kind == "signature":
+            _docx_signature(document, block)
+        else:
+            document.add_paragraph()
+    made = _made_at(content)
+    props = document.core_properties
+    props.title = title
+    props.subject = content.topic
+    props.author = content.association
+    props.last_modified_by = content.association
+    props.comments = ""
+    props.keywords = ""
+    props.category = ""
+    props.language = language
+    props.revision = max(content.version, 1)
+    props.created = made
+    props.modified = made
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# --- PDF --------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _font_dir() -> Path:
+    import matplotlib  # only for the DejaVu fonts it ships
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+class _ProtocolPdf(FPDF):
+    """A4 pages with the protocol's margins and «стр. N из M» in the footer.
+
+    Text is broken into lines here (words measured once each), then drawn line by line:
+    fpdf2's own `multi_cell` measures every character of a line again and again, which made
+    30 questions of 4,000 characters take seconds.
+    """
+
+    def __init__(self, footer_pattern: str) -> None:
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self.footer_pattern = footer_pattern
+        self._widths: dict[tuple[str, float, str], float] = {}
+        fonts = _font_dir()
+        self.add_font(PDF_FONT, "", fonts / "DejaVuSerif.ttf")
+        self.add_font(PDF_FONT, "B", fonts / "DejaVuSerif-Bold.ttf")
+        self.add_font(PDF_FONT, "I", fonts / "DejaVuSerif-Italic.ttf")
+        self.set_margins(MARGIN_LEFT * 10, MARGIN_TOP * 10, MARGIN_RIGHT * 10)
+        self.set_auto_page_break(auto=True, margin=MARGIN_BOTTOM * 10)
+
+    def footer(self) -> None:
+        self.set_y(-MARGIN_BOTTOM * 10 + 5)
+        self.set_font(PDF_FONT, "", 10)
+        text = self.footer_pattern % {"page": self.page_no(), "pages": self.str_alias_nb_pages}
+        self.cell(0, 5, text, align=Align.C)
+
+    def measure(self, text: str) -> float:
+        key = (self.font_style, self.font_size_pt, text)
+        width = self._widths.get(key)
+        if width is None:
+            width = self._widths[key] = self.get_string_width(text)
+        return width
+
+    def wrap(self, text: str, width: float, first: float | None = None) -> list[str]:
+        """`text` in the current font as lines at most `width` mm wide (the first one
+        `first`): broken between words, a word wider than a line between characters; a line
+        break always starts a new line."""
+        lines: list[str] = []
+        limit = width if first is None else first
+        space = self.measure(" ")
+        for paragraph in text.split("\n"):
+            current: list[str] = []
+            used = 0.0
+            for word in paragraph.split():
+                size = self.measure(word)
+                if current and used + space + size <= limit + 0.01:
+                    current.append(word)
+                    used += space + size
+                    continue
+                if current:
+                    lines.append(" ".join(current))
+                    limit = width
+                elif size > limit + 0.01 and limit < width and size <= width + 0.01:
+                    lines.append("")  # the word fits a whole line, not what the lead left
+                    limit = width
+                while size > limit + 0.01:
+                    head = self._fit(word, limit)
+                    lines.append(head)
+                    limit = width
+                    word = word[len(head) :]
+                    size = self.measure(word)
+                current, used = [word], size
+            lines.append(" ".join(current))
+            limit = width
+        return lines
+
+    def _fit(self, word: str, limit: float) -> str:
+        total = 0.0
+        for index, char in enumerate(word):
+            total += self.measure(char)
+            if total > limit:
+                return word[: max(index, 1)]
+        return word
+
+    def text_line(
+        self, text: str, width: float, *, indent: float = 0.0, align: Align = Align.L
+    ) -> None:
+        """One line at the left margin + `indent`; a full page moves it to the next one."""
+        if self.will_page_break(PDF_LINE):
+            self.add_page()
+        self.set_x(self.l_margin + indent)
+        self.cell(width, PDF_LINE, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def lines(
+        self, text: str, *, style: str = "", align: Align = Align.L, indent: float = 0.0
+    ) -> None:
+        self.set_font(PDF_FONT, style, PDF_SIZE)
+        width = self.epw - indent
+        for line in self.wrap(text, width):
+            self.text_line(line, width, indent=indent, align=align)
+
+    def led(self, lead: str, text: str) -> None:
+        """A paragraph led by a bold word («СЛУШАЛИ:») on its first line."""
+        self.set_font(PDF_FONT, "B", PDF_SIZE)
+        lead_w = self.measure(lead + " ")
+        self.set_font(PDF_FONT, "", PDF_SIZE)
+        first, *rest = self.wrap(text, self.epw, first=self.epw - lead_w)
+        if self.will_page_break(PDF_LINE):
+            self.add_page()
+        self.set_x(self.l_margin)
+        self.set_font(PDF_FONT, "B", PDF_SIZE)
+        self.cell(lead_w, PDF_LINE, lead, new_x=XPos.RIGHT, new_y=YPos.TOP)
+        self.set_font(PDF_FONT, "", PDF_SIZE)
+        self.cell(self.epw - lead_w, PDF_LINE, first, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        for line in rest:
+            self.text_line(line, self.epw)
+
+    def signature(self, block: Block) -> None:
+        """Position · a line to sign on · name; «подписано …» under the line and the name. The
+        whole signature stays on one page."""
+        label_w, line_w, gap = 84.0, 20.0, 2.0
+        line_x = self.l_margin + label_w + gap
+        name_x = line_x + line_w + gap
+        name_w = self.l_margin + self.epw - name_x
+        note_w = self.l_margin + self.epw - line_x
+        self.set_font(PDF_FONT, "", PDF_SIZE)
+        label = self.wrap(block.lead, label_w)
+        name = self.wrap(block.text, name_w)
+        self.set_font(PDF_FONT, "I", PDF_SIZE - 2)
+        note = self.wrap(block.note, note_w) if block.note else []
+        rows = max(len(label), len(name) + len(note))
+        if self.will_page_break(PDF_LINE * rows):
+            self.add_page()
+        top = self.get_y()
+        self.set_font(PDF_FONT, "", PDF_SIZE)
+        for number, text in enumerate(label):
+            self.set_xy(self.l_margin, top + number * PDF_LINE)
+            self.cell(label_w, PDF_LINE, text)
+        baseline = top + PDF_LINE - 1.0
+        self.line(line_x, baseline, line_x + line_w, baseline)
+        for number, text in enumerate(name):
+            self.set_xy(name_x, top + number * PDF_LINE)
+            self.cell(name_w, PDF_LINE, text)
+        self.set_font(PDF_FONT, "I", PDF_SIZE - 2)
+        for number, text in enumerate(note, start=len(name)):
+            self.set_xy(line_x, top + number * PDF_LINE)
+            self.cell(note_w, PDF_LINE, text)
+        self.set_xy(self.l_margin, top + PDF_LINE * rows)
+
+
+def pdf_bytes(content: ProtocolContent) -> bytes:
+    """The protocol as a PDF: A4, DejaVu Serif 13, numbered pages."""
+    parts = blocks(content)
+    title, footer = _texts(content)
+    pdf = _ProtocolPdf(footer)
+    pdf.set_title(title)
+    pdf.set_subject(content.topic)
+    pdf.set_author(content.association)
+    pdf.set_creator("metod-bot")
+    pdf.set_lang(_locale(content))
+    pdf.set_creation_date(_made_at(content))
+    pdf.add_page()
+    for block in parts:
+        if block.kind == "title":
+            pdf.lines(block.text, style="B", align=Align.C)
+        elif block.kind == "subtitle":
+            pdf.lines(block.text, align=Align.C)
+        elif block.kind == "heading":
+            if pdf.will_page_break(PDF_LINE * 3):
+                pdf.add_page()
+            pdf.lines(block.text, style="B")
+        elif block.kind == "paragraph":
+            if block.lead:
+                pdf.led(block.lead, block.text)
+            else:
+                pdf.lines(block.text)
+        elif block.kind == "item":
+            pdf.lines(block.text, indent=5)
+        elif block.kind == "signature":
+            pdf.signature(block)
+        else:
+            pdf.ln(PDF_LINE / 2)
+    return bytes(pdf.output())
