@@ -329,8 +329,14 @@ def protocol_open_keyboard(protocol_id: int) -> InlineKeyboardMarkup:
     return inline(kb, 1)
 
 
-def protocol_make_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
+def protocol_make_keyboard(meeting_id: int, *, roll: bool = False) -> InlineKeyboardMarkup:
+    """«Draft the protocol» of an ended meeting without one; with «Roll call» first when
+    its attendance is what is missing."""
     kb = InlineKeyboardBuilder()
+    if roll:
+        kb.button(
+            text=_("📋 Roll call"), callback_data=AttendCb(action="roll", meeting_id=meeting_id)
+        )
     kb.button(
         text=_("📝 Draft the protocol"),
         callback_data=MeetingCb(action="protocol", meeting_id=meeting_id),

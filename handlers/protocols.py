@@ -23,12 +23,11 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import formats, protocol_files
-from bot.messages import protocol_context
+from bot.messages import protocol_context, protocol_make_keyboard
 from bot.render import render, split_message
 from documents.archive import zip_parts
 from handlers.callbacks import (
     AssocPick,
-    AttendCb,
     MeetingCb,
     PickPage,
     ProtoCb,
@@ -165,23 +164,14 @@ async def meeting_protocol(
                 raise
             view = await meetings.get(session, actor, callback_data.meeting_id)
             await query.answer()
-            kb = InlineKeyboardBuilder()
-            if error.code is ErrorCode.NO_ATTENDANCE:
-                kb.button(
-                    text=_("📋 Roll call"),
-                    callback_data=AttendCb(action="roll", meeting_id=view.id),
-                )
-            kb.button(
-                text=_("📝 Draft the protocol"),
-                callback_data=MeetingCb(action="protocol", meeting_id=view.id),
-            )
+            kb = protocol_make_keyboard(view.id, roll=error.code is ErrorCode.NO_ATTENDANCE)
             text = render(
                 "protocol_missing.html",
                 m=view,
                 day=formats.numeric(view.day) if view.day else "—",
                 absentee=view.form is MeetingForm.ABSENTEE,
             )
-            await query.message.answer(text, reply_markup=inline(kb, 1))
+            await query.message.answer(text, reply_markup=kb)
             return
     await _card(query.message, session, actor, clock, found, in_place=False)
     await query.answer()

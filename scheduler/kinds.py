@@ -304,7 +304,10 @@ class ProtocolKind:
                     day=day,
                     absentee=params.get("missing") == "no_ballots",
                 )
-                return [Part(text=text, reply_markup=messages.protocol_make_keyboard(meeting.id))]
+                keyboard = messages.protocol_make_keyboard(
+                    meeting.id, roll=params.get("missing") == "no_attendance"
+                )
+                return [Part(text=text, reply_markup=keyboard)]
             due = date.fromisoformat(str(params["due"]))
             left = (due - deadlines.local_day(self.clock.now(), meeting.timezone)).days + 1
             template = (

@@ -1367,7 +1367,16 @@ async def test_default_menu_is_a_teachers_and_admins_get_theirs_in_their_languag
     assert {c.language_code for c in defaults} == {"ru", "en", None}
     for call in defaults:
         commands = [c.command for c in call.commands]
-        assert commands == ["start", "help", "profile", "language", "mydata", "forget", "cancel"]
+        assert commands == [
+            "start",
+            "help",
+            "profile",
+            "protocols",
+            "language",
+            "mydata",
+            "forget",
+            "cancel",
+        ]
     ru = next(c for c in defaults if c.language_code == "ru")
     assert ru.commands[2].description == "Ваш профиль"
     [admin_menu] = _menus(session.calls, ADMIN_ID)
@@ -1381,7 +1390,16 @@ async def test_default_menu_is_a_teachers_and_admins_get_theirs_in_their_languag
 async def test_command_menu_follows_roles_and_language(
     flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
 ) -> None:
-    teacher_menu = ["start", "help", "profile", "language", "mydata", "forget", "cancel"]
+    teacher_menu = [
+        "start",
+        "help",
+        "profile",
+        "protocols",
+        "language",
+        "mydata",
+        "forget",
+        "cancel",
+    ]
     # The chair: their commands in their chat, in Russian.
     reply = await flow.send(world.chair_tg, "/start")
     [chair_menu] = _menus(reply.calls, world.chair_tg)
@@ -1393,6 +1411,7 @@ async def test_command_menu_follows_roles_and_language(
         "invite",
         "announce",
         "schools",
+        "protocols",
         "language",
         "mydata",
         "forget",

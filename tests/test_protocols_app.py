@@ -219,3 +219,52 @@ async def meeting_to_protocol(app: App, world: World, clock: FixedClock) -> None
     second = await tg.wait_for_message(t3, after=first["message_id"])
     names = [m["document"]["file_name"] for m in (first, second)]
     assert names == ["protocol_1_2026-12-20.docx", "protocol_1_2026-12-20.pdf"], names
+
+
+async def test_no_attendance_then_roll_after_the_end_and_the_overdue_flag(db_url: str) -> None:
+    clock = FixedClock(NOW)
+    async with running(db_url) as (tg, sm):
+        world = await seed(tg, sm, clock)
+        async with started(tg, sm, clock) as app:
+            await missing_then_overdue(app, world, clock)
+
+
+async def missing_then_overdue(app: App, world: World, clock: FixedClock) -> None:
+    tg = app.tg
+    t0 = TEACHERS[0]
+    await publish(app, world, MeetingForm.IN_PERSON, [(QUESTION, "Утвердить план работы.")])
+    clock.set(START)
+    await app.settle()
+    clock.set(START + timedelta(minutes=90))  # nobody checked in
+    await app.settle()
+    for tg_id in EVERYONE:
+        assert got(app, tg_id, "Протокол пока нельзя составить") == (tg_id == SECRETARY)
+    note = find(app, SECRETARY, "Протокол пока нельзя составить")
+    assert "никто не отмечен присутствующим" in note["text"]
+    assert [b["text"] for b in buttons(note)] == ["📋 Перекличка", "📝 Составить протокол"]
+    # Drafting now only explains again; the roll after the end, then the draft.
+    await press(tg, SECRETARY, note, "Составить протокол")
+    again = await tg.wait_for_message(SECRETARY, "Протокол пока нельзя", after=note["message_id"])
+    roll = await Person(tg, SECRETARY).tap(again, "📋 Перекличка", "Перекличка")
+    lines = dict(
+        (name, n) for n, name in (line.split(". ❔ ") for line in roll["text"].split("\n")[1:])
+    )
+    assert await press(tg, SECRETARY, roll, f"{lines[NAMES[CHAIR]]} ✅") == ""
+    roll = await edited(app, SECRETARY, roll, f"✅ {NAMES[CHAIR]}")
+    assert await press(tg, SECRETARY, roll, f"{lines[NAMES[t0]]} ✅") == ""
+    await edited(app, SECRETARY, roll, f"✅ {NAMES[t0]}")
+    await press(tg, SECRETARY, again, "Составить протокол")
+    card = await tg.wait_for_message(SECRETARY, "Протокол № 1", after=again["message_id"])
+    assert "Присутствуют 2 из 6" in card["text"] and "Слушали 1 ✏️" in [
+        b["text"] for b in buttons(card)
+    ]
+
+    # Never signed: the day after the due day (20.01.2027) the chair is told it is overdue.
+    clock.set(START + timedelta(days=32))  # 21.01.2027, 15:00 local
+    await app.settle()
+    flagged = find(app, CHAIR, "Протокол просрочен")
+    assert "до 20.01.2027" in flagged["text"]
+    assert got(app, CHAIR, "Протокол просрочен") == 1
+    assert got(app, SECRETARY, "Протокол просрочен") == 0
+    for tg_id in (CHAIR, SECRETARY):  # reminded at +7, +21 and +28 days, once each
+        assert got(app, tg_id, "Протокол ещё не отправлен") == 3, tg_id
