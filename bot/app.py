@@ -45,6 +45,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("help", N_("What I can do for you")),
     ("profile", N_("Your profile")),
     ("protocols", N_("Protocols of your association")),
+    ("surveys", N_("Surveys: answer, and results of yours")),
     ("language", N_("Русский / English")),
     ("mydata", N_("Your stored data as a file")),
     ("forget", N_("Delete your personal data")),
@@ -55,7 +56,11 @@ STAFF_COMMANDS: tuple[tuple[str, str], ...] = (
     ("members", N_("Roster of the association")),
     ("invite", N_("Invite links")),
 )
-ANNOUNCE_COMMANDS: tuple[tuple[str, str], ...] = (("announce", N_("Announcement to the members")),)
+ANNOUNCE_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("announce", N_("Announcement to the members")),
+    ("poll", N_("Quick poll of the members")),
+    ("survey", N_("Survey: needs, satisfaction, your own questions")),
+)
 REVIEWER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("schools", N_("School directory, new schools to approve")),
 )

@@ -21,11 +21,12 @@ from handlers.callbacks import (
     ProposalCb,
     ProtoCb,
     RecipCb,
+    SurveyCb,
     VoteCb,
 )
 from handlers.ui import inline
-from models import MeetingForm
-from services import attendance, protocols
+from models import MeetingForm, QuestionKind, SurveyKind
+from services import attendance, protocols, surveys
 from services.announcements import Content
 from services.meetings import MeetingView
 
@@ -352,3 +353,44 @@ def protocol_stop_keyboard(association_id: int) -> InlineKeyboardMarkup:
         callback_data=RecipCb(action="stop", association_id=association_id),
     )
     return inline(kb, 1)
+
+
+# ---------------------------------------------------------------- surveys
+
+
+def survey_start_keyboard(survey_id: int, *, resume: bool = False) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text=_("▶️ Continue") if resume else _("▶️ Start"),
+        callback_data=SurveyCb(action="start", survey_id=survey_id),
+    )
+    return inline(kb, 1)
+
+
+def survey_invite_keyboard(view: surveys.SurveyView) -> InlineKeyboardMarkup:
+    """A single-choice poll: its options, one tap answers; anything else: «Start»."""
+    if view.kind is not SurveyKind.POLL or view.questions[0].kind is not QuestionKind.SINGLE:
+        return survey_start_keyboard(view.id)
+    kb = InlineKeyboardBuilder()
+    for i, option in enumerate(view.questions[0].options):
+        kb.button(
+            text=option, callback_data=SurveyCb(action="one", survey_id=view.id, pos=1, arg=i)
+        )
+    if view.allow_other:
+        kb.button(
+            text=_("✏️ Other…"), callback_data=SurveyCb(action="other", survey_id=view.id, pos=1)
+        )
+    return inline(kb, 1)
+
+
+def survey_results_keyboard(found: surveys.Results) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    sid = found.survey_id
+    if not found.hidden and any(q.options for q in found.questions):
+        kb.button(text=_("📊 Charts"), callback_data=SurveyCb(action="chart", survey_id=sid))
+    if not found.hidden:
+        kb.button(text=_("📥 XLSX"), callback_data=SurveyCb(action="xlsx", survey_id=sid))
+    if not found.closed:
+        kb.button(text=_("⏹ Close"), callback_data=SurveyCb(action="close", survey_id=sid))
+    kb.button(text=_("🔄 Refresh"), callback_data=SurveyCb(action="res", survey_id=sid))
+    return inline(kb, 2)

@@ -226,3 +226,24 @@ class RecipCb(CallbackData, prefix="rc"):
     action: str
     association_id: int
     chat_id: int = 0
+
+
+class SurveyCb(CallbackData, prefix="sv"):
+    """Answering and results: start, go (to `pos`), one/scale (`arg` the option or value),
+    tog/many (multiple choice), other, skip, finish; res, chart, xlsx, close, edit."""
+
+    action: str
+    survey_id: int
+    pos: int = 0
+    arg: int = 0
+
+
+class SurveyEdit(CallbackData, prefix="se"):
+    """The author's draft: tpl/blank (`arg` the association), add (`value` the kind), del,
+    req (`arg` a question), multi, other, anon, days (`arg`), send, drop."""
+
+    action: str
+    survey_id: int
+    arg: int = 0
+    value: str = ""
+    version: int = 0

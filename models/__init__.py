@@ -22,6 +22,18 @@ from models.membership import Membership, Methodist, Role
 from models.outbox import Broadcast, OutboxMessage, OutboxStatus, StoredFile
 from models.person import Category, Identity, Person
 from models.protocol import Protocol, ProtocolRecipient, ProtocolVersion
+from models.survey import (
+    QuestionKind,
+    Survey,
+    SurveyAnswer,
+    SurveyAudience,
+    SurveyDraft,
+    SurveyKind,
+    SurveyQuestion,
+    SurveyRecipient,
+    SurveyResponse,
+    SurveyStatus,
+)
 
 __all__ = [
     "PRESENT_KINDS",
@@ -57,11 +69,21 @@ __all__ = [
     "Protocol",
     "ProtocolRecipient",
     "ProtocolVersion",
+    "QuestionKind",
     "Role",
     "Rsvp",
     "RsvpAnswer",
     "School",
     "SchoolStatus",
     "StoredFile",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyAudience",
+    "SurveyDraft",
+    "SurveyKind",
+    "SurveyQuestion",
+    "SurveyRecipient",
+    "SurveyResponse",
+    "SurveyStatus",
     "Vote",
 ]

@@ -29,7 +29,7 @@ from bot.render import render, split_message
 from scheduler import jobs
 from scheduler.kinds import Kind, registry
 from scheduler.sender import Item, Sender
-from services import attendance, broadcasts, housekeeping, meetings, outbox, people
+from services import attendance, broadcasts, housekeeping, meetings, outbox, people, surveys
 from services.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -240,8 +240,37 @@ class Delivery:
         """Edit each running broadcast's progress message when its figures changed (at most
         every `progress_seconds`); when a group is done, the summary; and the live quorum
         cards. Returns edits made."""
-        edits = await self.live_cards()
+        edits = await self.live_cards() + await self.poll_cards()
         return edits + await self._progress()
+
+    async def poll_cards(self) -> int:
+        """Named polls' results cards in their authors' chats: edited when the figures
+        changed, at most every `progress_seconds`."""
+        now = self.clock.now()
+        every = timedelta(seconds=self.settings.progress_seconds)
+        async with self.sessionmaker() as session:
+            cards = await surveys.live_cards(session)
+        edits = 0
+        for card in cards:
+            if card.at is not None and now - card.at < every:
+                continue
+            async with self.sessionmaker() as session:
+                found = await surveys.card_results(session, card.survey_id)
+            with self.i18n.context(), self.i18n.use_locale(card.locale):
+                text = render("survey_results.html", r=found)
+                markup = messages.survey_results_keyboard(found)
+            if text == card.text:
+                continue
+            try:
+                await self.bot.edit_message_text(
+                    text=text, chat_id=card.chat_id, message_id=card.message_id, reply_markup=markup
+                )
+                edits += 1
+            except TelegramAPIError as exc:
+                log.info("results card of survey %s: %s", card.survey_id, exc.message)
+            async with self.sessionmaker() as session:
+                await surveys.record_card(session, card.survey_id, text, now)
+        return edits
 
     async def _progress(self) -> int:
         now = self.clock.now()
@@ -345,9 +374,14 @@ class Delivery:
                 return
 
     async def meeting_clock(self) -> meetings.ClockReport:
-        """Publish the meetings planned for now; end those whose time is over."""
+        """Publish the meetings planned for now; end those whose time is over; close the
+        surveys whose closing time has come."""
         async with self.sessionmaker() as session:
             report = await meetings.run_clock(session, self.clock.now())
+        async with self.sessionmaker() as session:
+            closed = await surveys.close_due(session, self.clock.now())
+        if closed:
+            log.info("surveys closed %s", closed)
         if report.published or report.ended:
             log.info("meetings published %s, ended %s", report.published, report.ended)
         return report

@@ -10,19 +10,22 @@ from typing import Generic, Protocol, TypeVar
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import messages, protocol_files
+from bot import formats, messages, protocol_files
 from bot.messages import Part, announcement_parts
 from bot.render import render
 from documents.invitations import meeting_ics
 from handlers.ui import days_phrase
+from models import SurveyKind as SurveyKindModel
 from services import (
     announcements,
+    associations,
     attendance,
     deadlines,
     files,
     meetings,
     participation,
     protocols,
+    surveys,
     votes,
 )
 from services.clock import Clock, SystemClock
@@ -331,6 +334,48 @@ class ProtocolKind:
             return [Part(text=text, reply_markup=keyboard)]
 
 
+class SurveyOutboxKind:
+    """A survey's invitation (a single-choice poll's with its options as buttons: one tap
+    answers) and its reminders to those who have not finished (services.surveys)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    async def unwanted(
+        self, sessionmaker: async_sessionmaker[AsyncSession], rows: list[Claimed]
+    ) -> set[int]:
+        async with sessionmaker() as session:
+            return await surveys.unwanted(session, rows)
+
+    async def render(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        i18n: I18n,
+        row: Claimed,
+        locale: str,
+    ) -> list[Part]:
+        async with sessionmaker() as session:
+            view = await surveys.load(session, int(row.params["survey_id"]))
+        zone = None
+        if view.association_ids:
+            async with sessionmaker() as session:
+                zone = await associations.timezone_of(session, view.association_ids[0])
+        with i18n.context(), i18n.use_locale(locale):
+            closes = (
+                formats.when(view.closes_at, zone or "Europe/Moscow", locale)
+                if view.closes_at
+                else None
+            )
+            poll = view.kind is SurveyKindModel.POLL
+            if row.kind == surveys.INVITE:
+                text = render("survey_invite.html", v=view, poll=poll, closes=closes, author=None)
+                keyboard = messages.survey_invite_keyboard(view)
+            else:
+                text = render("survey_reminder.html", v=view, closes=closes)
+                keyboard = messages.survey_start_keyboard(view.id, resume=True)
+        return [Part(text=text, reply_markup=keyboard)]
+
+
 PROPOSAL = "meeting_proposal"
 PROPOSAL_DECIDED = "meeting_proposal_decided"
 
@@ -408,4 +453,5 @@ def registry(clock: Clock | None = None) -> dict[str, Kind]:
     ]
     kinds.extend(MeetingKind(name, clock, shared) for name in names)
     kinds.extend(ProtocolKind(name, clock, shared) for name in protocols.KINDS)
+    kinds.extend(SurveyOutboxKind(name) for name in surveys.KINDS)
     return {kind.name: kind for kind in kinds}

@@ -1,0 +1,128 @@
+"""A survey's results as an XLSX workbook: the answers, one row per response (numbered, never
+by the response's id; names only for a named survey), and a summary per question (option,
+count, %). Labels are in the survey's language."""
+
+from __future__ import annotations
+
+import io
+
+# openpyxl ships no type information (types-openpyxl is not a dependency).
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
+from services.surveys import Results
+
+LABELS: dict[str, dict[str, str]] = {
+    "ru": {
+        "answers": "Ответы",
+        "summary": "Сводка",
+        "number": "№",
+        "name": "ФИО",
+        "question": "Вопрос",
+        "option": "Вариант",
+        "count": "Количество",
+        "percent": "%",
+        "answered": "Ответили",
+        "responses": "Всего ответов",
+        "recipients": "Получили опрос",
+        "other": "Другое",
+        "mean": "Среднее",
+        "texts": "Ответы",
+    },
+    "en": {
+        "answers": "Answers",
+        "summary": "Summary",
+        "number": "No.",
+        "name": "Name",
+        "question": "Question",
+        "option": "Option",
+        "count": "Count",
+        "percent": "%",
+        "answered": "Answered",
+        "responses": "Responses",
+        "recipients": "Sent to",
+        "other": "Other",
+        "mean": "Average",
+        "texts": "Answers",
+    },
+}
+CELL_MAX = 32_767  # Excel's limit for one cell's text
+SHEET_TITLE_MAX = 31
+
+
+def labels_for(locale: str) -> dict[str, str]:
+    return LABELS.get(locale, LABELS["ru"])
+
+
+def _text(value: str) -> str:
+    # A leading "=" would be read as a formula by spreadsheet programs.
+    value = value[:CELL_MAX]
+    return "'" + value if value.startswith(("=", "+", "-", "@")) else value
+
+
+def xlsx_bytes(results: Results) -> bytes:
+    """The workbook for `results` (which must not be hidden: an anonymous survey below three
+    responses has nothing to export)."""
+    if results.hidden:
+        raise ValueError("results hidden: too few responses to export an anonymous survey")
+    words = labels_for(results.locale)
+    bold = Font(bold=True)
+    book = Workbook()
+    answers = book.active
+    assert answers is not None
+    answers.title = words["answers"][:SHEET_TITLE_MAX]
+    header = [words["number"]]
+    if not results.anonymous:
+        header.append(words["name"])
+    header += [f"{q.position}. {q.text}" for q in results.questions]
+    answers.append(header)
+    for cell in answers[1]:
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in results.rows:
+        line: list[str | int | None] = [row.number]
+        if not results.anonymous:
+            line.append(_text(row.name or ""))
+        line += [_text(c) if c else None for c in row.cells]
+        answers.append(line)
+    answers.column_dimensions["A"].width = 6
+    first = 2 if results.anonymous else 3
+    if not results.anonymous:
+        answers.column_dimensions["B"].width = 32
+    for n in range(len(results.questions)):
+        answers.column_dimensions[get_column_letter(first + n)].width = 30
+    answers.freeze_panes = "B2"
+
+    summary = book.create_sheet(words["summary"][:SHEET_TITLE_MAX])
+    summary.append([_text(results.title)])
+    summary["A1"].font = Font(bold=True, size=13)
+    summary.append([words["responses"], results.responses])
+    summary.append([words["recipients"], results.recipients])
+    for q in results.questions:
+        summary.append([])
+        summary.append([_text(f"{q.position}. {q.text}")])
+        summary.cell(summary.max_row, 1).font = bold
+        summary.append([words["answered"], q.answered])
+        if q.options:
+            summary.append([words["option"], words["count"], words["percent"]])
+            for c in range(1, 4):
+                summary.cell(summary.max_row, c).font = bold
+            for option in q.options:
+                summary.append([_text(option.label), option.count, option.percent])
+                summary.cell(summary.max_row, 3).number_format = "0.0"
+        if q.other:
+            summary.append([words["other"], len(q.other)])
+            for text in q.other:
+                summary.append(["", _text(text)])
+        if q.mean is not None:
+            summary.append([words["mean"], q.mean])
+        for text in q.texts:
+            summary.append(["", _text(text)])
+    summary.column_dimensions["A"].width = 48
+    summary.column_dimensions["B"].width = 14
+    summary.column_dimensions["C"].width = 10
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
