@@ -5,7 +5,8 @@ sent, with results, charts and the XLSX."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import time, timedelta
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
@@ -25,7 +26,7 @@ from documents.survey_xlsx import xlsx_bytes
 from handlers.callbacks import AssocPick, SurveyCb, SurveyEdit
 from handlers.ui import WizardText, association_picker, edit, inline, quote
 from models import QuestionKind, SurveyKind, SurveyStatus
-from services import associations, surveys
+from services import associations, deadlines, surveys
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor
@@ -39,6 +40,7 @@ hints.message.filter(F.chat.type == "private")
 CLOSE_IN_DAYS = (1, 3, 7, 14)
 DEFAULT_POLL_DAYS = 3
 DEFAULT_SURVEY_DAYS = 7
+AUDIENCE_SHOWN = 40
 
 
 class PollWizard(StatesGroup):
@@ -49,6 +51,7 @@ class PollWizard(StatesGroup):
 class SurveyWizard(StatesGroup):
     title = State()
     question = State()  # the text (and options) of a question being added
+    dates = State()  # opening and closing dates, typed
 
 
 class Answering(StatesGroup):
@@ -79,6 +82,22 @@ async def _zone(session: AsyncSession, view: SurveyView) -> str:
         else None
     )
     return found or "Europe/Moscow"
+
+
+async def _closing_in(
+    session: AsyncSession, actor: Actor, view: SurveyView, days: int, clock: Clock
+) -> SurveyView:
+    """A new draft closes `days` from now unless its author changes that."""
+    now = clock.now()
+    return await surveys.set_schedule(
+        session,
+        actor,
+        view.id,
+        view.version,
+        now,
+        opens_at=None,
+        closes_at=now + timedelta(days=days),
+    )
 
 
 # ---------------------------------------------------------------- /poll
@@ -138,15 +157,7 @@ async def poll_options(
         clock.now(),
         locale=get_i18n().current_locale,
     )
-    view = await surveys.set_schedule(
-        session,
-        actor,
-        view.id,
-        view.version,
-        clock.now(),
-        opens_at=None,
-        closes_at=clock.now() + timedelta(days=DEFAULT_POLL_DAYS),
-    )
+    view = await _closing_in(session, actor, view, DEFAULT_POLL_DAYS, clock)
     await state.clear()
     text, kb = await _editor(session, view)
     await message.answer(text, reply_markup=kb)
@@ -219,15 +230,7 @@ async def from_template(
         clock.now(),
         locale=get_i18n().current_locale,
     )
-    view = await surveys.set_schedule(
-        session,
-        actor,
-        view.id,
-        view.version,
-        clock.now(),
-        opens_at=None,
-        closes_at=clock.now() + timedelta(days=DEFAULT_SURVEY_DAYS),
-    )
+    view = await _closing_in(session, actor, view, DEFAULT_SURVEY_DAYS, clock)
     await query.answer()
     text, kb = await _editor(session, view)
     await _send(query.message, text, kb)
@@ -255,15 +258,7 @@ async def survey_title(
         clock.now(),
         locale=get_i18n().current_locale,
     )
-    view = await surveys.set_schedule(
-        session,
-        actor,
-        view.id,
-        view.version,
-        clock.now(),
-        opens_at=None,
-        closes_at=clock.now() + timedelta(days=DEFAULT_SURVEY_DAYS),
-    )
+    view = await _closing_in(session, actor, view, DEFAULT_SURVEY_DAYS, clock)
     await state.clear()
     text, kb = await _editor(session, view)
     await message.answer(text, reply_markup=kb)
@@ -278,6 +273,9 @@ async def _editor(session: AsyncSession, view: SurveyView) -> tuple[str, InlineK
         "survey_editor.html",
         v=view,
         closes=_when(view, zone),
+        opens=formats.when(view.opens_at, zone, get_i18n().current_locale)
+        if view.opens_at
+        else None,
         audience=len(view.association_ids),
         kinds=kind_labels(),
     )
@@ -304,6 +302,9 @@ async def _editor(session: AsyncSession, view: SurveyView) -> tuple[str, InlineK
             mark = "☑️" if q.required else "⬜"
             button(f"{mark} {q.position}", "req", arg=q.position)
         sizes += [6] * (-(-len(view.questions) // 6))
+        for q in view.questions:
+            button(f"✏️ {q.position}", "text", arg=q.position)
+        sizes += [6] * (-(-len(view.questions) // 6))
     else:
         [q] = view.questions
         button(
@@ -315,10 +316,13 @@ async def _editor(session: AsyncSession, view: SurveyView) -> tuple[str, InlineK
         button(_("«Other»: yes") if view.allow_other else _("«Other»: no"), "other")
         sizes.append(2)
     button(_("🕶 Anonymous") if view.anonymous else _("👤 Named"), "anon")
-    sizes.append(1)
+    button(_("👥 To: {n}").format(n=len(view.association_ids)), "aud")
+    sizes.append(2)
     for days in CLOSE_IN_DAYS:
         button(_("⏳ {n} d.").format(n=days), "days", arg=days)
     sizes.append(len(CLOSE_IN_DAYS))
+    button(_("📅 Opening and closing dates"), "dates")
+    sizes.append(1)
     button(_("📤 Send"), "send")
     button(_("🗑 Discard"), "drop")
     sizes.append(2)
@@ -427,15 +431,182 @@ async def question_typed(
     kind = QuestionKind(str(data["kind"]))
     choice = kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
     view = await surveys.get(session, actor, int(data["survey_id"]))
-    view = await surveys.add_question(
-        session,
-        actor,
-        view.id,
-        view.version,
-        kind,
-        lines[0] if choice else "\n".join(lines),
-        clock.now(),
-        options=lines[1:] if choice else (),
+    text = lines[0] if choice else "\n".join(lines)
+    if data.get("position"):
+        view = await surveys.update_question(
+            session,
+            actor,
+            view.id,
+            view.version,
+            int(data["position"]),
+            clock.now(),
+            text=text,
+            options=lines[1:] if choice else None,
+        )
+    else:
+        view = await surveys.add_question(
+            session,
+            actor,
+            view.id,
+            view.version,
+            kind,
+            text,
+            clock.now(),
+            options=lines[1:] if choice else (),
+        )
+    await state.clear()
+    await _show_editor(message, session, view, in_place=False)
+
+
+@router.callback_query(SurveyEdit.filter(F.action == "text"))
+async def ask_rewording(
+    query: CallbackQuery,
+    callback_data: SurveyEdit,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+) -> None:
+    """«✏️ n»: new wording of a question (and of its options)."""
+    assert isinstance(query.message, Message)
+    view = await surveys.get(session, actor, callback_data.survey_id)
+    found = [q for q in view.questions if q.position == callback_data.arg]
+    if not found or view.status is not SurveyStatus.DRAFT:
+        raise DomainError(ErrorCode.STALE)
+    q = found[0]
+    await state.set_state(SurveyWizard.question)
+    await state.update_data(survey_id=view.id, kind=q.kind.value, position=q.position)
+    await query.answer()
+    now = "\n".join([q.text, *q.options])
+    if q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        prompt = _(
+            "Send the new wording: the question on the first line, its options below, one "
+            "per line. Now:"
+        )
+    else:
+        prompt = _("Send the new wording of the question. Now:")
+    await query.message.answer(f"{prompt}\n\n{quote(now)}")
+
+
+def _audience_view(
+    view: SurveyView, found: list[associations.AssociationView], actor: Actor
+) -> tuple[str, InlineKeyboardMarkup]:
+    kb = InlineKeyboardBuilder()
+    chosen = set(view.association_ids)
+    shown = found[:AUDIENCE_SHOWN]
+    for a in shown:
+        mark = "✅ " if a.id in chosen else "⬜ "
+        kb.button(
+            text=mark + a.name[:50],
+            callback_data=SurveyEdit(
+                action="audt", survey_id=view.id, arg=a.id, version=view.version
+            ),
+        )
+    services_ = sorted({a.service_id for a in found if a.service_id in actor.methodist_services})
+    for service_id in services_:
+        kb.button(
+            text=_("🏛 Every association of the service"),
+            callback_data=SurveyEdit(
+                action="audall", survey_id=view.id, arg=service_id, version=view.version
+            ),
+        )
+    kb.button(
+        text=_("✅ Done"),
+        callback_data=SurveyEdit(action="back", survey_id=view.id, version=view.version),
+    )
+    kb.adjust(1)
+    text = _("Who receives «{title}»? Tap associations to add or remove them.").format(
+        title=quote(view.title)
+    )
+    if len(found) > len(shown):
+        text += "\n" + _("Only the first {n} are listed.").format(n=len(shown))
+    return text, kb.as_markup()
+
+
+@router.callback_query(SurveyEdit.filter(F.action.in_({"aud", "audt", "audall", "back"})))
+async def audience(
+    query: CallbackQuery,
+    callback_data: SurveyEdit,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    assert isinstance(query.message, Message)
+    view = await surveys.get(session, actor, callback_data.survey_id)
+    if callback_data.action == "back":
+        await query.answer()
+        await _show_editor(query.message, session, view)
+        return
+    if callback_data.action == "audt":
+        chosen = list(view.association_ids)
+        if callback_data.arg in chosen:
+            chosen.remove(callback_data.arg)
+        else:
+            chosen.append(callback_data.arg)
+        view = await surveys.set_audience(
+            session, actor, view.id, callback_data.version, clock.now(), association_ids=chosen
+        )
+    elif callback_data.action == "audall":
+        view = await surveys.set_audience(
+            session,
+            actor,
+            view.id,
+            callback_data.version,
+            clock.now(),
+            service_id=callback_data.arg,
+        )
+    found = await associations.associations_for(session, actor, Action.SEND_SURVEYS)
+    text, kb = _audience_view(view, found, actor)
+    await query.answer()
+    await edit(query.message, text, kb)
+
+
+@router.callback_query(SurveyEdit.filter(F.action == "dates"))
+async def ask_dates(
+    query: CallbackQuery,
+    callback_data: SurveyEdit,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+) -> None:
+    assert isinstance(query.message, Message)
+    view = await surveys.get(session, actor, callback_data.survey_id)
+    await state.set_state(SurveyWizard.dates)
+    await state.update_data(survey_id=view.id)
+    await query.answer()
+    await query.message.answer(
+        _(
+            "Type when answers are accepted: «01.12 — 10.12» (from the morning of the first "
+            "day to the end of the second), or only the last day «10.12», or with times "
+            "«01.12 09:00 — 10.12 18:00»."
+        )
+    )
+
+
+@router.message(SurveyWizard.dates, WizardText())
+async def dates_typed(
+    message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
+) -> None:
+    data = await state.get_data()
+    view = await surveys.get(session, actor, int(data["survey_id"]))
+    zone = await _zone(session, view)
+    now = clock.now()
+    today = deadlines.local_day(now, zone)
+    parts = [p.strip() for p in re.split(r"\s+(?:—|–|-|до|to)\s+", message.text or "") if p.strip()]
+    if not 1 <= len(parts) <= 2:
+        raise DomainError(ErrorCode.BAD_DATE)
+    typed = [deadlines.parse_date(p, today) for p in parts]
+    opens = None
+    if len(typed) == 2:
+        first = typed[0]
+        opens = deadlines.at_local(first.day, first.at or time(8, 0), zone)
+    last = typed[-1]
+    closes = (
+        deadlines.at_local(last.day, last.at, zone)
+        if last.at
+        else deadlines.end_of_day(last.day, zone) - timedelta(seconds=1)  # shown as 23:59
+    )
+    view = await surveys.set_schedule(
+        session, actor, view.id, view.version, now, opens_at=opens, closes_at=closes
     )
     await state.clear()
     await _show_editor(message, session, view, in_place=False)

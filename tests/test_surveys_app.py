@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import openpyxl  # type: ignore[import-untyped]
@@ -102,6 +102,17 @@ async def questionnaire(app: App, world: World, clock: FixedClock) -> None:
     assert "анонимно" in editor["text"]
     await press(tg, CHAIR, editor, "⏳ 3 дн.")
     editor = await edited(app, CHAIR, editor, "до ")
+    # Editable before sending: the last question reworded; the audience kept non-empty.
+    await Person(tg, CHAIR).tap(editor, "✏️ 6", "новую формулировку")
+    editor = await chair.say("Что улучшить в работе РМО в следующем году?", "Удовлетворённость")
+    assert "6. Что улучшить в работе РМО в следующем году?" in editor["text"]
+    await press(tg, CHAIR, editor, "👥 Кому: 1")
+    audience = await edited(app, CHAIR, editor, "Кто получит")
+    assert [b["text"] for b in buttons(audience)] == ["✅ РМО учителей математики", "✅ Готово"]
+    refused = await press(tg, CHAIR, audience, "✅ РМО учителей математики")
+    assert refused == refusal(app, ErrorCode.NO_RECIPIENTS), refused
+    await press(tg, CHAIR, audience, "✅ Готово")
+    editor = await edited(app, CHAIR, audience, "Удовлетворённость")
     answer = await press(tg, CHAIR, editor, "📤 Отправить")
     assert answer == "Отправлено: 7 чел.", answer
     card = await tg.wait_for_message(CHAIR, "Ответили: 0 из 7")
@@ -186,11 +197,19 @@ async def quick_poll(app: App, world: World, clock: FixedClock) -> None:
         "Несколько ответов: нет",
         "«Другое»: нет",
     ]
+    # It opens tomorrow morning and runs to the end of the 5th (Novosibirsk time).
+    await Person(tg, CHAIR).tap(editor, "📅 Даты", "когда принимаются ответы")
+    editor = await chair.say("02.12 — 05.12", "Когда удобнее")
+    assert "с 2 декабря 2026, ср, 08:00" in editor["text"], editor["text"]
+    assert "до 5 декабря 2026, сб, 23:59" in editor["text"], editor["text"]
     answer = await press(tg, CHAIR, editor, "📤 Отправить")
     assert answer == "Отправлено: 7 чел."
     card = await tg.wait_for_message(CHAIR, "Ответили: 0 из 7")
     await app.settle()
     t0, t1, t2 = TEACHERS[:3]
+    assert got(app, t0, "Когда удобнее провести семинар?") == 0  # not before it opens
+    clock.set(datetime(2026, 12, 2, 1, 0, tzinfo=UTC))  # 08:00 in Novosibirsk
+    await app.settle()
     for tg_id, label in ((t0, "В четверг"), (t1, "В четверг"), (t2, "Во вторник")):
         invite = find(app, tg_id, "Когда удобнее провести семинар?")
         assert [b["text"] for b in buttons(invite)] == ["Во вторник", "В четверг", "В субботу"]
