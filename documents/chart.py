@@ -31,7 +31,7 @@ def bar_chart_png(title: str, labels: Sequence[str], counts: Sequence[int]) -> b
     axes = figure.add_subplot()
     positions = list(range(len(labels)))
     bars = axes.barh(positions, list(counts), color=COLOR, height=0.6)
-    axes.set_yticks(positions, wrapped, fontfamily=FONT, fontsize=9)
+    axes.set_yticks(positions, wrapped, fontfamily=FONT, fontsize=9, parse_math=False)
     axes.invert_yaxis()
     top = max(counts, default=0)
     axes.set_xlim(0, max(1, top) * 1.15)
@@ -39,7 +39,9 @@ def bar_chart_png(title: str, labels: Sequence[str], counts: Sequence[int]) -> b
     axes.xaxis.set_visible(False)
     for side in ("top", "right", "bottom"):
         axes.spines[side].set_visible(False)
-    axes.set_title(textwrap.fill(title, TITLE_WRAP), fontfamily=FONT, fontsize=11, loc="left")
+    axes.set_title(
+        textwrap.fill(title, TITLE_WRAP), fontfamily=FONT, fontsize=11, loc="left", parse_math=False
+    )
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})

@@ -34,7 +34,16 @@ from handlers.callbacks import (
     ProtoList,
     RecipCb,
 )
-from handlers.ui import WizardText, association_picker, edit, inline, menu, quote, show_page
+from handlers.ui import (
+    WizardText,
+    association_picker,
+    edit,
+    inline,
+    menu,
+    quote,
+    short,
+    show_page,
+)
 from models import MeetingForm
 from services import associations, meetings, protocols
 from services.clock import Clock
@@ -250,15 +259,13 @@ async def ask_decision(
 ) -> None:
     assert isinstance(query.message, Message)
     view, q = await _question(session, actor, callback_data.protocol_id, callback_data.arg)
-    await state.set_state(ProtocolEdit.decision)
-    await state.update_data(protocol_id=view.id, position=q.position)
     await query.answer()
     text = "\n\n".join(
         [
             _("<b>Resolved</b> on question {n}: {title}").format(
                 n=q.position, title=quote(q.title)
             ),
-            _("Now: {text}").format(text=quote(q.decision or "—")),
+            _("Now: {text}").format(text=quote(short(q.decision or "—", 1000))),
             _(
                 "Send the decision's wording (one message). The tally of the vote stays as "
                 "it was voted. /cancel leaves it as it is."
@@ -266,6 +273,8 @@ async def ask_decision(
         ]
     )
     await query.message.answer(text)
+    await state.set_state(ProtocolEdit.decision)  # once the question is on the screen
+    await state.update_data(protocol_id=view.id, position=q.position)
 
 
 @router.message(ProtocolEdit.decision, WizardText())
@@ -489,7 +498,7 @@ async def sign(
     else:
         await query.answer(
             _("Signed. It goes to the members once {name} signs too.").format(
-                name=signed.waiting_for or "—"
+                name=short(signed.waiting_for or "—", 60)
             ),
             show_alert=True,
         )

@@ -5,6 +5,7 @@ sent, with results, charts and the XLSX."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import time, timedelta
 
@@ -41,6 +42,7 @@ CLOSE_IN_DAYS = (1, 3, 7, 14)
 DEFAULT_POLL_DAYS = 3
 DEFAULT_SURVEY_DAYS = 7
 AUDIENCE_SHOWN = 40
+DEFAULT_ZONE = "Europe/Moscow"  # a survey always has an audience; this is a fallback
 
 
 class PollWizard(StatesGroup):
@@ -72,7 +74,7 @@ def _when(view: SurveyView | Step, timezone: str | None = None) -> str | None:
     closes = view.closes_at
     if closes is None:
         return None
-    return formats.when(closes, timezone or "Europe/Moscow", get_i18n().current_locale)
+    return formats.when(closes, timezone or DEFAULT_ZONE, get_i18n().current_locale)
 
 
 async def _zone(session: AsyncSession, view: SurveyView) -> str:
@@ -81,7 +83,7 @@ async def _zone(session: AsyncSession, view: SurveyView) -> str:
         if view.association_ids
         else None
     )
-    return found or "Europe/Moscow"
+    return found or DEFAULT_ZONE
 
 
 async def _closing_in(
@@ -295,15 +297,8 @@ async def _editor(session: AsyncSession, view: SurveyView) -> tuple[str, InlineK
         for kind in QuestionKind:
             button("➕ " + kind_labels()[kind.value], "add", value=kind.value)
         sizes += [2, 2, 1]
-        for q in view.questions:
-            button(f"🗑 {q.position}", "del", arg=q.position)
-        sizes += [6] * (-(-len(view.questions) // 6))
-        for q in view.questions:
-            mark = "☑️" if q.required else "⬜"
-            button(f"{mark} {q.position}", "req", arg=q.position)
-        sizes += [6] * (-(-len(view.questions) // 6))
-        for q in view.questions:
-            button(f"✏️ {q.position}", "text", arg=q.position)
+        for q in view.questions:  # a question's own actions are one tap further
+            button(f"🔧 {q.position}", "q", arg=q.position)
         sizes += [6] * (-(-len(view.questions) // 6))
     else:
         [q] = view.questions
@@ -456,6 +451,40 @@ async def question_typed(
         )
     await state.clear()
     await _show_editor(message, session, view, in_place=False)
+
+
+@router.callback_query(SurveyEdit.filter(F.action == "q"))
+async def question_menu(
+    query: CallbackQuery, callback_data: SurveyEdit, session: AsyncSession, actor: Actor
+) -> None:
+    """One question's actions: reword, required or optional, delete."""
+    assert isinstance(query.message, Message)
+    view = await surveys.get(session, actor, callback_data.survey_id)
+    found = [q for q in view.questions if q.position == callback_data.arg]
+    if not found:
+        raise DomainError(ErrorCode.STALE)
+    q = found[0]
+    kb = InlineKeyboardBuilder()
+    for label, action in (
+        (_("✏️ Reword"), "text"),
+        (_("☑️ Make it optional") if q.required else _("⬜ Make it required"), "req"),
+        (_("🗑 Delete"), "del"),
+        (_("◀️ Back"), "back"),
+    ):
+        kb.button(
+            text=label,
+            callback_data=SurveyEdit(
+                action=action, survey_id=view.id, arg=q.position, version=view.version
+            ),
+        )
+    text = "\n".join(
+        [
+            f"<b>{q.position}. {quote(q.text)}</b> <i>({kind_labels()[q.kind.value]})</i>",
+            *(f"   ◦ {quote(o)}" for o in q.options),
+        ]
+    )
+    await query.answer()
+    await edit(query.message, text, inline(kb, 1))
 
 
 @router.callback_query(SurveyEdit.filter(F.action == "text"))
@@ -719,8 +748,11 @@ async def charts(
     for q in found.questions:
         if not q.options:
             continue
-        png = bar_chart_png(
-            f"{q.position}. {q.text}", [o.label for o in q.options], [o.count for o in q.options]
+        png = await asyncio.to_thread(
+            bar_chart_png,
+            f"{q.position}. {q.text}",
+            [o.label for o in q.options],
+            [o.count for o in q.options],
         )
         await query.message.answer_photo(
             BufferedInputFile(png, f"survey_{found.survey_id}_{q.position}.png")
@@ -1021,9 +1053,16 @@ async def typed(
     data = await state.get_data()
     survey_id, pos = int(data["survey_id"]), int(data["pos"])
     text = message.text or ""
-    answer = Answer(other=text) if data.get("other") else Answer(text=text)
+    answer = Answer(text=text)
+    if data.get("other"):  # «другое», with the options ticked so far (several options)
+        ticks = data.get("ticks", {}).get(f"{survey_id}:{pos}")
+        if ticks is None:
+            step = await surveys.step(session, actor, survey_id, pos, clock.now())
+            multiple = step.question.kind is QuestionKind.MULTIPLE
+            ticks = list(step.current.options) if multiple and step.current else []
+        answer = Answer(options=tuple(ticks), other=text)
+    await state.clear()  # a refusal below ends the typing too: the survey may have closed
     await surveys.answer(session, actor, survey_id, pos, answer, clock.now())
-    await state.clear()
     view = await surveys.brief(session, actor, survey_id)
     if view.kind is SurveyKind.POLL:
         await surveys.finish(session, actor, survey_id, clock.now())
@@ -1071,12 +1110,13 @@ async def listing(
         SurveyStatus.CLOSED: _("closed"),
     }
     locale = get_i18n().current_locale
+    zone = await surveys.zones(session, [s.id for s in waiting])
     text = render(
         "surveys_list.html",
         waiting=[
             {
                 "title": s.title,
-                "closes": formats.when(s.closes_at, "Europe/Moscow", locale)
+                "closes": formats.when(s.closes_at, zone.get(s.id, DEFAULT_ZONE), locale)
                 if s.closes_at
                 else None,
             }

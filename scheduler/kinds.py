@@ -3,6 +3,7 @@ the recipient's language at send time, as one or more parts (text, a file)."""
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from datetime import date, datetime, timedelta
 from typing import Generic, Protocol, TypeVar
@@ -244,6 +245,9 @@ class ProtocolKind:
         self.name = name
         self.clock = clock
         self.shared = shared
+        # A signed version never changes: its copies to every member render from one load.
+        self._signed: _Cache[tuple[int, int], protocols.ProtocolView] = _Cache()
+        self._files: _Cache[tuple[int, int], tuple[int, int]] = _Cache()
 
     async def unwanted(
         self, sessionmaker: async_sessionmaker[AsyncSession], rows: list[Claimed]
@@ -260,12 +264,16 @@ class ProtocolKind:
     ) -> list[Part]:
         kind, params = row.kind, row.params
         view: protocols.ProtocolView | None = None
-        if "protocol_id" in params:
-            version = params.get("version")
+        if "protocol_id" in params and kind == protocols.COPY:
+            key = (int(params["protocol_id"]), int(params["version"]))
+            view = self._signed.get(key)
+            if view is None:
+                async with sessionmaker() as session:
+                    view = await protocols.load(session, *key)
+                self._signed.put(key, view)
+        elif "protocol_id" in params:
             async with sessionmaker() as session:
-                view = await protocols.load(
-                    session, int(params["protocol_id"]), None if version is None else int(version)
-                )
+                view = await protocols.load(session, int(params["protocol_id"]))
         elif "meeting_id" in params:
             async with sessionmaker() as session:
                 view = await protocols.load_of_meeting(session, int(params["meeting_id"]))
@@ -275,7 +283,12 @@ class ProtocolKind:
                 context = messages.protocol_context(view, self.clock.now())
                 if kind == protocols.COPY:
                     text = render("protocol_copy.html", **context)
-                    docx, pdf = await protocol_files.signed_files(sessionmaker, view)
+                    files_key = (view.id, view.version)
+                    stored = self._files.get(files_key)
+                    if stored is None:
+                        stored = await protocol_files.signed_files(sessionmaker, view)
+                        self._files.put(files_key, stored)
+                    docx, pdf = stored
                     stop = (
                         messages.protocol_stop_keyboard(int(params["association_id"]))
                         if row.chat_id is not None and "association_id" in params
@@ -338,14 +351,32 @@ class SurveyOutboxKind:
     """A survey's invitation (a single-choice poll's with its options as buttons: one tap
     answers) and its reminders to those who have not finished (services.surveys)."""
 
+    TTL = 20.0  # seconds: a broadcast renders the same survey for every recipient
+
     def __init__(self, name: str) -> None:
         self.name = name
+        self._views: _Cache[int, tuple[float, surveys.SurveyView, str | None]] = _Cache()
 
     async def unwanted(
         self, sessionmaker: async_sessionmaker[AsyncSession], rows: list[Claimed]
     ) -> set[int]:
         async with sessionmaker() as session:
             return await surveys.unwanted(session, rows)
+
+    async def _view(
+        self, sessionmaker: async_sessionmaker[AsyncSession], survey_id: int
+    ) -> tuple[surveys.SurveyView, str | None]:
+        found = self._views.get(survey_id)
+        if found is not None and time.monotonic() - found[0] < self.TTL:
+            return found[1], found[2]
+        async with sessionmaker() as session:
+            view = await surveys.load(session, survey_id)
+        zone = None
+        if view.association_ids:
+            async with sessionmaker() as session:
+                zone = await associations.timezone_of(session, view.association_ids[0])
+        self._views.put(survey_id, (time.monotonic(), view, zone))
+        return view, zone
 
     async def render(
         self,
@@ -354,12 +385,7 @@ class SurveyOutboxKind:
         row: Claimed,
         locale: str,
     ) -> list[Part]:
-        async with sessionmaker() as session:
-            view = await surveys.load(session, int(row.params["survey_id"]))
-        zone = None
-        if view.association_ids:
-            async with sessionmaker() as session:
-                zone = await associations.timezone_of(session, view.association_ids[0])
+        view, zone = await self._view(sessionmaker, int(row.params["survey_id"]))
         with i18n.context(), i18n.use_locale(locale):
             closes = (
                 formats.when(view.closes_at, zone or "Europe/Moscow", locale)

@@ -193,6 +193,16 @@ def _view(
     )
 
 
+def _may_read(actor: Actor, association: Association) -> None:
+    """Members read their association's protocols; its leaders and the service's
+    methodists (who are told of an overdue one) too."""
+    scope = _scope(association)
+    if decide(actor, Action.PARTICIPATE, scope) is Decision.DENY and (
+        decide(actor, Action.MANAGE_MEETING, scope) is Decision.DENY
+    ):
+        raise DomainError(ErrorCode.FORBIDDEN)
+
+
 def _may_export(actor: Actor, association: Association) -> bool:
     role = actor.roles.get(association.id)
     return role in (Role.CHAIR, Role.DEPUTY, Role.SECRETARY) or (
@@ -225,7 +235,7 @@ async def get(session: AsyncSession, actor: Actor, protocol_id: int) -> Protocol
     (and the association's leaders); for the other members, the latest signed version."""
     await read_only(session)
     protocol, version, association = await _load(session, protocol_id)
-    require(actor, Action.PARTICIPATE, _scope(association))
+    _may_read(actor, association)
     if version.signed_at is None and not _may_see_drafts(actor, protocol, association):
         signed = await _latest_signed(session, protocol.id)
         if signed is None:
@@ -713,7 +723,7 @@ async def set_heard(
     session: AsyncSession, actor: Actor, protocol_id: int, position: int, text: str, now: datetime
 ) -> ProtocolView:
     """«Слушали» of one question (the keeper's messages joined)."""
-    value = check_text(text, max_len=HEARD_MAX)
+    value = check_text(text, max_len=HEARD_MAX, angles=True)
     protocol, version, association, content = await _editable(session, actor, protocol_id)
     _question(content, position)
     content = content.with_question(position, heard=value)
@@ -725,7 +735,7 @@ async def set_decision(
     session: AsyncSession, actor: Actor, protocol_id: int, position: int, text: str, now: datetime
 ) -> ProtocolView:
     """«Решили» reworded (the tally stays as voted)."""
-    value = check_text(text, max_len=DECISION_MAX)
+    value = check_text(text, max_len=DECISION_MAX, angles=True)
     protocol, version, association, content = await _editable(session, actor, protocol_id)
     _question(content, position)
     content = content.with_question(position, decision=value)
@@ -1071,7 +1081,7 @@ async def archive(
     association = await session.get(Association, association_id)
     if association is None:
         raise DomainError(ErrorCode.NOT_FOUND)
-    require(actor, Action.PARTICIPATE, _scope(association))
+    _may_read(actor, association)
     years = list(
         (
             await session.scalars(

@@ -20,6 +20,7 @@ no one is reminded twice.
 
 from __future__ import annotations
 
+import random
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -1177,7 +1178,7 @@ def _check_answer(question: SurveyQuestion, allow_other: bool, answer: Answer) -
         raise DomainError(ErrorCode.BAD_OPTION)
     if kind is QuestionKind.SHORT:
         return Answer(text=check_title(answer.text, max_len=TEXT_MAX, angles=True))
-    return Answer(text=check_text(answer.text, max_len=LONG_MAX))
+    return Answer(text=check_text(answer.text, max_len=LONG_MAX, angles=True))
 
 
 def _progress(
@@ -1341,8 +1342,46 @@ async def _finish(session: AsyncSession, actor: Actor, survey_id: int, now: date
         await session.execute(delete(SurveyDraft).where(SurveyDraft.id == draft.id))
     recipient.finished = True
     await session.flush()
+    if survey.anonymous and session.get_bind().dialect.name == "postgresql":
+        await _reshuffle(session, survey.id)
     live = survey.kind is SurveyKind.POLL and not survey.anonymous
     return Finished(survey.id, survey.anonymous, survey.author_id, live)
+
+
+async def _reshuffle(session: AsyncSession, survey_id: int) -> None:
+    """PostgreSQL stamps every row with the transaction that wrote it (`xmin`) and appends
+    new rows in order: the finishing transaction also marks the person finished, so a new
+    response's `xmin` and place would name its author. Rewriting all of the survey's
+    responses and answers in this transaction, in random order, gives them one `xmin` and
+    a shuffled physical order (the old versions are dead tuples that VACUUM removes)."""
+    responses = (
+        await session.execute(
+            select(SurveyResponse.id, SurveyResponse.person_id).where(
+                SurveyResponse.survey_id == survey_id
+            )
+        )
+    ).all()
+    ids = [r.id for r in responses]
+    answers = (
+        await session.execute(
+            select(SurveyAnswer.response_id, SurveyAnswer.question_id, SurveyAnswer.value).where(
+                SurveyAnswer.response_id.in_(ids)
+            )
+        )
+    ).all()
+    await session.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id.in_(ids)))
+    await session.execute(delete(SurveyResponse).where(SurveyResponse.id.in_(ids)))
+    shuffle = random.SystemRandom().shuffle
+    rows = [{"id": r.id, "survey_id": survey_id, "person_id": r.person_id} for r in responses]
+    shuffle(rows)
+    await session.execute(insert(SurveyResponse), rows)
+    given = [
+        {"response_id": a.response_id, "question_id": a.question_id, "value": a.value}
+        for a in answers
+    ]
+    shuffle(given)
+    for start in range(0, len(given), _CHUNK):
+        await session.execute(insert(SurveyAnswer), given[start : start + _CHUNK])
 
 
 @atomic
@@ -1595,8 +1634,9 @@ async def results(session: AsyncSession, actor: Actor, survey_id: int) -> Result
 
 
 async def unwanted(session: AsyncSession, rows: list[Any]) -> set[int]:
-    """Claimed survey rows no longer wanted: any once the survey has closed, or once the
-    person has finished it (closing also cancels the rows still pending)."""
+    """Claimed survey rows no longer wanted: any once the survey has closed, once the
+    person has finished it, or once they have left its audience (closing also cancels the
+    rows still pending)."""
     mine_ = [r for r in rows if r.kind in KINDS and "survey_id" in r.params]
     survey_ids = {int(r.params["survey_id"]) for r in mine_}
     if not survey_ids:
@@ -1607,12 +1647,30 @@ async def unwanted(session: AsyncSession, rows: list[Any]) -> set[int]:
             await session.execute(select(Survey.id, Survey.status).where(Survey.id.in_(survey_ids)))
         ).all()
     }
+    people = {r.person_id for r in mine_ if r.person_id is not None}
     finished = {
         (sid, pid)
         for sid, pid in (
             await session.execute(
                 select(SurveyRecipient.survey_id, SurveyRecipient.person_id).where(
-                    SurveyRecipient.survey_id.in_(survey_ids), SurveyRecipient.finished
+                    SurveyRecipient.survey_id.in_(survey_ids),
+                    SurveyRecipient.person_id.in_(people),
+                    SurveyRecipient.finished,
+                )
+            )
+        ).all()
+    }
+    # Still in the audience: an active member of one of the survey's associations.
+    members = {
+        (sid, pid)
+        for sid, pid in (
+            await session.execute(
+                select(SurveyAudience.survey_id, Membership.person_id)
+                .join(Membership, Membership.association_id == SurveyAudience.association_id)
+                .where(
+                    SurveyAudience.survey_id.in_(survey_ids),
+                    Membership.person_id.in_(people),
+                    Membership.active,
                 )
             )
         ).all()
@@ -1621,7 +1679,8 @@ async def unwanted(session: AsyncSession, rows: list[Any]) -> set[int]:
     for row in mine_:
         sid = int(row.params["survey_id"])
         found = surveys.get(sid)
-        if found is not SurveyStatus.OPEN or (sid, row.person_id) in finished:
+        pair = (sid, row.person_id)
+        if found is not SurveyStatus.OPEN or pair in finished or pair not in members:
             drop.add(row.id)
     await session.commit()
     return drop
@@ -1659,15 +1718,21 @@ async def set_card(
 
 @atomic
 async def live_cards(session: AsyncSession) -> list[LiveCard]:
-    """Open named polls with a results card."""
+    """Named polls whose results card may need an edit: open ones, and those closed since
+    their card was last edited."""
     await read_only(session)
     rows = (
         await session.scalars(
             select(Survey).where(
-                Survey.status == SurveyStatus.OPEN,
                 Survey.kind == SurveyKind.POLL,
                 Survey.anonymous.is_(False),
                 Survey.card_message_id.is_not(None),
+                # open, or closed since its card was last edited (a last edit: «closed»)
+                (Survey.status == SurveyStatus.OPEN)
+                | (
+                    (Survey.status == SurveyStatus.CLOSED)
+                    & (Survey.card_at.is_(None) | (Survey.closed_at > Survey.card_at))
+                ),
             )
         )
     ).all()
@@ -1739,3 +1804,21 @@ async def discard(session: AsyncSession, actor: Actor, survey_id: int, now: date
     await session.delete(survey)
     audit.record(session, actor, "survey.discarded", now, object_type="survey", object_id=survey_id)
     await session.commit()
+
+
+@atomic
+async def zones(session: AsyncSession, survey_ids: Sequence[int]) -> dict[int, str]:
+    """Each survey's time zone: its first audience association's (dates are shown in it)."""
+    await read_only(session)
+    found: dict[int, str] = {}
+    if survey_ids:
+        rows = await session.execute(
+            select(SurveyAudience.survey_id, Association.timezone)
+            .join(Association, Association.id == SurveyAudience.association_id)
+            .where(SurveyAudience.survey_id.in_(list(survey_ids)))
+            .order_by(SurveyAudience.survey_id, Association.id)
+        )
+        for survey_id, zone in rows.all():
+            found.setdefault(int(survey_id), zone)
+    await session.commit()
+    return found

@@ -9,6 +9,7 @@ from services.errors import DomainError, ErrorCode
 NAME_MIN, NAME_MAX = 2, 150  # full name, school name
 TOPIC_MAX = 300  # topic, agenda question, option, subject, association name
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|[<>]")
+_REAL_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
 _SPACES = re.compile(r"\s+")
 
 
@@ -49,14 +50,19 @@ def check_title(text: str | None, *, max_len: int = TOPIC_MAX, angles: bool = Fa
     return value
 
 
-def check_text(text: str | None, *, max_len: int) -> str:
+def check_text(text: str | None, *, max_len: int, angles: bool = False) -> str:
     """Plain text of several lines (awards, titles): spaces collapsed inside each line, blank
-    lines dropped, no HTML, at most `max_len` characters."""
+    lines dropped, no HTML, at most `max_len` characters. With `angles`, a lone < or > is
+    allowed («средний балл > 4»: shown escaped); a tag is still refused."""
     lines = [clean_line(line) for line in (text or "").splitlines()]
     value = "\n".join(line for line in lines if line)
     if not value:
         raise DomainError(ErrorCode.TEXT_EMPTY)
-    _no_html(value)
+    if angles:
+        if _REAL_TAG.search(value):
+            raise DomainError(ErrorCode.HTML_NOT_ALLOWED)
+    else:
+        _no_html(value)
     if len(value) > max_len:
         raise DomainError(ErrorCode.TEXT_TOO_LONG, max=max_len, length=len(value))
     return value

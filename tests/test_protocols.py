@@ -30,7 +30,7 @@ from services.errors import DomainError, ErrorCode
 from services.meetings import Field
 from services.outbox import Claimed
 from services.permissions import Actor
-from tests.factories import World, make_world, member_link, register
+from tests.factories import ADMIN, World, make_world, member_link, register
 
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 TZ = "Asia/Novosibirsk"  # UTC+7
@@ -273,6 +273,8 @@ async def test_completing_signing_freezing_and_a_correction(
     with pytest.raises(DomainError) as err:
         await protocols.set_heard(session, secretary, pid, 1, "<b>жирный</b>", later)
     assert err.value.code is ErrorCode.HTML_NOT_ALLOWED
+    kept = await protocols.set_heard(session, secretary, pid, 1, "средний балл > 4, но < 5", later)
+    assert kept.content.questions[0].heard == "средний балл > 4, но < 5"  # not a tag
     with pytest.raises(DomainError) as err:
         await protocols.set_heard(session, secretary, pid, 1, "x" * 16_001, later)
     assert err.value.code is ErrorCode.TEXT_TOO_LONG
@@ -283,7 +285,7 @@ async def test_completing_signing_freezing_and_a_correction(
     with pytest.raises(DomainError) as err:
         await protocols.sign(session, secretary, pid, draft.revision, later)
     assert err.value.code is ErrorCode.PROTOCOL_INCOMPLETE
-    assert err.value.params["questions"] == [1, 2]
+    assert err.value.params["questions"] == [2]  # 1 has its «Слушали» above
 
     revision = await complete(session, secretary, pid, later)
     view_of = await protocols.add_guests(
@@ -483,3 +485,25 @@ async def test_interested_persons_get_the_copy_and_can_stop_it(
     assert await protocols.unsubscribe(session, 7001, aid)
     left = await protocols.remove_recipient(session, secretary, aid, 7002, later)
     assert left == []
+
+
+async def test_a_methodist_opens_the_overdue_protocol_and_the_archive(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+
+    world, _secretary, (t0, _t1, _t2) = await team(session, clock)
+    link = await invites.create_methodist_link(session, ADMIN, world.service_id, NOW)
+    methodist = await register(session, link.token, 6001, clock, name="Методистова Нина")
+    view = await meeting(session, world, date(2026, 12, 20))
+    protocol = await held(session, view, [world.chair, t0])
+    assert protocol is not None
+    [flag] = [
+        r
+        for r in await outbox_rows(session, protocols.OVERDUE)
+        if r.person_id == methodist.person_id
+    ]
+    assert flag.params["meeting_id"] == view.id
+    seen = await protocols.get(session, methodist, protocol.id)
+    assert seen.number == 1 and not seen.can_edit and seen.signs_as == ()
+    archive = await protocols.archive(session, methodist, world.association_id, None, NOW)
+    assert [r.number for r in archive.rows] == [1] and archive.can_export

@@ -16,13 +16,21 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped]
-from sqlalchemy import DateTime, func, select, text
+from sqlalchemy import DateTime, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import models.survey  # noqa: F401  (registers the survey tables until models/__init__ does)
 from documents.chart import bar_chart_png
 from documents.survey_xlsx import xlsx_bytes
-from models import Association, AssociationKind, AuditEntry, Base, OutboxMessage, OutboxStatus
+from models import (
+    Association,
+    AssociationKind,
+    AuditEntry,
+    Base,
+    Membership,
+    OutboxMessage,
+    OutboxStatus,
+)
 from models.survey import (
     QuestionKind,
     SurveyAnswer,
@@ -243,6 +251,21 @@ async def test_finishing_an_anonymous_survey_leaves_no_link(
         )
         await session.commit()
         assert "WITHOUT ROWID" in str(sql).upper()
+    if session.get_bind().dialect.name == "postgresql":
+        # Every finish rewrote all responses and answers in one transaction, in random
+        # order: they share one xmin, so the transaction that marked a person finished
+        # (the recipient row's xmin) points at all of them, not at theirs.
+        for table in ("survey_responses", "survey_answers"):
+            stamps = (await session.execute(text(f"SELECT DISTINCT xmin::text FROM {table}"))).all()
+            assert len(stamps) == 1, table
+        [stamp] = (
+            await session.execute(text("SELECT DISTINCT xmin::text FROM survey_responses"))
+        ).all()
+        finishers = await session.scalar(
+            text("SELECT count(*) FROM survey_recipients WHERE xmin::text = :x"), {"x": stamp[0]}
+        )
+        await session.commit()
+        assert finishers == 1  # the last one to finish, among 8 responses
     # Results list the texts in the responses' (random) order, numbered from 1.
     results = await surveys.results(session, world.chair, view.id)
     assert [r.number for r in results.rows] == list(range(1, 9))
@@ -485,6 +508,14 @@ async def test_reminders_reach_only_those_who_have_not_finished(
     await surveys.vote(session, done, view.id, Answer(options=(0,)), NOW)
     dropped = await surveys.unwanted(session, [claimed(r) for r in reminders + invites])
     assert dropped == {r.id for r in reminders + invites if r.person_id == done.person_id}
+    # One who has left the association is no longer reminded either.
+    gone = people[1]
+    await session.execute(
+        update(Membership).where(Membership.person_id == gone.person_id).values(active=False)
+    )
+    await session.commit()
+    dropped = await surveys.unwanted(session, [claimed(r) for r in reminders])
+    assert dropped == {r.id for r in reminders if r.person_id in (done.person_id, gone.person_id)}
 
     await surveys.close(session, world.chair, view.id, NOW + timedelta(days=1))
     all_rows = reminders + invites
@@ -846,3 +877,9 @@ def test_bar_chart_png() -> None:
     assert bar_chart_png("Пусто", [], []).startswith(b"\x89PNG")
     many = bar_chart_png("Шкала", [str(n) for n in range(1, 11)], list(range(10)))
     assert len(many) < 200 * 1024
+
+
+def test_chart_text_is_never_mathtext() -> None:
+    """Teachers type dollar signs and carets: they are text, never a formula (or an error)."""
+    png = bar_chart_png("Бюджет $5 или $10?", ["$^$", "a_$b$"], [1, 2])
+    assert png.startswith(b"\x89PNG")

@@ -103,7 +103,19 @@ async def questionnaire(app: App, world: World, clock: FixedClock) -> None:
     await press(tg, CHAIR, editor, "⏳ 3 дн.")
     editor = await edited(app, CHAIR, editor, "до ")
     # Editable before sending: the last question reworded; the audience kept non-empty.
-    await Person(tg, CHAIR).tap(editor, "✏️ 6", "новую формулировку")
+    await press(tg, CHAIR, editor, "🔧 6")
+    menu = await edited(app, CHAIR, editor, "6. Что вы предложили бы улучшить")
+    await press(tg, CHAIR, menu, "⬜ Сделать обязательным")  # it was optional
+    editor = await edited(app, CHAIR, menu, "Удовлетворённость")
+    assert "улучшить в следующем году? (развёрнутый ответ)" in editor["text"]
+    await press(tg, CHAIR, editor, "🔧 6")
+    menu = await edited(app, CHAIR, editor, "6. Что вы предложили бы улучшить")
+    await press(tg, CHAIR, menu, "☑️ Сделать необязательным")
+    editor = await edited(app, CHAIR, menu, "Удовлетворённость")
+    assert "(развёрнутый ответ, необязательный)" in editor["text"]
+    await press(tg, CHAIR, editor, "🔧 6")
+    menu = await edited(app, CHAIR, editor, "6. Что вы предложили бы улучшить")
+    await Person(tg, CHAIR).tap(menu, "✏️ Изменить формулировку", "новую формулировку")
     editor = await chair.say("Что улучшить в работе РМО в следующем году?", "Удовлетворённость")
     assert "6. Что улучшить в работе РМО в следующем году?" in editor["text"]
     await press(tg, CHAIR, editor, "👥 Кому: 1")
@@ -225,3 +237,11 @@ async def quick_poll(app: App, world: World, clock: FixedClock) -> None:
     card = await edited(app, CHAIR, card, "Ответили: 3 из 7")
     assert "В четверг — 2 (66.7%)" in card["text"] and "Во вторник — 1 (33.3%)" in card["text"]
     assert got(app, CHAIR, "Ответили:") == 1
+
+    # Closing by the clock: the card's last edit says so and offers no «Close».
+    clock.set(datetime(2026, 12, 5, 17, 0, tzinfo=UTC))  # after 23:59 on the 5th, local
+    await app.settle()
+    clock.advance(timedelta(seconds=61))
+    await app.settle()
+    card = await edited(app, CHAIR, card, "Закрыт.")
+    assert "⏹ Закрыть" not in [b["text"] for b in buttons(card)]
