@@ -9,7 +9,6 @@ import asyncio
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from documents.protocol import docx_bytes, file_stem, pdf_bytes
 from models import StoredFile
 from services import files, protocols
 from services.protocol_content import ProtocolContent
@@ -19,12 +18,16 @@ _locks: dict[tuple[int, int], asyncio.Lock] = {}
 
 async def draw(content: ProtocolContent) -> tuple[bytes, bytes]:
     """DOCX and PDF bytes, made in a worker thread (a long protocol takes a moment)."""
+    from documents.protocol import docx_bytes, pdf_bytes  # lazy: ~40 MB the bot rarely needs
+
     return await asyncio.gather(
         asyncio.to_thread(docx_bytes, content), asyncio.to_thread(pdf_bytes, content)
     )
 
 
 def names(content: ProtocolContent) -> tuple[str, str]:
+    from documents.protocol import file_stem
+
     stem = file_stem(content)
     return f"{stem}.docx", f"{stem}.pdf"
 

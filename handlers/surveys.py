@@ -22,8 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import formats
 from bot.messages import survey_results_keyboard
 from bot.render import render, split_message
-from documents.chart import bar_chart_png
-from documents.survey_xlsx import xlsx_bytes
 from handlers.callbacks import AssocPick, SurveyCb, SurveyEdit
 from handlers.ui import WizardText, association_picker, edit, inline, quote
 from models import QuestionKind, SurveyKind, SurveyStatus
@@ -727,6 +725,8 @@ async def export(
     query: CallbackQuery, callback_data: SurveyCb, session: AsyncSession, actor: Actor
 ) -> None:
     assert isinstance(query.message, Message)
+    from documents.survey_xlsx import xlsx_bytes  # lazy: openpyxl only when asked for
+
     found = await surveys.results(session, actor, callback_data.survey_id)
     if found.hidden:
         raise DomainError(ErrorCode.FORBIDDEN)
@@ -741,6 +741,8 @@ async def charts(
     query: CallbackQuery, callback_data: SurveyCb, session: AsyncSession, actor: Actor
 ) -> None:
     assert isinstance(query.message, Message)
+    from documents.chart import bar_chart_png  # lazy: matplotlib only when asked for
+
     found = await surveys.results(session, actor, callback_data.survey_id)
     if found.hidden:
         raise DomainError(ErrorCode.FORBIDDEN)
