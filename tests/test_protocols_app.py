@@ -10,6 +10,7 @@ that; `/protocols` lists it and a teacher downloads it again."""
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import timedelta
 
 import docx
@@ -205,10 +206,23 @@ async def meeting_to_protocol(app: App, world: World, clock: FixedClock) -> None
         assert got(app, tg_id, "Протокол ещё не отправлен") == 1
         assert got(app, tg_id, "Протокол просрочен") == 0
 
+    # The chair exports the school year as a ZIP holding both files.
+    archive = await Person(tg, CHAIR).say("/protocols", "Протоколы")
+    last = max(m["message_id"] for m in tg.messages(CHAIR))
+    assert await press(tg, CHAIR, archive, "🗜 ZIP за год") == "Готовлю архив…"
+    sent = await tg.wait_for_message(CHAIR, "Протоколы за 2026/27: 1", after=last)
+    assert sent["document"]["file_name"] == "protocols_2026-27.zip"
+    with zipfile.ZipFile(io.BytesIO(tg.file_content(sent["document"]["file_id"]))) as zipped:
+        assert sorted(zipped.namelist()) == [
+            "protocol_1_2026-12-20.docx",
+            "protocol_1_2026-12-20.pdf",
+        ]
+
     # /protocols: a teacher sees it in the archive and downloads it again.
     teacher = Person(tg, t3)
     archive = await teacher.say("/protocols", "Протоколы")
     assert f"№ 1 · 20.12.2026 — {TOPIC}" in archive["text"] and "подписан" in archive["text"]
+    assert [b["text"] for b in buttons(archive)] == ["№ 1"]  # no export, no recipients
     await press(tg, t3, archive, "№ 1")
     card = await edited(app, t3, archive, "Протокол № 1")
     labels = [b["text"] for b in buttons(card)]
