@@ -76,12 +76,7 @@ def _when(view: SurveyView | Step, timezone: str | None = None) -> str | None:
 
 
 async def _zone(session: AsyncSession, view: SurveyView) -> str:
-    found = (
-        await associations.timezone_of(session, view.association_ids[0])
-        if view.association_ids
-        else None
-    )
-    return found or DEFAULT_ZONE
+    return (await surveys.zones(session, [view.id])).get(view.id, DEFAULT_ZONE)
 
 
 async def _closing_in(

@@ -19,7 +19,6 @@ from handlers.ui import days_phrase
 from models import SurveyKind as SurveyKindModel
 from services import (
     announcements,
-    associations,
     attendance,
     deadlines,
     files,
@@ -371,10 +370,8 @@ class SurveyOutboxKind:
             return found[1], found[2]
         async with sessionmaker() as session:
             view = await surveys.load(session, survey_id)
-        zone = None
-        if view.association_ids:
-            async with sessionmaker() as session:
-                zone = await associations.timezone_of(session, view.association_ids[0])
+        async with sessionmaker() as session:
+            zone = (await surveys.zones(session, [survey_id])).get(survey_id)
         self._views.put(survey_id, (time.monotonic(), view, zone))
         return view, zone
 

@@ -14,7 +14,7 @@ from models import Association, AssociationKind, InviteKind, MethodService, Muni
 from services import audit, invites
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor, Decision, Scope, decide, require
-from services.tx import atomic, read_only
+from services.tx import atomic
 from services.validation import check_title
 
 # A short list of Russian cities for the time zone picker: (label key, IANA name).
@@ -244,13 +244,3 @@ async def associations_for(
         if decide(actor, action, Scope(a.service_id, a.id)) is not Decision.DENY
     ]
 
-
-@atomic
-async def timezone_of(session: AsyncSession, association_id: int) -> str | None:
-    """An association's IANA time zone (for showing a date to whoever reads it)."""
-    await read_only(session)
-    found = await session.scalar(
-        select(Association.timezone).where(Association.id == association_id)
-    )
-    await session.commit()
-    return found

@@ -27,6 +27,7 @@ from models import (
     Person,
     Presence,
     Protocol,
+    Role,
     School,
     Vote,
 )
@@ -77,6 +78,61 @@ def checkin_open(meeting: Meeting, now: datetime) -> bool:
         and meeting.checkin_closed_at is None
         and (meeting.checkin_closes_at is None or now < meeting.checkin_closes_at)
     )
+
+
+# ---------------------------------------------------------------- who is in the association
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    person_id: int
+    name: str
+    school: str | None  # the school on the profile now
+    voting: bool
+
+
+async def members_of(session: AsyncSession, association_id: int) -> list[MemberRow]:
+    """Every active member, by name (the roll, the register, a protocol's lists)."""
+    rows = await session.execute(
+        select(Person.id, Person.full_name, School.name, Membership.voting)
+        .join(Membership, Membership.person_id == Person.id)
+        .outerjoin(School, School.id == Person.school_id)
+        .where(Membership.association_id == association_id, Membership.active)
+        .order_by(Person.full_name)
+    )
+    return [MemberRow(pid, name or "—", school, voting) for pid, name, school, voting in rows.all()]
+
+
+async def voting_count(session: AsyncSession, association_id: int) -> int:
+    """M: the active voting members."""
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(
+                Membership.association_id == association_id,
+                Membership.active,
+                Membership.voting,
+            )
+        )
+        or 0
+    )
+
+
+async def default_roles(
+    session: AsyncSession, association_id: int
+) -> tuple[int | None, int | None]:
+    """The association's chair and secretary (the first of each), who by default preside
+    and keep the minutes."""
+    rows = await session.execute(
+        select(Membership.role, Membership.person_id)
+        .where(Membership.association_id == association_id, Membership.active)
+        .order_by(Membership.id)
+    )
+    by_role: dict[Role, int] = {}
+    for role, pid in rows.all():
+        by_role.setdefault(role, pid)
+    return by_role.get(Role.CHAIR), by_role.get(Role.SECRETARY)
 
 
 # ---------------------------------------------------------------- check-in
@@ -474,24 +530,16 @@ async def register(session: AsyncSession, actor: Actor, meeting_id: int) -> list
             await session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id))
         ).all()
     }
-    members = (
-        await session.execute(
-            select(Person.id, Person.full_name, School.name, Membership.voting)
-            .join(Membership, Membership.person_id == Person.id)
-            .outerjoin(School, School.id == Person.school_id)
-            .where(Membership.association_id == association.id, Membership.active)
-            .order_by(Person.full_name)
-        )
-    ).all()
     rows = []
-    for pid, name, school, voting in members:
+    for member in await members_of(session, association.id):
+        pid = member.person_id
         mark = marks.get(pid)
         rows.append(
             RegisterRow(
                 pid,
-                name or "—",
-                mark.school_name if mark else school,
-                voting,
+                member.name,
+                mark.school_name if mark else member.school,
+                member.voting,
                 mark.status if mark else None,
                 mark.reason if mark else None,
                 mark.by_roll if mark else False,
@@ -502,18 +550,7 @@ async def register(session: AsyncSession, actor: Actor, meeting_id: int) -> list
 
 
 async def _quorum(session: AsyncSession, meeting: Meeting, association: Association) -> Quorum:
-    members = int(
-        await session.scalar(
-            select(func.count())
-            .select_from(Membership)
-            .where(
-                Membership.association_id == association.id,
-                Membership.active,
-                Membership.voting,
-            )
-        )
-        or 0
-    )
+    members = await voting_count(session, association.id)
     voting_members = (
         select(Membership.person_id)
         .where(Membership.association_id == association.id, Membership.active, Membership.voting)

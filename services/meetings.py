@@ -326,18 +326,6 @@ async def associations_to_manage(session: AsyncSession, actor: Actor) -> list[tu
     return found
 
 
-async def _default_roles(session: AsyncSession, association_id: int) -> tuple[int | None, ...]:
-    rows = await session.execute(
-        select(Membership.role, Membership.person_id)
-        .where(Membership.association_id == association_id, Membership.active)
-        .order_by(Membership.id)
-    )
-    by_role: dict[Role, int] = {}
-    for role, pid in rows.all():
-        by_role.setdefault(role, pid)
-    return by_role.get(Role.CHAIR), by_role.get(Role.SECRETARY)
-
-
 @atomic
 async def create_draft(
     session: AsyncSession, actor: Actor, association_id: int, topic: str, now: datetime
@@ -346,7 +334,7 @@ async def create_draft(
     if association is None:
         raise DomainError(ErrorCode.NOT_FOUND)
     require(actor, Action.MANAGE_MEETING, _scope(association))
-    chair, secretary = await _default_roles(session, association.id)
+    chair, secretary = await attendance.default_roles(session, association.id)
     meeting = Meeting(
         association_id=association.id,
         topic=check_title(topic, angles=True),

@@ -35,10 +35,9 @@ from models import (
     ProtocolRecipient,
     ProtocolVersion,
     Role,
-    School,
     Vote,
 )
-from services import audit, deadlines, outbox
+from services import attendance, audit, deadlines, outbox
 from services.errors import DomainError, ErrorCode
 from services.permissions import (
     Action,
@@ -322,38 +321,14 @@ async def _role_of(
     return role
 
 
-async def _chair(session: AsyncSession, association_id: int) -> int | None:
-    chair: int | None = await session.scalar(
-        select(Membership.person_id)
-        .where(
-            Membership.association_id == association_id,
-            Membership.active,
-            Membership.role == Role.CHAIR,
-        )
-        .order_by(Membership.id)
-        .limit(1)
-    )
-    return chair
-
-
 async def _signers(
     session: AsyncSession, meeting: Meeting, association: Association
 ) -> tuple[int | None, int | None]:
     """Who presided (named on the meeting, else the chair) and who kept the minutes (named,
     else the secretary, else the one presiding)."""
-    presiding = meeting.presiding_id or await _chair(session, association.id)
-    keeper = meeting.minutes_keeper_id
-    if keeper is None:
-        keeper = await session.scalar(
-            select(Membership.person_id)
-            .where(
-                Membership.association_id == association.id,
-                Membership.active,
-                Membership.role == Role.SECRETARY,
-            )
-            .order_by(Membership.id)
-            .limit(1)
-        )
+    chair, secretary = await attendance.default_roles(session, association.id)
+    presiding = meeting.presiding_id or chair
+    keeper = meeting.minutes_keeper_id or secretary
     return presiding, keeper or presiding
 
 
@@ -387,28 +362,20 @@ async def _snapshot(
             )
         ).all()
     )
-    members = (
-        await session.execute(
-            select(Person.id, Person.full_name, School.name, Membership.voting)
-            .join(Membership, Membership.person_id == Person.id)
-            .outerjoin(School, School.id == Person.school_id)
-            .where(Membership.association_id == association.id, Membership.active)
-            .order_by(Person.full_name)
-        )
-    ).all()
     present: list[Attendee] = []
     absent: list[Attendee] = []
     seen: set[int] = set()
-    for pid, name, school, _voting in members:
+    for member in await attendance.members_of(session, association.id):
+        pid = member.person_id
         seen.add(pid)
         mark = marks.get(pid)
-        school_name = mark.school_name if mark and mark.school_name else school
+        school_name = mark.school_name if mark and mark.school_name else member.school
         if (mark and mark.status in PRESENT_KINDS) or pid in ballot_voters:
             online = bool(mark and mark.status is Presence.ONLINE)
-            present.append(Attendee(name or "—", school_name, online))
+            present.append(Attendee(member.name, school_name, online))
         else:
             reason = mark.reason if mark and mark.status is Presence.EXCUSED else None
-            absent.append(Attendee(name or "—", school_name, reason=reason or None))
+            absent.append(Attendee(member.name, school_name, reason=reason or None))
     # Someone marked present who has left the association since still attended.
     others = [
         pid for pid, mark in marks.items() if pid not in seen and mark.status in PRESENT_KINDS
@@ -419,18 +386,7 @@ async def _snapshot(
         present.append(
             Attendee(names.get(pid, "—"), mark.school_name, mark.status is Presence.ONLINE)
         )
-    members_count = int(
-        await session.scalar(
-            select(func.count())
-            .select_from(Membership)
-            .where(
-                Membership.association_id == association.id,
-                Membership.active,
-                Membership.voting,
-            )
-        )
-        or 0
-    )
+    members_count = await attendance.voting_count(session, association.id)
     items = (
         await session.scalars(
             select(AgendaItem)
@@ -567,7 +523,7 @@ async def _plan_reminders(
     if day is None:
         return
     _presiding, keeper = await _signers(session, meeting, association)
-    chair = await _chair(session, association.id)
+    chair, _secretary = await attendance.default_roles(session, association.id)
     due_on = deadlines.add_months(day, association.protocol_months)
     rows: list[outbox.Outgoing] = []
     for after in REMIND_AFTER_DAYS:
