@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import StoredFile
 from services import files, protocols
 from services.protocol_content import ProtocolContent
 
@@ -57,11 +55,11 @@ async def signed_files(
         return kept or (docx_id, pdf_id)
 
 
-async def contents(session: AsyncSession, ids: list[int]) -> dict[int, bytes]:
-    """The bytes of stored files (to send them as a download or put them in a ZIP)."""
-    rows = await session.execute(
-        select(StoredFile.id, StoredFile.content).where(StoredFile.id.in_(ids))
-    )
-    found = {int(i): bytes(c) for i, c in rows.all()}
-    await session.commit()
-    return found
+async def signed_bytes(
+    sessionmaker: async_sessionmaker[AsyncSession], view: protocols.ProtocolView
+) -> tuple[bytes, bytes]:
+    """The DOCX and PDF of a signed version as the members got them."""
+    docx_id, pdf_id = await signed_files(sessionmaker, view)
+    async with sessionmaker() as session:
+        stored = await files.contents(session, [docx_id, pdf_id])
+    return stored[docx_id], stored[pdf_id]

@@ -252,6 +252,9 @@ _TEXTS: dict[ErrorCode, Callable[[dict[str, Any]], str]] = {
     ErrorCode.TOO_MANY_OPTIONS: lambda p: _f(_("At most {max} options."), p),
     ErrorCode.TOO_MANY_QUESTIONS: lambda p: _f(_("At most {max} questions."), p),
     ErrorCode.NO_QUESTIONS: lambda p: _("Add at least one question first."),
+    ErrorCode.SURVEY_SENT: lambda p: _(
+        "This survey has already been sent: its questions and settings no longer change."
+    ),
     ErrorCode.ALREADY_FINISHED: lambda p: _("You have already finished this survey. Thank you!"),
 }
 

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import formats
 from bot.messages import meeting_facts, notice_parts, rsvp_keyboard, split_parts
-from bot.render import render, split_message
+from bot.render import render
 from handlers.callbacks import AgendaCb, AttendCb, MeetingCb, ProposalCb
 from handlers.ui import (
     MENU_MEETINGS,
@@ -27,6 +27,7 @@ from handlers.ui import (
     inline,
     quote,
     short,
+    show_card,
 )
 from models import MeetingStatus, RsvpAnswer
 from services import deadlines, meetings, participation
@@ -158,13 +159,7 @@ async def _show_card(
     }.get(card.meeting.status, _("Draft."))
     text = render("meeting_card.html", c=card, t=meeting_facts(card.meeting), status=status)
     kb = _card_keyboard(actor, card.meeting)
-    chunks = split_message(text.split("\n"))
-    if in_place and len(chunks) == 1:
-        await edit(message, chunks[0], kb)
-        return
-    for chunk in chunks[:-1]:
-        await message.answer(chunk)
-    await message.answer(chunks[-1], reply_markup=kb)
+    await show_card(message, text, kb, in_place=in_place)
 
 
 @router.callback_query(MeetingCb.filter(F.action.in_({"open", "card"})))

@@ -21,7 +21,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.render import render, split_message
+from bot.render import render
 from handlers.callbacks import (
     ForgetCb,
     Lang,
@@ -42,6 +42,7 @@ from handlers.ui import (
     picker,
     quote,
     role_label,
+    show_card,
     show_page,
 )
 from models import Category
@@ -123,10 +124,7 @@ async def _show(message: Message, session: AsyncSession, actor: Actor, clock: Cl
         category=category_label(profile.category),
     )
     # Awards, titles and many associations may pass 4,096 characters: split on lines.
-    *first, last = split_message(text.split("\n"))
-    for chunk in first:
-        await message.answer(chunk)
-    await message.answer(last, reply_markup=inline(kb, 2))
+    await show_card(message, text, inline(kb, 2))
 
 
 async def _saved(

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import formats, protocol_files
 from bot.messages import protocol_context, protocol_make_keyboard
-from bot.render import render, split_message
+from bot.render import render
 from documents.archive import zip_parts
 from handlers.callbacks import (
     AssocPick,
@@ -42,6 +42,7 @@ from handlers.ui import (
     menu,
     quote,
     short,
+    show_card,
     show_page,
 )
 from models import MeetingForm
@@ -129,13 +130,7 @@ async def _card(
     view = await protocols.get(session, actor, protocol_id)
     text = render("protocol_card.html", **protocol_context(view, clock.now()))
     kb = _keyboard(view)
-    chunks = split_message(text.split("\n"))
-    if in_place and len(chunks) == 1:
-        await edit(message, chunks[0], kb)
-        return view
-    for chunk in chunks[:-1]:
-        await message.answer(chunk)
-    await message.answer(chunks[-1], reply_markup=kb)
+    await show_card(message, text, kb, in_place=in_place)
     return view
 
 
@@ -195,12 +190,18 @@ def _done_keyboard(protocol_id: int) -> InlineKeyboardMarkup:
     return inline(kb, 1)
 
 
-async def _question(
-    session: AsyncSession, actor: Actor, protocol_id: int, position: int
-) -> tuple[ProtocolView, Question]:
+async def _editable(session: AsyncSession, actor: Actor, protocol_id: int) -> ProtocolView:
+    """The draft, for one who may complete it (a signed one is refused as such)."""
     view = await protocols.get(session, actor, protocol_id)
     if not view.can_edit:
         raise DomainError(ErrorCode.PROTOCOL_SIGNED if view.signed else ErrorCode.FORBIDDEN)
+    return view
+
+
+async def _question(
+    session: AsyncSession, actor: Actor, protocol_id: int, position: int
+) -> tuple[ProtocolView, Question]:
+    view = await _editable(session, actor, protocol_id)
     for q in view.content.questions:
         if q.position == position:
             return view, q
@@ -300,9 +301,7 @@ async def ask_guests(
     actor: Actor,
 ) -> None:
     assert isinstance(query.message, Message)
-    view = await protocols.get(session, actor, callback_data.protocol_id)
-    if not view.can_edit:
-        raise DomainError(ErrorCode.PROTOCOL_SIGNED if view.signed else ErrorCode.FORBIDDEN)
+    view = await _editable(session, actor, callback_data.protocol_id)
     await state.set_state(ProtocolEdit.guests)
     await state.update_data(protocol_id=view.id)
     await query.answer()
@@ -360,9 +359,7 @@ async def ask_files(
     actor: Actor,
 ) -> None:
     assert isinstance(query.message, Message)
-    view = await protocols.get(session, actor, callback_data.protocol_id)
-    if not view.can_edit:
-        raise DomainError(ErrorCode.PROTOCOL_SIGNED if view.signed else ErrorCode.FORBIDDEN)
+    view = await _editable(session, actor, callback_data.protocol_id)
     await state.set_state(ProtocolEdit.files)
     await state.update_data(protocol_id=view.id)
     await query.answer()
@@ -469,10 +466,7 @@ async def get_files(
     await query.answer(_("Preparing the files…"))
     docx_name, pdf_name = protocol_files.names(view.content)
     if view.signed:
-        docx_id, pdf_id = await protocol_files.signed_files(sessionmaker, view)
-        async with sessionmaker() as fresh:
-            stored = await protocol_files.contents(fresh, [docx_id, pdf_id])
-        docx, pdf = stored[docx_id], stored[pdf_id]
+        docx, pdf = await protocol_files.signed_bytes(sessionmaker, view)
         caption = None
     else:
         docx, pdf = await protocol_files.draw(view.content)
@@ -672,11 +666,9 @@ async def export(
     await query.answer(_("Preparing the archive…"))
     entries: list[tuple[str, bytes]] = []
     for view in views:
-        docx_id, pdf_id = await protocol_files.signed_files(sessionmaker, view)
-        async with sessionmaker() as fresh:
-            stored = await protocol_files.contents(fresh, [docx_id, pdf_id])
+        docx, pdf = await protocol_files.signed_bytes(sessionmaker, view)
         docx_name, pdf_name = protocol_files.names(view.content)
-        entries += [(docx_name, stored[docx_id]), (pdf_name, stored[pdf_id])]
+        entries += [(docx_name, docx), (pdf_name, pdf)]
     parts = zip_parts(entries)
     label = _year_label(callback_data.year).replace("/", "-")
     for n, part in enumerate(parts, start=1):

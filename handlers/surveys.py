@@ -21,15 +21,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import formats
 from bot.messages import survey_results_keyboard
-from bot.render import render, split_message
+from bot.render import render
 from handlers.callbacks import AssocPick, SurveyCb, SurveyEdit
-from handlers.ui import WizardText, association_picker, edit, inline, quote
+from handlers.ui import WizardText, association_picker, edit, inline, quote, show_card
 from models import QuestionKind, SurveyKind, SurveyStatus
 from services import associations, deadlines, surveys
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor
-from services.surveys import Answer, Step, SurveyView
+from services.surveys import Answer, QuestionView, Step, SurveyView
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")
@@ -56,6 +56,14 @@ class SurveyWizard(StatesGroup):
 
 class Answering(StatesGroup):
     text = State()  # a short or long answer, or «другое», typed
+
+
+def _question_at(view: SurveyView, position: int) -> QuestionView:
+    """A question of the draft by its number (a button from an older card: STALE)."""
+    for q in view.questions:
+        if q.position == position:
+            return q
+    raise DomainError(ErrorCode.STALE)
 
 
 def kind_labels() -> dict[str, str]:
@@ -228,7 +236,7 @@ async def from_template(
     view = await _closing_in(session, actor, view, DEFAULT_SURVEY_DAYS, clock)
     await query.answer()
     text, kb = await _editor(session, view)
-    await _send(query.message, text, kb)
+    await show_card(query.message, text, kb)
 
 
 @router.callback_query(SurveyEdit.filter(F.action == "blank"))
@@ -318,21 +326,11 @@ async def _editor(session: AsyncSession, view: SurveyView) -> tuple[str, InlineK
     return text, kb.as_markup()
 
 
-async def _send(message: Message, text: str, kb: InlineKeyboardMarkup | None) -> None:
-    chunks = split_message(text.split("\n"))
-    for chunk in chunks[:-1]:
-        await message.answer(chunk)
-    await message.answer(chunks[-1], reply_markup=kb)
-
-
 async def _show_editor(
     message: Message, session: AsyncSession, view: SurveyView, *, in_place: bool = True
 ) -> None:
     text, kb = await _editor(session, view)
-    if in_place and len(split_message(text.split("\n"))) == 1:
-        await edit(message, text, kb)
-    else:
-        await _send(message, text, kb)
+    await show_card(message, text, kb, in_place=in_place)
 
 
 @router.callback_query(
@@ -372,11 +370,9 @@ async def toggle(
             closes_at=now + timedelta(days=callback_data.arg),
         )
     elif action == "req":
-        found = [q for q in view.questions if q.position == callback_data.arg]
-        if not found:
-            raise DomainError(ErrorCode.STALE)
+        q = _question_at(view, callback_data.arg)
         view = await surveys.update_question(
-            session, actor, sid, version, found[0].position, now, required=not found[0].required
+            session, actor, sid, version, q.position, now, required=not q.required
         )
     else:
         view = await surveys.remove_question(session, actor, sid, version, callback_data.arg, now)
@@ -395,7 +391,7 @@ async def ask_question(
     assert isinstance(query.message, Message)
     view = await surveys.get(session, actor, callback_data.survey_id)
     if view.status is not SurveyStatus.DRAFT:
-        raise DomainError(ErrorCode.ALREADY_PUBLISHED)
+        raise DomainError(ErrorCode.SURVEY_SENT)
     await state.set_state(SurveyWizard.question)
     await state.update_data(survey_id=view.id, kind=callback_data.value)
     await query.answer()
@@ -453,10 +449,7 @@ async def question_menu(
     """One question's actions: reword, required or optional, delete."""
     assert isinstance(query.message, Message)
     view = await surveys.get(session, actor, callback_data.survey_id)
-    found = [q for q in view.questions if q.position == callback_data.arg]
-    if not found:
-        raise DomainError(ErrorCode.STALE)
-    q = found[0]
+    q = _question_at(view, callback_data.arg)
     kb = InlineKeyboardBuilder()
     for label, action in (
         (_("✏️ Reword"), "text"),
@@ -491,10 +484,9 @@ async def ask_rewording(
     """«✏️ n»: new wording of a question (and of its options)."""
     assert isinstance(query.message, Message)
     view = await surveys.get(session, actor, callback_data.survey_id)
-    found = [q for q in view.questions if q.position == callback_data.arg]
-    if not found or view.status is not SurveyStatus.DRAFT:
-        raise DomainError(ErrorCode.STALE)
-    q = found[0]
+    if view.status is not SurveyStatus.DRAFT:
+        raise DomainError(ErrorCode.SURVEY_SENT)
+    q = _question_at(view, callback_data.arg)
     await state.set_state(SurveyWizard.question)
     await state.update_data(survey_id=view.id, kind=q.kind.value, position=q.position)
     await query.answer()
@@ -698,10 +690,7 @@ async def show_results(
     assert isinstance(query.message, Message)
     text, kb = await _results(session, actor, callback_data.survey_id)
     await query.answer()
-    if len(split_message(text.split("\n"))) == 1:
-        await edit(query.message, text, kb)
-    else:
-        await _send(query.message, text, kb)
+    await show_card(query.message, text, kb, in_place=True)
 
 
 @router.callback_query(SurveyCb.filter(F.action == "close"))
@@ -712,7 +701,7 @@ async def close(
     await surveys.close(session, actor, callback_data.survey_id, clock.now())
     text, kb = await _results(session, actor, callback_data.survey_id)
     await query.answer(_("Closed."))
-    await _send(query.message, text, kb)
+    await show_card(query.message, text, kb)
 
 
 @router.callback_query(SurveyCb.filter(F.action == "xlsx"))
@@ -867,6 +856,27 @@ async def _next(
         await message.answer(text, reply_markup=kb)
 
 
+async def _give(
+    session: AsyncSession,
+    actor: Actor,
+    survey_id: int,
+    position: int,
+    answer: Answer,
+    clock: Clock,
+) -> str | None:
+    """Record an answer. A poll's one answer also finishes it, in the same transaction
+    (surveys.vote): the thanks to show is returned; None for a questionnaire, which goes
+    on to its next question."""
+    brief = await surveys.brief(session, actor, survey_id)
+    if brief.kind is SurveyKind.POLL:
+        await surveys.vote(session, actor, survey_id, answer, clock.now())
+        return _("📊 «{title}»: your answer is counted. Thank you!").format(
+            title=quote(brief.title)
+        )
+    await surveys.answer(session, actor, survey_id, position, answer, clock.now())
+    return None
+
+
 async def _after_answer(
     query: CallbackQuery,
     state: FSMContext,
@@ -874,18 +884,15 @@ async def _after_answer(
     actor: Actor,
     clock: Clock,
     survey_id: int,
+    position: int,
+    answer: Answer,
 ) -> None:
-    """A poll is done with its one answer; a survey goes on to the next question."""
+    """A tapped answer: the poll's thanks in place of the question, or the next question."""
     assert isinstance(query.message, Message)
-    view = await surveys.brief(session, actor, survey_id)
-    if view.kind is SurveyKind.POLL:
-        await surveys.finish(session, actor, survey_id, clock.now())
+    thanks = await _give(session, actor, survey_id, position, answer, clock)
+    if thanks is not None:
         await query.answer(_("Thank you! Your answer is counted."))
-        await edit(
-            query.message,
-            _("📊 «{title}»: your answer is counted. Thank you!").format(title=quote(view.title)),
-            None,
-        )
+        await edit(query.message, thanks, None)
         return
     await query.answer()
     await _next(query.message, state, session, actor, clock, survey_id, in_place=True)
@@ -946,10 +953,9 @@ async def choose(
         if callback_data.action == "one"
         else Answer(scale=callback_data.arg)
     )
-    await surveys.answer(
-        session, actor, callback_data.survey_id, callback_data.pos, answer, clock.now()
+    await _after_answer(
+        query, state, session, actor, clock, callback_data.survey_id, callback_data.pos, answer
     )
-    await _after_answer(query, state, session, actor, clock, callback_data.survey_id)
 
 
 @router.callback_query(SurveyCb.filter(F.action == "tog"))
@@ -998,16 +1004,17 @@ async def many(
     if not ticks:
         await query.answer(_("Tick at least one option (or skip the question)."), show_alert=True)
         return
-    await surveys.answer(
+    await state.clear()
+    await _after_answer(
+        query,
+        state,
         session,
         actor,
+        clock,
         callback_data.survey_id,
         callback_data.pos,
         Answer(options=tuple(ticks)),
-        clock.now(),
     )
-    await state.clear()
-    await _after_answer(query, state, session, actor, clock, callback_data.survey_id)
 
 
 @router.callback_query(SurveyCb.filter(F.action == "skip"))
@@ -1059,13 +1066,9 @@ async def typed(
             ticks = list(step.current.options) if multiple and step.current else []
         answer = Answer(options=tuple(ticks), other=text)
     await state.clear()  # a refusal below ends the typing too: the survey may have closed
-    await surveys.answer(session, actor, survey_id, pos, answer, clock.now())
-    view = await surveys.brief(session, actor, survey_id)
-    if view.kind is SurveyKind.POLL:
-        await surveys.finish(session, actor, survey_id, clock.now())
-        await message.answer(
-            _("📊 «{title}»: your answer is counted. Thank you!").format(title=quote(view.title))
-        )
+    thanks = await _give(session, actor, survey_id, pos, answer, clock)
+    if thanks is not None:
+        await message.answer(thanks)
         return
     await _next(message, state, session, actor, clock, survey_id, in_place=False)
 

@@ -26,6 +26,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration
 
+from bot.render import split_message
 from handlers.callbacks import AssocPick, PickPage
 from models import AssociationKind, InviteKind, Role
 from services.associations import AssociationView
@@ -239,6 +240,21 @@ async def edit(message: Message, text: str, kb: InlineKeyboardMarkup | None) -> 
     except TelegramBadRequest as exc:
         if "message is not modified" not in exc.message:
             raise
+
+
+async def show_card(
+    message: Message, text: str, kb: InlineKeyboardMarkup | None, *, in_place: bool = False
+) -> None:
+    """A card that may pass 4,096 characters: edited in place when asked and it fits one
+    message, else sent as several messages (cut between lines) with the keyboard under the
+    last one."""
+    chunks = split_message(text.split("\n"))
+    if in_place and len(chunks) == 1:
+        await edit(message, chunks[0], kb)
+        return
+    for chunk in chunks[:-1]:
+        await message.answer(chunk)
+    await message.answer(chunks[-1], reply_markup=kb)
 
 
 async def show_page(query: CallbackQuery, kb: InlineKeyboardMarkup) -> None:

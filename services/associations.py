@@ -243,4 +243,3 @@ async def associations_for(
         for a, m in rows
         if decide(actor, action, Scope(a.service_id, a.id)) is not Decision.DENY
     ]
-

@@ -93,6 +93,7 @@ class ErrorCode(enum.StrEnum):
     TOO_MANY_QUESTIONS = "too_many_questions"  # max
     NO_QUESTIONS = "no_questions"
     ALREADY_FINISHED = "already_finished"
+    SURVEY_SENT = "survey_sent"
 
 
 class DomainError(Exception):

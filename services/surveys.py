@@ -441,7 +441,7 @@ async def _editable(
 ) -> tuple[Survey, list[Association]]:
     survey, audience = await _managed(session, actor, survey_id, lock=True)
     if survey.status is not SurveyStatus.DRAFT:
-        raise DomainError(ErrorCode.ALREADY_PUBLISHED)
+        raise DomainError(ErrorCode.SURVEY_SENT)
     if survey.version != version:
         raise DomainError(ErrorCode.DRAFT_CHANGED)
     return survey, audience
@@ -1800,7 +1800,7 @@ async def discard(session: AsyncSession, actor: Actor, survey_id: int, now: date
     """The author drops a draft that was never sent."""
     survey, _aud = await _managed(session, actor, survey_id, lock=True)
     if survey.status is not SurveyStatus.DRAFT:
-        raise DomainError(ErrorCode.ALREADY_PUBLISHED)
+        raise DomainError(ErrorCode.SURVEY_SENT)
     await session.delete(survey)
     audit.record(session, actor, "survey.discarded", now, object_type="survey", object_id=survey_id)
     await session.commit()

@@ -692,7 +692,7 @@ async def test_editing_a_draft(session: AsyncSession, clock: FixedClock) -> None
     opened = await surveys.open_survey(session, chair, view.id, view.version, NOW)
     assert opened.recipients == 2 and opened.reminders == ()  # no closing time: no reminders
     await expect(
-        ErrorCode.ALREADY_PUBLISHED,
+        ErrorCode.SURVEY_SENT,
         surveys.add_question(
             session, chair, view.id, opened.view.version, QuestionKind.SCALE, "Q", NOW
         ),
