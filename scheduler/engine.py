@@ -19,6 +19,7 @@ from datetime import UTC, timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -261,13 +262,7 @@ class Delivery:
                 markup = messages.survey_results_keyboard(found)
             if text == card.text:
                 continue
-            try:
-                await self.bot.edit_message_text(
-                    text=text, chat_id=card.chat_id, message_id=card.message_id, reply_markup=markup
-                )
-                edits += 1
-            except TelegramAPIError as exc:
-                log.info("results card of survey %s: %s", card.survey_id, exc.message)
+            edits += await self._edit(card.chat_id, card.message_id, text, markup)
             async with self.sessionmaker() as session:
                 await surveys.record_card(session, card.survey_id, text, now)
         return edits
@@ -328,26 +323,30 @@ class Delivery:
                 markup = messages.controls(view, card.quorum)
             if text == card.text:
                 continue
-            try:
-                await self.bot.edit_message_text(
-                    text=text, chat_id=card.chat_id, message_id=card.message_id, reply_markup=markup
-                )
-                edits += 1
-            except TelegramAPIError as exc:
-                log.info("quorum card of meeting %s: %s", card.meeting_id, exc.message)
+            edits += await self._edit(card.chat_id, card.message_id, text, markup)
             async with self.sessionmaker() as session:
                 await attendance.record_card(session, card.meeting_id, text, now)
         return edits
 
-    async def _edit(self, chat_id: int, message_id: int, text: str) -> int:
+    async def _edit(
+        self,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        reply_markup: InlineKeyboardMarkup | None = None,
+    ) -> int:
+        """Edit one of the bot's live messages (progress, quorum and poll cards); a failure
+        is logged with ids and counted as no edit — nobody waits for it."""
         try:
-            await self.bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id)
+            await self.bot.edit_message_text(
+                text=text, chat_id=chat_id, message_id=message_id, reply_markup=reply_markup
+            )
         except TelegramBadRequest as exc:
             if "not modified" not in exc.message:
-                log.info("progress message %s in %s: %s", message_id, chat_id, exc.message)
+                log.info("live message %s in %s: %s", message_id, chat_id, exc.message)
             return 0
         except TelegramAPIError as exc:
-            log.warning("progress message %s in %s: %s", message_id, chat_id, exc.message)
+            log.warning("live message %s in %s: %s", message_id, chat_id, exc.message)
             return 0
         return 1
 

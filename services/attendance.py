@@ -8,6 +8,7 @@ so the database decides, on SQLite and PostgreSQL alike."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -101,6 +102,15 @@ async def members_of(session: AsyncSession, association_id: int) -> list[MemberR
         .order_by(Person.full_name)
     )
     return [MemberRow(pid, name or "—", school, voting) for pid, name, school, voting in rows.all()]
+
+
+async def names_of(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, str]:
+    """People's full names by id («—» for one whose data was deleted)."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    rows = await session.execute(select(Person.id, Person.full_name).where(Person.id.in_(wanted)))
+    return {pid: name or "—" for pid, name in rows.all()}
 
 
 async def voting_count(session: AsyncSession, association_id: int) -> int:

@@ -165,14 +165,6 @@ class MeetingView:
         return moment.astimezone(ZoneInfo(self.timezone)) if moment else None
 
 
-async def _names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
-    ids.discard(0)
-    if not ids:
-        return {}
-    rows = await session.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids)))
-    return {pid: name or "—" for pid, name in rows.all()}
-
-
 async def _view(session: AsyncSession, meeting: Meeting) -> MeetingView:
     association = await session.get_one(Association, meeting.association_id)
     items = list(
@@ -191,7 +183,7 @@ async def _view(session: AsyncSession, meeting: Meeting) -> MeetingView:
             )
         ).all()
     )
-    names = await _names(
+    names = await attendance.names_of(
         session,
         {
             *(i.speaker_id for i in items if i.speaker_id),

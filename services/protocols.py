@@ -29,7 +29,6 @@ from models import (
     MeetingStatus,
     Membership,
     Methodist,
-    Person,
     Presence,
     Protocol,
     ProtocolRecipient,
@@ -332,14 +331,6 @@ async def _signers(
     return presiding, keeper or presiding
 
 
-async def _names(session: AsyncSession, ids: list[int | None]) -> dict[int, str]:
-    wanted = [i for i in ids if i is not None]
-    if not wanted:
-        return {}
-    rows = await session.execute(select(Person.id, Person.full_name).where(Person.id.in_(wanted)))
-    return {pid: name or "—" for pid, name in rows.all()}
-
-
 async def _snapshot(
     session: AsyncSession,
     meeting: Meeting,
@@ -380,7 +371,7 @@ async def _snapshot(
     others = [
         pid for pid, mark in marks.items() if pid not in seen and mark.status in PRESENT_KINDS
     ]
-    names = await _names(session, [*others, presiding_id, keeper_id])
+    names = await attendance.names_of(session, [*others, presiding_id, keeper_id])
     for pid in others:
         mark = marks[pid]
         present.append(
@@ -394,7 +385,7 @@ async def _snapshot(
             .order_by(AgendaItem.position)
         )
     ).all()
-    speakers = await _names(session, [i.speaker_id for i in items])
+    speakers = await attendance.names_of(session, [i.speaker_id for i in items])
     questions = []
     for item in items:
         outcome = None
