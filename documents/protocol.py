@@ -18,13 +18,11 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from functools import lru_cache
-from gettext import NullTranslations
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from babel.support import Translations
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -39,7 +37,7 @@ from fpdf.enums import Align, XPos, YPos
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.config import ROOT
-from bot.i18n import DOMAIN, LOCALES_DIR
+from documents.i18n import translations
 from services.protocol_content import ProtocolContent
 
 TEMPLATE = "protocol_document.html"
@@ -103,11 +101,6 @@ def _one_line(value: Any) -> str:
 
 
 @lru_cache(maxsize=4)
-def _translations(locale: str) -> NullTranslations:
-    return Translations.load(str(LOCALES_DIR), [locale], DOMAIN)
-
-
-@lru_cache(maxsize=4)
 def _environment(locale: str) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
@@ -118,8 +111,7 @@ def _environment(locale: str) -> Environment:
         undefined=StrictUndefined,
         finalize=_one_line,
     )
-    translations = _translations(locale)
-    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
     return env
 
 
@@ -184,7 +176,7 @@ def file_stem(content: ProtocolContent) -> str:
 
 def _texts(content: ProtocolContent) -> tuple[str, str]:
     """The document's title («Протокол № 3») and its page footer pattern."""
-    _ = _translations(_locale(content)).gettext
+    _ = translations(_locale(content)).gettext
     title = _("Minutes No. %(number)s") % {"number": content.number}
     return title, _("page %(page)s of %(pages)s")
 

@@ -11,48 +11,39 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
+from documents.i18n import translations
 from services.surveys import Results
 
-LABELS: dict[str, dict[str, str]] = {
-    "ru": {
-        "answers": "Ответы",
-        "summary": "Сводка",
-        "number": "№",
-        "name": "ФИО",
-        "question": "Вопрос",
-        "option": "Вариант",
-        "count": "Количество",
-        "percent": "%",
-        "answered": "Ответили",
-        "responses": "Всего ответов",
-        "recipients": "Получили опрос",
-        "other": "Другое",
-        "mean": "Среднее",
-        "texts": "Ответы",
-    },
-    "en": {
-        "answers": "Answers",
-        "summary": "Summary",
-        "number": "No.",
-        "name": "Name",
-        "question": "Question",
-        "option": "Option",
-        "count": "Count",
-        "percent": "%",
-        "answered": "Answered",
-        "responses": "Responses",
-        "recipients": "Sent to",
-        "other": "Other",
-        "mean": "Average",
-        "texts": "Answers",
-    },
+
+def N_(message: str) -> str:
+    """Mark a label for extraction; it is translated in the survey's language below."""
+    return message
+
+
+# The workbook's labels (English msgids, translated by the catalogs like every text).
+LABELS: dict[str, str] = {
+    "answers": N_("Answers"),
+    "summary": N_("Summary"),
+    "number": N_("No."),
+    "name": N_("Name"),
+    "question": N_("Question"),
+    "option": N_("Option"),
+    "count": N_("Count"),
+    "percent": "%",
+    "answered": N_("Answered"),
+    "responses": N_("Responses"),
+    "recipients": N_("Sent to"),
+    "other": N_("Other"),
+    "mean": N_("Average"),
+    "texts": N_("Answers"),
 }
 CELL_MAX = 32_767  # Excel's limit for one cell's text
 SHEET_TITLE_MAX = 31
 
 
 def labels_for(locale: str) -> dict[str, str]:
-    return LABELS.get(locale, LABELS["ru"])
+    gettext = translations(locale).gettext
+    return {key: gettext(msgid) for key, msgid in LABELS.items()}
 
 
 def _text(value: str) -> str:
