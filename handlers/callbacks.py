@@ -240,7 +240,8 @@ class SurveyCb(CallbackData, prefix="sv"):
 
 class SurveyEdit(CallbackData, prefix="se"):
     """The author's draft: tpl/blank (`arg` the association), add (`value` the kind), del,
-    req (`arg` a question), multi, other, anon, days (`arg`), send, drop."""
+    req, up, q, text (`arg` a question), multi, other, anon, days (`arg`), aud, audt,
+    audall, dates, back, send, drop."""
 
     action: str
     survey_id: int

@@ -334,7 +334,7 @@ async def _show_editor(
 
 
 @router.callback_query(
-    SurveyEdit.filter(F.action.in_({"multi", "other", "anon", "days", "req", "del"}))
+    SurveyEdit.filter(F.action.in_({"multi", "other", "anon", "days", "req", "del", "up"}))
 )
 async def toggle(
     query: CallbackQuery,
@@ -368,6 +368,11 @@ async def toggle(
             now,
             opens_at=None,
             closes_at=now + timedelta(days=callback_data.arg),
+        )
+    elif action == "up":
+        q = _question_at(view, callback_data.arg)
+        view = await surveys.move_question(
+            session, actor, sid, version, q.position, q.position - 1, now
         )
     elif action == "req":
         q = _question_at(view, callback_data.arg)
@@ -453,6 +458,7 @@ async def question_menu(
     kb = InlineKeyboardBuilder()
     for label, action in (
         (_("✏️ Reword"), "text"),
+        *([(_("⬆️ Move up"), "up")] if q.position > 1 else []),
         (_("☑️ Make it optional") if q.required else _("⬜ Make it required"), "req"),
         (_("🗑 Delete"), "del"),
         (_("◀️ Back"), "back"),

@@ -8,7 +8,7 @@ them (DOMAIN.md, "Protocol"). `documents.protocol` draws the DOCX and the PDF fr
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -87,7 +87,6 @@ class ProtocolContent:
     guests: tuple[Guest, ...] = ()
     questions: tuple[Question, ...] = ()
     attachments: tuple[Attachment, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def present_count(self) -> int:
@@ -146,5 +145,4 @@ class ProtocolContent:
             guests=tuple(Guest(**g) for g in data.get("guests", [])),
             questions=tuple(question(q) for q in data.get("questions", [])),
             attachments=tuple(Attachment(**a) for a in data.get("attachments", [])),
-            extra=dict(data.get("extra", {})),
         )

@@ -1181,15 +1181,6 @@ async def unwanted(session: AsyncSession, rows: list[Any]) -> set[int]:
     return drop
 
 
-def decisions(content: ProtocolContent) -> list[tuple[int, str, bool | None]]:
-    """The decisions, for the message that goes with the copy."""
-    return [
-        (q.position, q.decision, q.outcome.adopted if q.outcome else None)
-        for q in content.questions
-        if q.decision
-    ]
-
-
 # ---------------------------------------------------------------- interested persons
 
 

@@ -118,6 +118,11 @@ async def questionnaire(app: App, world: World, clock: FixedClock) -> None:
     await Person(tg, CHAIR).tap(menu, "✏️ Изменить формулировку", "новую формулировку")
     editor = await chair.say("Что улучшить в работе РМО в следующем году?", "Удовлетворённость")
     assert "6. Что улучшить в работе РМО в следующем году?" in editor["text"]
+    await press(tg, CHAIR, editor, "🔧 6")
+    menu = await edited(app, CHAIR, editor, "6. Что улучшить")
+    await press(tg, CHAIR, menu, "⬆️ Выше")
+    editor = await edited(app, CHAIR, menu, "Удовлетворённость")
+    assert "5. Что улучшить в работе РМО в следующем году?" in editor["text"]
     await press(tg, CHAIR, editor, "👥 Кому: 1")
     audience = await edited(app, CHAIR, editor, "Кто получит")
     assert [b["text"] for b in buttons(audience)] == ["✅ РМО учителей математики", "✅ Готово"]
