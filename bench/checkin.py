@@ -29,13 +29,13 @@ from bench.common import pg_engine, sqlite_engine
 from bot.app import build_dispatcher
 from bot.config import Settings
 from bot.db import create_sessionmaker
-from handlers.callbacks import AttendCb
 from models import Attendance, Identity, MeetingForm
 from services import attendance, deadlines, meetings, roster
 from services.clock import FixedClock
 from services.meetings import Field
 from tests.factories import ADMIN_ID, make_world
 from tests.flow import RecordingSession, build_bot
+from ui.callbacks.attendance import AttendCb
 
 N = 500
 DUPLICATES = 50

@@ -14,10 +14,9 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot import sqlite_driver
+from services.tx import READ_ONLY, SINGLE_STATEMENT
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-READ_ONLY = "metod_read_only"  # an execution option: this transaction only reads
-SINGLE_STATEMENT = "metod_single_statement"  # an execution option: one statement, autocommit
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -55,9 +54,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     def _on_begin(conn: Connection) -> None:
         # Take the write lock up front: a deferred transaction that later writes can fail
         # with SQLITE_BUSY without waiting; BEGIN IMMEDIATE waits for busy_timeout instead.
-        # A transaction declared read-only (services.tx.read_only) needs no lock: in WAL mode
+        # A transaction declared a read (services.tx.reads) needs no lock: in WAL mode
         # it reads a snapshot while a writer works.
-        # A single statement (services.tx.single_statement) is its own transaction: no BEGIN,
+        # A single statement (services.tx.run_single) is its own transaction: no BEGIN,
         # so SQLite holds the write lock only while the driver's thread runs that statement,
         # never across turns of the event loop.
         options = conn.get_execution_options()

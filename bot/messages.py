@@ -13,22 +13,15 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import formats
 from bot.render import render, split_message, visible_length
-from handlers.callbacks import (
-    AttendCb,
-    BallotCb,
-    DraftCb,
-    MeetingCb,
-    ProposalCb,
-    ProtoCb,
-    RecipCb,
-    SurveyCb,
-    VoteCb,
-)
-from handlers.ui import inline
 from models import MeetingForm, QuestionKind, SurveyKind
 from services import attendance, protocols, surveys
 from services.announcements import Content
 from services.meetings import MeetingView
+from ui.callbacks.attendance import AttendCb, BallotCb, VoteCb
+from ui.callbacks.meetings import DraftCb, MeetingCb, ProposalCb
+from ui.callbacks.protocols import ProtoCb, RecipCb
+from ui.callbacks.surveys import SurveyCb
+from ui.common import inline
 
 CAPTION_MAX = 1024
 

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.render import render
-from handlers.callbacks import Pick, PickPage
 from handlers.ui import (
     WizardText,
     city_label,
@@ -33,6 +32,7 @@ from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
 from services.validation import check_title
+from ui.callbacks.common import Pick, PickPage
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")

@@ -19,12 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import Part, announcement_parts, split_parts
 from bot.render import render
-from handlers.callbacks import AnnounceCb, AnnounceTarget
 from handlers.ui import MENU_ANNOUNCE, MenuButton, WizardText, inline, later, quote
 from services import announcements, broadcasts, outbox
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
+from ui.callbacks.common import AnnounceCb, AnnounceTarget
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")

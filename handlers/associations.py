@@ -12,7 +12,6 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import render
-from handlers.callbacks import Pick, PickPage
 from handlers.ui import (
     WizardText,
     city_label,
@@ -30,6 +29,7 @@ from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
 from services.validation import check_title
+from ui.callbacks.common import Pick, PickPage
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")

@@ -16,13 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import CHOICES, choice_label, controls, quorum_text, vote_keyboard
 from bot.render import render
-from handlers.callbacks import AttendCb, BallotCb, HandCb, RollCb, VoteAdmin, VoteCb
 from handlers.ui import WizardText, edit, inline, quote, short
 from models import Choice, MeetingForm, Presence
 from services import attendance, meetings, votes
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
+from ui.callbacks.attendance import AttendCb, BallotCb, HandCb, RollCb, VoteAdmin, VoteCb
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")

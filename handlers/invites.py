@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.render import render
-from handlers.callbacks import AssocPick, InviteKindCb, PickPage, RevokeLinks
 from handlers.ui import (
     MENU_INVITE,
     MenuButton,
@@ -32,6 +31,8 @@ from services.associations import AssociationView
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor, Decision, Scope, decide
+from ui.callbacks.common import AssocPick, PickPage
+from ui.callbacks.people import InviteKindCb, RevokeLinks
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")

@@ -26,7 +26,6 @@ from bot import formats
 from bot.messages import form_label, notice_parts
 from bot.render import render, split_message
 from handlers.calendar import CalendarCb, calendar_keyboard, parse_month, parse_pick
-from handlers.callbacks import AssocPick, DraftCb
 from handlers.errors import error_text
 from handlers.ui import (
     MENU_NEW_MEETING,
@@ -44,6 +43,8 @@ from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.meetings import Field, MeetingView
 from services.permissions import Action, Actor, Decision, Scope, decide
+from ui.callbacks.common import AssocPick
+from ui.callbacks.meetings import DraftCb
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")

@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import formats
 from bot.messages import meeting_facts, notice_parts, rsvp_keyboard, split_parts
 from bot.render import render
-from handlers.callbacks import AgendaCb, AttendCb, MeetingCb, ProposalCb
 from handlers.ui import (
     MENU_MEETINGS,
     MenuButton,
@@ -34,6 +33,8 @@ from services import deadlines, meetings, participation
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor, Decision, Scope, decide
+from ui.callbacks.attendance import AttendCb
+from ui.callbacks.meetings import AgendaCb, MeetingCb, ProposalCb
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")

@@ -17,7 +17,6 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import render, split_message
-from handlers.callbacks import AssocPick, MemberCb, PickPage, RosterAdd, RosterCb
 from handlers.ui import (
     MENU_MEMBERS,
     MenuButton,
@@ -36,6 +35,8 @@ from services import associations, roster
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor, Scope, may_manage_role
+from ui.callbacks.common import AssocPick, PickPage
+from ui.callbacks.people import MemberCb, RosterAdd, RosterCb
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")

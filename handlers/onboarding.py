@@ -15,7 +15,6 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import render
-from handlers.callbacks import Consent, SchoolChoice
 from handlers.commands import refresh_menu
 from handlers.ui import WizardText, close_button, inline, invite_label, menu, quote, role_label
 from models import InviteKind, Role
@@ -24,6 +23,7 @@ from services.clock import Clock
 from services.errors import DomainError
 from services.people import load_actor
 from services.validation import check_name, check_title
+from ui.callbacks.people import Consent, SchoolChoice
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")

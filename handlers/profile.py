@@ -22,15 +22,6 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import render
-from handlers.callbacks import (
-    ForgetCb,
-    Lang,
-    Pick,
-    PickPage,
-    ProfileEdit,
-    ProfileSchool,
-    ProfileSet,
-)
 from handlers.commands import refresh_menu
 from handlers.ui import (
     MENU_PROFILE,
@@ -51,6 +42,8 @@ from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.people import Detail
 from services.permissions import Actor
+from ui.callbacks.common import Pick, PickPage
+from ui.callbacks.people import ForgetCb, Lang, ProfileEdit, ProfileSchool, ProfileSet
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")

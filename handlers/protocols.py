@@ -26,14 +26,6 @@ from bot import formats, protocol_files
 from bot.messages import protocol_context, protocol_make_keyboard
 from bot.render import render
 from documents.archive import zip_parts
-from handlers.callbacks import (
-    AssocPick,
-    MeetingCb,
-    PickPage,
-    ProtoCb,
-    ProtoList,
-    RecipCb,
-)
 from handlers.ui import (
     WizardText,
     association_picker,
@@ -52,6 +44,9 @@ from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor
 from services.protocol_content import Question
 from services.protocols import ProtocolView
+from ui.callbacks.common import AssocPick, PickPage
+from ui.callbacks.meetings import MeetingCb
+from ui.callbacks.protocols import ProtoCb, ProtoList, RecipCb
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")

@@ -15,12 +15,12 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.callbacks import DirectoryAdd, DirectoryDone, PickPage, SchoolReview
 from handlers.ui import WizardText, close_button, edit, picker, quote, short, show_page
 from services import associations, schools
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
+from ui.callbacks.common import DirectoryAdd, DirectoryDone, PickPage, SchoolReview
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")

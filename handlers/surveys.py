@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import formats
 from bot.messages import survey_results_keyboard
 from bot.render import render
-from handlers.callbacks import AssocPick, SurveyCb, SurveyEdit
 from handlers.ui import WizardText, association_picker, edit, inline, quote, show_card
 from models import QuestionKind, SurveyKind, SurveyStatus
 from services import associations, deadlines, surveys
@@ -30,6 +29,8 @@ from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor
 from services.surveys import Answer, QuestionView, Step, SurveyView
+from ui.callbacks.common import AssocPick
+from ui.callbacks.surveys import SurveyCb, SurveyEdit
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private")

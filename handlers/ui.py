@@ -21,16 +21,18 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
 )
 from aiogram.utils.deep_linking import create_start_link, create_startgroup_link
-from aiogram.utils.i18n import get_i18n, ngettext
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration
 
 from bot.render import split_message
-from handlers.callbacks import AssocPick, PickPage
 from models import AssociationKind, InviteKind, Role
 from services.associations import AssociationView
 from services.permissions import Actor
+from ui.callbacks.common import AssocPick, PickPage
+from ui.common import days_phrase as days_phrase
+from ui.common import inline as inline
 
 quote = html_decoration.quote  # escapes user text put into a translated HTML string
 
@@ -210,12 +212,6 @@ def association_picker(
     )
 
 
-def inline(builder: InlineKeyboardBuilder, *sizes: int) -> InlineKeyboardMarkup:
-    """Arrange the buttons in rows of `sizes` and build the markup."""
-    builder.adjust(*sizes)
-    return builder.as_markup()
-
-
 async def start_link(bot: Bot, token: str) -> str:
     return await create_start_link(bot, token)
 
@@ -299,8 +295,3 @@ def later(call: Awaitable[Any]) -> None:
     task = asyncio.create_task(run())
     _BACKGROUND.add(task)
     task.add_done_callback(_BACKGROUND.discard)
-
-
-def days_phrase(n: int) -> str:
-    """«5 дней», «2 дня», «1 день» — the number with its noun in the reader's language."""
-    return ngettext("{n} day", "{n} days", n).format(n=n)

@@ -15,7 +15,6 @@ from bot import formats, messages, protocol_files
 from bot.messages import Part, announcement_parts
 from bot.render import render
 from documents.invitations import meeting_ics
-from handlers.ui import days_phrase
 from models import SurveyKind as SurveyKindModel
 from services import (
     announcements,
@@ -32,6 +31,7 @@ from services.clock import Clock, SystemClock
 from services.meetings import Kind as MeetingMessage
 from services.meetings import MeetingView
 from services.outbox import Claimed
+from ui.common import days_phrase
 
 
 class Kind(Protocol):

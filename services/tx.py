@@ -1,4 +1,31 @@
-"""Use cases are atomic: one that raises rolls its session back, so nothing is half-written."""
+"""How a use case meets the database: every use case declares what it does with it.
+
+=========  ===================  ==============================  ==========================
+mode       declared with        SQLite                          ends
+=========  ===================  ==============================  ==========================
+read       ``@reads``           ``BEGIN``: a WAL snapshot,      when the outermost use
+                                takes no write lock             case returns
+write      ``@writes``          ``BEGIN IMMEDIATE``: the write  committed before the use
+                                lock up front                   case returns; rolled back
+                                                                and re-raised on any error
+single     ``run_single(...)``  autocommit, no ``BEGIN``:       committed when it returns
+                                the lock only inside the
+                                driver's thread
+=========  ===================  ==============================  ==========================
+
+On PostgreSQL each is an ordinary (short) transaction.
+
+Rules:
+
+- A use case commits before it returns (DESIGN: commit before any Telegram call); a caller
+  never commits for it. Nested use cases join the outermost one's transaction, which
+  commits or rolls back for all of them.
+- A read never writes: ``@reads`` refuses to return with pending changes, and on SQLite
+  its plain ``BEGIN`` never blocks a writer nor waits for one.
+- A write is never started inside a read: it would have to upgrade SQLite's lock mid-way
+  (``SQLITE_BUSY`` without waiting). ``@writes`` raises if it meets an open read.
+- The execution options the engine looks for (``bot.db``) are named here only.
+"""
 
 from __future__ import annotations
 
@@ -12,33 +39,59 @@ from sqlalchemy.ext.asyncio import AsyncSession
 P = ParamSpec("P")
 R = TypeVar("R")
 
+READ_ONLY = "metod_read_only"  # execution option: this transaction only reads
+SINGLE_STATEMENT = "metod_single_statement"  # execution option: one statement, autocommit
+_MODE = "metod_tx_mode"  # session.info key: "read" while a declared read is open
 
-def atomic(
-    fn: Callable[Concatenate[AsyncSession, P], Coroutine[Any, Any, R]],
-) -> Callable[Concatenate[AsyncSession, P], Coroutine[Any, Any, R]]:
+UseCase = Callable[Concatenate[AsyncSession, P], Coroutine[Any, Any, R]]
+
+
+def writes(fn: UseCase[P, R]) -> UseCase[P, R]:
+    """A use case that changes the database: committed before it returns, rolled back on
+    any error, so nothing is half-written. Inside another use case's transaction it joins
+    that one (the outermost commits)."""
+
     @functools.wraps(fn)
     async def wrapper(session: AsyncSession, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        try:
+        if session.in_transaction():
+            if session.info.get(_MODE) == "read":
+                raise RuntimeError(f"{fn.__qualname__} writes inside a read transaction")
             return await fn(session, *args, **kwargs)
+        try:
+            result = await fn(session, *args, **kwargs)
+            await session.commit()
         except BaseException:
             await session.rollback()
             raise
+        return result
 
     return wrapper
 
 
-READ_ONLY = "metod_read_only"  # the execution option bot.db's SQLite engine looks for
+def reads(fn: UseCase[P, R]) -> UseCase[P, R]:
+    """A use case that only reads: on SQLite its transaction takes no write lock. The read
+    transaction ends when the use case returns (objects stay loaded: the session does not
+    expire them on commit). Inside another use case's transaction it simply runs there."""
 
-
-async def read_only(session: AsyncSession) -> None:
-    """Declare the transaction about to begin read-only: on SQLite it then starts without
-    taking the write lock (a plain BEGIN in WAL mode). Call it before the first statement;
-    on PostgreSQL it changes nothing."""
-    if not session.in_transaction():
+    @functools.wraps(fn)
+    async def wrapper(session: AsyncSession, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        if session.in_transaction():
+            return await fn(session, *args, **kwargs)
         await session.connection(execution_options={READ_ONLY: True})
+        session.info[_MODE] = "read"
+        try:
+            result = await fn(session, *args, **kwargs)
+            if session.new or session.dirty or session.deleted:
+                raise RuntimeError(f"{fn.__qualname__} is declared a read but changed objects")
+            await session.commit()  # nothing to write: ends the snapshot
+        except BaseException:
+            await session.rollback()
+            raise
+        finally:
+            session.info.pop(_MODE, None)
+        return result
 
-
-SINGLE_STATEMENT = "metod_single_statement"  # the execution option for one autocommit statement
+    return wrapper
 
 
 async def run_single(
@@ -57,3 +110,21 @@ async def run_single(
     result = await connection.execute(statement, params)
     await session.commit()
     return result
+
+
+# Being replaced by @writes and @reads package by package (issue 12); removed once unused.
+def atomic(fn: UseCase[P, R]) -> UseCase[P, R]:
+    @functools.wraps(fn)
+    async def wrapper(session: AsyncSession, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await fn(session, *args, **kwargs)
+        except BaseException:
+            await session.rollback()
+            raise
+
+    return wrapper
+
+
+async def read_only(session: AsyncSession) -> None:
+    if not session.in_transaction():
+        await session.connection(execution_options={READ_ONLY: True})

@@ -23,7 +23,6 @@ from typing import Any
 from aiogram.utils.i18n import I18n
 from sqlalchemy import func, select
 
-from handlers.callbacks import AttendCb, VoteCb
 from handlers.errors import error_text
 from handlers.ui import short
 from models import AssociationKind, Attendance, Choice, InviteKind, MeetingForm, Presence, Vote
@@ -36,6 +35,7 @@ from tests.app import App, running, started
 from tests.e2e import Person, buttons
 from tests.factories import ADMIN, World, make_world, member_link, register
 from tests.fakeapi import FakeTelegram
+from ui.callbacks.attendance import AttendCb, VoteCb
 
 CHAIR, SECRETARY, OUTSIDER = 2001, 4001, 2998
 TEACHERS = [3001, 3002, 3003, 3004]

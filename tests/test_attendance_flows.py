@@ -13,13 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.app import build_dispatcher
 from bot.config import Settings
 from bot.db import create_sessionmaker
-from handlers.callbacks import AttendCb, HandCb, VoteAdmin
 from models import Choice, InviteKind, Presence, Vote
 from services import attendance, invites
 from services.clock import FixedClock
 from tests.factories import ADMIN_ID, make_world, register
 from tests.flow import Flow, RecordingSession, build_bot, buttons
 from tests.test_attendance import NOW, START, members, published
+from ui.callbacks.attendance import AttendCb, HandCb, VoteAdmin
 
 SECRETARY = 4001
 

@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.app import build_dispatcher
 from bot.config import Settings
 from bot.db import create_sessionmaker
-from handlers.callbacks import InviteKindCb, MemberCb, RosterAdd, RosterCb, SchoolReview
 from models import (
     Association,
     AuditEntry,
@@ -41,6 +40,8 @@ from services import invites, roster, schools
 from services.clock import FixedClock
 from tests.factories import ADMIN, ADMIN_ID, World, make_world, member_link, register
 from tests.flow import Flow, RecordingSession, build_bot, buttons
+from ui.callbacks.common import SchoolReview
+from ui.callbacks.people import InviteKindCb, MemberCb, RosterAdd, RosterCb
 
 TEACHER, OTHER, STRANGER = 3001, 3002, 3003
 
@@ -846,7 +847,7 @@ async def test_member_link_shows_local_expiry_and_revokes_old_links(
     reply = await flow.send(TEACHER, f"/start {new}")
     assert "152-ФЗ" in reply.text  # the new link still works
     # A member cannot revoke, even with a well-formed button.
-    from handlers.callbacks import RevokeLinks
+    from ui.callbacks.people import RevokeLinks
 
     async with sm() as s:
         await register(s, new, OTHER, clock, name="Простой Учитель")
@@ -1111,7 +1112,7 @@ async def test_profile_school_after_rejection_and_in_two_municipalities(
         )
         alien_id = alien.id
     before = await snapshot(sm)
-    from handlers.callbacks import ProfileSchool
+    from ui.callbacks.people import ProfileSchool
 
     reply = await flow.press_data(TEACHER, ProfileSchool(school_id=alien_id).pack())
     assert reply.alerts() and "нет прав" in reply.alerts()[0]
@@ -1133,7 +1134,7 @@ async def test_methodist_adds_schools_to_the_directory(
     reply = await flow.send(world.chair_tg, "/schools")
     assert "Добавить школы" not in str(reply.calls)
     before = await snapshot(sm)
-    from handlers.callbacks import DirectoryAdd
+    from ui.callbacks.common import DirectoryAdd
 
     reply = await flow.press_data(
         world.chair_tg, DirectoryAdd(municipality_id=world.municipality_id).pack()
@@ -1221,9 +1222,9 @@ async def test_consent_says_who_why_what_how_long_and_how_to_withdraw(
 async def test_pickers_page_through_every_item(
     flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
 ) -> None:
-    from handlers.callbacks import PickPage
     from models import AssociationKind
     from services import associations
+    from ui.callbacks.common import PickPage
 
     methodist_tg = 6001
     async with sm() as s:
@@ -1481,15 +1482,24 @@ async def test_command_menu_follows_roles_and_language(
 
 def test_callback_prefixes_are_unique() -> None:
     """Two CallbackData classes with one prefix would take each other's buttons."""
+    import importlib
     import inspect
+    import pkgutil
 
     from aiogram.filters.callback_data import CallbackData
 
-    import handlers.callbacks as module
+    import ui.callbacks
 
+    modules = [
+        importlib.import_module(f"ui.callbacks.{info.name}")
+        for info in pkgutil.iter_modules(ui.callbacks.__path__)
+    ]
     prefixes = [
         cls.__prefix__
+        for module in modules
         for _name, cls in inspect.getmembers(module, inspect.isclass)
-        if issubclass(cls, CallbackData) and cls is not CallbackData
+        if issubclass(cls, CallbackData)
+        and cls is not CallbackData
+        and cls.__module__ == module.__name__
     ]
     assert len(prefixes) == len(set(prefixes)), sorted(prefixes)

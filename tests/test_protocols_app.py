@@ -16,7 +16,6 @@ from datetime import timedelta
 import docx
 import pypdf
 
-from handlers.callbacks import ProtoCb
 from models import MeetingForm
 from services import protocols, votes
 from services.clock import FixedClock
@@ -44,6 +43,7 @@ from tests.test_attendance_app import (
     refusal,
     seed,
 )
+from ui.callbacks.protocols import ProtoCb
 
 DIRECTOR = 5001  # an interested person outside the association
 

@@ -16,7 +16,6 @@ from typing import Any
 
 import openpyxl  # type: ignore[import-untyped]
 
-from handlers.callbacks import SurveyCb
 from services.clock import FixedClock
 from services.errors import ErrorCode
 from tests.app import App, running, started
@@ -35,6 +34,7 @@ from tests.test_attendance_app import (
     refusal,
     seed,
 )
+from ui.callbacks.surveys import SurveyCb
 
 FIFTH = 3005
 FIVE = [*TEACHERS, FIFTH]
