@@ -1,0 +1,175 @@
+"""The tree keeps its shape: layers import only downwards, modules stay small enough to read,
+outbox keys are built in one module and outbox rows written in one package, callbacks are
+typed. Read from the source, so a violation names its file and line."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import pkgutil
+import re
+from enum import Enum
+from pathlib import Path
+
+from aiogram.filters.callback_data import CallbackData
+
+import ui.callbacks
+
+ROOT = Path(__file__).resolve().parent.parent
+LINE_LIMIT = 450
+OURS = {"bot", "documents", "handlers", "models", "scheduler", "services", "ui"}
+
+
+def _modules(*folders: str) -> list[Path]:
+    return sorted(p for folder in folders for p in (ROOT / folder).rglob("*.py"))
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+    return found
+
+
+def _violations(folders: tuple[str, ...], forbidden: tuple[str, ...]) -> list[str]:
+    bad = []
+    for path in _modules(*folders):
+        for line, module in _imports(path):
+            top = module.split(".")[0]
+            if top in forbidden:
+                bad.append(f"{path.relative_to(ROOT)}:{line} imports {module}")
+    return bad
+
+
+def test_services_and_models_know_no_telegram_and_no_upper_layer() -> None:
+    assert _violations(("services", "models"), ("aiogram", "handlers", "bot", "scheduler")) == []
+
+
+def test_scheduler_imports_no_handlers() -> None:
+    assert _violations(("scheduler",), ("handlers",)) == []
+
+
+def test_documents_import_no_bot_handlers_or_scheduler() -> None:
+    assert _violations(("documents",), ("bot", "handlers", "scheduler")) == []
+
+
+def test_ui_imports_no_handlers_bot_or_scheduler() -> None:
+    assert _violations(("ui",), ("handlers", "bot", "scheduler")) == []
+
+
+def test_no_module_is_past_the_line_limit() -> None:
+    long = [
+        f"{path.relative_to(ROOT)}: {n} lines"
+        for path in _modules("services", "handlers", "scheduler", "bot", "ui")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > LINE_LIMIT
+    ]
+    assert long == []
+
+
+def test_no_private_attribute_of_a_router_is_touched() -> None:
+    touched = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in _modules("bot", "handlers", "tests")
+        if path.name != "test_layout.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "_parent_router" in line
+    ]
+    assert touched == []
+
+
+def test_no_private_name_is_imported_across_packages() -> None:
+    bad = []
+    for path in _modules("services", "handlers", "scheduler", "bot", "documents", "ui"):
+        own = path.relative_to(ROOT).parts[:-1]
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
+                continue
+            package = tuple(node.module.split("."))
+            if package[0] not in OURS:
+                continue
+            for alias in node.names:
+                if alias.name.startswith("_") and package[: len(own)] != own:
+                    bad.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.module}.{alias.name}")
+    assert bad == []
+
+
+_KEY_FSTRING = re.compile(
+    r"""f["'](notice|remind|reminder|ballot|meeting|survey|protocol|proto|announce|broadcast|"""
+    r"""checkin|vote|agenda|proposal|change|cancel|copy|overdue|final)[a-z_]*[:=]"""
+)
+
+
+def test_outbox_keys_are_built_in_the_keys_module_only() -> None:
+    keys_module = ROOT / "services" / "outbox" / "keys.py"
+    built = [
+        f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
+        for path in _modules("services", "scheduler", "handlers", "bot")
+        if path != keys_module
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if _KEY_FSTRING.search(line) or '.split(":")' in line
+    ]
+    assert built == []
+
+
+def test_outbox_rows_are_written_in_the_outbox_package_only() -> None:
+    writes = re.compile(r"(insert|update|delete)\(\s*OutboxMessage\b")
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in _modules("services", "scheduler", "handlers", "bot")
+        if "outbox" not in path.relative_to(ROOT).parts[:2]
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if writes.search(line)
+    ]
+    assert found == []
+
+
+def _callback_classes() -> list[type[CallbackData]]:
+    classes = []
+    for info in pkgutil.iter_modules(ui.callbacks.__path__):
+        module = importlib.import_module(f"ui.callbacks.{info.name}")
+        for _name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, CallbackData) and cls is not CallbackData:
+                if cls.__module__ == module.__name__:
+                    classes.append(cls)
+    return classes
+
+
+def test_no_callback_field_is_a_bare_str() -> None:
+    bare = [
+        f"{cls.__name__}.{name}"
+        for cls in _callback_classes()
+        for name, field in cls.model_fields.items()
+        if field.annotation is str and not field.metadata
+    ]
+    assert bare == []
+
+
+def test_callback_actions_are_enums() -> None:
+    plain = [
+        f"{cls.__name__}.action"
+        for cls in _callback_classes()
+        if "action" in cls.model_fields
+        and not (
+            inspect.isclass(cls.model_fields["action"].annotation)
+            and issubclass(cls.model_fields["action"].annotation, Enum)
+        )
+    ]
+    assert plain == []
+
+
+def test_no_filter_compares_a_string_action() -> None:
+    compared = re.compile(r"""F\.(action|what|field|mark|choice|kind)\s*(==|!=)\s*["']""")
+    also = re.compile(r"""F\.(action|what|field|mark|choice|kind)\.in_\(\s*[\[{(]\s*["']""")
+    found = [
+        f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
+        for path in _modules("handlers", "bot")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if compared.search(line) or also.search(line)
+    ]
+    assert found == []
