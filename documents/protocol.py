@@ -36,12 +36,12 @@ from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from bot.config import ROOT
 from documents.i18n import translations
 from services.protocol_content import ProtocolContent
 
 TEMPLATE = "protocol_document.html"
-TEMPLATES_DIR = ROOT / "templates"
+# templates/ of the project (documents import no bot: the path is found from here)
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 BlockKind = Literal["title", "subtitle", "heading", "paragraph", "item", "signature", "spacer"]
 

@@ -47,7 +47,7 @@ def build_root_router() -> Router:
         announce.router,
         meeting_wizard.router,
         meetings.router,
-        protocols.router,
+        protocols.setup(),
         surveys.router,
         calendar.router,  # answers taps on the calendar's labels and greyed-out days
         # ↓ Place for feature routers still to come. Before the
@@ -66,7 +66,7 @@ def build_root_router() -> Router:
         meeting_wizard.hints,
         meetings.hints,
         attendance.hints,
-        protocols.hints,
+        protocols.setup_hints(),
         surveys.hints,
         fallback.router,  # last: answers stale buttons and unexpected input
     ]
