@@ -122,7 +122,7 @@ async def show_meeting_card(
         MeetingStatus.CANCELLED: _("The meeting is cancelled."),
         MeetingStatus.AWAITING_CHAIR: _("Waits for the chair to confirm it as extraordinary."),
     }.get(card.meeting.status, _("Draft."))
-    text = render("meeting_card.html", c=card, t=meeting_facts(card.meeting), status=status)
+    text = render("meeting_card.html", card=card, facts=meeting_facts(card.meeting), status=status)
     kb = _card_keyboard(actor, card.meeting)
     await show_card(message, text, kb, in_place=in_place)
 
