@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Association, Meeting, MeetingForm, MeetingStatus
 from services import attendance, deadlines
 from services.meetings import queries
-from services.meetings.rules import UNPUBLISHED
 from services.permissions import Action, Actor, Decision, Scope, decide
 
 
@@ -139,11 +138,6 @@ class MeetingView:
     def can_run(self, actor: Actor) -> bool:
         """Run the meeting in the room: check-in, the end."""
         return decide(actor, Action.RUN_CHECKIN, self.scope) is not Decision.DENY
-
-    def can_read(self, actor: Actor) -> bool:
-        """Managers see drafts too; members see it once it is published."""
-        member = decide(actor, Action.PARTICIPATE, self.scope) is not Decision.DENY
-        return self.can_manage(actor) or (member and self.status not in UNPUBLISHED)
 
 
 async def build_view(session: AsyncSession, meeting: Meeting) -> MeetingView:
