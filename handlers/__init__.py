@@ -11,12 +11,10 @@ def build_root_router() -> Router:
         announce,
         associations,
         attendance,
-        calendar,
         common,
         fallback,
         groups,
         invites,
-        meeting_wizard,
         meetings,
         members,
         onboarding,
@@ -45,11 +43,11 @@ def build_root_router() -> Router:
         members.router,
         schools.router,
         announce.router,
-        meeting_wizard.router,
-        meetings.router,
+        meetings.setup_wizard(),
+        meetings.setup(),
         protocols.setup(),
         surveys.router,
-        calendar.router,  # answers taps on the calendar's labels and greyed-out days
+        meetings.setup_calendar(),  # answers taps on the calendar's labels and greyed-out days
         # ↓ Place for feature routers still to come. Before the
         # wizard hints: a command of a router placed after them would get a wizard's hint.
         #
@@ -63,8 +61,8 @@ def build_root_router() -> Router:
         members.hints,
         schools.hints,
         announce.hints,
-        meeting_wizard.hints,
-        meetings.hints,
+        meetings.setup_wizard_hints(),
+        meetings.setup_hints(),
         attendance.hints,
         protocols.setup_hints(),
         surveys.hints,

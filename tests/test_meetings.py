@@ -21,7 +21,7 @@ from models import (
     ProposalStatus,
     RsvpAnswer,
 )
-from services import associations, deadlines, invites, meetings, outbox, participation, roster
+from services import associations, deadlines, invites, meetings, outbox, roster
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
 from services.meetings import Field, Kind
@@ -66,16 +66,16 @@ async def ready_draft(
         session, actor, world.association_id, "Функциональная грамотность", clock.now()
     )
     now = clock.now()
-    view = await meetings.set_field(session, actor, view.id, view.version, Field.FORM, form, now)
-    view = await meetings.set_field(
-        session, actor, view.id, view.version, Field.DAY, deadlines.Typed(day, time(15, 0)), now
+    view = await meetings.set_form(session, actor, view.id, view.version, form, now)
+    view = await meetings.set_day(
+        session, actor, view.id, view.version, deadlines.Typed(day, time(15, 0)), now
     )
-    view = await meetings.set_field(
-        session, actor, view.id, view.version, Field.PLACE, "МОУ СОШ № 5, каб. 12", now
+    view = await meetings.set_place(
+        session, actor, view.id, view.version, "МОУ СОШ № 5, каб. 12", now
     )
     if form is MeetingForm.HYBRID:
-        view = await meetings.set_field(
-            session, actor, view.id, view.version, Field.LINK, "https://meet.example/rmo", now
+        view = await meetings.set_link(
+            session, actor, view.id, view.version, "https://meet.example/rmo", now
         )
     return await meetings.add_question(
         session,
@@ -163,13 +163,11 @@ async def test_late_regular_meeting_is_refused_then_extraordinary(
 async def test_two_editors_saving_one_draft(session: AsyncSession, clock: FixedClock) -> None:
     world = await make_world(session, clock)
     view = await meetings.create_draft(session, world.chair, world.association_id, "Тема", NOW)
-    first = await meetings.set_field(
-        session, world.chair, view.id, view.version, Field.TOPIC, "Тема первого", NOW
+    first = await meetings.set_topic(
+        session, world.chair, view.id, view.version, "Тема первого", NOW
     )
     with pytest.raises(DomainError) as err:  # the second editor saw the older version
-        await meetings.set_field(
-            session, world.chair, view.id, view.version, Field.TOPIC, "Тема второго", NOW
-        )
+        await meetings.set_topic(session, world.chair, view.id, view.version, "Тема второго", NOW)
     assert err.value.code is ErrorCode.DRAFT_CHANGED
     current = await meetings.get(session, world.chair, view.id)
     assert current.topic == "Тема первого" and current.version == first.version
@@ -206,18 +204,15 @@ async def test_publication_needs_an_agenda_and_limits_hold(
     with pytest.raises(DomainError) as err:
         await meetings.publish(session, world.chair, view.id, view.version, NOW)
     assert err.value.code is ErrorCode.NO_DATE
-    view = await meetings.set_field(
+    view = await meetings.set_day(
         session,
         world.chair,
         view.id,
         view.version,
-        Field.DAY,
         deadlines.Typed(date(2026, 12, 20), time(15, 0)),
         NOW,
     )
-    view = await meetings.set_field(
-        session, world.chair, view.id, view.version, Field.PLACE, "Каб. 1", NOW
-    )
+    view = await meetings.set_place(session, world.chair, view.id, view.version, "Каб. 1", NOW)
     problems = [p.code for p in meetings.problems(view, NOW)]
     assert problems == [ErrorCode.NO_AGENDA]
     for n in range(meetings.MAX_AGENDA):
@@ -247,15 +242,14 @@ async def test_absentee_meeting_needs_draft_decisions_and_has_no_reminders(
     world = await make_world(session, clock)
     await teachers(session, world, clock, 2)
     view = await meetings.create_draft(session, world.chair, world.association_id, "Заочно", NOW)
-    view = await meetings.set_field(
-        session, world.chair, view.id, view.version, Field.FORM, MeetingForm.ABSENTEE, NOW
+    view = await meetings.set_form(
+        session, world.chair, view.id, view.version, MeetingForm.ABSENTEE, NOW
     )
-    view = await meetings.set_field(
+    view = await meetings.set_day(
         session,
         world.chair,
         view.id,
         view.version,
-        Field.DAY,
         deadlines.Typed(date(2026, 12, 18), time(18, 0)),
         NOW,
     )
@@ -279,40 +273,38 @@ async def test_answers_proposals_and_what_is_still_wanted(
     view = await ready_draft(session, world, world.chair, clock)
     await meetings.publish(session, world.chair, view.id, view.version, NOW)
     # Буду / Не смогу; a double tap changes nothing; a reason is kept.
-    await participation.answer(session, one, view.id, RsvpAnswer.YES, NOW)
-    await participation.answer(session, one, view.id, RsvpAnswer.YES, NOW)
-    await participation.answer(session, two, view.id, RsvpAnswer.NO, NOW, "курсы повышения")
-    card = await participation.card(session, world.chair, view.id)
+    await meetings.answer(session, one, view.id, RsvpAnswer.YES, NOW)
+    await meetings.answer(session, one, view.id, RsvpAnswer.YES, NOW)
+    await meetings.answer(session, two, view.id, RsvpAnswer.NO, NOW, "курсы повышения")
+    card = await meetings.card(session, world.chair, view.id)
     assert [a.name for a in card.coming] == ["Учитель Номер 0"]
     assert [(a.name, a.reason) for a in card.not_coming] == [("Учитель Номер 1", "курсы повышения")]
     assert {a.name for a in card.unanswered} == {"Учитель Номер 2", "Петров Сергей Иванович"}
     with pytest.raises(DomainError):
-        await participation.card(session, one, view.id)  # a member sees no card
+        await meetings.card(session, one, view.id)  # a member sees no card
 
     # Claim everything due at the reminders' times: the one who said Не смогу gets none.
     claimed = await outbox.claim(session, datetime(2026, 12, 21, tzinfo=UTC), 100, timedelta(1))
     reminders = [r for r in claimed if r.kind == Kind.REMINDER.value]
-    dropped = await participation.unwanted(session, reminders)
+    dropped = await meetings.unwanted(session, reminders)
     assert {r.person_id for r in reminders if r.id in dropped} == {two.person_id}
     finals = [r for r in claimed if r.kind == Kind.FINAL_AGENDA.value]
-    assert await participation.unwanted(session, finals) == {r.id for r in finals}  # unchanged
+    assert await meetings.unwanted(session, finals) == {r.id for r in finals}  # unchanged
 
     # A proposal before the cutoff, accepted: the final agenda is now wanted.
-    proposal = await participation.propose(
-        session, three, view.id, "О конкурсе «Учитель года»", NOW
-    )
+    proposal = await meetings.propose(session, three, view.id, "О конкурсе «Учитель года»", NOW)
     assert await rows(session, "meeting_proposal") == 1  # the chair (no secretary here)
-    decided = await participation.decide_proposal(session, world.chair, proposal.id, True, NOW)
+    decided = await meetings.decide_proposal(session, world.chair, proposal.id, True, NOW)
     assert decided.proposal.status is ProposalStatus.ACCEPTED and not decided.needs_ballot_choice
     with pytest.raises(DomainError) as err:
-        await participation.decide_proposal(session, world.chair, proposal.id, False, NOW)
+        await meetings.decide_proposal(session, world.chair, proposal.id, False, NOW)
     assert err.value.code is ErrorCode.ALREADY_DECIDED
-    assert await participation.unwanted(session, finals) == set()
+    assert await meetings.unwanted(session, finals) == set()
     assert await rows(session, "meeting_proposal_decided") == 1
     # After the cutoff (the end of 18.12 local) proposals are refused with the rule.
     late = datetime(2026, 12, 18, 17, 0, tzinfo=UTC)
     with pytest.raises(DomainError) as err:
-        await participation.propose(session, three, view.id, "Поздно", late)
+        await meetings.propose(session, three, view.id, "Поздно", late)
     assert err.value.code is ErrorCode.PROPOSALS_CLOSED
     assert err.value.params["day"] == "18.12.2026"
 
@@ -344,7 +336,7 @@ async def test_reschedule_moves_reminders_and_cancel_stops_everything(
     # Буду on a cancelled meeting: refused.
     member = await load_actor(session, 3001, [])
     with pytest.raises(DomainError) as err:
-        await participation.answer(session, member, view.id, RsvpAnswer.YES, NOW)
+        await meetings.answer(session, member, view.id, RsvpAnswer.YES, NOW)
     assert err.value.code is ErrorCode.MEETING_CANCELLED
 
 
@@ -421,9 +413,7 @@ async def test_newcomer_gets_the_current_notice_once(
     assert await notices(roster_row.person_id) == [OutboxStatus.PENDING]
     # Joining again (another link) adds nothing.
     assert (
-        await participation.notices_for_newcomer(
-            session, late.person_id or 0, world.association_id, NOW
-        )
+        await meetings.notices_for_newcomer(session, late.person_id or 0, world.association_id, NOW)
         == 0
     )
 
@@ -446,9 +436,9 @@ async def test_forged_calls_for_another_association(
     )
     stranger = await register(session, created.chair_token, 2998, clock, name="Чужой Председатель")
     for call in (
-        participation.answer(session, stranger, view.id, RsvpAnswer.YES, NOW),
-        participation.propose(session, stranger, view.id, "Чужой вопрос", NOW),
-        participation.card(session, stranger, view.id),
+        meetings.answer(session, stranger, view.id, RsvpAnswer.YES, NOW),
+        meetings.propose(session, stranger, view.id, "Чужой вопрос", NOW),
+        meetings.card(session, stranger, view.id),
         meetings.cancel(session, stranger, view.id, "нет", NOW),
     ):
         with pytest.raises(DomainError) as err:
@@ -495,7 +485,7 @@ async def test_a_change_keeps_the_reminders_for_the_new_revision(
     claimed = await outbox.claim(session, datetime(2026, 12, 21, tzinfo=UTC), 200, timedelta(1))
     reminders = [r for r in claimed if r.kind == Kind.REMINDER.value]
     assert len(reminders) == 6 and all(r.params["revision"] == changed.revision for r in reminders)
-    assert await participation.unwanted(session, reminders) == set()
+    assert await meetings.unwanted(session, reminders) == set()
 
 
 async def test_a_secretary_cannot_schedule_an_extraordinary_meeting_past_the_chair(
@@ -526,16 +516,16 @@ async def test_a_deferred_question_joins_the_next_draft(
         session, world.chair, view.id, view.version, view.agenda[0].id, NOW, draft_decision="Да"
     )
     await meetings.publish(session, world.chair, view.id, view.version, NOW)
-    proposal = await participation.propose(session, teacher, view.id, "О наставничестве", NOW)
-    decided = await participation.decide_proposal(session, world.chair, proposal.id, True, NOW)
+    proposal = await meetings.propose(session, teacher, view.id, "О наставничестве", NOW)
+    decided = await meetings.decide_proposal(session, world.chair, proposal.id, True, NOW)
     assert decided.needs_ballot_choice
     sec = await secretary(session, world, clock)
     with pytest.raises(DomainError) as err:  # the chair chooses, not the secretary
-        await participation.defer_to_next(session, sec, proposal.id, NOW)
+        await meetings.defer_to_next(session, sec, proposal.id, NOW)
     assert err.value.code is ErrorCode.CHAIR_MUST_DECIDE
-    await participation.defer_to_next(session, world.chair, proposal.id, NOW)
-    another = await participation.propose(session, teacher, view.id, "О конкурсе", NOW)
-    await participation.decide_proposal(session, world.chair, another.id, True, NOW)  # position 2
+    await meetings.defer_to_next(session, world.chair, proposal.id, NOW)
+    another = await meetings.propose(session, teacher, view.id, "О конкурсе", NOW)
+    await meetings.decide_proposal(session, world.chair, another.id, True, NOW)  # position 2
     current = await meetings.get(session, world.chair, view.id)
     assert [q.position for q in current.agenda] == [1, 2]
     draft = await meetings.create_draft(

@@ -14,7 +14,6 @@ from typing import Any
 from models import InviteKind
 from services import deadlines, invites, meetings
 from services.clock import FixedClock
-from services.meetings import Field
 from services.people import load_actor
 from services.permissions import Actor
 from tests.app import App, running, started
@@ -170,17 +169,16 @@ async def scenario(app: App, clock: FixedClock) -> None:
         view = await meetings.create_draft(
             session, actor, actor_association(actor), "Методический день", clock.now()
         )
-        view = await meetings.set_field(
+        view = await meetings.set_day(
             session,
             actor,
             view.id,
             view.version,
-            Field.DAY,
             deadlines.Typed(date(2027, 1, 20), time(10, 0)),
             clock.now(),
         )
-        view = await meetings.set_field(
-            session, actor, view.id, view.version, Field.PLACE, "Актовый зал", clock.now()
+        view = await meetings.set_place(
+            session, actor, view.id, view.version, "Актовый зал", clock.now()
         )
         view = await meetings.add_question(
             session, actor, view.id, view.version, "О методическом дне", clock.now()

@@ -1,8 +1,9 @@
 """An inline calendar for picking a date, in the reader's language.
 
-A wizard shows `calendar_keyboard(...)` and handles its own taps, told apart by `scope`:
+A wizard shows `calendar_keyboard(...)` and handles its own taps, told apart by `scope` (and
+`object_id` / `version`, the object it edits and the version the buttons were made for):
 
-    @router.callback_query(MeetingWizard.date, CalendarCb.filter(F.scope == "meeting"))
+    router.callback_query.register(picked, CalendarCb.filter(F.scope == "meeting"))
     async def picked(query: CallbackQuery, callback_data: CalendarCb, ...) -> None:
         if (shown := parse_month(callback_data, first=first, last=last)) is not None:
             ...edit the markup to calendar_keyboard(*shown, ...)
@@ -11,24 +12,24 @@ A wizard shows `calendar_keyboard(...)` and handles its own taps, told apart by 
 
 The range [first, last] is the wizard's (for a meeting: today to the end of next school year);
 a tap is re-validated against it, since callback data can be forged. Taps on labels and
-unavailable days ("ignore") are answered silently by `router`, placed before the catch-all.
+unavailable days ("ignore") are answered silently by the router of `setup()`, placed before
+the catch-all. The callback data (`CalendarCb`) is in ui/callbacks/meetings.py.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Annotated
 
 from aiogram import F, Router
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from pydantic import Field
 
-DAY = "day"
-MONTH = "month"
-IGNORE = "ignore"
-MAX_SCOPE = 12
+from ui.callbacks.meetings import MAX_SCOPE as MAX_SCOPE
+from ui.callbacks.meetings import CalendarAction, CalendarCb
+
+DAY = CalendarAction.DAY
+MONTH = CalendarAction.MONTH
+IGNORE = CalendarAction.IGNORE
 
 UNAVAILABLE = "·"
 EMPTY = " "
@@ -59,17 +60,6 @@ MONTHS = (
 WEEKDAYS = (N_("Mo"), N_("Tu"), N_("We"), N_("Th"), N_("Fr"), N_("Sa"), N_("Su"))
 
 
-class CalendarCb(CallbackData, prefix="cal"):
-    """A calendar tap. `action`: day (pick year-month-day), month (show year-month), ignore.
-    `day` is 0 when unused; `scope` names the wizard the calendar belongs to."""
-
-    action: str
-    year: Annotated[int, Field(ge=1, le=9999)]
-    month: Annotated[int, Field(ge=1, le=12)]
-    day: Annotated[int, Field(ge=0, le=31)]
-    scope: Annotated[str, Field(min_length=1, max_length=MAX_SCOPE)]
-
-
 def _month_index(year: int, month: int) -> int:
     return year * 12 + month - 1
 
@@ -90,7 +80,15 @@ def month_title(year: int, month: int) -> str:
 
 
 def calendar_keyboard(
-    year: int, month: int, *, today: date, first: date, last: date, scope: str
+    year: int,
+    month: int,
+    *,
+    today: date,
+    first: date,
+    last: date,
+    scope: str,
+    object_id: int = 0,
+    version: int = 0,
 ) -> InlineKeyboardMarkup:
     """The month's grid, Monday first: a title row, weekday names, the weeks, then ◀️ / ▶️.
 
@@ -109,10 +107,18 @@ def calendar_keyboard(
     year, month = _from_index(shown)
 
     def button(
-        text: str, action: str = IGNORE, day: int = 0, at: int = shown
+        text: str, action: CalendarAction = IGNORE, day: int = 0, at: int = shown
     ) -> InlineKeyboardButton:
         y, m = _from_index(at)
-        data = CalendarCb(action=action, year=y, month=m, day=day, scope=scope)
+        data = CalendarCb(
+            action=action,
+            year=y,
+            month=m,
+            day=day,
+            scope=scope,
+            object_id=object_id,
+            version=version,
+        )
         return InlineKeyboardButton(text=text, callback_data=data.pack())
 
     rows: list[list[InlineKeyboardButton]] = [
@@ -145,7 +151,7 @@ def calendar_keyboard(
 
 def parse_pick(data: CalendarCb, *, first: date, last: date) -> date | None:
     """The date of a "day" tap if it is a real date within [first, last]; otherwise None."""
-    if data.action != DAY:
+    if data.action is not DAY:
         return None
     try:
         picked = date(data.year, data.month, data.day)
@@ -156,7 +162,7 @@ def parse_pick(data: CalendarCb, *, first: date, last: date) -> date | None:
 
 def parse_month(data: CalendarCb, *, first: date, last: date) -> tuple[int, int] | None:
     """(year, month) of a "month" tap towards a month with a day in [first, last]; else None."""
-    if data.action != MONTH:
+    if data.action is not MONTH:
         return None
     index = _month_index(data.year, data.month)
     if not _month_index(first.year, first.month) <= index <= _month_index(last.year, last.month):
@@ -164,10 +170,13 @@ def parse_month(data: CalendarCb, *, first: date, last: date) -> tuple[int, int]
     return data.year, data.month
 
 
-router = Router(name=__name__)
-
-
-@router.callback_query(CalendarCb.filter(F.action == IGNORE))
 async def ignore_tap(query: CallbackQuery) -> None:
     """A tap on a label, an empty cell or an unavailable day: stop the spinner, nothing else."""
     await query.answer()
+
+
+def setup() -> Router:
+    """Answers taps on the calendar's labels and greyed-out days (before the catch-all)."""
+    router = Router(name=__name__)
+    router.callback_query.register(ignore_tap, CalendarCb.filter(F.action == IGNORE))
+    return router
