@@ -134,9 +134,9 @@ def _callback_classes() -> list[type[CallbackData]]:
     for info in pkgutil.iter_modules(ui.callbacks.__path__):
         module = importlib.import_module(f"ui.callbacks.{info.name}")
         for _name, cls in inspect.getmembers(module, inspect.isclass):
-            if issubclass(cls, CallbackData) and cls is not CallbackData:
-                if cls.__module__ == module.__name__:
-                    classes.append(cls)
+            ours = cls.__module__ == module.__name__
+            if issubclass(cls, CallbackData) and cls is not CallbackData and ours:
+                classes.append(cls)
     return classes
 
 
