@@ -48,7 +48,7 @@ def build_root_router() -> Router:
         meeting_wizard.router,
         meetings.router,
         protocols.router,
-        surveys.router,
+        surveys.setup(),
         calendar.router,  # answers taps on the calendar's labels and greyed-out days
         # ↓ Place for feature routers still to come. Before the
         # wizard hints: a command of a router placed after them would get a wizard's hint.
@@ -67,7 +67,7 @@ def build_root_router() -> Router:
         meetings.hints,
         attendance.hints,
         protocols.hints,
-        surveys.hints,
+        surveys.setup_hints(),
         fallback.router,  # last: answers stale buttons and unexpected input
     ]
     root = Router(name="root")
