@@ -42,7 +42,7 @@ def step_view(
     """One question: its text, «3 из 8», the buttons of its kind, back and skip."""
     q = step.question
     sid, pos = step.survey_id, step.position
-    text = render("survey_step.html", s=step, current=answer_label(step))
+    text = render("survey_step.html", step=step, current=answer_label(step))
     kb = InlineKeyboardBuilder()
     sizes: list[int] = []
     current = step.current.options if step.current else ()

@@ -26,7 +26,7 @@ async def editor_card(session: AsyncSession, view: SurveyView) -> tuple[str, Inl
     zone = await zone_of(session, view)
     text = render(
         "survey_editor.html",
-        v=view,
+        view=view,
         closes=when(view, zone),
         opens=formats.when(view.opens_at, zone, get_i18n().current_locale)
         if view.opens_at

@@ -16,9 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import formats
 from bot.messages import survey_results_keyboard
 from bot.render import render
-from handlers.surveys.common import (
-    DEFAULT_ZONE,
-)
+from handlers.surveys.common import DEFAULT_ZONE
 from handlers.ui import show_card
 from models import SurveyStatus
 from services import surveys
