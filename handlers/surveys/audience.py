@@ -10,10 +10,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.surveys.card import show_editor
-from handlers.surveys.common import (
-    AUDIENCE_SHOWN,
-    zone_of,
-)
+from handlers.surveys.common import AUDIENCE_SHOWN, zone_of
 from handlers.surveys.states import SurveyWizard
 from handlers.ui import WizardText, edit, quote
 from services import associations, surveys

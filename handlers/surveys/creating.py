@@ -12,10 +12,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.surveys.card import editor_card
-from handlers.surveys.common import (
-    DEFAULT_SURVEY_DAYS,
-    closing_in,
-)
+from handlers.surveys.common import DEFAULT_SURVEY_DAYS, closing_in
 from handlers.surveys.states import SurveyWizard
 from handlers.ui import WizardText, association_picker, inline, show_card
 from services import associations, surveys

@@ -11,10 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.surveys.card import editor_card
-from handlers.surveys.common import (
-    DEFAULT_POLL_DAYS,
-    closing_in,
-)
+from handlers.surveys.common import DEFAULT_POLL_DAYS, closing_in
 from handlers.surveys.states import PollWizard
 from handlers.ui import WizardText, association_picker
 from services import associations, surveys
