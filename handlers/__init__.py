@@ -46,7 +46,7 @@ def build_root_router() -> Router:
         meetings.setup_wizard(),
         meetings.setup(),
         protocols.setup(),
-        surveys.router,
+        surveys.setup(),
         meetings.setup_calendar(),  # answers taps on the calendar's labels and greyed-out days
         # ↓ Place for feature routers still to come. Before the
         # wizard hints: a command of a router placed after them would get a wizard's hint.
@@ -65,7 +65,7 @@ def build_root_router() -> Router:
         meetings.setup_hints(),
         attendance.hints,
         protocols.setup_hints(),
-        surveys.hints,
+        surveys.setup_hints(),
         fallback.router,  # last: answers stale buttons and unexpected input
     ]
     root = Router(name="root")

@@ -220,7 +220,7 @@ async def test_finishing_an_anonymous_survey_leaves_no_link(
     # above), so what this asserts cannot flake: the database keeps the drawn ids, not a
     # sequence of its own, and those ids do not follow the order of finishing.
     seeded = SeededSecrets(2026)
-    monkeypatch.setattr(surveys, "secrets", seeded)
+    monkeypatch.setattr(surveys.finishing, "secrets", seeded)
     for n, person in enumerate(people):
         await surveys.answer(session, person, view.id, 1, Answer(options=(n % 3,)), NOW)
         await surveys.answer(session, person, view.id, 2, Answer(scale=1 + n % 5), NOW)

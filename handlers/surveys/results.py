@@ -1,0 +1,142 @@
+"""Results for the author (text, charts, XLSX), closing, and `/surveys`."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import get_i18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import formats
+from bot.messages import survey_results_keyboard
+from bot.render import render
+from handlers.surveys.common import DEFAULT_ZONE
+from handlers.ui import show_card
+from models import SurveyStatus
+from services import surveys
+from services.clock import Clock
+from services.errors import DomainError, ErrorCode
+from services.permissions import Actor
+from ui.callbacks.surveys import SurveyAction, SurveyCb
+
+
+async def results_card(
+    session: AsyncSession, actor: Actor, survey_id: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    found = await surveys.results(session, actor, survey_id)
+    return results_text(found), survey_results_keyboard(found)
+
+
+def results_text(found: surveys.Results) -> str:
+    return render("survey_results.html", r=found)
+
+
+async def show_results(
+    query: CallbackQuery, callback_data: SurveyCb, session: AsyncSession, actor: Actor
+) -> None:
+    assert isinstance(query.message, Message)
+    text, kb = await results_card(session, actor, callback_data.survey_id)
+    await query.answer()
+    await show_card(query.message, text, kb, in_place=True)
+
+
+async def close(
+    query: CallbackQuery, callback_data: SurveyCb, session: AsyncSession, actor: Actor, clock: Clock
+) -> None:
+    assert isinstance(query.message, Message)
+    await surveys.close(session, actor, callback_data.survey_id, clock.now())
+    text, kb = await results_card(session, actor, callback_data.survey_id)
+    await query.answer(_("Closed."))
+    await show_card(query.message, text, kb)
+
+
+async def export(
+    query: CallbackQuery, callback_data: SurveyCb, session: AsyncSession, actor: Actor
+) -> None:
+    assert isinstance(query.message, Message)
+    from documents.survey_xlsx import xlsx_bytes  # lazy: openpyxl only when asked for
+
+    found = await surveys.results(session, actor, callback_data.survey_id)
+    if found.hidden:
+        raise DomainError(ErrorCode.FORBIDDEN)
+    await query.answer()
+    await query.message.answer_document(
+        BufferedInputFile(xlsx_bytes(found), f"survey_{found.survey_id}.xlsx")
+    )
+
+
+async def charts(
+    query: CallbackQuery, callback_data: SurveyCb, session: AsyncSession, actor: Actor
+) -> None:
+    assert isinstance(query.message, Message)
+    from documents.chart import bar_chart_png  # lazy: matplotlib only when asked for
+
+    found = await surveys.results(session, actor, callback_data.survey_id)
+    if found.hidden:
+        raise DomainError(ErrorCode.FORBIDDEN)
+    await query.answer()
+    for q in found.questions:
+        if not q.options:
+            continue
+        png = await asyncio.to_thread(
+            bar_chart_png,
+            f"{q.position}. {q.text}",
+            [o.label for o in q.options],
+            [o.count for o in q.options],
+        )
+        await query.message.answer_photo(
+            BufferedInputFile(png, f"survey_{found.survey_id}_{q.position}.png")
+        )
+
+
+async def listing(
+    message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
+) -> None:
+    await state.clear()
+    waiting = await surveys.open_for(session, actor, clock.now())
+    mine = await surveys.mine(session, actor)
+    status = {
+        SurveyStatus.DRAFT: _("draft"),
+        SurveyStatus.OPEN: _("open"),
+        SurveyStatus.CLOSED: _("closed"),
+    }
+    locale = get_i18n().current_locale
+    zone = await surveys.zones(session, [s.id for s in waiting])
+    text = render(
+        "surveys_list.html",
+        waiting=[
+            {
+                "title": s.title,
+                "closes": formats.when(s.closes_at, zone.get(s.id, DEFAULT_ZONE), locale)
+                if s.closes_at
+                else None,
+            }
+            for s in waiting
+        ],
+        mine=[{"title": s.title, "status": status[s.status]} for s in mine],
+    )
+    kb = InlineKeyboardBuilder()
+    for s in waiting:
+        kb.button(
+            text="▶️ " + s.title[:40],
+            callback_data=SurveyCb(action=SurveyAction.START, survey_id=s.id),
+        )
+    for n, s in enumerate(mine, start=1):
+        action = SurveyAction.RESULTS if s.status is not SurveyStatus.DRAFT else SurveyAction.EDIT
+        kb.button(text=f"📊 {n}", callback_data=SurveyCb(action=action, survey_id=s.id))
+    kb.adjust(*([1] * len(waiting)), *([5] * (-(-len(mine) // 5))))
+    await message.answer(text, reply_markup=kb.as_markup())
+
+
+def register(router: Router) -> None:
+    router.callback_query.register(show_results, SurveyCb.filter(F.action == SurveyAction.RESULTS))
+    router.callback_query.register(close, SurveyCb.filter(F.action == SurveyAction.CLOSE))
+    router.callback_query.register(export, SurveyCb.filter(F.action == SurveyAction.XLSX))
+    router.callback_query.register(charts, SurveyCb.filter(F.action == SurveyAction.CHART))
+    router.message.register(listing, Command("surveys"), StateFilter("*"))
