@@ -31,7 +31,7 @@ from sqlalchemy import BindParameter, ColumnElement, and_, false, not_, or_
 from models import Meeting, MeetingForm, MeetingStatus
 from services.errors import ErrorCode
 
-E = TypeVar("E", bound=enum.Enum)
+E = TypeVar("E", bound=enum.StrEnum)
 
 
 class Window(enum.StrEnum):
@@ -201,6 +201,12 @@ def _all(conditions: Iterable[Condition]) -> Condition:
     return and_(*sql) if sql else True
 
 
+def _one_of(column: ColumnElement[E], values: frozenset[E]) -> Condition:
+    """`column IN values` with plain parameters (an expanding IN would be rendered again on
+    every execution of the hot path)."""
+    return _any(column == value for value in sorted(values))
+
+
 def _case_sql(
     case: Case, tap: Tap, now: BindParameter[datetime], typed: BindParameter[str] | None
 ) -> Condition:
@@ -210,11 +216,11 @@ def _case_sql(
     if case.member is not None:
         parts.append(case.member)
     if case.status is not None:
-        parts.append(Meeting.status.in_(sorted(case.status)))
+        parts.append(_one_of(Meeting.__table__.c.status, case.status))
     if case.window is not None:
         parts.append(_any(_window_sql(w, now) for w in sorted(case.window)))
     if case.form is not None:
-        parts.append(Meeting.form.in_(sorted(case.form)))
+        parts.append(_one_of(Meeting.__table__.c.form, case.form))
     if case.tap is not None:
         parts.append(case.tap is tap)
     if case.code is not None:
