@@ -20,7 +20,6 @@ def build_root_router() -> Router:
         meetings,
         members,
         onboarding,
-        presence,
         profile,
         protocols,
         schools,
@@ -34,8 +33,8 @@ def build_root_router() -> Router:
         common.router,
         # The taps of a meeting's first minutes (check-in, votes) come in hundreds at once:
         # their router is tried early, before the long tail of others' filters.
-        attendance.router,
-        presence.router,
+        attendance.setup(),
+        attendance.setup_presence(),
         groups.router,
         onboarding.router,
         profile.router,
@@ -65,7 +64,7 @@ def build_root_router() -> Router:
         announce.hints,
         meeting_wizard.hints,
         meetings.hints,
-        attendance.hints,
+        attendance.setup_hints(),
         protocols.hints,
         surveys.hints,
         fallback.router,  # last: answers stale buttons and unexpected input
