@@ -4,8 +4,13 @@ actor, the locale, errors), on SQLite and on PostgreSQL. The floor, measured in 
 with the same engine settings, fake session and concurrency: a bare aiogram callback handler
 that answers the callback and inserts and commits one row.
 
+The same load runs once more on SQLite with stock aiosqlite instead of the bot's one-hop
+driver (bot.sqlite_driver), everything else equal: `stock_aiosqlite_ratio` is the stock
+run's time over ours (above 1: the driver earns its keep).
+
 The last line is one JSON object: n, duplicate_taps, lost (500 − distinct attendance rows),
-extra_rows, sqlite_ratio_to_floor, postgres_ratio_to_floor, p99_ms_sqlite, p99_ms_postgres.
+extra_rows, sqlite_ratio_to_floor, postgres_ratio_to_floor, p99_ms_sqlite, p99_ms_postgres,
+stock_aiosqlite_ratio, stock_aiosqlite_ratio_to_floor.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from services.clock import FixedClock
 from services.meetings import Field
 from tests.factories import ADMIN_ID, make_world
 from tests.flow import RecordingSession, build_bot
-from ui.callbacks.attendance import AttendCb
+from ui.callbacks.attendance import AttendAction, AttendCb
 
 N = 500
 DUPLICATES = 50
@@ -105,7 +110,7 @@ def taps(meeting_id: int) -> list[Update]:
                     from_user=user,
                     chat_instance="ci",
                     message=message,
-                    data=AttendCb(action="in", meeting_id=meeting_id).pack(),
+                    data=AttendCb(action=AttendAction.IN, meeting_id=meeting_id).pack(),
                 ),
             )
         )
@@ -167,6 +172,7 @@ async def measure(engine: AsyncEngine, label: str) -> dict[str, Any]:
         f"· rows {rows} ({distinct} people)"
     )
     return {
+        "app": app_time,
         "ratio": round(app_time / floor_time, 3),
         "p99": round(p99, 1),
         "lost": N - distinct,
@@ -178,18 +184,24 @@ async def main() -> None:
     print(f"check-in: {N} members' taps and {DUPLICATES} duplicates, all at once")
     async with sqlite_engine() as engine:
         lite = await measure(engine, "SQLite")
+    async with sqlite_engine(stock_driver=True) as engine:
+        stock = await measure(engine, "aiosqlite")
+    stock_ratio = round(stock["app"] / lite["app"], 3)
+    print(f"  stock aiosqlite / one-hop driver: {stock_ratio:4.2f}")
     async with pg_engine() as pg:
         postgres = await measure(pg, "PostgreSQL") if pg is not None else None
     result = {
         "bench": "checkin",
         "n": N,
         "duplicate_taps": DUPLICATES,
-        "lost": lite["lost"] + (postgres["lost"] if postgres else 0),
-        "extra_rows": lite["extra"] + (postgres["extra"] if postgres else 0),
+        "lost": lite["lost"] + stock["lost"] + (postgres["lost"] if postgres else 0),
+        "extra_rows": lite["extra"] + stock["extra"] + (postgres["extra"] if postgres else 0),
         "sqlite_ratio_to_floor": lite["ratio"],
         "postgres_ratio_to_floor": postgres["ratio"] if postgres else None,
         "p99_ms_sqlite": lite["p99"],
         "p99_ms_postgres": postgres["p99"] if postgres else None,
+        "stock_aiosqlite_ratio": stock_ratio,
+        "stock_aiosqlite_ratio_to_floor": stock["ratio"],
     }
     print(json.dumps(result))
 

@@ -23,11 +23,14 @@ PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 @asynccontextmanager
-async def sqlite_engine() -> AsyncIterator[AsyncEngine]:
+async def sqlite_engine(*, stock_driver: bool = False) -> AsyncIterator[AsyncEngine]:
+    """A migrated scratch SQLite file with the bot's engine settings. `stock_driver`: plain
+    aiosqlite instead of the bot's one-hop driver (bot.sqlite_driver), everything else the
+    same (`module=None` lets SQLAlchemy import aiosqlite itself)."""
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
         await asyncio.to_thread(upgrade, url)  # Alembic runs its own loop
-        engine = create_engine(url)
+        engine = create_engine(url, module=None) if stock_driver else create_engine(url)
         try:
             yield engine
         finally:

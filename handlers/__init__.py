@@ -18,7 +18,6 @@ def build_root_router() -> Router:
         meetings,
         members,
         onboarding,
-        presence,
         profile,
         protocols,
         schools,
@@ -32,8 +31,8 @@ def build_root_router() -> Router:
         common.router,
         # The taps of a meeting's first minutes (check-in, votes) come in hundreds at once:
         # their router is tried early, before the long tail of others' filters.
-        attendance.router,
-        presence.router,
+        attendance.setup(),
+        attendance.setup_presence(),
         groups.router,
         onboarding.router,
         profile.router,
@@ -63,7 +62,7 @@ def build_root_router() -> Router:
         announce.hints,
         meetings.setup_wizard_hints(),
         meetings.setup_hints(),
-        attendance.hints,
+        attendance.setup_hints(),
         protocols.setup_hints(),
         surveys.setup_hints(),
         fallback.router,  # last: answers stale buttons and unexpected input

@@ -18,7 +18,7 @@ from bot.sqlite_driver import OneHopConnection
 from models import Identity
 from services.clock import FixedClock
 from services.people import load_actor
-from services.tx import run_single
+from services.tx import SINGLE_STATEMENT, run_single
 from tests.factories import ADMIN_ID, make_world
 
 
@@ -133,3 +133,31 @@ async def test_run_single_refuses_an_open_transaction(session: AsyncSession) -> 
     await session.execute(select(1))
     with pytest.raises(RuntimeError):
         await run_single(session, select(1))
+
+
+async def test_stock_aiosqlite_takes_four_hops_a_statement_and_one_for_an_empty_commit(
+    tmp_path: Any, hops: list[str]
+) -> None:
+    """What the driver saves (its module docstring): the same engine with stock aiosqlite."""
+    stock = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'stock.sqlite3'}", module=None)
+    try:
+        async with stock.connect() as conn:
+            raw = await conn.get_raw_connection()
+            assert not isinstance(raw.driver_connection, OneHopConnection)
+            await conn.execute(text("SELECT 1"))
+            await conn.commit()
+            hops.clear()
+            await conn.execute(text("SELECT 1"))  # begins: its own statement, then the SELECT
+            hops.clear()
+            await conn.execute(text("SELECT 2"))
+            assert len(hops) == 4
+            await conn.commit()
+        async with stock.connect() as conn:
+            # A single statement (run_single): no BEGIN, so SQLite has nothing to commit.
+            single = await conn.execution_options(**{SINGLE_STATEMENT: True})
+            await single.execute(text("SELECT 1"))
+            hops.clear()
+            await single.commit()
+            assert len(hops) == 1  # the one-hop driver: none (the test above)
+    finally:
+        await stock.dispose()

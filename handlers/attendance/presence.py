@@ -11,21 +11,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import invites, people
 from services.clock import Clock
 
-router = Router(name=__name__)
 
-
-@router.my_chat_member(F.chat.type == "private", ChatMemberUpdatedFilter(LEAVE_TRANSITION))
 async def blocked(event: ChatMemberUpdated, session: AsyncSession) -> None:
     await people.mark_reachable(session, [event.chat.id], False)
 
 
-@router.my_chat_member(F.chat.type == "private", ChatMemberUpdatedFilter(JOIN_TRANSITION))
 async def unblocked(event: ChatMemberUpdated, session: AsyncSession) -> None:
     await people.mark_reachable(session, [event.chat.id], True)
 
 
-@router.my_chat_member(
-    F.chat.type.in_({"group", "supergroup"}), ChatMemberUpdatedFilter(LEAVE_TRANSITION)
-)
 async def left_group(event: ChatMemberUpdated, session: AsyncSession, clock: Clock) -> None:
     await invites.unlink_group(session, event.chat.id, clock.now())
+
+
+def setup() -> Router:
+    router = Router(name="handlers.presence")
+    private = F.chat.type == "private"
+    router.my_chat_member.register(blocked, private, ChatMemberUpdatedFilter(LEAVE_TRANSITION))
+    router.my_chat_member.register(unblocked, private, ChatMemberUpdatedFilter(JOIN_TRANSITION))
+    router.my_chat_member.register(
+        left_group,
+        F.chat.type.in_({"group", "supergroup"}),
+        ChatMemberUpdatedFilter(LEAVE_TRANSITION),
+    )
+    return router
