@@ -20,7 +20,7 @@ from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
 from services.protocols import ProtocolView
-from ui.callbacks.meetings import MeetingCb
+from ui.callbacks.meetings import MeetingAction, MeetingCb
 from ui.callbacks.protocols import ProtoAction, ProtoCb
 
 QUESTION_BUTTONS = 4  # per row: «Слушали 1» … and «Решили 1» …
@@ -143,4 +143,6 @@ async def meeting_protocol(
 
 def register(router: Router) -> None:
     router.callback_query.register(open_protocol, ProtoCb.filter(F.action == ProtoAction.OPEN))
-    router.callback_query.register(meeting_protocol, MeetingCb.filter(F.action == "protocol"))
+    router.callback_query.register(
+        meeting_protocol, MeetingCb.filter(F.action == MeetingAction.PROTOCOL)
+    )

@@ -59,7 +59,3 @@ from services.attendance.votes import close_vote as close_vote
 from services.attendance.votes import item_meeting as item_meeting
 from services.attendance.votes import open_vote as open_vote
 from services.attendance.votes import results as results
-
-# Until services.meetings calls start_checkin (issue 12: converted by the lead after the
-# merge); then remove.
-_open = start_checkin

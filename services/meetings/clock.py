@@ -78,7 +78,7 @@ async def run_clock(session: AsyncSession, now: datetime) -> ClockReport:
             and meeting.starts_at <= now
             and meeting.checkin_opened_at is None
         ):
-            await attendance._open(session, None, meeting, association, now, code=False)
+            await attendance.start_checkin(session, None, meeting, association, now, code=False)
             opened.append(meeting.id)
         finish = finish_of(meeting)
         if finish is not None and finish <= now:

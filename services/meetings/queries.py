@@ -129,21 +129,6 @@ def checkin_code(meeting_id: int) -> Select[str | None]:
 # ---------------------------------------------------------------- people
 
 
-def member_ids(association_id: int) -> Select[int]:
-    """The association's active members who have not deleted their data, by id (recipients
-    of every meeting message; attendance has the same query, unified after issue 12)."""
-    return (
-        select(Membership.person_id)
-        .join(Person, Person.id == Membership.person_id)
-        .where(
-            Membership.association_id == association_id,
-            Membership.active,
-            Person.forgotten_at.is_(None),
-        )
-        .order_by(Membership.person_id)
-    )
-
-
 def member_names(association_id: int) -> Select[int, str | None, Role]:
     """The association's active members with their names and roles, by name."""
     return (

@@ -5,13 +5,14 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Role
+from services import attendance
 from services.meetings import queries
 
 
 async def member_ids(session: AsyncSession, association_id: int) -> list[int]:
-    """The members every notice goes to (the meetings package's one member query; the
-    attendance package has its own until they are unified)."""
-    return list((await session.scalars(queries.member_ids(association_id))).all())
+    """The members every notice goes to: the association's members as attendance counts
+    them (one definition of a member, `services.attendance.member_ids`)."""
+    return await attendance.member_ids(session, association_id)
 
 
 async def staff_ids(
