@@ -31,7 +31,7 @@ def build_root_router() -> Router:
         # First: /cancel, /start, /help. Every command and menu button works in any state
         # and leaves the wizard; wizard text handlers never take `/…` or a menu label
         # (handlers.ui.WizardText), so it reaches its own handler further down.
-        common.router,
+        common.setup(),
         # The taps of a meeting's first minutes (check-in, votes) come in hundreds at once:
         # their router is tried early, before the long tail of others' filters.
         attendance.router,

@@ -30,7 +30,7 @@ from models import (
 )
 from services import audit, participation, schools
 from services.errors import DomainError, ErrorCode
-from services.people import TELEGRAM, actor_in_transaction
+from services.people import TELEGRAM, load_actor
 from services.permissions import Action, Actor, Scope, require
 from services.tx import atomic
 from services.validation import check_name, check_title
@@ -613,7 +613,7 @@ async def link_group(
     if invite.uses_left is not None and invite.uses_left <= 0:
         raise DomainError(ErrorCode.INVITE_USED)
     association = await session.get_one(Association, invite.association_id)
-    actor = await actor_in_transaction(session, external_id, admin_ids)
+    actor = await load_actor(session, external_id, admin_ids)
     require(actor, Action.LINK_GROUP, Scope(association.service_id, association.id))
     taken = await session.scalar(
         select(Association.id).where(

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Association, Municipality, School, SchoolStatus
+from models import Association, Municipality, Role, School, SchoolStatus
 from services import audit
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor, Scope, decide, require
@@ -229,6 +229,19 @@ async def pending_for(session: AsyncSession, actor: Actor) -> list[SchoolView]:
             result[school.id] = SchoolView(school.id, school.name, True)
     await session.commit()
     return list(result.values())
+
+
+REVIEWING_ROLES = frozenset({Role.CHAIR, Role.DEPUTY})
+
+
+def reviews_schools(actor: Actor) -> bool:
+    """Whether the person reviews schools at all (the help page says so): the admin, a
+    methodist, a chair or a deputy. Which schools: `pending_for`."""
+    return (
+        actor.is_admin
+        or actor.is_methodist
+        or any(role in REVIEWING_ROLES for role in actor.roles.values())
+    )
 
 
 def _may_review(actor: Actor, assoc: Association) -> bool:
