@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Result
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Role
@@ -70,9 +71,10 @@ async def load_me(
     it to its owner: `run_single` cannot nest the way `@reads` and `@writes` do."""
     params = {"platform": platform, "external_id": external_id}
     if session.in_transaction():
-        rows = (await session.execute(queries.ACTOR_QUERY, params)).all()
+        found: Result[Any] = await session.execute(queries.ACTOR_QUERY, params)
     else:
-        rows = (await run_single(session, queries.ACTOR_QUERY, params)).all()
+        found = await run_single(session, queries.ACTOR_QUERY, params)
+    rows = found.all()
     return me_from_rows(external_id, external_id in set(admin_ids), rows)
 
 
