@@ -79,7 +79,8 @@ async def main() -> None:
         print(f"  round {n}: bare aiogram {b:6.3f} ms/update   metod-bot {a:6.3f} ms   {r:4.1f}x")
     print(
         f"  median: bare {bare_median:.3f} ms, app {app_median:.3f} ms; "
-        f"median of ratios {ratio:.2f}x (goal ≤ {GOAL:.0f}x: {'met' if ratio <= GOAL else 'MISSED'})"
+        f"median of ratios {ratio:.2f}x "
+        f"(goal ≤ {GOAL:.0f}x: {'met' if ratio <= GOAL else 'MISSED'})"
     )
     print(
         json.dumps(
