@@ -1,5 +1,5 @@
 """Outer middlewares: a person's updates in order, one DB session per update, the actor
-loaded once, the locale."""
+loaded once (one SELECT, no lock), the locale."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from aiogram.types import TelegramObject, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.people import load_actor
+from services import people
 from services.permissions import Actor
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -55,7 +55,9 @@ class DbSessionMiddleware(BaseMiddleware):
 
 
 class ActorMiddleware(BaseMiddleware):
-    """Loads the person and their roles once per update (reads only)."""
+    """Loads the person and their roles once per update, by one SELECT without a
+    transaction (`people.load_me`): `actor` for every handler, and `me` (what greets them,
+    their memberships) for the handlers that show it. Nothing is kept past the update."""
 
     def __init__(self, admin_ids: list[int]) -> None:
         self.admin_ids = admin_ids
@@ -64,9 +66,11 @@ class ActorMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         session: AsyncSession = data["session"]
         if user is None or user.is_bot:
-            data["actor"] = Actor(external_id=None)
+            me = people.Me(Actor(external_id=None))
         else:
-            data["actor"] = await load_actor(session, user.id, self.admin_ids)
+            me = await people.load_me(session, user.id, self.admin_ids)
+        data["actor"] = me.actor
+        data["me"] = me
         return await handler(event, data)
 
 

@@ -28,18 +28,18 @@ def build_root_router() -> Router:
         # First: /cancel, /start, /help. Every command and menu button works in any state
         # and leaves the wizard; wizard text handlers never take `/…` or a menu label
         # (handlers.ui.WizardText), so it reaches its own handler further down.
-        common.router,
+        common.setup(),
         # The taps of a meeting's first minutes (check-in, votes) come in hundreds at once:
         # their router is tried early, before the long tail of others' filters.
         attendance.setup(),
         attendance.setup_presence(),
         groups.router,
-        onboarding.router,
-        profile.router,
+        onboarding.setup(),
+        profile.setup(),
         admin.router,
         associations.router,
-        invites.router,
-        members.router,
+        invites.setup(),
+        members.setup(),
         schools.router,
         announce.router,
         meetings.setup_wizard(),
@@ -53,11 +53,11 @@ def build_root_router() -> Router:
         # Wizard hints: anything else typed inside a wizard (an unknown command, a photo
         # where text is expected) gets that wizard's hint. After every feature router, so
         # a known command or menu button typed in a wizard reaches its own handler first.
-        onboarding.hints,
-        profile.hints,
+        onboarding.setup_hints(),
+        profile.setup_hints(),
         admin.hints,
         associations.hints,
-        members.hints,
+        members.setup_hints(),
         schools.hints,
         announce.hints,
         meetings.setup_wizard_hints(),

@@ -7,20 +7,14 @@ from aiogram.filters import Command, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import render
 from handlers.commands import refresh_menu
 from handlers.ui import MENU_HELP, MenuButton, menu, role_label
-from models import Role
-from services.people import get_profile
+from services import people
 from services.permissions import Actor
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
 
-
-@router.message(Command("cancel"), StateFilter("*"))
 async def cancel(message: Message, state: FSMContext, actor: Actor) -> None:
     had_state = await state.get_state() is not None
     await state.clear()
@@ -31,10 +25,10 @@ async def cancel(message: Message, state: FSMContext, actor: Actor) -> None:
     )
 
 
-@router.message(CommandStart(deep_link=False), StateFilter("*"))
-async def start(
-    message: Message, state: FSMContext, session: AsyncSession, actor: Actor, bot: Bot
-) -> None:
+async def start(message: Message, state: FSMContext, me: people.Me, bot: Bot) -> None:
+    """The greeting of a registered person comes from what the update loaded of its sender
+    (one SELECT in all, no lock): /start is the command people send most."""
+    actor = me.actor
     await state.clear()
     if actor.person_id is None:
         await message.answer(
@@ -43,37 +37,41 @@ async def start(
         )
         await refresh_menu(bot, actor, message.chat.id)
         return
-    profile = await get_profile(session, actor)
     await message.answer(
         render(
             "start_known.html",
-            name=profile.full_name,
+            name=me.full_name,
             memberships=[
-                {"name": m.association_name, "role": role_label(m.role)}
-                for m in profile.memberships
+                {"name": m.association_name, "role": role_label(m.role)} for m in me.memberships
             ],
-            methodist_of=profile.methodist_of,
+            methodist_of=list(me.methodist_of),
         ),
         reply_markup=menu(actor),
     )
     await refresh_menu(bot, actor, message.chat.id)
 
 
-@router.message(Command("help"), StateFilter("*"))
-@router.message(MenuButton(MENU_HELP), StateFilter("*"))
 async def help_(message: Message, state: FSMContext, actor: Actor) -> None:
     await state.clear()  # like every command: leaves a wizard (its text is never an answer)
-    managing = {Role.CHAIR, Role.DEPUTY}
+    can = people.abilities(actor)
     await message.answer(
         render(
             "help.html",
-            registered=actor.person_id is not None,
-            staff=actor.is_staff,
-            reviewer=actor.is_admin
-            or actor.is_methodist
-            or any(role in managing for role in actor.roles.values()),
-            creator=actor.is_admin or actor.is_methodist,
-            admin=actor.is_admin,
+            registered=can.registered,
+            staff=can.staff,
+            reviewer=can.reviewer,
+            creator=can.creator,
+            admin=can.admin,
         ),
         reply_markup=menu(actor) if actor.person_id or actor.is_admin else None,
     )
+
+
+def setup() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.message.register(cancel, Command("cancel"), StateFilter("*"))
+    router.message.register(start, CommandStart(deep_link=False), StateFilter("*"))
+    router.message.register(help_, Command("help"), StateFilter("*"))
+    router.message.register(help_, MenuButton(MENU_HELP), StateFilter("*"))
+    return router

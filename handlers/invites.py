@@ -30,23 +30,11 @@ from services import associations, invites
 from services.associations import AssociationView
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
-from services.permissions import Action, Actor, Decision, Scope, decide
+from services.permissions import Action, Actor
 from ui.callbacks.common import AssocPick, PickPage
 from ui.callbacks.people import InviteKindCb, RevokeLinks
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
 
-_NEEDS = {
-    InviteKind.MEMBER: Action.EDIT_ROSTER,
-    InviteKind.SECRETARY: Action.INVITE_STAFF,
-    InviteKind.DEPUTY: Action.INVITE_STAFF,
-    InviteKind.GROUP: Action.LINK_GROUP,
-}
-
-
-@router.message(Command("invite"), StateFilter("*"))
-@router.message(MenuButton(MENU_INVITE), StateFilter("*"))
 async def begin(message: Message, state: FSMContext, session: AsyncSession, actor: Actor) -> None:
     await state.clear()
     found = await associations.associations_for(session, actor, Action.EDIT_ROSTER)
@@ -60,7 +48,6 @@ async def begin(message: Message, state: FSMContext, session: AsyncSession, acto
     )
 
 
-@router.callback_query(PickPage.filter(F.what == "invite"))
 async def picker_page(
     query: CallbackQuery, callback_data: PickPage, session: AsyncSession, actor: Actor
 ) -> None:
@@ -70,12 +57,11 @@ async def picker_page(
     await show_page(query, association_picker(found, "invite", callback_data.page))
 
 
-@router.callback_query(AssocPick.filter(F.action == "invite"))
 async def picked(
     query: CallbackQuery, callback_data: AssocPick, session: AsyncSession, actor: Actor
 ) -> None:
     view = await associations.get_view(session, callback_data.association_id)
-    if decide(actor, Action.EDIT_ROSTER, Scope(view.service_id, view.id)) is Decision.DENY:
+    if not invites.may_invite(actor, view.service_id, view.id):
         raise DomainError(ErrorCode.FORBIDDEN)
     await query.answer()
     assert isinstance(query.message, Message)
@@ -84,17 +70,9 @@ async def picked(
 
 async def _kinds(message: Message, view: AssociationView, actor: Actor) -> None:
     kb = InlineKeyboardBuilder()
-    kinds = [
-        kind
-        for kind, action in _NEEDS.items()
-        if decide(actor, action, Scope(view.service_id, view.id)) is not Decision.DENY
-    ]
-    if decide(actor, Action.CREATE_ASSOCIATION, Scope(view.service_id)) is not Decision.DENY:
-        kinds.append(InviteKind.CHAIR)
-    for kind in kinds:
+    for kind in invites.kinds_for(actor, view.service_id, view.id):
         kb.button(
-            text=invite_label(kind),
-            callback_data=InviteKindCb(association_id=view.id, kind=kind.value),
+            text=invite_label(kind), callback_data=InviteKindCb(association_id=view.id, kind=kind)
         )
     await message.answer(
         _("«{name}»: whom do you invite?").format(name=quote(view.name)),
@@ -102,7 +80,6 @@ async def _kinds(message: Message, view: AssociationView, actor: Actor) -> None:
     )
 
 
-@router.callback_query(InviteKindCb.filter())
 async def make_link(
     query: CallbackQuery,
     callback_data: InviteKindCb,
@@ -112,10 +89,7 @@ async def make_link(
     bot: Bot,
     settings: Settings,
 ) -> None:
-    try:
-        kind = InviteKind(callback_data.kind)
-    except ValueError as exc:
-        raise DomainError(ErrorCode.STALE) from exc
+    kind = callback_data.kind
     link = await invites.create_link(
         session, actor, kind, callback_data.association_id, clock.now()
     )
@@ -148,7 +122,6 @@ async def make_link(
     )
 
 
-@router.callback_query(RevokeLinks.filter())
 async def revoke_links(
     query: CallbackQuery,
     callback_data: RevokeLinks,
@@ -167,3 +140,15 @@ async def revoke_links(
     await query.answer(short(text), show_alert=True)
     assert isinstance(query.message, Message)
     await query.message.edit_reply_markup(reply_markup=None)
+
+
+def setup() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.message.register(begin, Command("invite"), StateFilter("*"))
+    router.message.register(begin, MenuButton(MENU_INVITE), StateFilter("*"))
+    router.callback_query.register(picker_page, PickPage.filter(F.what == "invite"))
+    router.callback_query.register(picked, AssocPick.filter(F.action == "invite"))
+    router.callback_query.register(make_link, InviteKindCb.filter())
+    router.callback_query.register(revoke_links, RevokeLinks.filter())
+    return router

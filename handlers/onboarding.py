@@ -25,11 +25,6 @@ from services.people import load_actor
 from services.validation import check_name, check_title
 from ui.callbacks.people import Consent, SchoolChoice
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-hints = Router(name=f"{__name__}.hints")  # included after every feature router
-hints.message.filter(F.chat.type == "private")
-
 _ROLE = {
     InviteKind.CHAIR: Role.CHAIR,
     InviteKind.DEPUTY: Role.DEPUTY,
@@ -45,7 +40,6 @@ class Join(StatesGroup):
     subject = State()
 
 
-@router.message(CommandStart(deep_link=True), StateFilter("*"))
 async def open_link(
     message: Message,
     command: CommandObject,
@@ -173,7 +167,6 @@ async def _finish(
     await refresh_menu(message.bot, actor, message.chat.id)
 
 
-@router.callback_query(Join.consent, Consent.filter())
 async def consent(
     query: CallbackQuery,
     callback_data: Consent,
@@ -197,7 +190,6 @@ async def consent(
     await _next_step(query.message, state, session, clock, admin_ids, query)
 
 
-@router.message(Join.name, WizardText())
 async def name_typed(
     message: Message,
     state: FSMContext,
@@ -209,7 +201,6 @@ async def name_typed(
     await _next_step(message, state, session, clock, admin_ids)
 
 
-@router.callback_query(Join.school, SchoolChoice.filter())
 async def school_chosen(
     query: CallbackQuery,
     callback_data: SchoolChoice,
@@ -227,7 +218,6 @@ async def school_chosen(
         raise
 
 
-@router.message(Join.school, WizardText())
 async def school_typed(
     message: Message,
     state: FSMContext,
@@ -253,7 +243,6 @@ async def school_typed(
     await _next_step(message, state, session, clock, admin_ids)
 
 
-@router.message(Join.subject, WizardText())
 async def subject_typed(
     message: Message,
     state: FSMContext,
@@ -265,11 +254,30 @@ async def subject_typed(
     await _next_step(message, state, session, clock, admin_ids)
 
 
-@hints.message(Join.consent)
 async def consent_hint(message: Message) -> None:
     await message.answer(_("Please answer with one of the buttons above, or /cancel."))
 
 
-@hints.message(StateFilter(Join.name, Join.school, Join.subject))
 async def text_hint(message: Message) -> None:
     await message.answer(_("Please answer with text, or /cancel."))
+
+
+def setup() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.message.register(open_link, CommandStart(deep_link=True), StateFilter("*"))
+    router.callback_query.register(consent, Join.consent, Consent.filter())
+    router.message.register(name_typed, Join.name, WizardText())
+    router.callback_query.register(school_chosen, Join.school, SchoolChoice.filter())
+    router.message.register(school_typed, Join.school, WizardText())
+    router.message.register(subject_typed, Join.subject, WizardText())
+    return router
+
+
+def setup_hints() -> Router:
+    """Included after every feature router."""
+    hints = Router(name=f"{__name__}.hints")
+    hints.message.filter(F.chat.type == "private")
+    hints.message.register(consent_hint, Join.consent)
+    hints.message.register(text_hint, StateFilter(Join.name, Join.school, Join.subject))
+    return hints

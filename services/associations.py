@@ -14,7 +14,7 @@ from models import Association, AssociationKind, InviteKind, MethodService, Muni
 from services import audit, invites
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor, Decision, Scope, decide, require
-from services.tx import atomic
+from services.tx import reads, writes
 from services.validation import check_title
 
 # A short list of Russian cities for the time zone picker: (label key, IANA name).
@@ -69,7 +69,7 @@ class AssociationView:
     group_linked: bool
 
 
-@atomic
+@writes
 async def create_service(session: AsyncSession, actor: Actor, name: str, now: datetime) -> Named:
     _admin_only(actor)
     service = MethodService(name=check_title(name, max_len=150))
@@ -82,11 +82,10 @@ async def create_service(session: AsyncSession, actor: Actor, name: str, now: da
     audit.record(
         session, actor, "service.created", now, object_type="service", object_id=service.id
     )
-    await session.commit()
     return Named(service.id, service.name)
 
 
-@atomic
+@writes
 async def create_municipality(
     session: AsyncSession, actor: Actor, service_id: int, name: str, timezone: str, now: datetime
 ) -> Named:
@@ -112,36 +111,32 @@ async def create_municipality(
         object_type="municipality",
         object_id=municipality.id,
     )
-    await session.commit()
     return Named(municipality.id, municipality.name)
 
 
-@atomic
+@reads
 async def list_services(session: AsyncSession, actor: Actor) -> list[Named]:
     """Services the actor may work in: all for the admin, their own for a methodist."""
     stmt = select(MethodService).order_by(MethodService.name)
     if not actor.is_admin:
         stmt = stmt.where(MethodService.id.in_(actor.methodist_services))
     result = [Named(s.id, s.name) for s in (await session.scalars(stmt)).all()]
-    await session.commit()
     return result
 
 
-@atomic
+@reads
 async def list_municipalities(session: AsyncSession, actor: Actor) -> list[Named]:
     """Municipalities where the actor may create associations."""
     stmt = select(Municipality).order_by(Municipality.name)
     if not actor.is_admin:
         stmt = stmt.where(Municipality.service_id.in_(actor.methodist_services))
     result = [Named(m.id, m.name) for m in (await session.scalars(stmt)).all()]
-    await session.commit()
     return result
 
 
-@atomic
+@reads
 async def municipality_timezone(session: AsyncSession, municipality_id: int) -> str | None:
     municipality = await session.get(Municipality, municipality_id)
-    await session.commit()
     return municipality.timezone if municipality else None
 
 
@@ -151,7 +146,7 @@ class NewAssociation:
     chair_token: str
 
 
-@atomic
+@writes
 async def create_association(
     session: AsyncSession,
     actor: Actor,
@@ -190,7 +185,6 @@ async def create_association(
     token = await invites.issue(
         session, actor, InviteKind.CHAIR, now, association_id=association.id
     )
-    await session.commit()
     return NewAssociation(_view(association, municipality.name), token)
 
 
@@ -208,7 +202,7 @@ def _view(a: Association, municipality: str) -> AssociationView:
     )
 
 
-@atomic
+@reads
 async def get_view(session: AsyncSession, association_id: int) -> AssociationView:
     row = (
         await session.execute(
@@ -217,13 +211,12 @@ async def get_view(session: AsyncSession, association_id: int) -> AssociationVie
             .where(Association.id == association_id)
         )
     ).first()
-    await session.commit()
     if row is None:
         raise DomainError(ErrorCode.NOT_FOUND)
     return _view(row[0], row[1])
 
 
-@atomic
+@reads
 async def associations_for(
     session: AsyncSession, actor: Actor, action: Action
 ) -> list[AssociationView]:
@@ -237,7 +230,6 @@ async def associations_for(
             | Association.service_id.in_(actor.methodist_services)
         )
     rows = (await session.execute(stmt.order_by(Association.name, Association.id))).all()
-    await session.commit()
     return [
         _view(a, m)
         for a, m in rows

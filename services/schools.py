@@ -9,11 +9,11 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Association, Municipality, School, SchoolStatus
+from models import Association, Municipality, Role, School, SchoolStatus
 from services import audit
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor, Scope, decide, require
-from services.tx import atomic
+from services.tx import reads, writes
 from services.validation import check_name
 
 # Legal-form prefixes that say nothing about which school it is.
@@ -55,7 +55,7 @@ class SchoolView:
     pending: bool
 
 
-@atomic
+@reads
 async def search(
     session: AsyncSession, municipality_id: int, query: str | None = None, limit: int = 8
 ) -> list[SchoolView]:
@@ -64,7 +64,6 @@ async def search(
         School.municipality_id == municipality_id, School.status == SchoolStatus.APPROVED
     )
     schools = list((await session.scalars(stmt.order_by(School.name))).all())
-    await session.commit()  # a read ends its transaction: no lock held while Telegram is called
     if query:
         norm = normalize_school(query)
         tokens = set(norm.split())
@@ -96,7 +95,7 @@ async def resolve_typed(
     return school
 
 
-@atomic
+@writes
 async def add_approved(
     session: AsyncSession,
     actor: Actor,
@@ -111,7 +110,6 @@ async def add_approved(
         raise DomainError(ErrorCode.NOT_FOUND)
     school = await resolve_typed(session, municipality_id, name, now)
     school.status = SchoolStatus.APPROVED
-    await session.commit()
     return school
 
 
@@ -148,7 +146,7 @@ class DirectoryAdded:
     already: int  # lines naming a school already in the directory (or repeated in the list)
 
 
-@atomic
+@writes
 async def add_approved_bulk(
     session: AsyncSession, actor: Actor, municipality_id: int, text: str, now: datetime
 ) -> DirectoryAdded:
@@ -205,7 +203,6 @@ async def add_approved_bulk(
         added=len(new_rows),
         confirmed=confirmed,
     )
-    await session.commit()
     return DirectoryAdded(
         municipality=municipality.name,
         added=len(new_rows),
@@ -214,7 +211,7 @@ async def add_approved_bulk(
     )
 
 
-@atomic
+@reads
 async def pending_for(session: AsyncSession, actor: Actor) -> list[SchoolView]:
     """Pending schools in municipalities where the actor manages an association."""
     stmt = (
@@ -227,15 +224,27 @@ async def pending_for(session: AsyncSession, actor: Actor) -> list[SchoolView]:
     for school, assoc in (await session.execute(stmt)).all():
         if _may_review(actor, assoc):
             result[school.id] = SchoolView(school.id, school.name, True)
-    await session.commit()
     return list(result.values())
+
+
+REVIEWING_ROLES = frozenset({Role.CHAIR, Role.DEPUTY})
+
+
+def reviews_schools(actor: Actor) -> bool:
+    """Whether the person reviews schools at all (the help page says so): the admin, a
+    methodist, a chair or a deputy. Which schools: `pending_for`."""
+    return (
+        actor.is_admin
+        or actor.is_methodist
+        or any(role in REVIEWING_ROLES for role in actor.roles.values())
+    )
 
 
 def _may_review(actor: Actor, assoc: Association) -> bool:
     return bool(decide(actor, Action.INVITE_STAFF, Scope(assoc.service_id, assoc.id)))
 
 
-@atomic
+@writes
 async def review(
     session: AsyncSession, actor: Actor, school_id: int, approve: bool, now: datetime
 ) -> str:
@@ -263,5 +272,4 @@ async def review(
         object_type="school",
         object_id=school_id,
     )
-    await session.commit()
     return name

@@ -41,7 +41,7 @@ R = TypeVar("R")
 
 READ_ONLY = "metod_read_only"  # execution option: this transaction only reads
 SINGLE_STATEMENT = "metod_single_statement"  # execution option: one statement, autocommit
-_MODE = "metod_tx_mode"  # session.info key: "read" while a declared read is open
+_MODE = "metod_tx_mode"  # session.info key: "read" or "write" while a use case owns the transaction
 
 UseCase = Callable[Concatenate[AsyncSession, P], Coroutine[Any, Any, R]]
 
@@ -53,16 +53,22 @@ def writes(fn: UseCase[P, R]) -> UseCase[P, R]:
 
     @functools.wraps(fn)
     async def wrapper(session: AsyncSession, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        if session.in_transaction():
-            if session.info.get(_MODE) == "read":
-                raise RuntimeError(f"{fn.__qualname__} writes inside a read transaction")
+        mode = session.info.get(_MODE)
+        if mode == "read":
+            raise RuntimeError(f"{fn.__qualname__} writes inside a read transaction")
+        if mode == "write":
             return await fn(session, *args, **kwargs)
+        # The outermost use case owns the transaction, also one a bare query opened before
+        # it (autobegin): else nobody would commit it, nor roll it back on an error.
+        session.info[_MODE] = "write"
         try:
             result = await fn(session, *args, **kwargs)
             await session.commit()
         except BaseException:
             await session.rollback()
             raise
+        finally:
+            session.info.pop(_MODE, None)
         return result
 
     return wrapper

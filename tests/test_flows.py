@@ -301,7 +301,7 @@ async def test_forged_callbacks_for_another_association_change_nothing(
         MemberCb(membership_id=other_member, action="voting").pack(),
         MemberCb(membership_id=other_member, action="link").pack(),
         MemberCb(membership_id=other_member, action="remove_ok").pack(),
-        InviteKindCb(association_id=world.association_id, kind="no-such-kind").pack(),
+        f"ik:{world.association_id}:no-such-kind",  # a kind no code makes
         MemberCb(membership_id=10**9, action="open").pack(),
     ]
     for data in forged:

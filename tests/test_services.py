@@ -29,6 +29,7 @@ from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
 from services.people import load_actor
 from services.permissions import Action, Actor
+from services.tx import reads
 from tests.factories import ADMIN, ADMIN_ID, make_world, member_link, register
 
 
@@ -38,6 +39,7 @@ async def count(session: AsyncSession, model: type) -> int:
     return int(n or 0)
 
 
+@reads  # a declared read: it ends its transaction, so the use case after it owns its own
 async def snapshot(session: AsyncSession) -> tuple[int, ...]:
     return tuple(
         [await count(session, m) for m in (Person, Identity, Membership, Methodist, School)]
