@@ -21,7 +21,7 @@ from models import (
     School,
     SchoolStatus,
 )
-from services import audit, participation, schools
+from services import audit, meetings, schools
 from services.errors import DomainError, ErrorCode
 from services.invites import queries
 from services.invites.preview import check, membership_of
@@ -218,4 +218,4 @@ async def grant(
         membership.role = role
     await session.flush()
     # Someone who joins later gets the current notice of each upcoming meeting.
-    await participation.notices_for_newcomer(session, person.id, association.id, now)
+    await meetings.notices_for_newcomer(session, person.id, association.id, now)
