@@ -1346,7 +1346,8 @@ async def test_default_menu_is_a_teachers_and_admins_get_theirs_in_their_languag
     from aiogram.methods import SetMyCommands
     from aiogram.types import BotCommandScopeDefault
 
-    from bot.app import build_i18n, set_commands
+    from bot.app import build_i18n
+    from handlers.commands import set_commands
 
     async with sm() as s:  # the admin, also a member of an association, speaks English
         token = await member_link(s, world, clock)
