@@ -5,21 +5,17 @@ forged and stale buttons, roles lost, the group chat, blocking, /language, /myda
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any, cast
 
 import pytest
 from aiogram import F
-from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.methods import EditMessageReplyMarkup, EditMessageText, SendDocument
 from aiogram.types import BufferedInputFile
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import build_dispatcher
 from bot.config import Settings
-from bot.db import create_sessionmaker
 from models import (
     Association,
     AuditEntry,
@@ -44,21 +40,6 @@ from ui.callbacks.common import SchoolReview
 from ui.callbacks.people import InviteKindCb, MemberCb, RosterAdd, RosterCb
 
 TEACHER, OTHER, STRANGER = 3001, 3002, 3003
-
-
-@pytest.fixture
-def sm(sqlite_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return create_sessionmaker(sqlite_engine)
-
-
-@pytest.fixture
-async def flow(sm: async_sessionmaker[AsyncSession], clock: FixedClock) -> AsyncIterator[Flow]:
-    settings = Settings(bot_token="42:TEST", admin_ids=[ADMIN_ID], _env_file=None)
-    dp = build_dispatcher(settings, sm, clock=clock, storage=MemoryStorage())
-    session = RecordingSession()
-    bot = build_bot(session)
-    yield Flow(dp, bot, session)
-    await bot.session.close()
 
 
 @pytest.fixture
