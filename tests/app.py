@@ -21,11 +21,10 @@ from bot.config import Settings
 from bot.db import create_engine, create_sessionmaker
 from scheduler.engine import Delivery
 from services.clock import FixedClock
+from tests.e2e import TOKEN as TOKEN
 from tests.factories import ADMIN_ID
 from tests.fakeapi import FakeTelegram
 from tests.flow import JsonMemoryStorage
-
-TOKEN = "123456:TEST-token"
 
 
 @dataclass

@@ -63,16 +63,6 @@ async def snapshot(sm: async_sessionmaker[AsyncSession]) -> tuple[int, ...]:
         return (*counts, int(uses or 0), int(active or 0), hash(tuple(roles)))
 
 
-async def join(flow: Flow, user_id: int, token: str, name: str = "Иванова Анна Петровна") -> None:
-    """Register through the bot the way a teacher does."""
-    await flow.send(user_id, f"/start {token}")
-    await flow.press(user_id, "✅")
-    await flow.send(user_id, name)
-    await flow.send(user_id, "МОУ СОШ № 5")  # the chair's school: matched, no question
-    reply = await flow.send(user_id, "математика")
-    assert "Добро пожаловать" in reply.text or "Welcome" in reply.text, reply.text
-
-
 async def test_start_without_token_explains_how_to_join(flow: Flow) -> None:
     reply = await flow.send(STRANGER, "/start")
     assert "ссылк" in reply.text and "председател" in reply.text
