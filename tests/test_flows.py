@@ -1195,7 +1195,7 @@ async def test_pickers_page_through_every_item(
 ) -> None:
     from models import AssociationKind
     from services import associations
-    from ui.callbacks.common import PickPage
+    from ui.callbacks.common import Picker, PickPage
 
     methodist_tg = 6001
     async with sm() as s:
@@ -1238,13 +1238,13 @@ async def test_pickers_page_through_every_item(
     reply = await flow.press(methodist_tg, "РМО № 43")
     assert "Участников: 0" in reply.text, reply.text
     # The page indicator and a page past the end are harmless.
-    reply = await flow.press_data(methodist_tg, PickPage(what="members", page=99).pack())
+    reply = await flow.press_data(methodist_tg, PickPage(what=Picker.MEMBERS, page=99).pack())
     assert reply.answered_callback() and not reply.sent()
     # A teacher cannot page through someone's list.
     async with sm() as s:
         token = await member_link(s, world, clock)
         await register(s, token, TEACHER, clock)
-    reply = await flow.press_data(TEACHER, PickPage(what="invite", page=1).pack())
+    reply = await flow.press_data(TEACHER, PickPage(what=Picker.INVITE, page=1).pack())
     assert reply.alerts() and "нет прав" in reply.alerts()[0]
     # /invite pages the same way.
     await flow.send(methodist_tg, "/invite")
