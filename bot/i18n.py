@@ -13,10 +13,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from bot.config import ROOT
-
-LOCALES_DIR = ROOT / "locales"
-DOMAIN = "messages"
-LOCALES = ("ru", "en")
+from documents.i18n import DOMAIN as DOMAIN
+from documents.i18n import LOCALES as LOCALES
+from documents.i18n import LOCALES_DIR as LOCALES_DIR
 
 
 def compile_catalogs(locales_dir: Path = LOCALES_DIR, *, force: bool = False) -> list[Path]:

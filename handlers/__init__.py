@@ -1,30 +1,35 @@
-"""One router per flow, included in an explicit order, catch-alls last."""
+"""One router per flow, included in an explicit order, catch-alls last.
+
+Every feature module builds its routers in `setup()` (and `setup_hints()` where a wizard has
+hints): a fresh Router on every call, so each Dispatcher (one per test, one per process)
+gets routers of its own."""
 
 from __future__ import annotations
 
 from aiogram import Router
 
+from handlers import (
+    admin,
+    announce,
+    associations,
+    attendance,
+    common,
+    fallback,
+    groups,
+    invites,
+    meetings,
+    members,
+    onboarding,
+    profile,
+    protocols,
+    schools,
+    surveys,
+)
 
-def build_root_router() -> Router:
-    from handlers import (
-        admin,
-        announce,
-        associations,
-        attendance,
-        common,
-        fallback,
-        groups,
-        invites,
-        meetings,
-        members,
-        onboarding,
-        profile,
-        protocols,
-        schools,
-        surveys,
-    )
 
-    routers = [
+def feature_routers() -> list[Router]:
+    """The routers in the order an update tries them."""
+    return [
         # First: /cancel, /start, /help. Every command and menu button works in any state
         # and leaves the wizard; wizard text handlers never take `/…` or a menu label
         # (handlers.ui.WizardText), so it reaches its own handler further down.
@@ -33,15 +38,15 @@ def build_root_router() -> Router:
         # their router is tried early, before the long tail of others' filters.
         attendance.setup(),
         attendance.setup_presence(),
-        groups.router,
+        groups.setup(),
         onboarding.setup(),
         profile.setup(),
-        admin.router,
-        associations.router,
+        admin.setup(),
+        associations.setup(),
         invites.setup(),
         members.setup(),
-        schools.router,
-        announce.router,
+        schools.setup(),
+        announce.setup(),
         meetings.setup_wizard(),
         meetings.setup(),
         protocols.setup(),
@@ -55,22 +60,21 @@ def build_root_router() -> Router:
         # a known command or menu button typed in a wizard reaches its own handler first.
         onboarding.setup_hints(),
         profile.setup_hints(),
-        admin.hints,
-        associations.hints,
+        admin.setup_hints(),
+        associations.setup_hints(),
         members.setup_hints(),
-        schools.hints,
-        announce.hints,
+        schools.setup_hints(),
+        announce.setup_hints(),
         meetings.setup_wizard_hints(),
         meetings.setup_hints(),
         attendance.setup_hints(),
         protocols.setup_hints(),
         surveys.setup_hints(),
-        fallback.router,  # last: answers stale buttons and unexpected input
+        fallback.setup(),  # last: answers stale buttons and unexpected input
     ]
+
+
+def build_root_router() -> Router:
     root = Router(name="root")
-    for router in routers:
-        # The feature routers live at module level; a second Dispatcher in the same process
-        # (the flow tests build one per test) takes them over from the previous root.
-        router._parent_router = None
-    root.include_routers(*routers)
+    root.include_routers(*feature_routers())
     return root

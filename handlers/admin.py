@@ -32,12 +32,7 @@ from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
 from services.validation import check_title
-from ui.callbacks.common import Pick, PickPage
-
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-hints = Router(name=f"{__name__}.hints")  # included after every feature router
-hints.message.filter(F.chat.type == "private")
+from ui.callbacks.common import Pick, Picker, PickPage, PickStep
 
 
 class NewService(StatesGroup):
@@ -56,27 +51,26 @@ def _admin(actor: Actor) -> None:
 
 
 async def _service_picker(
-    session: AsyncSession, actor: Actor, what: str, page: int = 0
+    session: AsyncSession, actor: Actor, what: PickStep, page: int = 0
 ) -> InlineKeyboardMarkup | None:
     """Services to choose (`Pick(what, id)`), 20 per page (`PickPage(what, page)`)."""
     found = await associations.list_services(session, actor)
     if not found:
         return None
-    return picker(found, lambda s: (s.name, Pick(what=what, value=str(s.id))), what, page)
+    return picker(found, lambda s: (s.name, Pick.of_id(what, s.id)), Picker(what.value), page)
 
 
-@router.callback_query(PickPage.filter(F.what.in_({"msvc", "meth"})))
 async def service_page(
     query: CallbackQuery, callback_data: PickPage, session: AsyncSession, actor: Actor
 ) -> None:
     _admin(actor)
-    kb = await _service_picker(session, actor, callback_data.what, callback_data.page)
+    what = PickStep(callback_data.what.value)
+    kb = await _service_picker(session, actor, what, callback_data.page)
     if kb is None:
         raise DomainError(ErrorCode.STALE)
     await show_page(query, kb)
 
 
-@router.message(Command("newservice"), StateFilter("*"))
 async def new_service(message: Message, state: FSMContext, actor: Actor) -> None:
     _admin(actor)
     await state.clear()
@@ -84,7 +78,6 @@ async def new_service(message: Message, state: FSMContext, actor: Actor) -> None
     await message.answer(_("Name of the methodological service, e.g. «ИМЦ Ленинского района»:"))
 
 
-@router.message(NewService.name, WizardText())
 async def service_named(
     message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
 ) -> None:
@@ -97,13 +90,12 @@ async def service_named(
     )
 
 
-@router.message(Command("newmunicipality"), StateFilter("*"))
 async def new_municipality(
     message: Message, state: FSMContext, session: AsyncSession, actor: Actor
 ) -> None:
     _admin(actor)
     await state.clear()
-    kb = await _service_picker(session, actor, "msvc")
+    kb = await _service_picker(session, actor, PickStep.SERVICE)
     if kb is None:
         await message.answer(_("Create a methodological service first: /newservice."))
         return
@@ -111,31 +103,32 @@ async def new_municipality(
     await message.answer(_("Which service covers the municipality?"), reply_markup=kb)
 
 
-@router.callback_query(NewMunicipality.service, Pick.filter(F.what == "msvc"))
 async def municipality_service(
     query: CallbackQuery, callback_data: Pick, state: FSMContext, actor: Actor
 ) -> None:
     _admin(actor)
-    if not callback_data.value.isdigit():
+    if callback_data.chosen_id is None:
         raise DomainError(ErrorCode.STALE)
     await query.answer()
-    await state.update_data(service_id=int(callback_data.value))
+    await state.update_data(service_id=callback_data.chosen_id)
     await state.set_state(NewMunicipality.name)
     assert isinstance(query.message, Message)
     await query.message.edit_text(_("Name of the municipality, e.g. «Ленинский район»:"))
 
 
-@router.message(NewMunicipality.name, WizardText())
 async def municipality_named(message: Message, state: FSMContext, settings: Settings) -> None:
     await state.update_data(name=check_title(message.text, max_len=150))
     await state.set_state(NewMunicipality.timezone)
     kb = InlineKeyboardBuilder()
     kb.button(
         text=_("Default: {tz}").format(tz=settings.default_timezone),
-        callback_data=Pick(what="mtz", value=settings.default_timezone),
+        callback_data=Pick(what=PickStep.MUNICIPALITY_TIMEZONE, value=settings.default_timezone),
     )
     for city, tz in TIMEZONES:
-        kb.button(text=city_label(tz, city), callback_data=Pick(what="mtz", value=tz))
+        kb.button(
+            text=city_label(tz, city),
+            callback_data=Pick(what=PickStep.MUNICIPALITY_TIMEZONE, value=tz),
+        )
     await message.answer(
         _("Its time zone? Pick a city or type an IANA name such as Asia/Omsk."),
         reply_markup=inline(kb, 1, 3),
@@ -164,7 +157,6 @@ async def _create_municipality(
     )
 
 
-@router.callback_query(NewMunicipality.timezone, Pick.filter(F.what == "mtz"))
 async def municipality_tz_chosen(
     query: CallbackQuery,
     callback_data: Pick,
@@ -178,7 +170,6 @@ async def municipality_tz_chosen(
     await _create_municipality(query.message, timezone, state, session, actor, clock, query)
 
 
-@router.message(NewMunicipality.timezone, WizardText())
 async def municipality_tz_typed(
     message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
 ) -> None:
@@ -186,20 +177,18 @@ async def municipality_tz_typed(
     await _create_municipality(message, timezone, state, session, actor, clock)
 
 
-@router.message(Command("newmethodist"), StateFilter("*"))
 async def new_methodist(
     message: Message, state: FSMContext, session: AsyncSession, actor: Actor
 ) -> None:
     _admin(actor)
     await state.clear()
-    kb = await _service_picker(session, actor, "meth")
+    kb = await _service_picker(session, actor, PickStep.METHODIST_SERVICE)
     if kb is None:
         await message.answer(_("Create a methodological service first: /newservice."))
         return
     await message.answer(_("A methodist of which service?"), reply_markup=kb)
 
 
-@router.callback_query(Pick.filter(F.what == "meth"))
 async def methodist_link(
     query: CallbackQuery,
     callback_data: Pick,
@@ -209,11 +198,9 @@ async def methodist_link(
     bot: Bot,
     settings: Settings,
 ) -> None:
-    if not callback_data.value.isdigit():
+    if callback_data.chosen_id is None:
         raise DomainError(ErrorCode.STALE)
-    link = await invites.create_methodist_link(
-        session, actor, int(callback_data.value), clock.now()
-    )
+    link = await invites.create_methodist_link(session, actor, callback_data.chosen_id, clock.now())
     await query.answer()
     assert isinstance(query.message, Message)
     await query.message.answer(
@@ -229,6 +216,41 @@ async def methodist_link(
     )
 
 
-@hints.message(StateFilter(NewService, NewMunicipality))
 async def hint(message: Message) -> None:
     await message.answer(_("Please answer the question above (text or a button), or /cancel."))
+
+
+def setup() -> Router:
+    """The administrator's commands: services, municipalities, methodists' links."""
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.callback_query.register(
+        service_page,
+        PickPage.filter(F.what.in_({Picker.SERVICE, Picker.METHODIST_SERVICE})),
+    )
+    router.message.register(new_service, Command("newservice"), StateFilter("*"))
+    router.message.register(service_named, NewService.name, WizardText())
+    router.message.register(new_municipality, Command("newmunicipality"), StateFilter("*"))
+    router.callback_query.register(
+        municipality_service, NewMunicipality.service, Pick.filter(F.what == PickStep.SERVICE)
+    )
+    router.message.register(municipality_named, NewMunicipality.name, WizardText())
+    router.callback_query.register(
+        municipality_tz_chosen,
+        NewMunicipality.timezone,
+        Pick.filter(F.what == PickStep.MUNICIPALITY_TIMEZONE),
+    )
+    router.message.register(municipality_tz_typed, NewMunicipality.timezone, WizardText())
+    router.message.register(new_methodist, Command("newmethodist"), StateFilter("*"))
+    router.callback_query.register(
+        methodist_link, Pick.filter(F.what == PickStep.METHODIST_SERVICE)
+    )
+    return router
+
+
+def setup_hints() -> Router:
+    """Included after every feature router: anything else typed inside these wizards."""
+    hints = Router(name=f"{__name__}.hints")
+    hints.message.filter(F.chat.type == "private")
+    hints.message.register(hint, StateFilter(NewService, NewMunicipality))
+    return hints

@@ -24,20 +24,13 @@ from services import announcements, broadcasts, outbox
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
-from ui.callbacks.common import AnnounceCb, AnnounceTarget
-
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-hints = Router(name=f"{__name__}.hints")  # included after every feature router
-hints.message.filter(F.chat.type == "private")
+from ui.callbacks.common import AnnounceAction, AnnounceCb, AnnounceTarget
 
 
 class Announce(StatesGroup):
     text = State()
 
 
-@router.message(Command("announce"), StateFilter("*"))
-@router.message(MenuButton(MENU_ANNOUNCE), StateFilter("*"))
 async def begin(message: Message, state: FSMContext, session: AsyncSession, actor: Actor) -> None:
     await state.clear()
     found = await announcements.targets(session, actor)
@@ -80,7 +73,6 @@ async def _ask_text(message: Message, state: FSMContext, target: announcements.T
     )
 
 
-@router.callback_query(AnnounceTarget.filter())
 async def target_chosen(
     query: CallbackQuery,
     callback_data: AnnounceTarget,
@@ -102,8 +94,6 @@ async def target_chosen(
     await _ask_text(query.message, state, chosen[0])
 
 
-@router.message(Announce.text, WizardText())
-@router.message(Announce.text, F.document | F.photo)
 async def written(
     message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
 ) -> None:
@@ -129,7 +119,6 @@ async def written(
     await _preview(message, session, actor, draft)
 
 
-@hints.message(Announce.text)
 async def hint(message: Message) -> None:
     await message.answer(
         _("Please send the announcement as text, or a file or a photo with a caption; /cancel.")
@@ -138,12 +127,13 @@ async def hint(message: Message) -> None:
 
 def _controls(draft_id: int, recipients: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(
-        text=_("📤 Send to {count}").format(count=recipients),
-        callback_data=AnnounceCb(action="send", draft_id=draft_id),
-    )
-    kb.button(text=_("✏️ Write again"), callback_data=AnnounceCb(action="edit", draft_id=draft_id))
-    kb.button(text=_("✖️ Discard"), callback_data=AnnounceCb(action="discard", draft_id=draft_id))
+    labels = {
+        AnnounceAction.SEND: _("📤 Send to {count}").format(count=recipients),
+        AnnounceAction.EDIT: _("✏️ Write again"),
+        AnnounceAction.DISCARD: _("✖️ Discard"),
+    }
+    for action, label in labels.items():
+        kb.button(text=label, callback_data=AnnounceCb(action=action, draft_id=draft_id))
     return inline(kb, 1, 2)
 
 
@@ -171,7 +161,6 @@ async def _preview(message: Message, session: AsyncSession, actor: Actor, draft_
     )
 
 
-@router.callback_query(AnnounceCb.filter(F.action == "send"))
 async def send(
     query: CallbackQuery,
     callback_data: AnnounceCb,
@@ -202,7 +191,6 @@ async def send(
     await broadcasts.set_message(session, sent.broadcast_id, progress.message_id)
 
 
-@router.callback_query(AnnounceCb.filter(F.action == "edit"))
 async def edit(
     query: CallbackQuery,
     callback_data: AnnounceCb,
@@ -221,7 +209,6 @@ async def edit(
     )
 
 
-@router.callback_query(AnnounceCb.filter(F.action == "discard"))
 async def discard(
     query: CallbackQuery, callback_data: AnnounceCb, session: AsyncSession, actor: Actor
 ) -> None:
@@ -229,3 +216,26 @@ async def discard(
     await query.answer(_("Discarded."))
     assert isinstance(query.message, Message)
     await query.message.edit_text(_("The announcement was discarded."), reply_markup=None)
+
+
+def setup() -> Router:
+    """/announce: target, text, preview, send (or write again, or discard)."""
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.message.register(begin, MenuButton(MENU_ANNOUNCE), StateFilter("*"))
+    router.message.register(begin, Command("announce"), StateFilter("*"))
+    router.callback_query.register(target_chosen, AnnounceTarget.filter())
+    router.message.register(written, Announce.text, F.document | F.photo)
+    router.message.register(written, Announce.text, WizardText())
+    router.callback_query.register(send, AnnounceCb.filter(F.action == AnnounceAction.SEND))
+    router.callback_query.register(edit, AnnounceCb.filter(F.action == AnnounceAction.EDIT))
+    router.callback_query.register(discard, AnnounceCb.filter(F.action == AnnounceAction.DISCARD))
+    return router
+
+
+def setup_hints() -> Router:
+    """Included after every feature router: anything else sent instead of the text."""
+    hints = Router(name=f"{__name__}.hints")
+    hints.message.filter(F.chat.type == "private")
+    hints.message.register(hint, Announce.text)
+    return hints

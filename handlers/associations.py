@@ -25,16 +25,12 @@ from handlers.ui import (
 from models import AssociationKind
 from services import associations
 from services.associations import TIMEZONES, check_timezone
+from services.capabilities import may_create_associations
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
 from services.validation import check_title
-from ui.callbacks.common import Pick, PickPage
-
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-hints = Router(name=f"{__name__}.hints")  # included after every feature router
-hints.message.filter(F.chat.type == "private")
+from ui.callbacks.common import SKIP, Pick, Picker, PickPage, PickStep
 
 
 class NewAssociation(StatesGroup):
@@ -45,9 +41,8 @@ class NewAssociation(StatesGroup):
     timezone = State()
 
 
-@router.message(Command("newassociation"), StateFilter("*"))
 async def begin(message: Message, state: FSMContext, session: AsyncSession, actor: Actor) -> None:
-    if not (actor.is_admin or actor.is_methodist):
+    if not may_create_associations(actor):
         raise DomainError(ErrorCode.FORBIDDEN)
     await state.clear()
     found = await associations.list_municipalities(session, actor)
@@ -64,10 +59,14 @@ async def begin(message: Message, state: FSMContext, session: AsyncSession, acto
 
 
 def _municipality_picker(found: list[associations.Named], page: int) -> InlineKeyboardMarkup:
-    return picker(found, lambda m: (m.name, Pick(what="mun", value=str(m.id))), "mun", page)
+    return picker(
+        found,
+        lambda m: (m.name, Pick.of_id(PickStep.MUNICIPALITY, m.id)),
+        Picker.MUNICIPALITY,
+        page,
+    )
 
 
-@router.callback_query(PickPage.filter(F.what == "mun"))
 async def municipality_page(
     query: CallbackQuery, callback_data: PickPage, session: AsyncSession, actor: Actor
 ) -> None:
@@ -77,7 +76,6 @@ async def municipality_page(
     await show_page(query, _municipality_picker(found, callback_data.page))
 
 
-@router.callback_query(NewAssociation.municipality, Pick.filter(F.what == "mun"))
 async def municipality_chosen(
     query: CallbackQuery,
     callback_data: Pick,
@@ -86,19 +84,19 @@ async def municipality_chosen(
     actor: Actor,
 ) -> None:
     allowed = {m.id for m in await associations.list_municipalities(session, actor)}
-    if not callback_data.value.isdigit() or int(callback_data.value) not in allowed:
+    municipality_id = callback_data.chosen_id
+    if municipality_id is None or municipality_id not in allowed:
         raise DomainError(ErrorCode.FORBIDDEN)
     await query.answer()
-    await state.update_data(municipality_id=int(callback_data.value))
+    await state.update_data(municipality_id=municipality_id)
     await state.set_state(NewAssociation.kind)
     kb = InlineKeyboardBuilder()
     for kind in AssociationKind:
-        kb.button(text=kind_label(kind), callback_data=Pick(what="kind", value=kind.value))
+        kb.button(text=kind_label(kind), callback_data=Pick(what=PickStep.KIND, value=kind.value))
     assert isinstance(query.message, Message)
     await query.message.edit_text(_("What kind of association?"), reply_markup=inline(kb, 1))
 
 
-@router.callback_query(NewAssociation.kind, Pick.filter(F.what == "kind"))
 async def kind_chosen(query: CallbackQuery, callback_data: Pick, state: FSMContext) -> None:
     try:
         kind = AssociationKind(callback_data.value)
@@ -115,12 +113,11 @@ async def kind_chosen(query: CallbackQuery, callback_data: Pick, state: FSMConte
     )
 
 
-@router.message(NewAssociation.name, WizardText())
 async def name_typed(message: Message, state: FSMContext) -> None:
     await state.update_data(name=check_title(message.text))
     await state.set_state(NewAssociation.subject)
     kb = InlineKeyboardBuilder()
-    kb.button(text=_("Skip"), callback_data=Pick(what="subject", value="-"))
+    kb.button(text=_("Skip"), callback_data=Pick(what=PickStep.SUBJECT, value=SKIP))
     await message.answer(
         _("Its subject or direction (e.g. «математика»)? Type it or skip."),
         reply_markup=kb.as_markup(),
@@ -141,10 +138,10 @@ async def _ask_timezone(
     if own:
         kb.button(
             text=_("As the municipality: {tz}").format(tz=own),
-            callback_data=Pick(what="tz", value=own),
+            callback_data=Pick(what=PickStep.TIMEZONE, value=own),
         )
     for city, tz in TIMEZONES:
-        kb.button(text=city_label(tz, city), callback_data=Pick(what="tz", value=tz))
+        kb.button(text=city_label(tz, city), callback_data=Pick(what=PickStep.TIMEZONE, value=tz))
     kb.adjust(1, 3)
     await message.answer(
         _("Its time zone? Pick a city or type an IANA name such as Asia/Omsk."),
@@ -152,20 +149,17 @@ async def _ask_timezone(
     )
 
 
-@router.message(NewAssociation.subject, WizardText())
 async def subject_typed(message: Message, state: FSMContext, session: AsyncSession) -> None:
     await state.update_data(subject=check_title(message.text))
     await _ask_timezone(message, state, session)
 
 
-@router.callback_query(NewAssociation.subject, Pick.filter(F.what == "subject"))
 async def subject_skipped(query: CallbackQuery, state: FSMContext, session: AsyncSession) -> None:
     await state.update_data(subject=None)
     assert isinstance(query.message, Message)
     await _ask_timezone(query.message, state, session, query)
 
 
-@router.callback_query(NewAssociation.timezone, Pick.filter(F.what == "tz"))
 async def timezone_chosen(
     query: CallbackQuery,
     callback_data: Pick,
@@ -181,7 +175,6 @@ async def timezone_chosen(
     )
 
 
-@router.message(NewAssociation.timezone, WizardText())
 async def timezone_typed(
     message: Message,
     state: FSMContext,
@@ -226,6 +219,41 @@ async def _create(
     )
 
 
-@hints.message(StateFilter(NewAssociation))
 async def hint(message: Message) -> None:
     await message.answer(_("Please answer the question above (text or a button), or /cancel."))
+
+
+def setup() -> Router:
+    """/newassociation: municipality, kind, name, subject, time zone; the chair's link."""
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.message.register(begin, Command("newassociation"), StateFilter("*"))
+    router.callback_query.register(
+        municipality_page, PickPage.filter(F.what == Picker.MUNICIPALITY)
+    )
+    router.callback_query.register(
+        municipality_chosen,
+        NewAssociation.municipality,
+        Pick.filter(F.what == PickStep.MUNICIPALITY),
+    )
+    router.callback_query.register(
+        kind_chosen, NewAssociation.kind, Pick.filter(F.what == PickStep.KIND)
+    )
+    router.message.register(name_typed, NewAssociation.name, WizardText())
+    router.message.register(subject_typed, NewAssociation.subject, WizardText())
+    router.callback_query.register(
+        subject_skipped, NewAssociation.subject, Pick.filter(F.what == PickStep.SUBJECT)
+    )
+    router.callback_query.register(
+        timezone_chosen, NewAssociation.timezone, Pick.filter(F.what == PickStep.TIMEZONE)
+    )
+    router.message.register(timezone_typed, NewAssociation.timezone, WizardText())
+    return router
+
+
+def setup_hints() -> Router:
+    """Included after every feature router: anything else typed inside the wizard."""
+    hints = Router(name=f"{__name__}.hints")
+    hints.message.filter(F.chat.type == "private")
+    hints.message.register(hint, StateFilter(NewAssociation))
+    return hints

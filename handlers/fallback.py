@@ -9,17 +9,13 @@ from aiogram.utils.i18n import gettext as _
 from handlers.ui import menu
 from services.permissions import Actor
 
-router = Router(name=__name__)
 
-
-@router.callback_query()
 async def stale_button(query: CallbackQuery) -> None:
     await query.answer(
         _("This button is no longer active. Open the menu or send /help."), show_alert=True
     )
 
 
-@router.message(F.chat.type == "private")
 async def unexpected(message: Message, actor: Actor) -> None:
     if actor.person_id is None and not actor.is_admin:
         await message.answer(
@@ -33,3 +29,11 @@ async def unexpected(message: Message, actor: Actor) -> None:
         _("I don't understand this message. Use the menu below or /help."),
         reply_markup=menu(actor),
     )
+
+
+def setup() -> Router:
+    """Included last: every callback and private message no other router took."""
+    router = Router(name=__name__)
+    router.callback_query.register(stale_button)
+    router.message.register(unexpected, F.chat.type == "private")
+    return router

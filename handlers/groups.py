@@ -12,11 +12,7 @@ from handlers.ui import quote
 from services import invites
 from services.clock import Clock
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type.in_({"group", "supergroup"}))
 
-
-@router.message(CommandStart(deep_link=True))
 async def link(
     message: Message,
     command: CommandObject,
@@ -40,12 +36,20 @@ async def link(
     )
 
 
-@router.message(F.migrate_to_chat_id)
 async def migrated(message: Message, session: AsyncSession, clock: Clock) -> None:
     assert message.migrate_to_chat_id is not None
     await invites.migrate_group(session, message.chat.id, message.migrate_to_chat_id, clock.now())
 
 
-@router.message(F.migrate_from_chat_id)
 async def migrated_here(message: Message) -> None:
     """The service message in the new supergroup: the old chat's message already moved us."""
+
+
+def setup() -> Router:
+    """Group and supergroup chats: the link, and a group's move to a supergroup."""
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type.in_({"group", "supergroup"}))
+    router.message.register(link, CommandStart(deep_link=True))
+    router.message.register(migrated, F.migrate_to_chat_id)
+    router.message.register(migrated_here, F.migrate_from_chat_id)
+    return router

@@ -31,7 +31,7 @@ from services.associations import AssociationView
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor
-from ui.callbacks.common import AssocPick, PickPage
+from ui.callbacks.common import AssocAction, AssocPick, Picker, PickPage
 from ui.callbacks.people import InviteKindCb, RevokeLinks
 
 
@@ -44,7 +44,8 @@ async def begin(message: Message, state: FSMContext, session: AsyncSession, acto
         await _kinds(message, found[0], actor)
         return
     await message.answer(
-        _("Which association do you invite to?"), reply_markup=association_picker(found, "invite")
+        _("Which association do you invite to?"),
+        reply_markup=association_picker(found, AssocAction.INVITE),
     )
 
 
@@ -54,7 +55,7 @@ async def picker_page(
     found = await associations.associations_for(session, actor, Action.EDIT_ROSTER)
     if not found:
         raise DomainError(ErrorCode.FORBIDDEN)
-    await show_page(query, association_picker(found, "invite", callback_data.page))
+    await show_page(query, association_picker(found, AssocAction.INVITE, callback_data.page))
 
 
 async def picked(
@@ -147,8 +148,8 @@ def setup() -> Router:
     router.message.filter(F.chat.type == "private")
     router.message.register(begin, Command("invite"), StateFilter("*"))
     router.message.register(begin, MenuButton(MENU_INVITE), StateFilter("*"))
-    router.callback_query.register(picker_page, PickPage.filter(F.what == "invite"))
-    router.callback_query.register(picked, AssocPick.filter(F.action == "invite"))
+    router.callback_query.register(picker_page, PickPage.filter(F.what == Picker.INVITE))
+    router.callback_query.register(picked, AssocPick.filter(F.action == AssocAction.INVITE))
     router.callback_query.register(make_link, InviteKindCb.filter())
     router.callback_query.register(revoke_links, RevokeLinks.filter())
     return router

@@ -17,15 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.ui import WizardText, close_button, edit, picker, quote, short, show_page
 from services import associations, schools
+from services.capabilities import may_create_associations
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
-from ui.callbacks.common import DirectoryAdd, DirectoryDone, PickPage, SchoolReview
+from ui.callbacks.common import DirectoryAdd, DirectoryDone, Picker, PickPage, SchoolReview
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-hints = Router(name=f"{__name__}.hints")  # included after every feature router
-hints.message.filter(F.chat.type == "private")
 PER_MESSAGE = 10
 
 
@@ -33,13 +30,9 @@ class AddSchools(StatesGroup):
     lines = State()  # data: municipality_id, name
 
 
-def _may_add(actor: Actor) -> bool:
-    """Who sees the directory button (the service checks the municipality itself)."""
-    return actor.is_admin or actor.is_methodist
-
-
 async def _listing(session: AsyncSession, actor: Actor) -> tuple[str, InlineKeyboardMarkup | None]:
     found = await schools.pending_for(session, actor)
+    may_add = may_create_associations(actor)  # the service checks the municipality itself
     kb = InlineKeyboardBuilder()
     if not found:
         lines = [_("No schools wait for approval.")]
@@ -52,17 +45,16 @@ async def _listing(session: AsyncSession, actor: Actor) -> tuple[str, InlineKeyb
         if len(found) > PER_MESSAGE:
             lines.append(_("…and {count} more after these.").format(count=len(found) - PER_MESSAGE))
         kb.adjust(2)
-    if _may_add(actor):
+    if may_add:
         add = InlineKeyboardBuilder()
         add.button(
             text=_("➕ Add schools to the directory"),
             callback_data=DirectoryAdd(municipality_id=0),
         )
         kb.attach(add)
-    return "\n".join(lines), kb.as_markup() if found or _may_add(actor) else None
+    return "\n".join(lines), kb.as_markup() if found or may_add else None
 
 
-@router.message(Command("schools"), StateFilter("*"))
 async def pending(message: Message, state: FSMContext, session: AsyncSession, actor: Actor) -> None:
     await state.clear()
     if not actor.is_staff:
@@ -71,7 +63,6 @@ async def pending(message: Message, state: FSMContext, session: AsyncSession, ac
     await message.answer(text, reply_markup=kb)
 
 
-@router.callback_query(SchoolReview.filter())
 async def reviewed(
     query: CallbackQuery,
     callback_data: SchoolReview,
@@ -95,10 +86,14 @@ async def reviewed(
 
 
 def _municipality_picker(found: list[associations.Named], page: int) -> InlineKeyboardMarkup:
-    return picker(found, lambda m: (m.name, DirectoryAdd(municipality_id=m.id)), "dmun", page)
+    return picker(
+        found,
+        lambda m: (m.name, DirectoryAdd(municipality_id=m.id)),
+        Picker.DIRECTORY_MUNICIPALITY,
+        page,
+    )
 
 
-@router.callback_query(DirectoryAdd.filter(F.municipality_id == 0))
 async def add_where(
     query: CallbackQuery, state: FSMContext, session: AsyncSession, actor: Actor
 ) -> None:
@@ -116,7 +111,6 @@ async def add_where(
     )
 
 
-@router.callback_query(PickPage.filter(F.what == "dmun"))
 async def municipality_page(
     query: CallbackQuery, callback_data: PickPage, session: AsyncSession, actor: Actor
 ) -> None:
@@ -126,7 +120,6 @@ async def municipality_page(
     await show_page(query, _municipality_picker(found, callback_data.page))
 
 
-@router.callback_query(DirectoryAdd.filter())
 async def add_here(
     query: CallbackQuery,
     callback_data: DirectoryAdd,
@@ -158,7 +151,6 @@ async def _ask_lines(
     )
 
 
-@router.message(AddSchools.lines, WizardText())
 async def lines_typed(
     message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
 ) -> None:
@@ -186,7 +178,6 @@ async def lines_typed(
     )
 
 
-@router.callback_query(DirectoryDone.filter())
 async def lines_done(query: CallbackQuery, state: FSMContext) -> None:
     if await state.get_state() == AddSchools.lines.state:
         await state.clear()
@@ -195,6 +186,29 @@ async def lines_done(query: CallbackQuery, state: FSMContext) -> None:
     await query.message.answer(_("Done. /schools shows the schools waiting for approval."))
 
 
-@hints.message(AddSchools.lines)
 async def lines_hint(message: Message) -> None:
     await message.answer(_("Please send the schools as text, one per line, or /cancel."))
+
+
+def setup() -> Router:
+    """/schools: the schools waiting for approval, and the school directory."""
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.message.register(pending, Command("schools"), StateFilter("*"))
+    router.callback_query.register(reviewed, SchoolReview.filter())
+    router.callback_query.register(add_where, DirectoryAdd.filter(F.municipality_id == 0))
+    router.callback_query.register(
+        municipality_page, PickPage.filter(F.what == Picker.DIRECTORY_MUNICIPALITY)
+    )
+    router.callback_query.register(add_here, DirectoryAdd.filter())
+    router.message.register(lines_typed, AddSchools.lines, WizardText())
+    router.callback_query.register(lines_done, DirectoryDone.filter())
+    return router
+
+
+def setup_hints() -> Router:
+    """Included after every feature router: anything else typed while adding schools."""
+    hints = Router(name=f"{__name__}.hints")
+    hints.message.filter(F.chat.type == "private")
+    hints.message.register(lines_hint, AddSchools.lines)
+    return hints

@@ -30,7 +30,7 @@ from bot.render import split_message
 from models import AssociationKind, InviteKind, Role
 from services.associations import AssociationView
 from services.permissions import Actor
-from ui.callbacks.common import AssocPick, PickPage
+from ui.callbacks.common import AssocAction, AssocPick, Picker, PickPage
 from ui.common import days_phrase as days_phrase
 from ui.common import inline as inline
 
@@ -176,7 +176,7 @@ PICKER_PAGE = 20  # buttons per page of a picker
 def picker(
     items: Sequence[T],
     button: Callable[[T], tuple[str, CallbackData]],
-    what: str,
+    what: Picker,
     page: int = 0,
 ) -> InlineKeyboardMarkup:
     """One button per item, 20 per page, with ◀️ ▶️ (`PickPage(what, page)`) when there are
@@ -201,13 +201,14 @@ def picker(
 
 
 def association_picker(
-    associations: Sequence[AssociationView], action: str, page: int = 0
+    associations: Sequence[AssociationView], action: AssocAction, page: int = 0
 ) -> InlineKeyboardMarkup:
-    """Associations to choose for `action`; the page buttons are `PickPage(what=action)`."""
+    """Associations to choose for `action`; the page buttons are `PickPage` of the picker
+    with the action's code."""
     return picker(
         associations,
         lambda a: (a.name, AssocPick(action=action, association_id=a.id)),
-        action,
+        Picker(AssocAction(action).value),
         page,
     )
 

@@ -2,7 +2,8 @@
 Dispatcher long-polling a local fake Bot API over real HTTP, the delivery engine and the
 limiter — with the injected clock. The scheduler's jobs are not left to run on their own:
 `App.settle()` runs the tick, the sender, the meeting clock and the progress job by hand, so
-time moves only when the test moves the clock."""
+time moves only when the test moves the clock. Wizard state is kept as JSON, as in Redis
+(tests.flow.JsonMemoryStorage)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.fsm.storage.memory import MemoryStorage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import build_bot, build_dispatcher
@@ -21,10 +21,10 @@ from bot.config import Settings
 from bot.db import create_engine, create_sessionmaker
 from scheduler.engine import Delivery
 from services.clock import FixedClock
+from tests.e2e import TOKEN as TOKEN
 from tests.factories import ADMIN_ID
 from tests.fakeapi import FakeTelegram
-
-TOKEN = "123456:TEST-token"
+from tests.flow import JsonMemoryStorage
 
 
 @dataclass
@@ -84,7 +84,7 @@ async def started(
     values.update(overrides)
     settings = Settings(**values, _env_file=None)
     bot = build_bot(settings)
-    dp = build_dispatcher(settings, sm, clock=clock, storage=MemoryStorage())
+    dp = build_dispatcher(settings, sm, clock=clock, storage=JsonMemoryStorage())
     polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False))
     try:
         for _ in range(250):

@@ -29,6 +29,7 @@ from bot.db import create_engine, create_sessionmaker
 from bot.migrate import upgrade
 from models import Base
 from services.clock import FixedClock
+from tests.flow import Flow, open_flow
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
@@ -151,3 +152,17 @@ async def session(
 @pytest.fixture
 def clock() -> Iterator[FixedClock]:
     yield FixedClock(datetime(2026, 11, 22, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def sm(sqlite_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions on a migrated, empty SQLite database (the flow tests' database)."""
+    return create_sessionmaker(sqlite_engine)
+
+
+@pytest.fixture
+async def flow(sm: async_sessionmaker[AsyncSession], clock: FixedClock) -> AsyncIterator[Flow]:
+    """The application's Dispatcher on `sm` at `clock`, wizard state kept as JSON
+    (tests.flow.open_flow)."""
+    async with open_flow(sm, clock) as running:
+        yield running

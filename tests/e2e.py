@@ -1,14 +1,19 @@
-"""Helpers for end-to-end tests: a person talking to the bot through the fake Bot API."""
+"""Helpers for end-to-end tests: a person talking to the bot through the fake Bot API, and
+the real `python -m bot` process started against it."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
+from bot.config import ROOT
 from tests.fakeapi import FakeTelegram
 
+TOKEN = "123456:TEST-token"
 LINK = re.compile(r"https://t\.me/\w+\?start(?:group)?=([\w-]+)")
 
 
@@ -67,3 +72,26 @@ class Person:
                     return current
             await asyncio.sleep(0.02)
         raise TimeoutError(f"message {message['message_id']} was not edited ({expect!r})")
+
+
+async def start_bot(
+    tg: FakeTelegram, database_url: str, **settings: str
+) -> asyncio.subprocess.Process:
+    """`python -m bot` talking to the fake, on `database_url`, with `settings` as environment
+    variables (`RATE_PER_CHAT_SECOND="3"`); its log (stdout and stderr) in one pipe."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE": tg.base_url,
+        "DATABASE_URL": database_url,
+        **settings,
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )

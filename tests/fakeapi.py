@@ -953,6 +953,16 @@ class FakeTelegram:
         )
         return query_id
 
+    def plant_button(self, user_id: int, message_id: int, text: str, data: str) -> None:
+        """Replace the keyboard of a bot message in the user's chat by one button carrying
+        ``data``: a forged callback (a modified client, an old button of another chat) that
+        `press` may then tap, although the bot never sent it."""
+        chat = self._chats.get(user_id)
+        assert chat is not None and message_id in chat.messages, (user_id, message_id)
+        chat.messages[message_id]["reply_markup"] = {
+            "inline_keyboard": [[{"text": text, "callback_data": data}]]
+        }
+
     async def add_bot_to_group(
         self,
         user_id: int,

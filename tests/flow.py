@@ -5,12 +5,18 @@ the way Telegram would for a well-formed call, and rejects what Telegram rejects
 cannot parse, text over 4096 characters, callback data over 64 bytes, a callback answer over
 200 characters, answering one callback twice). `Flow` builds updates for simulated people and
 returns the calls each update caused, so a test reads like a conversation.
+
+The Dispatcher keeps wizard state in `JsonMemoryStorage`, which holds it as Redis does (as
+JSON): a handler that puts a datetime, a set or a model into the state data fails here, not
+in production with REDIS_URL set. `open_flow` builds the whole thing.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncGenerator, Iterable
+import json
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -19,7 +25,9 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import Default, DefaultBotProperties
 from aiogram.client.session.base import BaseSession
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import DataNotDictLikeError, TelegramBadRequest
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
@@ -44,12 +52,51 @@ from aiogram.types import (
     Update,
     User,
 )
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.app import build_dispatcher
+from bot.config import Settings
+from services.clock import Clock
+from tests.factories import ADMIN_ID
 from tests.fakeapi import TelegramError, parse_html, utf16_len
 
 BOT_ID = 7000
 BOT_USERNAME = "metod_test_bot"
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+
+class JsonMemoryStorage(BaseStorage):
+    """FSM storage in memory that keeps the state data as JSON text, as RedisStorage does:
+    `set_data` refuses data `json.dumps` cannot write (a datetime, a set, a model: TypeError)
+    and data that would come back changed (a tuple as a list, an int key as a string), and
+    `get_data` returns a fresh `json.loads` of what was stored."""
+
+    def __init__(self) -> None:
+        self.states: dict[StorageKey, str | None] = {}
+        self.data: dict[StorageKey, str] = {}
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        self.states[key] = state.state if isinstance(state, State) else state
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        return self.states.get(key)
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        if not isinstance(data, dict):
+            msg = f"Data must be a dict or dict-like object, got {type(data).__name__}"
+            raise DataNotDictLikeError(msg)
+        text = json.dumps(data)  # TypeError: not JSON, Redis could not store it either
+        if json.loads(text) != data:
+            msg = f"FSM data would come back from Redis changed: {data!r} → {text}"
+            raise TypeError(msg)
+        self.data[key] = text
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        found: dict[str, Any] = json.loads(self.data.get(key, "{}"))
+        return found
+
+    async def close(self) -> None:
+        return None
 
 
 def _resolve(bot: Bot, value: Any) -> Any:
@@ -365,3 +412,21 @@ def build_bot(session: RecordingSession) -> Bot:
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
+
+
+@asynccontextmanager
+async def open_flow(
+    sm: async_sessionmaker[AsyncSession], clock: Clock, **settings: Any
+) -> AsyncIterator[Flow]:
+    """The application's Dispatcher on `sm`, its wizard state in `JsonMemoryStorage`, talking
+    to a `RecordingSession`; `settings` override the test defaults (token, ADMIN_ID)."""
+    values: dict[str, Any] = {"bot_token": "42:TEST", "admin_ids": [ADMIN_ID]} | settings
+    dp = build_dispatcher(
+        Settings(**values, _env_file=None), sm, clock=clock, storage=JsonMemoryStorage()
+    )
+    session = RecordingSession()
+    bot = build_bot(session)
+    try:
+        yield Flow(dp, bot, session)
+    finally:
+        await bot.session.close()

@@ -6,24 +6,21 @@ most the calls that were in flight when it died (the sender's concurrency)."""
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import signal
-import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy import select
 
-from bot.config import ROOT
 from bot.db import create_engine, create_sessionmaker
 from models import OutboxMessage, OutboxStatus
 from services import announcements, outbox
 from services.clock import SystemClock
+from tests.e2e import TOKEN, start_bot
 from tests.factories import make_world, member_link, register
 from tests.fakeapi import FakeTelegram
 
-TOKEN = "123456:TEST-token"
 CHAIR = 2001
 MEMBERS = [4000 + n for n in range(150)]
 CONCURRENCY = 8
@@ -50,26 +47,15 @@ async def seed(url: str) -> None:
         await engine.dispose()
 
 
-async def start(tg: FakeTelegram, url: str) -> asyncio.subprocess.Process:
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE": tg.base_url,
-        "DATABASE_URL": url,
-        "TICK_SECONDS": "0.3",
-        "LEASE_SECONDS": "5",
-        "SEND_TIMEOUT": "3",
-        "SEND_CONCURRENCY": str(CONCURRENCY),
-        "LOG_LEVEL": "WARNING",
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
+def start(tg: FakeTelegram, url: str) -> Awaitable[asyncio.subprocess.Process]:
+    return start_bot(
+        tg,
+        url,
+        TICK_SECONDS="0.3",
+        LEASE_SECONDS="5",
+        SEND_TIMEOUT="3",
+        SEND_CONCURRENCY=str(CONCURRENCY),
+        LOG_LEVEL="WARNING",
     )
 
 

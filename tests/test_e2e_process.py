@@ -5,18 +5,14 @@ link, and registration; then SIGTERM stops the process cleanly."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 
 import pytest
 
-from bot.config import ROOT
-from tests.e2e import Person, links
+from tests.e2e import TOKEN, Person, links, start_bot
 from tests.fakeapi import FakeTelegram
 
-TOKEN = "123456:TEST-token"
 ADMIN, CHAIR, TEACHER, ROSTER_TEACHER = 1001, 2001, 3001, 3002
 
 
@@ -33,28 +29,16 @@ async def tg() -> AsyncIterator[FakeTelegram]:
         yield fake
 
 
-async def start_bot(tg: FakeTelegram, database_url: str) -> asyncio.subprocess.Process:
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE": tg.base_url,
-        "ADMIN_IDS": str(ADMIN),
-        "DATABASE_URL": database_url,
-        "LOG_LEVEL": "INFO",
+def bot(tg: FakeTelegram, database_url: str) -> Awaitable[asyncio.subprocess.Process]:
+    return start_bot(
+        tg,
+        database_url,
+        ADMIN_IDS=str(ADMIN),
+        LOG_LEVEL="INFO",
         # These people answer within milliseconds: let the limiter pass 3 messages a second
         # to one chat (Telegram allows short bursts), so the test is not a minute of waiting.
-        "RATE_PER_CHAT_SECOND": "3",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
+        RATE_PER_CHAT_SECOND="3",
     )
-    return process
 
 
 async def stop_bot(process: asyncio.subprocess.Process) -> str:
@@ -67,7 +51,7 @@ async def stop_bot(process: asyncio.subprocess.Process) -> str:
 
 async def test_admin_chair_and_teachers(tg: FakeTelegram, db_url: str) -> None:
     await tg.send_text(ADMIN, "/start")  # waits in the queue until the bot polls
-    process = await start_bot(tg, db_url)
+    process = await bot(tg, db_url)
     try:
         await scenario(tg)
     except BaseException:

@@ -5,21 +5,17 @@ forged and stale buttons, roles lost, the group chat, blocking, /language, /myda
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any, cast
 
 import pytest
 from aiogram import F
-from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.methods import EditMessageReplyMarkup, EditMessageText, SendDocument
 from aiogram.types import BufferedInputFile
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import build_dispatcher
 from bot.config import Settings
-from bot.db import create_sessionmaker
 from models import (
     Association,
     AuditEntry,
@@ -47,21 +43,6 @@ TEACHER, OTHER, STRANGER = 3001, 3002, 3003
 
 
 @pytest.fixture
-def sm(sqlite_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return create_sessionmaker(sqlite_engine)
-
-
-@pytest.fixture
-async def flow(sm: async_sessionmaker[AsyncSession], clock: FixedClock) -> AsyncIterator[Flow]:
-    settings = Settings(bot_token="42:TEST", admin_ids=[ADMIN_ID], _env_file=None)
-    dp = build_dispatcher(settings, sm, clock=clock, storage=MemoryStorage())
-    session = RecordingSession()
-    bot = build_bot(session)
-    yield Flow(dp, bot, session)
-    await bot.session.close()
-
-
-@pytest.fixture
 async def world(sm: async_sessionmaker[AsyncSession], clock: FixedClock) -> World:
     async with sm() as s:
         return await make_world(s, clock)
@@ -80,16 +61,6 @@ async def snapshot(sm: async_sessionmaker[AsyncSession]) -> tuple[int, ...]:
         )
         roles = (await s.scalars(select(Membership.role).order_by(Membership.id))).all()
         return (*counts, int(uses or 0), int(active or 0), hash(tuple(roles)))
-
-
-async def join(flow: Flow, user_id: int, token: str, name: str = "Иванова Анна Петровна") -> None:
-    """Register through the bot the way a teacher does."""
-    await flow.send(user_id, f"/start {token}")
-    await flow.press(user_id, "✅")
-    await flow.send(user_id, name)
-    await flow.send(user_id, "МОУ СОШ № 5")  # the chair's school: matched, no question
-    reply = await flow.send(user_id, "математика")
-    assert "Добро пожаловать" in reply.text or "Welcome" in reply.text, reply.text
 
 
 async def test_start_without_token_explains_how_to_join(flow: Flow) -> None:
@@ -1224,7 +1195,7 @@ async def test_pickers_page_through_every_item(
 ) -> None:
     from models import AssociationKind
     from services import associations
-    from ui.callbacks.common import PickPage
+    from ui.callbacks.common import Picker, PickPage
 
     methodist_tg = 6001
     async with sm() as s:
@@ -1267,13 +1238,13 @@ async def test_pickers_page_through_every_item(
     reply = await flow.press(methodist_tg, "РМО № 43")
     assert "Участников: 0" in reply.text, reply.text
     # The page indicator and a page past the end are harmless.
-    reply = await flow.press_data(methodist_tg, PickPage(what="members", page=99).pack())
+    reply = await flow.press_data(methodist_tg, PickPage(what=Picker.MEMBERS, page=99).pack())
     assert reply.answered_callback() and not reply.sent()
     # A teacher cannot page through someone's list.
     async with sm() as s:
         token = await member_link(s, world, clock)
         await register(s, token, TEACHER, clock)
-    reply = await flow.press_data(TEACHER, PickPage(what="invite", page=1).pack())
+    reply = await flow.press_data(TEACHER, PickPage(what=Picker.INVITE, page=1).pack())
     assert reply.alerts() and "нет прав" in reply.alerts()[0]
     # /invite pages the same way.
     await flow.send(methodist_tg, "/invite")
@@ -1346,7 +1317,8 @@ async def test_default_menu_is_a_teachers_and_admins_get_theirs_in_their_languag
     from aiogram.methods import SetMyCommands
     from aiogram.types import BotCommandScopeDefault
 
-    from bot.app import build_i18n, set_commands
+    from bot.app import build_i18n
+    from handlers.commands import set_commands
 
     async with sm() as s:  # the admin, also a member of an association, speaks English
         token = await member_link(s, world, clock)

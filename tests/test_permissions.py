@@ -5,6 +5,12 @@ from __future__ import annotations
 import pytest
 
 from models import Role
+from services.capabilities import (
+    may_announce,
+    may_anywhere,
+    may_create_associations,
+    may_review_schools,
+)
 from services.permissions import (
     Action,
     Actor,
@@ -105,3 +111,23 @@ def test_protocol_editing_and_signing() -> None:
     assert may_sign_protocol(keeper, ASSOC, presiding_id=1, minutes_keeper_id=42)
     assert not may_sign_protocol(SECRETARY, ASSOC, presiding_id=1, minutes_keeper_id=42)
     assert not may_sign_protocol(MEMBER, ASSOC, presiding_id=MEMBER.person_id, minutes_keeper_id=1)
+
+
+# The gates of menus and wizards (services.capabilities), as the handlers and the command
+# menu wrote them before they were read from the table.
+ADMIN_MEMBER = Actor(external_id=1, person_id=1, is_admin=True, roles={ASSOC: Role.MEMBER})
+SECRETARY_ELSEWHERE = Actor(
+    external_id=6, person_id=6, roles={ASSOC: Role.MEMBER, ASSOC + 1: Role.SECRETARY}
+)
+EVERYBODY = [*CAPACITIES, FOREIGN_METHODIST, STRANGER, ADMIN_MEMBER, SECRETARY_ELSEWHERE]
+
+
+@pytest.mark.parametrize("actor", EVERYBODY, ids=repr)
+def test_menu_and_wizard_gates_are_the_permission_tables(actor: Actor) -> None:
+    roles = set(actor.roles.values())
+    assert may_create_associations(actor) == (actor.is_admin or actor.is_methodist)
+    assert may_review_schools(actor) == (
+        actor.is_admin or actor.is_methodist or bool(roles & {Role.CHAIR, Role.DEPUTY})
+    )
+    assert may_announce(actor) == (actor.is_methodist or bool(roles - {Role.MEMBER}))
+    assert may_anywhere(actor, Action.PARTICIPATE) == bool(roles)

@@ -19,7 +19,7 @@ from services import meetings
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
-from ui.callbacks.common import AssocPick
+from ui.callbacks.common import AssocAction, AssocPick
 from ui.callbacks.meetings import DraftAction, DraftCb
 
 
@@ -40,7 +40,7 @@ async def begin(
     for association_id, name in places[:20]:
         kb.button(
             text=_("➕ New meeting: {name}").format(name=name)[:60],
-            callback_data=AssocPick(action="meeting", association_id=association_id),
+            callback_data=AssocPick(action=AssocAction.MEETING, association_id=association_id),
         )
     await message.answer(
         _("Meetings: continue a draft or start a new one."), reply_markup=inline(kb, 1)
@@ -100,6 +100,6 @@ async def open_draft(
 def register(router: Router) -> None:
     router.message.register(begin, Command("newmeeting"), StateFilter("*"))
     router.message.register(begin, MenuButton(MENU_NEW_MEETING), StateFilter("*"))
-    router.callback_query.register(new_for, AssocPick.filter(F.action == "meeting"))
+    router.callback_query.register(new_for, AssocPick.filter(F.action == AssocAction.MEETING))
     router.message.register(topic_typed, Drafting.topic, WizardText())
     router.callback_query.register(open_draft, DraftCb.filter(F.action == DraftAction.OPEN))

@@ -15,7 +15,7 @@ from handlers.members import adding, card
 from handlers.members import roster as roster_list
 from handlers.members.adding import AddPeople as AddPeople
 from handlers.ui import MENU_MEMBERS, MenuButton, WizardText
-from ui.callbacks.common import AssocPick, PickPage
+from ui.callbacks.common import AssocAction, AssocPick, Picker, PickPage
 from ui.callbacks.people import MemberAction, MemberCb, RosterAdd, RosterCb
 
 
@@ -24,8 +24,12 @@ def setup() -> Router:
     router.message.filter(F.chat.type == "private")
     router.message.register(roster_list.begin, Command("members"), StateFilter("*"))
     router.message.register(roster_list.begin, MenuButton(MENU_MEMBERS), StateFilter("*"))
-    router.callback_query.register(roster_list.picker_page, PickPage.filter(F.what == "members"))
-    router.callback_query.register(roster_list.picked, AssocPick.filter(F.action == "members"))
+    router.callback_query.register(
+        roster_list.picker_page, PickPage.filter(F.what == Picker.MEMBERS)
+    )
+    router.callback_query.register(
+        roster_list.picked, AssocPick.filter(F.action == AssocAction.MEMBERS)
+    )
     router.callback_query.register(roster_list.turn_page, RosterCb.filter())
     router.callback_query.register(card.open_card, MemberCb.filter(F.action == MemberAction.OPEN))
     router.callback_query.register(card.set_role, MemberCb.filter(F.action == MemberAction.ROLE))

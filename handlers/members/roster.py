@@ -13,7 +13,7 @@ from handlers.ui import association_picker, edit, role_label, show_page
 from services import associations, roster
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor
-from ui.callbacks.common import AssocPick, PickPage
+from ui.callbacks.common import AssocAction, AssocPick, PickPage
 from ui.callbacks.people import MemberAction, MemberCb, RosterAdd, RosterCb
 
 PER_PAGE = 10
@@ -28,7 +28,9 @@ async def begin(message: Message, state: FSMContext, session: AsyncSession, acto
         text, kb = await roster_text(session, actor, found[0].id, 0)
         await message.answer(text, reply_markup=kb)
         return
-    await message.answer(_("Whose roster?"), reply_markup=association_picker(found, "members"))
+    await message.answer(
+        _("Whose roster?"), reply_markup=association_picker(found, AssocAction.MEMBERS)
+    )
 
 
 async def roster_text(
@@ -81,7 +83,7 @@ async def picker_page(
     found = await associations.associations_for(session, actor, Action.EDIT_ROSTER)
     if not found:
         raise DomainError(ErrorCode.FORBIDDEN)
-    await show_page(query, association_picker(found, "members", callback_data.page))
+    await show_page(query, association_picker(found, AssocAction.MEMBERS, callback_data.page))
 
 
 async def picked(

@@ -16,7 +16,7 @@ from handlers.profile import account, card, fields, school
 from handlers.profile.card import EditProfile as EditProfile
 from handlers.profile.card import category_label as category_label
 from handlers.ui import MENU_PROFILE, MenuButton, WizardText
-from ui.callbacks.common import Pick, PickPage
+from ui.callbacks.common import Pick, Picker, PickPage, PickStep
 from ui.callbacks.people import (
     DETAIL_FIELDS,
     ForgetCb,
@@ -56,8 +56,12 @@ def setup() -> Router:
     router.callback_query.register(
         school.ask_school, ProfileEdit.filter(F.field == ProfileField.SCHOOL)
     )
-    router.callback_query.register(school.municipality_page, PickPage.filter(F.what == "psm"))
-    router.callback_query.register(school.municipality_chosen, Pick.filter(F.what == "psm"))
+    router.callback_query.register(
+        school.municipality_page, PickPage.filter(F.what == Picker.SCHOOL_MUNICIPALITY)
+    )
+    router.callback_query.register(
+        school.municipality_chosen, Pick.filter(F.what == PickStep.SCHOOL_MUNICIPALITY)
+    )
     router.callback_query.register(school.school_chosen, ProfileSchool.filter())
     router.message.register(school.school_typed, EditProfile.school, WizardText())
     router.message.register(account.language, Command("language"), StateFilter("*"))

@@ -15,12 +15,17 @@ from services import people
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
-from ui.callbacks.common import Pick, PickPage
+from ui.callbacks.common import Pick, Picker, PickPage, PickStep
 from ui.callbacks.people import ProfileSchool
 
 
 def _municipality_picker(found: list[people.Place], page: int) -> InlineKeyboardMarkup:
-    return picker(found, lambda m: (m.name, Pick(what="psm", value=str(m.id))), "psm", page)
+    return picker(
+        found,
+        lambda m: (m.name, Pick.of_id(PickStep.SCHOOL_MUNICIPALITY, m.id)),
+        Picker.SCHOOL_MUNICIPALITY,
+        page,
+    )
 
 
 async def ask_school(
@@ -64,10 +69,11 @@ async def municipality_chosen(
     session: AsyncSession,
     actor: Actor,
 ) -> None:
-    if not callback_data.value.isdigit():
+    municipality_id = callback_data.chosen_id
+    if municipality_id is None:
         raise DomainError(ErrorCode.STALE)
     assert isinstance(query.message, Message)
-    await _ask_school(query.message, state, session, actor, int(callback_data.value), query)
+    await _ask_school(query.message, state, session, actor, municipality_id, query)
 
 
 async def _ask_school(

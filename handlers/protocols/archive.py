@@ -18,7 +18,7 @@ from services import associations, protocols
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor
-from ui.callbacks.common import AssocPick, PickPage
+from ui.callbacks.common import AssocAction, AssocPick, Picker, PickPage
 from ui.callbacks.protocols import (
     ProtoAction,
     ProtoCb,
@@ -102,14 +102,16 @@ async def begin(
         text, kb = await archive_page(session, actor, clock, found[0].id, None)
         await message.answer(text, reply_markup=kb)
         return
-    await message.answer(_("Whose protocols?"), reply_markup=association_picker(found, "protocols"))
+    await message.answer(
+        _("Whose protocols?"), reply_markup=association_picker(found, AssocAction.PROTOCOLS)
+    )
 
 
 async def picker_page(
     query: CallbackQuery, callback_data: PickPage, session: AsyncSession, actor: Actor
 ) -> None:
     found = await associations.associations_for(session, actor, Action.PARTICIPATE)
-    await show_page(query, association_picker(found, "protocols", callback_data.page))
+    await show_page(query, association_picker(found, AssocAction.PROTOCOLS, callback_data.page))
 
 
 async def picked(
@@ -142,6 +144,6 @@ async def year(
 
 def register(router: Router) -> None:
     router.message.register(begin, Command("protocols"), StateFilter("*"))
-    router.callback_query.register(picker_page, PickPage.filter(F.what == "protocols"))
-    router.callback_query.register(picked, AssocPick.filter(F.action == "protocols"))
+    router.callback_query.register(picker_page, PickPage.filter(F.what == Picker.PROTOCOLS))
+    router.callback_query.register(picked, AssocPick.filter(F.action == AssocAction.PROTOCOLS))
     router.callback_query.register(year, ProtoList.filter(F.action == ProtoListAction.YEAR))

@@ -20,7 +20,7 @@ from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor
 from services.surveys import TemplateKey
-from ui.callbacks.common import AssocPick
+from ui.callbacks.common import AssocAction, AssocPick
 from ui.callbacks.surveys import EditAction, SurveyEdit
 
 
@@ -32,7 +32,9 @@ async def survey_begin(
     if not found:
         raise DomainError(ErrorCode.FORBIDDEN)
     if len(found) > 1:
-        await message.answer(_("To whom?"), reply_markup=association_picker(found, "survey"))
+        await message.answer(
+            _("To whom?"), reply_markup=association_picker(found, AssocAction.SURVEY)
+        )
         return
     await message.answer(
         _("📋 New survey. Start from a template or from scratch:"),
@@ -124,7 +126,9 @@ async def survey_title(
 
 def register(router: Router) -> None:
     router.message.register(survey_begin, Command("survey"), StateFilter("*"))
-    router.callback_query.register(survey_association, AssocPick.filter(F.action == "survey"))
+    router.callback_query.register(
+        survey_association, AssocPick.filter(F.action == AssocAction.SURVEY)
+    )
     router.callback_query.register(
         from_template, SurveyEdit.filter(F.action == EditAction.TEMPLATE)
     )

@@ -18,7 +18,7 @@ from services import associations, surveys
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor
-from ui.callbacks.common import AssocPick
+from ui.callbacks.common import AssocAction, AssocPick
 
 
 async def poll_begin(
@@ -29,7 +29,9 @@ async def poll_begin(
     if not found:
         raise DomainError(ErrorCode.FORBIDDEN)
     if len(found) > 1:
-        await message.answer(_("To whom?"), reply_markup=association_picker(found, "poll"))
+        await message.answer(
+            _("To whom?"), reply_markup=association_picker(found, AssocAction.POLL)
+        )
         return
     await state.set_state(PollWizard.question)
     await state.update_data(association_id=found[0].id)
@@ -79,6 +81,6 @@ async def poll_options(
 
 def register(router: Router) -> None:
     router.message.register(poll_begin, Command("poll"), StateFilter("*"))
-    router.callback_query.register(poll_association, AssocPick.filter(F.action == "poll"))
+    router.callback_query.register(poll_association, AssocPick.filter(F.action == AssocAction.POLL))
     router.message.register(poll_question, PollWizard.question, WizardText())
     router.message.register(poll_options, PollWizard.options, WizardText())
