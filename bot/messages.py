@@ -17,10 +17,17 @@ from models import MeetingForm, QuestionKind, SurveyKind
 from services import attendance, protocols, surveys
 from services.announcements import Content
 from services.meetings import MeetingView
-from ui.callbacks.attendance import AttendCb, BallotCb, VoteCb
-from ui.callbacks.meetings import DraftCb, MeetingCb, ProposalCb
-from ui.callbacks.protocols import ProtoCb, RecipCb
-from ui.callbacks.surveys import SurveyCb
+from ui.callbacks.attendance import AttendAction, AttendCb, BallotCb, VoteCb
+from ui.callbacks.meetings import (
+    DraftAction,
+    DraftCb,
+    MeetingAction,
+    MeetingCb,
+    ProposalAction,
+    ProposalCb,
+)
+from ui.callbacks.protocols import ProtoAction, ProtoCb, RecipAction, RecipCb
+from ui.callbacks.surveys import SurveyAction, SurveyCb
 from ui.common import inline
 
 CAPTION_MAX = 1024
@@ -120,16 +127,20 @@ def rsvp_keyboard(view: MeetingView, now: datetime | None = None) -> InlineKeybo
     kb = InlineKeyboardBuilder()
     if view.has_gathering:
         kb.button(
-            text=_("✅ I will come"), callback_data=MeetingCb(action="yes", meeting_id=view.id)
+            text=_("✅ I will come"),
+            callback_data=MeetingCb(action=MeetingAction.YES, meeting_id=view.id),
         )
-        kb.button(text=_("❌ I can't"), callback_data=MeetingCb(action="no", meeting_id=view.id))
+        kb.button(
+            text=_("❌ I can't"),
+            callback_data=MeetingCb(action=MeetingAction.NO, meeting_id=view.id),
+        )
     if view.has_ballot:
         kb.button(text=_("🗳 Fill in the ballot"), callback_data=BallotCb(meeting_id=view.id))
     cutoff = view.proposal_deadline
     if cutoff is not None and (now is None or now < cutoff):
         kb.button(
             text=_("💬 Propose a question"),
-            callback_data=MeetingCb(action="propose", meeting_id=view.id),
+            callback_data=MeetingCb(action=MeetingAction.PROPOSE, meeting_id=view.id),
         )
     kb.adjust(2, 1)
     return kb.as_markup()
@@ -139,13 +150,18 @@ def checkin_keyboard(view: MeetingView) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     if view.form is MeetingForm.HYBRID:
         kb.button(
-            text=_("📍 I am in the room"), callback_data=AttendCb(action="in", meeting_id=view.id)
+            text=_("📍 I am in the room"),
+            callback_data=AttendCb(action=AttendAction.IN, meeting_id=view.id),
         )
         kb.button(
-            text=_("💻 I am online"), callback_data=AttendCb(action="online", meeting_id=view.id)
+            text=_("💻 I am online"),
+            callback_data=AttendCb(action=AttendAction.ONLINE, meeting_id=view.id),
         )
     else:
-        kb.button(text=_("✅ Check in"), callback_data=AttendCb(action="in", meeting_id=view.id))
+        kb.button(
+            text=_("✅ Check in"),
+            callback_data=AttendCb(action=AttendAction.IN, meeting_id=view.id),
+        )
     return kb.as_markup()
 
 
@@ -197,7 +213,7 @@ def draft_keyboard(view: MeetingView) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(
         text=_("📝 Open the draft"),
-        callback_data=DraftCb(action="open", meeting_id=view.id, version=view.version),
+        callback_data=DraftCb(action=DraftAction.OPEN, meeting_id=view.id, version=view.version),
     )
     return kb.as_markup()
 
@@ -206,10 +222,11 @@ def confirm_keyboard(view: MeetingView) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(
         text=_("✅ Publish as extraordinary"),
-        callback_data=MeetingCb(action="confirm", meeting_id=view.id),
+        callback_data=MeetingCb(action=MeetingAction.CONFIRM, meeting_id=view.id),
     )
     kb.button(
-        text=_("👀 Open the meeting"), callback_data=MeetingCb(action="card", meeting_id=view.id)
+        text=_("👀 Open the meeting"),
+        callback_data=MeetingCb(action=MeetingAction.CARD, meeting_id=view.id),
     )
     kb.adjust(1)
     return kb.as_markup()
@@ -218,10 +235,12 @@ def confirm_keyboard(view: MeetingView) -> InlineKeyboardMarkup:
 def proposal_keyboard(proposal_id: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(
-        text=_("✅ Accept"), callback_data=ProposalCb(action="accept", proposal_id=proposal_id)
+        text=_("✅ Accept"),
+        callback_data=ProposalCb(action=ProposalAction.ACCEPT, proposal_id=proposal_id),
     )
     kb.button(
-        text=_("✖️ Reject"), callback_data=ProposalCb(action="reject", proposal_id=proposal_id)
+        text=_("✖️ Reject"),
+        callback_data=ProposalCb(action=ProposalAction.REJECT, proposal_id=proposal_id),
     )
     return kb.as_markup()
 
@@ -243,20 +262,28 @@ def controls(view: MeetingView, q: attendance.QuorumView | None) -> InlineKeyboa
         if q is not None and q.checkin_open:
             kb.button(
                 text=_("⏹ Close check-in"),
-                callback_data=AttendCb(action="close", meeting_id=view.id),
+                callback_data=AttendCb(action=AttendAction.CLOSE, meeting_id=view.id),
             )
         else:
             kb.button(
-                text=_("▶️ Open check-in"), callback_data=AttendCb(action="open", meeting_id=view.id)
+                text=_("▶️ Open check-in"),
+                callback_data=AttendCb(action=AttendAction.OPEN, meeting_id=view.id),
             )
             if view.form is MeetingForm.IN_PERSON:
                 kb.button(
                     text=_("🔢 Open check-in with a code"),
-                    callback_data=AttendCb(action="openc", meeting_id=view.id),
+                    callback_data=AttendCb(action=AttendAction.OPEN_WITH_CODE, meeting_id=view.id),
                 )
-        kb.button(text=_("📋 Roll call"), callback_data=AttendCb(action="roll", meeting_id=view.id))
-    kb.button(text=_("👥 Quorum"), callback_data=AttendCb(action="quorum", meeting_id=view.id))
-    kb.button(text=_("🗳 Votes"), callback_data=AttendCb(action="votes", meeting_id=view.id))
+        kb.button(
+            text=_("📋 Roll call"),
+            callback_data=AttendCb(action=AttendAction.ROLL, meeting_id=view.id),
+        )
+    kb.button(
+        text=_("👥 Quorum"), callback_data=AttendCb(action=AttendAction.QUORUM, meeting_id=view.id)
+    )
+    kb.button(
+        text=_("🗳 Votes"), callback_data=AttendCb(action=AttendAction.VOTES, meeting_id=view.id)
+    )
     return inline(kb, 2)
 
 
@@ -318,7 +345,7 @@ def protocol_open_keyboard(protocol_id: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(
         text=_("📝 Open the protocol"),
-        callback_data=ProtoCb(action="open", protocol_id=protocol_id),
+        callback_data=ProtoCb(action=ProtoAction.OPEN, protocol_id=protocol_id),
     )
     return inline(kb, 1)
 
@@ -329,11 +356,12 @@ def protocol_make_keyboard(meeting_id: int, *, roll: bool = False) -> InlineKeyb
     kb = InlineKeyboardBuilder()
     if roll:
         kb.button(
-            text=_("📋 Roll call"), callback_data=AttendCb(action="roll", meeting_id=meeting_id)
+            text=_("📋 Roll call"),
+            callback_data=AttendCb(action=AttendAction.ROLL, meeting_id=meeting_id),
         )
     kb.button(
         text=_("📝 Draft the protocol"),
-        callback_data=MeetingCb(action="protocol", meeting_id=meeting_id),
+        callback_data=MeetingCb(action=MeetingAction.PROTOCOL, meeting_id=meeting_id),
     )
     return inline(kb, 1)
 
@@ -343,7 +371,7 @@ def protocol_stop_keyboard(association_id: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(
         text=_("🔕 Stop sending me protocols"),
-        callback_data=RecipCb(action="stop", association_id=association_id),
+        callback_data=RecipCb(action=RecipAction.STOP, association_id=association_id),
     )
     return inline(kb, 1)
 
@@ -355,7 +383,7 @@ def survey_start_keyboard(survey_id: int, *, resume: bool = False) -> InlineKeyb
     kb = InlineKeyboardBuilder()
     kb.button(
         text=_("▶️ Continue") if resume else _("▶️ Start"),
-        callback_data=SurveyCb(action="start", survey_id=survey_id),
+        callback_data=SurveyCb(action=SurveyAction.START, survey_id=survey_id),
     )
     return inline(kb, 1)
 
@@ -367,11 +395,13 @@ def survey_invite_keyboard(view: surveys.SurveyView) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for i, option in enumerate(view.questions[0].options):
         kb.button(
-            text=option, callback_data=SurveyCb(action="one", survey_id=view.id, pos=1, arg=i)
+            text=option,
+            callback_data=SurveyCb(action=SurveyAction.ONE, survey_id=view.id, pos=1, arg=i),
         )
     if view.allow_other:
         kb.button(
-            text=_("✏️ Other…"), callback_data=SurveyCb(action="other", survey_id=view.id, pos=1)
+            text=_("✏️ Other…"),
+            callback_data=SurveyCb(action=SurveyAction.OTHER, survey_id=view.id, pos=1),
         )
     return inline(kb, 1)
 
@@ -380,10 +410,18 @@ def survey_results_keyboard(found: surveys.Results) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     sid = found.survey_id
     if not found.hidden and any(q.options for q in found.questions):
-        kb.button(text=_("📊 Charts"), callback_data=SurveyCb(action="chart", survey_id=sid))
+        kb.button(
+            text=_("📊 Charts"), callback_data=SurveyCb(action=SurveyAction.CHART, survey_id=sid)
+        )
     if not found.hidden:
-        kb.button(text=_("📥 XLSX"), callback_data=SurveyCb(action="xlsx", survey_id=sid))
+        kb.button(
+            text=_("📥 XLSX"), callback_data=SurveyCb(action=SurveyAction.XLSX, survey_id=sid)
+        )
     if not found.closed:
-        kb.button(text=_("⏹ Close"), callback_data=SurveyCb(action="close", survey_id=sid))
-    kb.button(text=_("🔄 Refresh"), callback_data=SurveyCb(action="res", survey_id=sid))
+        kb.button(
+            text=_("⏹ Close"), callback_data=SurveyCb(action=SurveyAction.CLOSE, survey_id=sid)
+        )
+    kb.button(
+        text=_("🔄 Refresh"), callback_data=SurveyCb(action=SurveyAction.RESULTS, survey_id=sid)
+    )
     return inline(kb, 2)
