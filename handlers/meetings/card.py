@@ -21,7 +21,7 @@ from services import meetings
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
-from ui.callbacks.attendance import AttendCb
+from ui.callbacks.attendance import AttendAction, AttendCb
 from ui.callbacks.meetings import MeetingAction, MeetingCb
 
 
@@ -74,7 +74,7 @@ def _card_keyboard(actor: Actor, view: meetings.MeetingView) -> InlineKeyboardMa
     if view.status is MeetingStatus.PUBLISHED:
         kb.button(
             text=_("🧭 At the meeting: check-in, quorum, votes"),
-            callback_data=AttendCb(action="quorum", meeting_id=view.id),
+            callback_data=AttendCb(action=AttendAction.QUORUM, meeting_id=view.id),
         )
         actions: list[tuple[MeetingAction, str]] = []
         if view.has_gathering:
