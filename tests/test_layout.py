@@ -33,6 +33,7 @@ def _imports(path: Path) -> list[tuple[int, str]]:
             found.extend((node.lineno, alias.name) for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.append((node.lineno, node.module))
+            found.extend((node.lineno, f"{node.module}.{alias.name}") for alias in node.names)
     return found
 
 
@@ -60,6 +61,26 @@ def test_documents_import_no_bot_handlers_or_scheduler() -> None:
 
 def test_ui_imports_no_handlers_bot_or_scheduler() -> None:
     assert _violations(("ui",), ("handlers", "bot", "scheduler")) == []
+
+
+def _importers(target: str, *folders: str) -> list[str]:
+    """The modules under `folders` that import `target` or a module inside it, at any depth
+    (a function's body too)."""
+    found = []
+    for path in _modules(*folders):
+        names = {module for _line, module in _imports(path)}
+        if any(name == target or name.startswith(f"{target}.") for name in names):
+            found.append(str(path.relative_to(ROOT)))
+    return found
+
+
+def test_only_the_entry_point_imports_the_application_wiring() -> None:
+    assert _importers("bot.app", *sorted(OURS)) == ["bot/__main__.py"]
+
+
+def test_the_command_menus_sit_below_the_application() -> None:
+    assert _importers("bot.app", "handlers") == []
+    assert _importers("handlers", "bot") == ["bot/app.py"]  # it includes the routers
 
 
 def test_no_module_is_past_the_line_limit() -> None:
