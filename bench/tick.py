@@ -26,6 +26,7 @@ from bot.db import create_sessionmaker
 from bot.i18n import DOMAIN, LOCALES_DIR
 from scheduler.engine import Delivery
 from services.clock import FixedClock
+from services.outbox import keys
 
 ROWS = 1_000_000
 TICKS = 300
@@ -38,8 +39,9 @@ def _at(moment: datetime) -> str:
 
 
 def fill(path: str) -> None:
-    """A million rows straight through sqlite3 (building them through the ORM would take
-    minutes and measure nothing of interest)."""
+    """A million rows straight through sqlite3, not through services.outbox (building them
+    through the ORM would take minutes and measure nothing of interest); keys as the
+    keys module builds them."""
     rnd = random.Random(7)
     past, later, lease = (
         NOW - timedelta(days=20),
@@ -64,8 +66,8 @@ def fill(path: str) -> None:
                 0,
                 _at(lease) if status == "sending" else None,
                 _at(past) if status == "sending" else None,
-                f"announcement:{n // 2000}",
-                f"announcement:{n // 2000}:chat={n}",
+                keys.announcement_group(n // 2000),
+                keys.announcement(announcement_id=n // 2000, person_id=n),
                 _at(past),
             )
 

@@ -1,6 +1,10 @@
 """The delivery engine: APScheduler (UTC) with the outbox tick, the progress job and the daily
 job, and the sender the tick hands claimed rows to. Started in the Dispatcher's startup.
 
+The jobs are this engine's own bound methods in APScheduler's in-memory job store: nothing is
+pickled and no module global holds the engine (two engines in one process, as in the tests,
+never see each other's). A persistent job store would have to pickle live objects: don't.
+
 The tick never runs a broadcast itself: it requeues rows whose lease ran out, claims as many
 due rows as the sender has room for, drops those their kind no longer wants, finds where and
 in which language to deliver the rest, and queues them. It is cheap when there is nothing to
@@ -13,7 +17,7 @@ import asyncio
 import contextlib
 import html
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 
@@ -27,11 +31,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import messages
 from bot.render import render, split_message
-from scheduler import jobs
 from scheduler.kinds import Kind, registry
 from scheduler.sender import Item, Sender
 from services import attendance, broadcasts, housekeeping, meetings, outbox, people, surveys
 from services.clock import Clock
+from services.outbox import keys
 
 log = logging.getLogger(__name__)
 PROGRESS_GRACE = timedelta(seconds=15)  # the starter's progress message may lag its rows
@@ -75,8 +79,8 @@ def _reason(code: str) -> str:
 
 
 def _what(group_key: str) -> str:
-    kind = group_key.split(":", 1)[0]
-    return {"announcement": _("announcement"), "meeting": _("meeting notice")}.get(kind, kind)
+    subject = keys.subject_of(group_key)
+    return {"announcement": _("announcement"), "meeting": _("meeting notice")}.get(subject, subject)
 
 
 class Delivery:
@@ -129,35 +133,23 @@ class Delivery:
         """Start the sender; with `schedule`, APScheduler runs the jobs (tests that drive
         the tick by hand pass False)."""
         self.sender.start()
-        jobs.install(self)
         if not schedule:
             return
-        scheduler = AsyncIOScheduler(timezone=UTC)
+        scheduler = AsyncIOScheduler(timezone=UTC)  # the in-memory job store: nothing pickled
         common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 30}
+        every = {
+            "outbox-tick": (self.tick, self.settings.tick_seconds),
+            "broadcast-progress": (self.progress, self.settings.progress_seconds),
+            "meeting-clock": (self.meeting_clock, self.settings.clock_seconds),
+        }
+        for job_id, (job, seconds) in every.items():
+            scheduler.add_job(
+                self._run, "interval", args=(job,), seconds=seconds, id=job_id, **common
+            )
         scheduler.add_job(
-            "scheduler.jobs:tick",
-            "interval",
-            seconds=self.settings.tick_seconds,
-            id="outbox-tick",
-            **common,
-        )
-        scheduler.add_job(
-            "scheduler.jobs:progress",
-            "interval",
-            seconds=self.settings.progress_seconds,
-            id="broadcast-progress",
-            **common,
-        )
-        scheduler.add_job(
-            "scheduler.jobs:meeting_clock",
-            "interval",
-            seconds=self.settings.clock_seconds,
-            id="meeting-clock",
-            **common,
-        )
-        scheduler.add_job(
-            "scheduler.jobs:daily",
+            self._run,
             "cron",
+            args=(self.daily,),
             hour=self.settings.daily_hour_utc,
             minute=0,
             id="daily",
@@ -165,6 +157,11 @@ class Delivery:
         )
         scheduler.start()
         self.scheduler = scheduler
+
+    async def _run(self, job: Callable[[], Awaitable[object]]) -> None:
+        """What APScheduler calls: one of this engine's jobs, inside `job()`."""
+        async with self.job():
+            await job()
 
     async def stop(self, grace: float = 10.0) -> None:
         if self.scheduler is not None:
@@ -174,7 +171,6 @@ class Delivery:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None
         await self.sender.stop()
-        jobs.install(None)
 
     # ------------------------------------------------------------------ jobs
 

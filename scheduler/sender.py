@@ -37,7 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.limiter import NotOurs, bulk
 from bot.messages import Part, split_parts
-from models import OutboxMessage, OutboxStatus, StoredFile
+from models import StoredFile
 from scheduler.kinds import Kind
 from services import outbox, people
 from services.clock import Clock
@@ -112,16 +112,7 @@ class Sender:
             queued.append(self.queue.get_nowait().row.id)
         if queued:
             async with self.sessionmaker() as session:
-                await session.execute(
-                    update(OutboxMessage)
-                    .where(
-                        OutboxMessage.id.in_(queued),
-                        OutboxMessage.status == OutboxStatus.SENDING,
-                        OutboxMessage.started_at.is_(None),
-                    )
-                    .values(status=OutboxStatus.PENDING, lease_until=None)
-                )
-                await session.commit()
+                await outbox.release(session, queued)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), grace)
         for task in self._workers:

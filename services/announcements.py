@@ -22,8 +22,9 @@ from models import (
 )
 from services import audit, outbox
 from services.errors import DomainError, ErrorCode
+from services.outbox import keys
 from services.permissions import Action, Actor, Decision, Scope, decide, require
-from services.tx import atomic
+from services.tx import reads, writes
 
 KIND = "announcement"
 TEXT_MAX = 3500  # leaves room for the header within Telegram's 4,096
@@ -67,7 +68,7 @@ def check_text(text: str | None) -> str | None:
     return value
 
 
-@atomic
+@reads
 async def targets(session: AsyncSession, actor: Actor) -> list[Target]:
     """Associations the actor may announce to, then (a methodist's) whole services."""
     found: list[Target] = []
@@ -91,7 +92,6 @@ async def targets(session: AsyncSession, actor: Actor) -> list[Target]:
         for aid, sid, name in rows.all()
         if decide(actor, Action.ANNOUNCE, Scope(sid, aid)) is not Decision.DENY
     )
-    await session.commit()
     return found
 
 
@@ -112,7 +112,7 @@ async def _require_target(
     return service.name
 
 
-@atomic
+@writes
 async def save_draft(
     session: AsyncSession,
     actor: Actor,
@@ -160,7 +160,6 @@ async def save_draft(
         object_type="announcement",
         object_id=draft.id,
     )
-    await session.commit()
     return draft.id
 
 
@@ -189,15 +188,13 @@ async def _content(session: AsyncSession, announcement: Announcement) -> Content
     )
 
 
-@atomic
+@reads
 async def content(session: AsyncSession, announcement_id: int) -> Content:
     """What members receive (for rendering at send time)."""
     announcement = await session.get(Announcement, announcement_id)
     if announcement is None:
         raise DomainError(ErrorCode.NOT_FOUND)
-    result = await _content(session, announcement)
-    await session.commit()
-    return result
+    return await _content(session, announcement)
 
 
 async def _own_draft(session: AsyncSession, actor: Actor, draft_id: int) -> Announcement:
@@ -207,7 +204,7 @@ async def _own_draft(session: AsyncSession, actor: Actor, draft_id: int) -> Anno
     return draft
 
 
-@atomic
+@reads
 async def latest_draft(session: AsyncSession, actor: Actor) -> int | None:
     """The author's unsent draft, to offer to continue it after a pause or a restart."""
     if actor.person_id is None:
@@ -221,7 +218,6 @@ async def latest_draft(session: AsyncSession, actor: Actor) -> int | None:
         .order_by(Announcement.id.desc())
         .limit(1)
     )
-    await session.commit()
     return found
 
 
@@ -240,7 +236,7 @@ async def _recipient_ids(session: AsyncSession, announcement: Announcement) -> l
     return [pid for pid in ids if pid != announcement.author_id]
 
 
-@atomic
+@reads
 async def preview(session: AsyncSession, actor: Actor, draft_id: int) -> Content:
     """The draft as members will see it, with how many will receive it."""
     draft = await _own_draft(session, actor, draft_id)
@@ -249,17 +245,15 @@ async def preview(session: AsyncSession, actor: Actor, draft_id: int) -> Content
     await _require_target(session, actor, draft.association_id, draft.service_id)
     result = await _content(session, draft)
     count = len(await _recipient_ids(session, draft))
-    await session.commit()
     return Content(**{**result.__dict__, "recipients": count})
 
 
-@atomic
+@writes
 async def discard(session: AsyncSession, actor: Actor, draft_id: int) -> None:
     draft = await _own_draft(session, actor, draft_id)
     if draft.status is not AnnouncementStatus.DRAFT:
         raise DomainError(ErrorCode.ALREADY_SENT)
     await session.delete(draft)
-    await session.commit()
 
 
 @dataclass(frozen=True)
@@ -271,10 +265,10 @@ class Sent:
 
 
 def group_key(announcement_id: int) -> str:
-    return f"{KIND}:{announcement_id}"
+    return keys.announcement_group(announcement_id)
 
 
-@atomic
+@writes
 async def send(
     session: AsyncSession,
     actor: Actor,
@@ -294,20 +288,16 @@ async def send(
     if not recipients:
         raise DomainError(ErrorCode.NO_RECIPIENTS)
     key = group_key(draft.id)
-    await outbox.enqueue(
+    announcement_id = draft.id
+    await outbox.fan_out(
         session,
-        [
-            outbox.Outgoing(
-                kind=KIND,
-                template="announcement.html",
-                params={"announcement_id": draft.id},
-                person_id=pid,
-                group_key=key,
-                dedupe_key=f"{key}:person={pid}",
-                due_at=now,
-            )
-            for pid in recipients
-        ],
+        recipients,
+        kind=KIND,
+        template="announcement.html",
+        params={"announcement_id": announcement_id},
+        group_key=key,
+        dedupe_key=lambda pid: keys.announcement(announcement_id=announcement_id, person_id=pid),
+        due_at=now,
     )
     draft.status = AnnouncementStatus.SENT
     draft.sent_at = now
@@ -333,11 +323,10 @@ async def send(
         recipients=len(recipients),
         service_id=draft.service_id,
     )
-    await session.commit()
     return Sent(draft.id, len(recipients), key, broadcast.id)
 
 
-@atomic
+@reads
 async def still_members(
     session: AsyncSession, pairs: list[tuple[int, int]]
 ) -> set[tuple[int, int]]:
@@ -364,5 +353,4 @@ async def still_members(
         )
     )
     found = {(a, p) for a, p in rows.all()}
-    await session.commit()
     return found & set(pairs)

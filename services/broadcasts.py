@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Broadcast, OutboxMessage, OutboxStatus, Person
-from services.tx import atomic
+from models import Broadcast
+from services import outbox
+from services.tx import reads, writes
 
 
 @dataclass(frozen=True)
@@ -26,15 +27,14 @@ class BroadcastView:
     created_at: datetime
 
 
-@atomic
+@writes
 async def set_message(session: AsyncSession, broadcast_id: int, message_id: int) -> None:
     await session.execute(
         update(Broadcast).where(Broadcast.id == broadcast_id).values(message_id=message_id)
     )
-    await session.commit()
 
 
-@atomic
+@reads
 async def unfinished(session: AsyncSession) -> list[BroadcastView]:
     rows = await session.scalars(
         select(Broadcast).where(Broadcast.finished_at.is_(None)).order_by(Broadcast.id)
@@ -53,11 +53,10 @@ async def unfinished(session: AsyncSession) -> list[BroadcastView]:
         )
         for b in rows.all()
     ]
-    await session.commit()
     return views
 
 
-@atomic
+@writes
 async def record_progress(
     session: AsyncSession, broadcast_id: int, text: str, now: datetime, *, finished: bool
 ) -> None:
@@ -65,7 +64,6 @@ async def record_progress(
     if finished:
         values["finished_at"] = now
     await session.execute(update(Broadcast).where(Broadcast.id == broadcast_id).values(values))
-    await session.commit()
 
 
 @dataclass(frozen=True)
@@ -74,30 +72,20 @@ class Unreached:
     code: str
 
 
-@atomic
+@reads
 async def unreached(session: AsyncSession, group_key: str) -> list[Unreached]:
     """Who could not be reached and why, by name, for the person who started it."""
-    rows = await session.execute(
-        select(Person.full_name, OutboxMessage.error_code)
-        .select_from(OutboxMessage)
-        .outerjoin(Person, Person.id == OutboxMessage.person_id)
-        .where(OutboxMessage.group_key == group_key, OutboxMessage.status == OutboxStatus.FAILED)
-        .order_by(Person.full_name, OutboxMessage.id)
-    )
-    found = [Unreached(name, code or "gave_up") for name, code in rows.all()]
-    await session.commit()
-    return found
+    return [Unreached(f.name, f.code) for f in await outbox.group_failures(session, group_key)]
 
 
-@atomic
+@writes
 async def set_message_for(session: AsyncSession, group_key: str, message_id: int) -> None:
     await session.execute(
         update(Broadcast).where(Broadcast.group_key == group_key).values(message_id=message_id)
     )
-    await session.commit()
 
 
-@atomic
+@writes
 async def finish(session: AsyncSession, broadcast_id: int, text: str, now: datetime) -> bool:
     """Mark a broadcast finished; True only for the one caller that did (it sends the
     summary), so two processes, or a restart, never send it twice."""
@@ -107,6 +95,4 @@ async def finish(session: AsyncSession, broadcast_id: int, text: str, now: datet
         .values(finished_at=now, last_text=text[:500], last_edit_at=now)
         .returning(Broadcast.id)
     )
-    won = result.first() is not None
-    await session.commit()
-    return won
+    return result.first() is not None

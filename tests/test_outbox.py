@@ -15,7 +15,7 @@ from bot.db import create_engine, create_sessionmaker
 from models import Invite, OutboxMessage, OutboxStatus
 from services import housekeeping, outbox
 from services.clock import FixedClock
-from services.outbox import Failure, Outgoing
+from services.outbox import Failure, Outgoing, keys
 from tests.factories import make_world
 
 LEASE = timedelta(seconds=60)
@@ -61,19 +61,35 @@ async def test_enqueue_is_idempotent_by_dedupe_key(
         await outbox.enqueue(session, [Outgoing("x", "k", "g", now, person_id=None, chat_id=None)])
 
 
-async def test_cancel_and_move_a_group(session: AsyncSession, clock: FixedClock) -> None:
+async def test_cancel_a_group(session: AsyncSession, clock: FixedClock) -> None:
     now = clock.now()
     await outbox.enqueue(session, rows(3, now, group="meeting:1"))
     await outbox.enqueue(session, rows(2, now, group="meeting:2"))
     await session.commit()
-    assert await outbox.move_group(session, "meeting:2", timedelta(days=1)) == 2
     assert await outbox.cancel_group(session, "meeting:1", now) == 3
     claimed = await outbox.claim(session, now + timedelta(hours=1), 10, LEASE)
-    assert claimed == []  # meeting 1 cancelled, meeting 2 not due yet
-    claimed = await outbox.claim(session, now + timedelta(days=1), 10, LEASE)
-    assert {c.group_key for c in claimed} == {"meeting:2"}
+    assert {c.group_key for c in claimed} == {"meeting:2"}  # meeting 1 cancelled
     status = await outbox.group_status(session, "meeting:1")
     assert (status.total, status.cancelled, status.pending, status.done) == (3, 3, 0, True)
+
+
+async def test_cancel_by_prefix_keeps_other_meetings(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    """`meeting:1:` cancels every group of meeting 1, none of meeting 12; the notice prefix
+    only the notices; rows already claimed are left to the tick."""
+    now = clock.now()
+    for group in ("meeting:1:notice:1", "meeting:1:reminders", "meeting:12:notice:1"):
+        await outbox.enqueue(session, rows(2, now + timedelta(days=1), group=group))
+    await outbox.enqueue(session, rows(1, now, group="meeting:1:checkin"))
+    await session.commit()
+    [claimed] = await outbox.claim(session, now, 10, LEASE)
+    assert await outbox.cancel_prefix(session, keys.notice_prefix(1)) == 2
+    assert await outbox.cancel_prefix(session, keys.meeting_prefix(1)) == 2
+    await session.commit()
+    assert (await outbox.group_status(session, "meeting:12:notice:1")).pending == 2
+    assert (await outbox.group_status(session, "meeting:1:reminders")).cancelled == 2
+    assert (await outbox.group_status(session, claimed.group_key)).pending == 1
 
 
 async def test_two_ticks_racing_never_claim_one_row_twice(

@@ -1,0 +1,93 @@
+"""The outbox's SELECT builders: the tick's probes and claim, a group's figures and failures."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ScalarSelect, Select, and_, func, select
+
+from models import OutboxMessage, OutboxStatus, Person
+
+from .outcomes import UNREACHABLE
+
+CLAIMED_COLUMNS = (
+    OutboxMessage.id,
+    OutboxMessage.kind,
+    OutboxMessage.person_id,
+    OutboxMessage.chat_id,
+    OutboxMessage.template,
+    OutboxMessage.params,
+    OutboxMessage.attempts,
+    OutboxMessage.parts_done,
+    OutboxMessage.group_key,
+    OutboxMessage.doubts,
+)
+
+
+def first_due(now: datetime) -> Select[int]:
+    """One pending row that is due (an index probe on ix_outbox_due)."""
+    return (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now)
+        .limit(1)
+    )
+
+
+def first_expired(now: datetime) -> Select[int]:
+    """One row `sending` whose lease ran out (an index probe on ix_outbox_lease)."""
+    return (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.lease_until < now)
+        .limit(1)
+    )
+
+
+def due_ids(now: datetime, limit: int) -> ScalarSelect[int]:
+    """The ids a claim takes: due first, `FOR UPDATE SKIP LOCKED` on PostgreSQL (SQLAlchemy
+    drops it on SQLite, where BEGIN IMMEDIATE serializes the claims)."""
+    o = OutboxMessage
+    return (
+        select(o.id)
+        .where(o.status == OutboxStatus.PENDING, o.due_at <= now)
+        .order_by(o.due_at, o.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+
+
+def group_counts(group_key: str) -> Select[int, int, int, int, int, int, int]:
+    """total, sent, pending (waiting or in flight), unreachable, other failures, cancelled,
+    in doubt: the figures of `GroupStatus`, in its order."""
+    o = OutboxMessage
+    unreachable = and_(
+        o.status == OutboxStatus.FAILED, o.error_code.in_([f.value for f in UNREACHABLE])
+    )
+    return select(
+        func.count(),
+        func.count().filter(o.status == OutboxStatus.SENT),
+        func.count().filter(o.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])),
+        func.count().filter(unreachable),
+        func.count().filter(and_(o.status == OutboxStatus.FAILED, ~unreachable)),
+        func.count().filter(o.status == OutboxStatus.CANCELLED),
+        func.coalesce(func.sum(o.doubts), 0),
+    ).where(o.group_key == group_key)
+
+
+def group_failures(
+    group_key: str,
+) -> Select[int | None, int | None, str | None, str | None]:
+    """A group's failed rows with the recipient's name (None for a chat, or a person who
+    has since deleted their data), by name, then in the order they were enqueued."""
+    return (
+        select(
+            OutboxMessage.person_id,
+            OutboxMessage.chat_id,
+            OutboxMessage.error_code,
+            Person.full_name,
+        )
+        .select_from(OutboxMessage)
+        .outerjoin(Person, Person.id == OutboxMessage.person_id)
+        .where(OutboxMessage.group_key == group_key, OutboxMessage.status == OutboxStatus.FAILED)
+        .order_by(Person.full_name, OutboxMessage.id)
+    )
