@@ -37,7 +37,6 @@ from bot.db import create_sessionmaker
 from models import Attendance, Identity, MeetingForm
 from services import attendance, deadlines, meetings, roster
 from services.clock import FixedClock
-from services.meetings import Field
 from tests.factories import ADMIN_ID, make_world
 from tests.flow import RecordingSession, build_bot
 from ui.callbacks.attendance import AttendAction, AttendCb
@@ -72,21 +71,18 @@ async def seed(engine: AsyncEngine) -> int:
             s, world.chair, world.association_id, "Тема", clock.now()
         )
         now = clock.now()
-        view = await meetings.set_field(
-            s, world.chair, view.id, view.version, Field.FORM, MeetingForm.IN_PERSON, now
+        view = await meetings.set_form(
+            s, world.chair, view.id, view.version, MeetingForm.IN_PERSON, now
         )
-        view = await meetings.set_field(
+        view = await meetings.set_day(
             s,
             world.chair,
             view.id,
             view.version,
-            Field.DAY,
             deadlines.Typed(date(2026, 12, 20), clock_time(15, 0)),
             now,
         )
-        view = await meetings.set_field(
-            s, world.chair, view.id, view.version, Field.PLACE, "Зал", now
-        )
+        view = await meetings.set_place(s, world.chair, view.id, view.version, "Зал", now)
         view = await meetings.add_question(s, world.chair, view.id, view.version, "Вопрос", now)
         await meetings.publish(s, world.chair, view.id, view.version, now)
         await attendance.open_checkin(s, world.chair, view.id, NOW)

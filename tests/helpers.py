@@ -26,7 +26,7 @@ from models import Identity, InviteKind, MeetingForm, Role
 from services import deadlines, invites, meetings, roster
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
-from services.meetings import Field, MeetingView
+from services.meetings import MeetingView
 from services.people import load_actor
 from services.permissions import Actor
 from tests.app import App
@@ -191,19 +191,18 @@ async def publish(
     async with app.sm() as s:
         chair = await load_actor(s, CHAIR, [])
         view = await meetings.create_draft(s, chair, world.association_id, TOPIC, now)
-        view = await meetings.set_field(s, chair, view.id, view.version, Field.FORM, form, now)
-        view = await meetings.set_field(
+        view = await meetings.set_form(s, chair, view.id, view.version, form, now)
+        view = await meetings.set_day(
             s,
             chair,
             view.id,
             view.version,
-            Field.DAY,
             deadlines.Typed(date(2026, 12, 20), time(15, 0)),
             now,
         )
         if form is not MeetingForm.ABSENTEE:
-            view = await meetings.set_field(
-                s, chair, view.id, view.version, Field.PLACE, "МОУ СОШ № 5, каб. 12", now
+            view = await meetings.set_place(
+                s, chair, view.id, view.version, "МОУ СОШ № 5, каб. 12", now
             )
         for title, decision in questions:
             view = await meetings.add_question(
@@ -223,25 +222,20 @@ async def published(
     """A meeting of the world's association on 20.12 at 15:00 with two questions, published
     by its chair at NOW."""
     view = await meetings.create_draft(session, world.chair, world.association_id, "Тема", NOW)
-    view = await meetings.set_field(
-        session, world.chair, view.id, view.version, Field.FORM, form, NOW
-    )
-    view = await meetings.set_field(
+    view = await meetings.set_form(session, world.chair, view.id, view.version, form, NOW)
+    view = await meetings.set_day(
         session,
         world.chair,
         view.id,
         view.version,
-        Field.DAY,
         deadlines.Typed(date(2026, 12, 20), time(15, 0)),
         NOW,
     )
     if form is not MeetingForm.ABSENTEE:
-        view = await meetings.set_field(
-            session, world.chair, view.id, view.version, Field.PLACE, "Каб. 12", NOW
-        )
+        view = await meetings.set_place(session, world.chair, view.id, view.version, "Каб. 12", NOW)
     if form is MeetingForm.HYBRID:
-        view = await meetings.set_field(
-            session, world.chair, view.id, view.version, Field.LINK, "https://meet.example/x", NOW
+        view = await meetings.set_link(
+            session, world.chair, view.id, view.version, "https://meet.example/x", NOW
         )
     for n in (1, 2):
         view = await meetings.add_question(

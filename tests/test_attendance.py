@@ -4,110 +4,34 @@ double taps and 200 check-ins sent at once (asyncio.gather, separate sessions)."
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import (
     AssociationKind,
     Attendance,
     Choice,
-    Identity,
     InviteKind,
     MeetingForm,
     Membership,
     Presence,
-    Role,
     Vote,
 )
-from services import associations, attendance, deadlines, invites, meetings, roster, votes
+from services import associations, attendance, invites, meetings, votes
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
-from services.meetings import Field
 from services.people import load_actor
 from services.permissions import Actor
-from tests.factories import World, make_world, register
-
-NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
-START = datetime(2026, 12, 20, 8, 0, tzinfo=UTC)  # 15:00 in Novosibirsk
+from tests.factories import make_world, register
+from tests.helpers import NOW, START, count, members, published
 
 
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(NOW)
-
-
-async def published(
-    session: AsyncSession, world: World, form: MeetingForm = MeetingForm.IN_PERSON
-) -> meetings.MeetingView:
-    view = await meetings.create_draft(session, world.chair, world.association_id, "Тема", NOW)
-    view = await meetings.set_field(
-        session, world.chair, view.id, view.version, Field.FORM, form, NOW
-    )
-    view = await meetings.set_field(
-        session,
-        world.chair,
-        view.id,
-        view.version,
-        Field.DAY,
-        deadlines.Typed(date(2026, 12, 20), time(15, 0)),
-        NOW,
-    )
-    if form is not MeetingForm.ABSENTEE:
-        view = await meetings.set_field(
-            session, world.chair, view.id, view.version, Field.PLACE, "Каб. 12", NOW
-        )
-    if form is MeetingForm.HYBRID:
-        view = await meetings.set_field(
-            session, world.chair, view.id, view.version, Field.LINK, "https://meet.example/x", NOW
-        )
-    for n in (1, 2):
-        view = await meetings.add_question(
-            session,
-            world.chair,
-            view.id,
-            view.version,
-            f"Вопрос {n}",
-            NOW,
-            draft_decision=f"Решение {n}",
-        )
-    done = await meetings.publish(session, world.chair, view.id, view.version, NOW)
-    return done.view
-
-
-async def members(session: AsyncSession, world: World, clock: FixedClock, n: int) -> list[Actor]:
-    """n registered members, quickly (roster rows with identities)."""
-    added = await roster.add_people(
-        session,
-        world.chair,
-        world.association_id,
-        [roster.RosterEntry(f"Участник {i:03d}", None, None) for i in range(n)],
-        clock.now(),
-    )
-    await session.execute(
-        insert(Identity),
-        [
-            {"person_id": link.person_id, "external_id": 50_000 + i}
-            for i, link in enumerate(added.links)
-        ],
-    )
-    await session.commit()
-    return [
-        Actor(
-            external_id=50_000 + i,
-            person_id=link.person_id,
-            roles={world.association_id: Role.MEMBER},
-        )
-        for i, link in enumerate(added.links)
-    ]
-
-
-async def rows(session: AsyncSession, model: type) -> int:
-    n = int(await session.scalar(select(func.count()).select_from(model)) or 0)
-    await session.commit()
-    return n
 
 
 async def test_checkin_opens_at_the_start_and_closes_an_hour_later(
@@ -124,7 +48,7 @@ async def test_checkin_opens_at_the_start_and_closes_an_hour_later(
     result = await attendance.check_in(session, one, view.id, START + timedelta(minutes=2))
     assert result == attendance.CheckedIn(Presence.PRESENT, already=False)
     again = await attendance.check_in(session, one, view.id, START + timedelta(minutes=3))
-    assert again.already and await rows(session, Attendance) == 1
+    assert again.already and await count(session, Attendance) == 1
     with pytest.raises(DomainError) as err:
         await attendance.check_in(session, one, view.id, START + timedelta(minutes=60))
     assert err.value.code is ErrorCode.CHECKIN_CLOSED
@@ -146,7 +70,7 @@ async def test_double_taps_sent_at_once_give_one_row(
     results = await asyncio.gather(*(tap(p) for p in people for _ in range(4)))
     assert sum(not r.already for r in results) == 3
     async with sessionmaker() as s:
-        assert await rows(s, Attendance) == 3
+        assert await count(s, Attendance) == 3
 
 
 async def test_two_hundred_checkins_at_once_give_two_hundred_rows(
@@ -164,7 +88,7 @@ async def test_two_hundred_checkins_at_once_give_two_hundred_rows(
 
     await asyncio.gather(*(tap(p) for p in people))
     async with sessionmaker() as s:
-        assert await rows(s, Attendance) == 200
+        assert await count(s, Attendance) == 200
         q = await attendance.quorum(s, world.chair, view.id, NOW)
     assert (q.quorum.present, q.quorum.members) == (200, 201) and q.quorum.decisions
 
@@ -250,7 +174,7 @@ async def test_open_vote_counts_present_voters_at_closing(
     with pytest.raises(DomainError) as err:
         await votes.cast(session, people[0], item, Choice.AGAINST, NOW)
     assert err.value.code is ErrorCode.VOTE_CLOSED
-    assert await rows(session, Vote) == 5
+    assert await count(session, Vote) == 5
 
 
 async def test_secretary_records_a_hand_vote_for_a_roll_marked_member(
@@ -337,7 +261,7 @@ async def test_forged_checkin_for_another_associations_meeting(
         now=NOW,
     )
     outsider = await register(session, created.chair_token, 2998, clock, name="Чужой Председатель")
-    before = await rows(session, Attendance), await rows(session, Vote)
+    before = await count(session, Attendance), await count(session, Vote)
     for call in (
         attendance.check_in(session, outsider, view.id, NOW),
         attendance.roll(
@@ -349,4 +273,4 @@ async def test_forged_checkin_for_another_associations_meeting(
         with pytest.raises(DomainError) as err:
             await call
         assert err.value.code is ErrorCode.FORBIDDEN
-    assert (await rows(session, Attendance), await rows(session, Vote)) == before
+    assert (await count(session, Attendance), await count(session, Vote)) == before

@@ -13,142 +13,51 @@ every question, the results at the deadline with P counting those who answered."
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from datetime import timedelta
 
-from aiogram.utils.i18n import I18n
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from handlers.errors import error_text
-from handlers.ui import short
-from models import AssociationKind, Attendance, Choice, InviteKind, MeetingForm, Presence, Vote
-from services import associations, attendance, deadlines, invites, meetings, votes
+from models import AssociationKind, Attendance, Choice, MeetingForm, Presence, Vote
+from services import associations, attendance, votes
 from services.clock import FixedClock
-from services.errors import DomainError, ErrorCode
-from services.meetings import Field, MeetingView
+from services.errors import ErrorCode
 from services.people import load_actor
 from tests.app import App, running, started
 from tests.e2e import Person, buttons
-from tests.factories import ADMIN, World, make_world, member_link, register
-from tests.fakeapi import FakeTelegram
+from tests.factories import ADMIN, World, register
+from tests.helpers import (
+    CHAIR,
+    EVERYONE,
+    NAMES,
+    NOW,
+    QUESTION,
+    SECRETARY,
+    START,
+    TEACHERS,
+    TOPIC,
+    count,
+    current,
+    edited,
+    edits_of,
+    find,
+    forge,
+    generic,
+    got,
+    person_id,
+    press,
+    publish,
+    refusal,
+    seed,
+    texts,
+)
 from ui.callbacks.attendance import AttendCb, VoteCb
 
-CHAIR, SECRETARY, OUTSIDER = 2001, 4001, 2998
-TEACHERS = [3001, 3002, 3003, 3004]
-EVERYONE = [CHAIR, SECRETARY, *TEACHERS]
-NAMES = {CHAIR: "Петров Сергей Иванович", SECRETARY: "Секретарёва Ольга"} | {
-    tg_id: f"Учитель Номер {n}" for n, tg_id in enumerate(TEACHERS)
-}
-NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)  # 10:00 in Novosibirsk
-START = datetime(2026, 12, 20, 8, 0, tzinfo=UTC)  # 15:00 in Novosibirsk: the start, or the
-# absentee meeting's ballot deadline
-TOPIC = "Функциональная грамотность"
-QUESTION = "О плане работы на второе полугодие"
+OUTSIDER = 2998
 ASSOCIATION = "РМО учителей математики"
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def texts(app: App, chat: int) -> list[str]:
-    return [m.get("text", "") for m in app.tg.messages(chat)]
-
-
-def got(app: App, chat: int, fragment: str) -> int:
-    return sum(fragment in t for t in texts(app, chat))
-
-
-def find(app: App, chat: int, fragment: str) -> dict[str, Any]:
-    """The bot's latest message in the chat containing `fragment`."""
-    found = [m for m in app.tg.messages(chat) if fragment in m.get("text", "")]
-    assert found, (fragment, texts(app, chat))
-    return found[-1]
-
-
-def current(app: App, chat: int, message_id: int) -> dict[str, Any]:
-    [message] = [m for m in app.tg.messages(chat) if m["message_id"] == message_id]
-    return message
-
-
-async def answer_of(tg: FakeTelegram, query: str) -> dict[str, Any]:
-    for _ in range(250):
-        answers = tg.callback_answers(query)
-        if answers:
-            return answers[0]
-        await asyncio.sleep(0.02)
-    raise TimeoutError(f"no answer to callback {query}")
-
-
-async def press(tg: FakeTelegram, user: int, message: dict[str, Any], label: str) -> str:
-    """Tap the button whose text is, or contains, `label`; return the callback's answer."""
-    exact = [b for b in buttons(message) if b["text"] == label]
-    matching = exact or [b for b in buttons(message) if label in b["text"]]
-    assert matching, f"no button {label!r} in {message.get('text')!r}: {buttons(message)}"
-    query = await tg.press(user, message["message_id"], matching[0]["callback_data"])
-    return str((await answer_of(tg, query)).get("text") or "")
-
-
-async def forge(tg: FakeTelegram, user: int, message: dict[str, Any], data: str) -> str:
-    """A well-formed callback the bot never gave this user (a modified client, an old button
-    of another chat). The fake's `press` taps only buttons a message has, so the forged one
-    is planted on one of the user's bot messages first; returns the callback's answer."""
-    stored = tg._chats[user].messages[message["message_id"]]
-    stored["reply_markup"] = {"inline_keyboard": [[{"text": "🕵", "callback_data": data}]]}
-    query = await tg.press(user, message["message_id"], data)
-    return str((await answer_of(tg, query)).get("text") or "")
-
-
-async def edited(
-    app: App, chat: int, message: dict[str, Any], fragment: str, seconds: float = 10.0
-) -> dict[str, Any]:
-    """Wait until the bot edits `message` into a text containing `fragment`."""
-    for _ in range(int(seconds / 0.02)):
-        now = current(app, chat, message["message_id"])
-        if now.get("text") != message.get("text") and fragment in now.get("text", ""):
-            return now
-        await asyncio.sleep(0.02)
-    raise TimeoutError(f"not edited to {fragment!r}: {current(app, chat, message['message_id'])}")
-
-
-def edits_of(tg: FakeTelegram, chat: int, message_id: int) -> int:
-    return sum(
-        1
-        for method, params in tg.requests
-        if method.lower() == "editmessagetext"
-        and str(params.get("chat_id")) == str(chat)
-        and str(params.get("message_id")) == str(message_id)
-    )
-
-
-@contextmanager
-def russian(app: App) -> Iterator[None]:
-    i18n: I18n = app.dp["i18n_instance"]
-    with i18n.context(), i18n.use_locale("ru"):
-        yield
-
-
-def refusal(app: App, code: ErrorCode) -> str:
-    """The answer a domain error gets on a button (handlers.errors), in Russian."""
-    with russian(app):
-        return short(error_text(DomainError(code)))
-
-
-def generic(app: App) -> str:
-    """The answer of an error without a text of its own: says nothing of why."""
-    i18n: I18n = app.dp["i18n_instance"]
-    return i18n.gettext("This cannot be done. Nothing was changed.", locale="ru")
-
-
-async def person_id(app: App, tg_id: int) -> int:
-    async with app.sm() as s:
-        actor = await load_actor(s, tg_id, [])
-        await s.commit()
-    assert actor.person_id is not None
-    return actor.person_id
 
 
 async def marks(app: App, meeting_id: int) -> dict[int, tuple[Presence, str | None, bool]]:
@@ -169,61 +78,6 @@ async def ballots(app: App, meeting_id: int) -> dict[tuple[int, int], Choice]:
         found = {(r.person_id or 0, r.agenda_item_id): r.choice for r in rows}
         await s.commit()
     return found
-
-
-async def count(app: App, model: type) -> int:
-    async with app.sm() as s:
-        n = int(await s.scalar(select(func.count()).select_from(model)) or 0)
-        await s.commit()
-    return n
-
-
-async def seed(tg: FakeTelegram, sm: Any, clock: FixedClock) -> World:
-    async with sm() as s:
-        world = await make_world(s, clock, chair_tg=CHAIR)
-        link = await invites.create_link(
-            s, world.chair, InviteKind.SECRETARY, world.association_id, clock.now()
-        )
-        await register(s, link.token, SECRETARY, clock, name=NAMES[SECRETARY])
-        token = await member_link(s, world, clock)
-        for tg_id in TEACHERS:
-            await register(s, token, tg_id, clock, name=NAMES[tg_id])
-    for tg_id in EVERYONE:
-        tg.add_user(tg_id, f"U{tg_id}")
-        tg.open_chat(tg_id)
-    return world
-
-
-async def publish(
-    app: App, world: World, form: MeetingForm, questions: list[tuple[str, str]]
-) -> MeetingView:
-    """A meeting on 20.12 at 15:00 local (an absentee one: its ballot deadline), published
-    by the chair through the services."""
-    now = app.clock.now()
-    async with app.sm() as s:
-        chair = await load_actor(s, CHAIR, [])
-        view = await meetings.create_draft(s, chair, world.association_id, TOPIC, now)
-        view = await meetings.set_field(s, chair, view.id, view.version, Field.FORM, form, now)
-        view = await meetings.set_field(
-            s,
-            chair,
-            view.id,
-            view.version,
-            Field.DAY,
-            deadlines.Typed(date(2026, 12, 20), time(15, 0)),
-            now,
-        )
-        if form is not MeetingForm.ABSENTEE:
-            view = await meetings.set_field(
-                s, chair, view.id, view.version, Field.PLACE, "МОУ СОШ № 5, каб. 12", now
-            )
-        for title, decision in questions:
-            view = await meetings.add_question(
-                s, chair, view.id, view.version, title, now, draft_decision=decision
-            )
-        done = await meetings.publish(s, chair, view.id, view.version, now)
-    await app.settle()
-    return done.view
 
 
 # ---------------------------------------------------------------- in person
@@ -277,7 +131,8 @@ async def in_person(app: App, world: World, clock: FixedClock) -> None:
     assert await press(tg, t0, checkin[t0], "Отметиться") == "Вы уже отмечены."  # double tap
     assert await press(tg, CHAIR, checkin[CHAIR], "Отметиться") == "✅ Вы отмечены."
     present = await marks(app, view.id)
-    assert len(present) == 2 and await count(app, Attendance) == 2
+    async with app.sm() as s:
+        assert len(present) == 2 and await count(s, Attendance) == 2
     assert present[await person_id(app, t0)] == (Presence.PRESENT, None, False)
 
     # The chair's card → «🧭 At the meeting» → the live quorum card: P of M (M = 6 on the
@@ -309,7 +164,8 @@ async def in_person(app: App, world: World, clock: FixedClock) -> None:
     outsider = await Person(tg, OUTSIDER).say("/myattendance", "Моя посещаемость")
     data = AttendCb(action="in", meeting_id=view.id).pack()
     assert await forge(tg, OUTSIDER, outsider, data) == refusal(app, ErrorCode.FORBIDDEN)
-    assert await count(app, Attendance) == 4
+    async with app.sm() as s:
+        assert await count(s, Attendance) == 4
 
     # 2. The open vote: only the present voting members get it.
     panel = await chair.tap(quorum, "🗳 Голосования", "Голосования")
@@ -400,7 +256,8 @@ async def in_person(app: App, world: World, clock: FixedClock) -> None:
     before = await marks(app, view.id)
     answer = await press(tg, t3, checkin[t3], "Отметиться")
     assert answer == refusal(app, ErrorCode.CHECKIN_CLOSED) != generic(app), answer
-    assert await marks(app, view.id) == before and await count(app, Attendance) == 6
+    async with app.sm() as s:
+        assert await marks(app, view.id) == before and await count(s, Attendance) == 6
 
     # 6. The meeting ends by itself after its 90 minutes: /myattendance shows it.
     clock.set(START + timedelta(minutes=90))

@@ -6,37 +6,25 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from aiogram.fsm.storage.memory import MemoryStorage
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import build_dispatcher
-from bot.config import Settings
-from bot.db import create_sessionmaker
 from models import Choice, InviteKind, Presence, Vote
 from services import attendance, invites
 from services.clock import FixedClock
-from tests.factories import ADMIN_ID, make_world, register
-from tests.flow import Flow, RecordingSession, build_bot, buttons
-from tests.test_attendance import NOW, START, members, published
+from tests.factories import make_world, register
+from tests.flow import Flow, buttons, open_flow
+from tests.helpers import NOW, START, members, published
 from ui.callbacks.attendance import AttendCb, HandCb, VoteAdmin
 
 SECRETARY = 4001
 
 
 @pytest.fixture
-def sm(sqlite_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return create_sessionmaker(sqlite_engine)
-
-
-@pytest.fixture
 async def flow(sm: async_sessionmaker[AsyncSession]) -> AsyncIterator[Flow]:
-    settings = Settings(bot_token="42:TEST", admin_ids=[ADMIN_ID], _env_file=None)
-    dp = build_dispatcher(settings, sm, clock=FixedClock(START), storage=MemoryStorage())
-    session = RecordingSession()
-    bot = build_bot(session)
-    yield Flow(dp, bot, session)
-    await bot.session.close()
+    """The Dispatcher at the meeting's start (conftest's `flow` is at another moment)."""
+    async with open_flow(sm, FixedClock(START)) as running:
+        yield running
 
 
 async def votes_of(sm: async_sessionmaker[AsyncSession]) -> list[tuple[int | None, Choice]]:

@@ -4,6 +4,7 @@ proposals, changes, cancellation, the meeting clock, and what is still wanted at
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -24,7 +25,7 @@ from models import (
 from services import associations, deadlines, invites, meetings, outbox, roster
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
-from services.meetings import Field, Kind
+from services.meetings import Kind, MeetingView
 from services.people import load_actor
 from services.permissions import Actor
 from tests.factories import World, make_world, member_link, register
@@ -174,23 +175,31 @@ async def test_two_editors_saving_one_draft(session: AsyncSession, clock: FixedC
 
 
 @pytest.mark.parametrize(
-    ("field", "value", "code"),
+    ("setter", "value", "code"),
     [
-        (Field.TOPIC, "", ErrorCode.TEXT_EMPTY),
-        (Field.TOPIC, "т" * 301, ErrorCode.TEXT_TOO_LONG),
-        (Field.DAY, deadlines.Typed(date(2026, 12, 1), time(9, 0)), ErrorCode.DATE_IN_PAST),
-        (Field.TIME, time(9, 0), ErrorCode.TIME_WITHOUT_DATE),
-        (Field.LINK, "javascript:alert(1)", ErrorCode.BAD_LINK),
-        (Field.DURATION, 5, ErrorCode.BAD_DURATION),
+        (meetings.set_topic, "", ErrorCode.TEXT_EMPTY),
+        (meetings.set_topic, "т" * 301, ErrorCode.TEXT_TOO_LONG),
+        (
+            meetings.set_day,
+            deadlines.Typed(date(2026, 12, 1), time(9, 0)),
+            ErrorCode.DATE_IN_PAST,
+        ),
+        (meetings.set_time, time(9, 0), ErrorCode.TIME_WITHOUT_DATE),
+        (meetings.set_link, "javascript:alert(1)", ErrorCode.BAD_LINK),
+        (meetings.set_duration, 5, ErrorCode.BAD_DURATION),
     ],
 )
 async def test_bad_draft_values_change_nothing(
-    session: AsyncSession, clock: FixedClock, field: Field, value: object, code: ErrorCode
+    session: AsyncSession,
+    clock: FixedClock,
+    setter: Callable[..., Awaitable[MeetingView]],
+    value: object,
+    code: ErrorCode,
 ) -> None:
     world = await make_world(session, clock)
     view = await meetings.create_draft(session, world.chair, world.association_id, "Тема", NOW)
     with pytest.raises(DomainError) as err:
-        await meetings.set_field(session, world.chair, view.id, view.version, field, value, NOW)
+        await setter(session, world.chair, view.id, view.version, value, NOW)
     assert err.value.code is code
     again = await meetings.get(session, world.chair, view.id)
     assert again.version == view.version and again.topic == "Тема"

@@ -6,10 +6,8 @@ cancellation with METHOD:CANCEL. No member ever gets a duplicate. SQLite and Pos
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 from models import InviteKind
 from services import deadlines, invites, meetings
@@ -19,30 +17,11 @@ from services.permissions import Actor
 from tests.app import App, running, started
 from tests.e2e import Person, buttons
 from tests.factories import make_world, member_link, register
+from tests.helpers import got, press, texts
 
 CHAIR, SECRETARY = 2001, 4001
 TEACHERS = [3001, 3002, 3003]
 EVERYONE = [CHAIR, SECRETARY, *TEACHERS]
-
-
-def texts(app: App, chat: int) -> list[str]:
-    return [m.get("text", "") for m in app.tg.messages(chat)]
-
-
-def got(app: App, chat: int, fragment: str) -> int:
-    return sum(fragment in t for t in texts(app, chat))
-
-
-async def press(tg: Any, user: int, message: dict[str, Any], label: str) -> str:
-    """Tap a button that only answers the callback (no new message); return the answer."""
-    [data] = [b["callback_data"] for b in buttons(message) if label in b["text"]]
-    query = await tg.press(user, message["message_id"], data)
-    for _ in range(200):
-        answers = tg.callback_answers(query)
-        if answers:
-            return str(answers[0].get("text", ""))
-        await asyncio.sleep(0.02)
-    raise TimeoutError(f"no answer to {label!r}")
 
 
 def ics_files(app: App, chat: int) -> list[bytes]:

@@ -23,7 +23,6 @@ from bot.db import create_sessionmaker
 from models import AuditEntry, InviteKind, MeetingForm, OutboxMessage, ProtocolVersion
 from services import attendance, deadlines, invites, meetings, protocols
 from services.clock import FixedClock
-from services.meetings import Field
 from services.permissions import Actor
 from tests.factories import ADMIN_ID, World, make_world, member_link, register
 from tests.flow import Flow, RecordingSession, build_bot, buttons
@@ -77,12 +76,13 @@ async def ended_with_draft(session: AsyncSession, clock: FixedClock) -> Ended:
     token = await member_link(session, world, clock)
     teacher = await register(session, token, TEACHER, clock, name="Учитель Номер Один")
     view = await meetings.create_draft(session, chair, world.association_id, "Итоги четверти", NOW)
-    for field, value in (
-        (Field.FORM, MeetingForm.IN_PERSON),
-        (Field.DAY, deadlines.Typed(DAY, time(15, 0))),
-        (Field.PLACE, "Каб. 12"),
-    ):
-        view = await meetings.set_field(session, chair, view.id, view.version, field, value, NOW)
+    view = await meetings.set_form(
+        session, chair, view.id, view.version, MeetingForm.IN_PERSON, NOW
+    )
+    view = await meetings.set_day(
+        session, chair, view.id, view.version, deadlines.Typed(DAY, time(15, 0)), NOW
+    )
+    view = await meetings.set_place(session, chair, view.id, view.version, "Каб. 12", NOW)
     view = await meetings.add_question(
         session, chair, view.id, view.version, "План работы", NOW, draft_decision="Принять план."
     )

@@ -27,7 +27,6 @@ from models import (
 from services import attendance, deadlines, invites, meetings, people, protocols, votes
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
-from services.meetings import Field
 from services.outbox import Claimed
 from services.permissions import Actor
 from tests.factories import ADMIN, World, make_world, member_link, register
@@ -73,14 +72,12 @@ async def meeting(
 ) -> meetings.MeetingView:
     chair = world.chair
     view = await meetings.create_draft(session, chair, world.association_id, f"Тема {day}", NOW)
-    view = await meetings.set_field(session, chair, view.id, view.version, Field.FORM, form, NOW)
-    view = await meetings.set_field(
-        session, chair, view.id, view.version, Field.DAY, deadlines.Typed(day, at), NOW
+    view = await meetings.set_form(session, chair, view.id, view.version, form, NOW)
+    view = await meetings.set_day(
+        session, chair, view.id, view.version, deadlines.Typed(day, at), NOW
     )
     if form is not MeetingForm.ABSENTEE:
-        view = await meetings.set_field(
-            session, chair, view.id, view.version, Field.PLACE, "Каб. 12", NOW
-        )
+        view = await meetings.set_place(session, chair, view.id, view.version, "Каб. 12", NOW)
     for n in range(1, questions + 1):
         view = await meetings.add_question(
             session, chair, view.id, view.version, f"Вопрос {n}", NOW, draft_decision=f"Решение {n}"

@@ -24,7 +24,7 @@ from services.people import load_actor
 from tests.app import App, running, started
 from tests.e2e import Person, buttons
 from tests.factories import World
-from tests.test_attendance_app import (
+from tests.helpers import (
     CHAIR,
     EVERYONE,
     NAMES,

@@ -31,12 +31,7 @@ from services.people import load_actor
 from services.permissions import Action, Actor
 from services.tx import reads
 from tests.factories import ADMIN, ADMIN_ID, make_world, member_link, register
-
-
-async def count(session: AsyncSession, model: type) -> int:
-    n = await session.scalar(select(func.count()).select_from(model))
-    await session.commit()
-    return int(n or 0)
+from tests.helpers import count
 
 
 @reads  # a declared read: it ends its transaction, so the use case after it owns its own

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped]
-from sqlalchemy import DateTime, func, select, text, update
+from sqlalchemy import DateTime, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import models.survey  # noqa: F401  (registers the survey tables until models/__init__ does)
@@ -46,6 +46,7 @@ from services.outbox import Claimed
 from services.permissions import Actor
 from services.surveys import Answer
 from tests.factories import ADMIN, World, make_world, member_link, register
+from tests.helpers import count
 
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)  # 10:00 in Novosibirsk
 TZ = ZoneInfo("Asia/Novosibirsk")
@@ -163,12 +164,6 @@ def claimed(row: Row) -> Claimed:
         parts_done=0,
         group_key=row.group_key,
     )
-
-
-async def count(session: AsyncSession, model: Any, *where: Any) -> int:
-    found = await session.scalar(select(func.count()).select_from(model).where(*where))
-    await session.commit()
-    return int(found or 0)
 
 
 # ---------------------------------------------------------------- anonymity

@@ -21,7 +21,7 @@ from services.errors import ErrorCode
 from tests.app import App, running, started
 from tests.e2e import Person, buttons
 from tests.factories import World, register
-from tests.test_attendance_app import (
+from tests.helpers import (
     CHAIR,
     NOW,
     SECRETARY,

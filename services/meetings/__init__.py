@@ -78,11 +78,9 @@ from services.meetings.rules import Problem as Problem
 from services.meetings.rules import check_decision as check_decision
 from services.meetings.rules import may_preside as may_preside
 from services.meetings.rules import problems as problems
-from services.meetings.setters import Field as Field
 from services.meetings.setters import set_day as set_day
 from services.meetings.setters import set_duration as set_duration
 from services.meetings.setters import set_extraordinary as set_extraordinary
-from services.meetings.setters import set_field as set_field
 from services.meetings.setters import set_form as set_form
 from services.meetings.setters import set_link as set_link
 from services.meetings.setters import set_minutes_keeper as set_minutes_keeper

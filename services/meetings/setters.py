@@ -4,10 +4,7 @@ new version (a planned publication goes back to a draft: it is checked again).""
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Awaitable, Callable
 from datetime import datetime, time
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -194,52 +191,3 @@ async def set_minutes_keeper(
         raise DomainError(ErrorCode.NOT_FOUND)
     meeting.minutes_keeper_id = person_id
     return await touch(session, meeting, now)
-
-
-# ---------------------------------------------------------------- the old entry point
-
-
-class Field(enum.StrEnum):
-    TOPIC = "topic"
-    FORM = "form"
-    DAY = "day"  # date (and time) of the gathering, or of the ballot deadline
-    TIME = "time"
-    DURATION = "duration"
-    PLACE = "place"
-    LINK = "link"
-    SEMINAR = "seminar"
-    EXTRAORDINARY = "extraordinary"
-    PRESIDING = "presiding"
-    MINUTES = "minutes"
-
-
-_Setter = Callable[[AsyncSession, Actor, int, int, Any, datetime], Awaitable[MeetingView]]
-_SETTERS: dict[Field, tuple[_Setter, Callable[[Any], Any]]] = {
-    Field.TOPIC: (set_topic, lambda v: v),
-    Field.FORM: (set_form, MeetingForm),
-    Field.DAY: (set_day, lambda v: v),
-    Field.TIME: (set_time, lambda v: v),
-    Field.DURATION: (set_duration, int),
-    Field.PLACE: (set_place, lambda v: v),
-    Field.LINK: (set_link, lambda v: v),
-    Field.SEMINAR: (set_seminar, bool),
-    Field.EXTRAORDINARY: (set_extraordinary, lambda v: v),
-    Field.PRESIDING: (set_presiding, int),
-    Field.MINUTES: (set_minutes_keeper, int),
-}
-
-
-async def set_field(
-    session: AsyncSession,
-    actor: Actor,
-    meeting_id: int,
-    version: int,
-    name: Field,
-    value: Any,
-    now: datetime,
-) -> MeetingView:
-    """Deprecated: the typed setters above say what each field takes. Kept only for the
-    callers outside the meetings package not yet moved to them (other packages' tests and
-    bench/checkin.py); removed once they are."""
-    setter, convert = _SETTERS[name]
-    return await setter(session, actor, meeting_id, version, convert(value), now)
