@@ -1,6 +1,5 @@
 """The tree keeps its shape: layers import only downwards, modules stay small enough to read,
-outbox keys are built in one module and outbox rows written in one package, callbacks are
-typed. Read from the source, so a violation names its file and line."""
+callbacks are typed. Read from the source, so a violation names its file and line."""
 
 from __future__ import annotations
 
@@ -118,36 +117,6 @@ def test_no_private_name_is_imported_across_packages() -> None:
                 if alias.name.startswith("_") and package[: len(own)] != own:
                     bad.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.module}.{alias.name}")
     assert bad == []
-
-
-_KEY_FSTRING = re.compile(
-    r"""f["'](notice|remind|reminder|ballot|meeting|survey|protocol|proto|announce|broadcast|"""
-    r"""checkin|vote|agenda|proposal|change|cancel|copy|overdue|final)[a-z_]*[:=]"""
-)
-
-
-def test_outbox_keys_are_built_in_the_keys_module_only() -> None:
-    keys_module = ROOT / "services" / "outbox" / "keys.py"
-    built = [
-        f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
-        for path in _modules("services", "scheduler", "handlers", "bot")
-        if path != keys_module
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if _KEY_FSTRING.search(line) or '.split(":")' in line
-    ]
-    assert built == []
-
-
-def test_outbox_rows_are_written_in_the_outbox_package_only() -> None:
-    writes = re.compile(r"(insert|update|delete)\(\s*OutboxMessage\b")
-    found = [
-        f"{path.relative_to(ROOT)}:{n}"
-        for path in _modules("services", "scheduler", "handlers", "bot")
-        if "outbox" not in path.relative_to(ROOT).parts[:2]
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if writes.search(line)
-    ]
-    assert found == []
 
 
 def _callback_classes() -> list[type[CallbackData]]:
