@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import StoredFile
 from services.outbox import insert_for
-from services.tx import read_only
+from services.tx import reads
 
 
 async def store(session: AsyncSession, file_name: str, content: bytes) -> int:
@@ -31,12 +31,10 @@ async def store(session: AsyncSession, file_name: str, content: bytes) -> int:
     return stored
 
 
+@reads
 async def contents(session: AsyncSession, ids: list[int]) -> dict[int, bytes]:
     """The bytes of stored files (to send as a download or put in a ZIP)."""
-    await read_only(session)
     rows = await session.execute(
         select(StoredFile.id, StoredFile.content).where(StoredFile.id.in_(ids))
     )
-    found = {int(i): bytes(c) for i, c in rows.all()}
-    await session.commit()
-    return found
+    return {int(i): bytes(c) for i, c in rows.all()}

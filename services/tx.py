@@ -116,21 +116,3 @@ async def run_single(
     result = await connection.execute(statement, params)
     await session.commit()
     return result
-
-
-# Being replaced by @writes and @reads package by package (issue 12); removed once unused.
-def atomic(fn: UseCase[P, R]) -> UseCase[P, R]:
-    @functools.wraps(fn)
-    async def wrapper(session: AsyncSession, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return await fn(session, *args, **kwargs)
-        except BaseException:
-            await session.rollback()
-            raise
-
-    return wrapper
-
-
-async def read_only(session: AsyncSession) -> None:
-    if not session.in_transaction():
-        await session.connection(execution_options={READ_ONLY: True})

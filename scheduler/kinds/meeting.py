@@ -1,5 +1,5 @@
 """What every message a meeting causes shares: the meeting loaded once per revision for a
-broadcast (`MeetingCache`), the rule for what is still wanted (services.participation), and
+broadcast (`MeetingCache`), the rule for what is still wanted (services.meetings), and
 the rendering frame each meeting kind fills in (`MeetingKind.parts`)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import messages
 from bot.messages import Part
 from documents.invitations import meeting_ics
-from services import files, meetings, participation
+from services import files, meetings
 from services.clock import Clock
 from services.meetings import MeetingView
 from services.outbox import Claimed
@@ -56,7 +56,7 @@ class MeetingCache:
         self, sessionmaker: async_sessionmaker[AsyncSession], meeting_id: int, person_id: int
     ) -> bool:
         async with sessionmaker() as session:
-            return await participation.answer_of(session, meeting_id, person_id) is not None
+            return await meetings.answer_of(session, meeting_id, person_id) is not None
 
     async def ics(
         self,
@@ -102,7 +102,7 @@ class Rendering:
 
 class MeetingKind:
     """A message a meeting causes. What is still wanted is decided in
-    services.participation.unwanted; a subclass names its kind and renders its parts."""
+    services.meetings.unwanted; a subclass names its kind and renders its parts."""
 
     name: str
     invite = Invite.NONE
@@ -115,7 +115,7 @@ class MeetingKind:
         self, sessionmaker: async_sessionmaker[AsyncSession], rows: list[Claimed]
     ) -> set[int]:
         async with sessionmaker() as session:
-            return await participation.unwanted(session, rows)
+            return await meetings.unwanted(session, rows)
 
     async def render(
         self,

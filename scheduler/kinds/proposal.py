@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot import messages
 from bot.messages import Part
 from bot.render import render
-from services import participation
+from services import meetings
 
 from .meeting import MeetingKind, Rendering
 
@@ -19,7 +19,7 @@ class ProposalKind(MeetingKind):
 
     async def parts(self, r: Rendering) -> list[Part]:
         async with r.sessionmaker() as session:
-            proposal = await participation.get_proposal(session, int(r.row.params["proposal_id"]))
+            proposal = await meetings.get_proposal(session, int(r.row.params["proposal_id"]))
         text = render("meeting_proposal.html", m=r.view, t=r.facts, p=proposal)
         parts = [Part(text=text, reply_markup=messages.proposal_keyboard(proposal.id))]
         if proposal.file_id:
@@ -32,6 +32,6 @@ class ProposalDecidedKind(MeetingKind):
 
     async def parts(self, r: Rendering) -> list[Part]:
         async with r.sessionmaker() as session:
-            proposal = await participation.get_proposal(session, int(r.row.params["proposal_id"]))
+            proposal = await meetings.get_proposal(session, int(r.row.params["proposal_id"]))
         text = render("meeting_proposal_decided.html", m=r.view, t=r.facts, p=proposal)
         return [Part(text=text, reply_markup=None)]
