@@ -119,6 +119,63 @@ def test_no_private_name_is_imported_across_packages() -> None:
     assert bad == []
 
 
+APP = ("services", "handlers", "scheduler", "bot", "documents", "ui")
+KEYS = ROOT / "services" / "outbox" / "keys.py"
+OUTBOX = ROOT / "services" / "outbox"
+# The first segment of every outbox key (keys.subject_of); a literal starting with one of them
+# followed by ":" is a key built by hand.
+_KEY_START = re.compile(r"^(meeting|survey|protocol|announcement):")
+
+
+def _literal_start(node: ast.AST) -> str | None:
+    """The text a string literal or f-string starts with (an f-string's leading constant)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr) and node.values:
+        first = node.values[0]
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            return first.value
+    return None
+
+
+def test_outbox_keys_are_built_only_in_the_keys_module() -> None:
+    """One format change must not leave a copy behind: no key literal, no f-string key and no
+    `.split(":")` of a key anywhere but services/outbox/keys.py."""
+    bad = []
+    for path in _modules(*APP):
+        if path == KEYS:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            text = _literal_start(node)
+            if isinstance(node, ast.expr) and text is not None and _KEY_START.match(text):
+                bad.append(f"{path.relative_to(ROOT)}:{node.lineno} {text!r}")
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in {"split", "rsplit"}
+                and node.args
+                and _literal_start(node.args[0]) == ":"
+            ):
+                bad.append(f"{path.relative_to(ROOT)}:{node.lineno} split(':')")
+    assert bad == []
+
+
+def test_outbox_rows_are_written_only_by_the_outbox_package() -> None:
+    """The outbox table belongs to services/outbox/: no other module of the application names
+    `OutboxMessage` (so no insert, update or delete of its rows can hide elsewhere)."""
+    bad = []
+    for path in _modules(*APP):
+        if OUTBOX in path.parents:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Name) and node.id == "OutboxMessage") or (
+                isinstance(node, ast.alias) and node.name == "OutboxMessage"
+            ):
+                bad.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert bad == []
+
+
 def _callback_classes() -> list[type[CallbackData]]:
     classes = []
     for info in pkgutil.iter_modules(ui.callbacks.__path__):

@@ -7,11 +7,12 @@ from bot import messages
 from bot.messages import Part
 from bot.render import render
 from services import meetings
+from services.meetings import Kind as MeetingMessage
 
 from .meeting import MeetingKind, Rendering
 
-PROPOSAL = "meeting_proposal"
-PROPOSAL_DECIDED = "meeting_proposal_decided"
+PROPOSAL = MeetingMessage.PROPOSAL.value
+PROPOSAL_DECIDED = MeetingMessage.PROPOSAL_DECIDED.value
 
 
 class ProposalKind(MeetingKind):

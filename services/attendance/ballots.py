@@ -17,6 +17,7 @@ from services.attendance.members import is_voting, member_ids
 from services.attendance.rules import ballot_open
 from services.attendance.votes import Result, close_item
 from services.errors import DomainError, ErrorCode
+from services.outbox import keys
 from services.permissions import Action, Actor, Scope, require
 from services.tx import reads
 
@@ -32,19 +33,14 @@ async def close_ballots(
     ]
     if results:
         members = await member_ids(session, association.id)
-        await outbox.enqueue(
+        await outbox.fan_out(
             session,
-            [
-                outbox.Outgoing(
-                    kind=VOTE_RESULT,
-                    person_id=pid,
-                    group_key=f"meeting:{meeting.id}:ballot_results",
-                    dedupe_key=f"meeting:{meeting.id}:ballot_results:person={pid}",
-                    due_at=now,
-                    params={"meeting_id": meeting.id, "ballot": True},
-                )
-                for pid in members
-            ],
+            members,
+            kind=VOTE_RESULT,
+            group_key=keys.ballot_results_group(meeting.id),
+            dedupe_key=lambda pid: keys.ballot_results(meeting_id=meeting.id, person_id=pid),
+            due_at=now,
+            params={"meeting_id": meeting.id, "ballot": True},
         )
     return results
 

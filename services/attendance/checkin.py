@@ -23,6 +23,7 @@ from services.attendance.kinds import CHECKIN
 from services.attendance.members import member_ids
 from services.attendance.rules import Facts, Tap, checkin_open, refusal
 from services.errors import DomainError, ErrorCode
+from services.outbox import keys
 from services.permissions import Action, Actor, Scope, require
 from services.tx import run_single, writes
 
@@ -47,19 +48,14 @@ async def start_checkin(
     if code and meeting.form is not MeetingForm.ABSENTEE:
         meeting.checkin_code = f"{secrets.randbelow(10_000):04d}"
     members = await member_ids(session, association.id)
-    await outbox.enqueue(
+    await outbox.fan_out(
         session,
-        [
-            outbox.Outgoing(
-                kind=CHECKIN,
-                person_id=pid,
-                group_key=f"meeting:{meeting.id}:checkin",
-                dedupe_key=f"meeting:{meeting.id}:checkin:person={pid}",
-                due_at=now,
-                params={"meeting_id": meeting.id},
-            )
-            for pid in members
-        ],
+        members,
+        kind=CHECKIN,
+        group_key=keys.checkin_group(meeting.id),
+        dedupe_key=lambda pid: keys.checkin(meeting_id=meeting.id, person_id=pid),
+        due_at=now,
+        params={"meeting_id": meeting.id},
     )
     audit.record(
         session,

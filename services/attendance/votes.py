@@ -27,6 +27,7 @@ from services.attendance.kinds import VOTE, VOTE_RESULT
 from services.attendance.members import is_voting
 from services.attendance.rules import ballot_open
 from services.errors import DomainError, ErrorCode
+from services.outbox import keys
 from services.permissions import Action, Actor, Scope, require
 from services.quorum import Fraction, Quorum, Tally, adopted
 from services.tx import reads, writes
@@ -118,19 +119,14 @@ async def open_vote(session: AsyncSession, actor: Actor, item_id: int, now: date
         raise DomainError(ErrorCode.VOTE_CLOSED)
     item.vote_opened_at = item.vote_opened_at or now
     voters = await present_voters(session, meeting)
-    await outbox.enqueue(
+    await outbox.fan_out(
         session,
-        [
-            outbox.Outgoing(
-                kind=VOTE,
-                person_id=pid,
-                group_key=f"meeting:{meeting.id}:vote:{item.id}",
-                dedupe_key=f"meeting:{meeting.id}:vote:{item.id}:person={pid}",
-                due_at=now,
-                params={"meeting_id": meeting.id, "item_id": item.id},
-            )
-            for pid in voters
-        ],
+        voters,
+        kind=VOTE,
+        group_key=keys.vote_group(meeting_id=meeting.id, item_id=item.id),
+        dedupe_key=lambda pid: keys.vote(meeting_id=meeting.id, item_id=item.id, person_id=pid),
+        due_at=now,
+        params={"meeting_id": meeting.id, "item_id": item.id},
     )
     audit.record(
         session,
@@ -189,19 +185,16 @@ async def close_vote(session: AsyncSession, actor: Actor, item_id: int, now: dat
         raise DomainError(ErrorCode.VOTE_CLOSED)
     result = await close_item(session, item, meeting, association, now, ballot=False)
     voters = await present_voters(session, meeting)
-    await outbox.enqueue(
+    await outbox.fan_out(
         session,
-        [
-            outbox.Outgoing(
-                kind=VOTE_RESULT,
-                person_id=pid,
-                group_key=f"meeting:{meeting.id}:result:{item.id}",
-                dedupe_key=f"meeting:{meeting.id}:result:{item.id}:person={pid}",
-                due_at=now,
-                params={"meeting_id": meeting.id, "item_id": item.id},
-            )
-            for pid in voters
-        ],
+        voters,
+        kind=VOTE_RESULT,
+        group_key=keys.vote_result_group(meeting_id=meeting.id, item_id=item.id),
+        dedupe_key=lambda pid: keys.vote_result(
+            meeting_id=meeting.id, item_id=item.id, person_id=pid
+        ),
+        due_at=now,
+        params={"meeting_id": meeting.id, "item_id": item.id},
     )
     audit.record(
         session,

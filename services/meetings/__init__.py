@@ -39,9 +39,7 @@ from services.meetings.draft import discard_draft as discard_draft
 from services.meetings.draft import drafts as drafts
 from services.meetings.draft import people as people
 from services.meetings.draft import renumber as renumber
-from services.meetings.notices import notice_group as notice_group
 from services.meetings.notices import notices_for_newcomer as notices_for_newcomer
-from services.meetings.notices import outbox_cancel_prefix as outbox_cancel_prefix
 from services.meetings.proposals import Decided as Decided
 from services.meetings.proposals import ProposalView as ProposalView
 from services.meetings.proposals import decide_proposal as decide_proposal

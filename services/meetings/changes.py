@@ -10,7 +10,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Association, Meeting, MeetingForm, MeetingStatus, Rsvp
-from services import audit, deadlines, protocols, votes
+from services import audit, deadlines, outbox, protocols, votes
 from services.errors import DomainError, ErrorCode
 from services.meetings.access import (
     current_time,
@@ -19,11 +19,12 @@ from services.meetings.access import (
     scope_of,
     set_moment,
 )
-from services.meetings.notices import enqueue_notices, outbox_cancel_prefix
+from services.meetings.notices import enqueue_notices
 from services.meetings.recipients import member_ids
 from services.meetings.reminders import plan_ballot_reminders, plan_final_agenda, plan_reminders
 from services.meetings.rules import Kind, check_link, check_reason, late_error
 from services.meetings.views import MeetingView, build_view
+from services.outbox import keys
 from services.permissions import Action, Actor, Decision, decide, require
 from services.tx import writes
 from services.validation import check_title
@@ -46,12 +47,11 @@ async def announce_change(
     view = await build_view(session, meeting)
     members = await member_ids(session, association.id)
     # Older notices still waiting are superseded by this one (it carries everything).
-    await outbox_cancel_prefix(session, f"meeting:{meeting.id}:notice:")
-    await outbox_cancel_prefix(session, f"meeting:{meeting.id}:group:")
+    await outbox.cancel_prefix(session, keys.notice_prefix(meeting.id))
+    await outbox.cancel_prefix(session, keys.chat_notice_prefix(meeting.id))
     await enqueue_notices(session, view, association, members, now, changes=changes)
-    await outbox_cancel_prefix(session, f"meeting:{meeting.id}:reminders")
-    await outbox_cancel_prefix(session, f"meeting:{meeting.id}:final")
-    await outbox_cancel_prefix(session, f"meeting:{meeting.id}:ballot_reminders")
+    for group in (keys.reminders_group, keys.final_agenda_group, keys.ballot_reminders_group):
+        await outbox.cancel_group(session, group(meeting.id))
     await plan_reminders(session, view, association, members, now)
     await plan_ballot_reminders(session, view, association, members, now)
     await plan_final_agenda(session, view, members, now)
@@ -143,7 +143,7 @@ async def cancel(
     meeting.updated_at = now
     meeting.revision += 1 if was_published else 0
     meeting.version += 1
-    await outbox_cancel_prefix(session, f"meeting:{meeting.id}:")
+    await outbox.cancel_prefix(session, keys.meeting_prefix(meeting.id))
     await session.flush()
     view = await build_view(session, meeting)
     if was_published:
@@ -195,8 +195,14 @@ async def end_meeting(
         await votes.close_open_votes(session, meeting, association, now)
     else:
         await votes.close_ballots(session, meeting, association, now)
-    for group in ("reminders", "final", "nudge", "checkin", "ballot_reminders"):
-        await outbox_cancel_prefix(session, f"meeting:{meeting.id}:{group}")
+    for group in (
+        keys.reminders_group,
+        keys.final_agenda_group,
+        keys.nudge_group,
+        keys.checkin_group,
+        keys.ballot_reminders_group,
+    ):
+        await outbox.cancel_group(session, group(meeting.id))
     await session.flush()
     await protocols.on_meeting_end(session, meeting, association, now)
     audit.record(

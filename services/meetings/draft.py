@@ -16,14 +16,14 @@ from models import (
     ProposalStatus,
     Role,
 )
-from services import attendance, audit
+from services import attendance, audit, outbox
 from services.errors import DomainError, ErrorCode
 from services.meetings import queries
 from services.meetings.access import editable, scope_of
-from services.meetings.notices import outbox_cancel_prefix
 from services.meetings.reminders import plan_draft_reminders
 from services.meetings.rules import MAX_AGENDA
 from services.meetings.views import MeetingView, build_view
+from services.outbox import keys
 from services.permissions import Action, Actor, Decision, Scope, decide, require
 from services.tx import reads, writes
 from services.validation import check_title
@@ -135,7 +135,7 @@ async def discard_draft(
     session: AsyncSession, actor: Actor, meeting_id: int, version: int, now: datetime
 ) -> None:
     meeting, association = await editable(session, actor, meeting_id, version)
-    await outbox_cancel_prefix(session, f"meeting:{meeting.id}:")
+    await outbox.cancel_prefix(session, keys.meeting_prefix(meeting.id))
     await session.delete(meeting)
     audit.record(
         session,

@@ -1,33 +1,22 @@
 """The messages a meeting sends at once: the notice (and a changed or cancelled one) to every
 member and the group chat, the chair's confirmation request and answer, the notice for someone
-who joins later; and cancelling the pending ones. Outbox keys are kept verbatim (issue 12: one
-keys module replaces them after the merge)."""
+who joins later. Every key comes from `services.outbox.keys`."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import (
-    Association,
-    Meeting,
-    OutboxMessage,
-    OutboxStatus,
-    Role,
-)
+from models import Association, Meeting, Role
 from services import outbox
 from services.meetings import queries
 from services.meetings.recipients import staff_ids
 from services.meetings.reminders import plan_ballot_reminders, plan_final_agenda, plan_reminders
 from services.meetings.rules import Kind
 from services.meetings.views import MeetingView, build_view
+from services.outbox import keys
 from services.tx import writes
-
-
-def notice_group(meeting_id: int, revision: int) -> str:
-    return f"meeting:{meeting_id}:notice:{revision}"
 
 
 async def enqueue_notices(
@@ -40,33 +29,31 @@ async def enqueue_notices(
     changes: list[str],
     kind: Kind = Kind.NOTICE,
 ) -> None:
-    group = (
-        notice_group(view.id, view.revision)
-        if kind is Kind.NOTICE
-        else f"meeting:{view.id}:{kind.value.removeprefix('meeting_')}:{view.revision}"
+    """The notice (or, with `kind` CANCELLED, the cancellation) of the view's revision to every
+    member and to the linked group chat."""
+    if kind is Kind.NOTICE:
+        group, to_person, to_chat = keys.notice_group, keys.notice, keys.notice_to_chat
+    elif kind is Kind.CANCELLED:
+        group, to_person, to_chat = keys.cancelled_group, keys.cancelled, keys.cancelled_to_chat
+    else:
+        raise ValueError(f"not a notice: {kind}")
+    mid, rev = view.id, view.revision
+    params = {"meeting_id": mid, "revision": rev, "changes": changes}
+    items = outbox.each_person(
+        members,
+        kind=kind.value,
+        group_key=group(mid, rev),
+        dedupe_key=lambda pid: to_person(meeting_id=mid, revision=rev, person_id=pid),
+        due_at=now,
+        params=params,
     )
-    params = {"meeting_id": view.id, "revision": view.revision, "changes": changes}
-    items = [
-        outbox.Outgoing(
-            kind=kind.value,
-            person_id=pid,
-            group_key=group,
-            dedupe_key=f"meeting:{view.id}:{kind.value}:rev={view.revision}:person={pid}",
-            due_at=now,
-            params=params,
-        )
-        for pid in members
-    ]
     if association.group_chat_id is not None:
         items.append(
             outbox.Outgoing(
                 kind=kind.value,
                 chat_id=association.group_chat_id,
-                group_key=f"meeting:{view.id}:group:{view.revision}",
-                dedupe_key=(
-                    f"meeting:{view.id}:{kind.value}:rev={view.revision}"
-                    f":chat={association.group_chat_id}"
-                ),
+                group_key=keys.chat_notice_group(mid, rev),
+                dedupe_key=to_chat(meeting_id=mid, revision=rev, chat_id=association.group_chat_id),
                 due_at=now,
                 params={**params, "group": True},
             )
@@ -85,8 +72,8 @@ async def tell_requester(
             outbox.Outgoing(
                 kind=Kind.DECISION.value,
                 person_id=meeting.requested_by_id,
-                group_key=f"meeting:{meeting.id}:decision",
-                dedupe_key=f"meeting:{meeting.id}:decision:v={meeting.version}",
+                group_key=keys.decision_group(meeting.id),
+                dedupe_key=keys.decision(meeting_id=meeting.id, version=meeting.version),
                 due_at=now,
                 params={"meeting_id": meeting.id, "confirmed": confirmed},
             )
@@ -98,35 +85,17 @@ async def ask_chair(
     session: AsyncSession, meeting: Meeting, association: Association, now: datetime
 ) -> None:
     chairs = await staff_ids(session, association.id, (Role.CHAIR, Role.DEPUTY))
-    await outbox.enqueue(
+    await outbox.fan_out(
         session,
-        [
-            outbox.Outgoing(
-                kind=Kind.CONFIRM.value,
-                person_id=pid,
-                group_key=f"meeting:{meeting.id}:confirm",
-                dedupe_key=f"meeting:{meeting.id}:confirm:v={meeting.version}:person={pid}",
-                due_at=now,
-                params={"meeting_id": meeting.id},
-            )
-            for pid in chairs
-        ],
+        chairs,
+        kind=Kind.CONFIRM.value,
+        group_key=keys.confirm_group(meeting.id),
+        dedupe_key=lambda pid: keys.confirm(
+            meeting_id=meeting.id, version=meeting.version, person_id=pid
+        ),
+        due_at=now,
+        params={"meeting_id": meeting.id},
     )
-
-
-async def outbox_cancel_prefix(session: AsyncSession, prefix: str) -> int:
-    """Cancel the pending rows of every group starting with `prefix` (caller's transaction)."""
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.group_key.startswith(prefix, autoescape=True),
-            OutboxMessage.status == OutboxStatus.PENDING,
-        )
-        .values(status=OutboxStatus.CANCELLED)
-        .returning(OutboxMessage.id)
-        .execution_options(synchronize_session=False)
-    )
-    return len(result.all())
 
 
 @writes
@@ -140,10 +109,9 @@ async def notices_for_newcomer(
         outbox.Outgoing(
             kind=Kind.NOTICE.value,
             person_id=person_id,
-            group_key=notice_group(meeting.id, meeting.revision),
-            dedupe_key=(
-                f"meeting:{meeting.id}:{Kind.NOTICE.value}:rev={meeting.revision}"
-                f":person={person_id}"
+            group_key=keys.notice_group(meeting.id, meeting.revision),
+            dedupe_key=keys.notice(
+                meeting_id=meeting.id, revision=meeting.revision, person_id=person_id
             ),
             due_at=now,
             params={"meeting_id": meeting.id, "revision": meeting.revision, "changes": []},
@@ -160,16 +128,11 @@ async def notices_for_newcomer(
     if upcoming:
         # A roster person who joins now: the notice the broadcast could not deliver to them
         # ("not joined yet") is sent after all.
-        await session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.person_id == person_id,
-                OutboxMessage.kind == Kind.NOTICE.value,
-                OutboxMessage.status == OutboxStatus.FAILED,
-                OutboxMessage.error_code == outbox.Failure.NOT_JOINED.value,
-                OutboxMessage.group_key.in_([notice_group(m.id, m.revision) for m in upcoming]),
-            )
-            .values(status=OutboxStatus.PENDING, due_at=now, error_code=None, last_error=None)
-            .execution_options(synchronize_session=False)
+        await outbox.requeue_not_joined(
+            session,
+            person_id,
+            Kind.NOTICE.value,
+            [keys.notice_group(m.id, m.revision) for m in upcoming],
+            now,
         )
     return added

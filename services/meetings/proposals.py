@@ -18,8 +18,9 @@ from services.meetings.access import open_meeting
 from services.meetings.changes import announce_change
 from services.meetings.draft import renumber
 from services.meetings.recipients import staff_ids
-from services.meetings.rules import FILE_MAX, MAX_AGENDA
+from services.meetings.rules import FILE_MAX, MAX_AGENDA, Kind
 from services.meetings.views import MeetingView, build_view
+from services.outbox import keys
 from services.permissions import Action, Actor, Decision, Scope, decide
 from services.tx import reads, writes
 from services.validation import check_title
@@ -92,19 +93,16 @@ async def propose(
     session.add(proposal)
     await session.flush()
     reviewers = await staff_ids(session, association.id, (Role.CHAIR, Role.DEPUTY, Role.SECRETARY))
-    await outbox.enqueue(
+    await outbox.fan_out(
         session,
-        [
-            outbox.Outgoing(
-                kind="meeting_proposal",
-                person_id=pid,
-                group_key=f"meeting:{meeting.id}:proposals",
-                dedupe_key=f"meeting:{meeting.id}:proposal={proposal.id}:person={pid}",
-                due_at=now,
-                params={"meeting_id": meeting.id, "proposal_id": proposal.id},
-            )
-            for pid in reviewers
-        ],
+        reviewers,
+        kind=Kind.PROPOSAL.value,
+        group_key=keys.proposals_group(meeting.id),
+        dedupe_key=lambda pid: keys.proposal(
+            meeting_id=meeting.id, proposal_id=proposal.id, person_id=pid
+        ),
+        due_at=now,
+        params={"meeting_id": meeting.id, "proposal_id": proposal.id},
     )
     audit.record(
         session,
@@ -179,10 +177,12 @@ async def decide_proposal(
             session,
             [
                 outbox.Outgoing(
-                    kind="meeting_proposal_decided",
+                    kind=Kind.PROPOSAL_DECIDED.value,
                     person_id=proposal.person_id,
-                    group_key=f"meeting:{meeting.id}:proposals",
-                    dedupe_key=f"meeting:{meeting.id}:decided={proposal.id}",
+                    group_key=keys.proposals_group(meeting.id),
+                    dedupe_key=keys.proposal_decided(
+                        meeting_id=meeting.id, proposal_id=proposal.id
+                    ),
                     due_at=now,
                     params={"meeting_id": meeting.id, "proposal_id": proposal.id},
                 )

@@ -14,11 +14,12 @@ from models import Association, Broadcast, Meeting, MeetingStatus
 from services import audit, deadlines
 from services.errors import DomainError, ErrorCode
 from services.meetings.access import editable, lock_meeting, scope_of
-from services.meetings.notices import ask_chair, enqueue_notices, notice_group, tell_requester
+from services.meetings.notices import ask_chair, enqueue_notices, tell_requester
 from services.meetings.recipients import member_ids
 from services.meetings.reminders import plan_ballot_reminders, plan_final_agenda, plan_reminders
 from services.meetings.rules import check_reason, first_problem, late_error
 from services.meetings.views import MeetingView, build_view
+from services.outbox import keys
 from services.permissions import Action, Actor, Decision, decide, require
 from services.tx import writes
 
@@ -196,7 +197,7 @@ async def publish_now(
     await session.flush()
     view = await build_view(session, meeting)
     members = await member_ids(session, association.id)
-    group = notice_group(meeting.id, meeting.revision)
+    group = keys.notice_group(meeting.id, meeting.revision)
     await enqueue_notices(session, view, association, members, now, changes=[])
     await plan_reminders(session, view, association, members, now)
     await plan_ballot_reminders(session, view, association, members, now)

@@ -13,6 +13,7 @@ from services import attendance, deadlines, outbox
 from services.meetings.recipients import staff_ids
 from services.meetings.rules import UNPUBLISHED, Kind
 from services.meetings.views import MeetingView
+from services.outbox import keys
 
 
 def reminder_offsets(association: Association) -> list[int]:
@@ -48,17 +49,19 @@ async def plan_reminders(
         )
         if due >= view.starts_at or due < now:
             continue
-        items.extend(
+        items += [
             outbox.Outgoing(
                 kind=Kind.REMINDER.value,
                 person_id=pid,
-                group_key=f"meeting:{view.id}:reminders",
-                dedupe_key=f"meeting:{view.id}:reminder:{minutes}:rev={view.revision}:person={pid}",
+                group_key=keys.reminders_group(view.id),
+                dedupe_key=keys.reminder(
+                    meeting_id=view.id, minutes=minutes, revision=view.revision, person_id=pid
+                ),
                 due_at=due,
                 params={"meeting_id": view.id, "revision": view.revision, "minutes": minutes},
             )
             for pid in members
-        )
+        ]
     await outbox.enqueue(session, items)
 
 
@@ -86,17 +89,19 @@ async def plan_ballot_reminders(
         )
         if due < now or due >= deadline:
             continue
-        items.extend(
+        items += [
             outbox.Outgoing(
                 kind=attendance.BALLOT_REMINDER,
                 person_id=pid,
-                group_key=f"meeting:{view.id}:ballot_reminders",
-                dedupe_key=f"meeting:{view.id}:ballotrem:{days}:rev={view.revision}:person={pid}",
+                group_key=keys.ballot_reminders_group(view.id),
+                dedupe_key=keys.ballot_reminder(
+                    meeting_id=view.id, days=days, revision=view.revision, person_id=pid
+                ),
                 due_at=due,
                 params={"meeting_id": view.id, "revision": view.revision, "days": days},
             )
             for pid in members
-        )
+        ]
     await outbox.enqueue(session, items)
 
 
@@ -108,19 +113,16 @@ async def plan_final_agenda(
     cutoff = view.proposal_deadline
     if cutoff is None or cutoff <= now:
         return
-    await outbox.enqueue(
+    await outbox.fan_out(
         session,
-        [
-            outbox.Outgoing(
-                kind=Kind.FINAL_AGENDA.value,
-                person_id=pid,
-                group_key=f"meeting:{view.id}:final",
-                dedupe_key=f"meeting:{view.id}:final:rev={view.revision}:person={pid}",
-                due_at=cutoff,
-                params={"meeting_id": view.id, "revision": view.revision},
-            )
-            for pid in members
-        ],
+        members,
+        kind=Kind.FINAL_AGENDA.value,
+        group_key=keys.final_agenda_group(view.id),
+        dedupe_key=lambda pid: keys.final_agenda(
+            meeting_id=view.id, revision=view.revision, person_id=pid
+        ),
+        due_at=cutoff,
+        params={"meeting_id": view.id, "revision": view.revision},
     )
 
 
@@ -129,22 +131,25 @@ async def plan_draft_reminders(session: AsyncSession, view: MeetingView, now: da
     notice deadline and on the deadline day («извещение нужно отправить до 15.12»)."""
     if view.status not in UNPUBLISHED or view.day is None or view.notice_deadline is None:
         return
-    last_day = view.day - timedelta(days=view.notice_days)
+    day = view.day
+    last_day = day - timedelta(days=view.notice_days)
     staff = await staff_ids(session, view.association_id, (Role.CHAIR, Role.DEPUTY, Role.SECRETARY))
     items: list[outbox.Outgoing] = []
     for before in (2, 0):
         moment = deadlines.at_local(last_day - timedelta(days=before), time(9, 0), view.timezone)
         if moment < now:
             continue
-        items.extend(
+        items += [
             outbox.Outgoing(
                 kind=Kind.DRAFT_DEADLINE.value,
                 person_id=pid,
-                group_key=f"meeting:{view.id}:draft",
-                dedupe_key=f"meeting:{view.id}:draftdl:{view.day.isoformat()}:{before}:person={pid}",
+                group_key=keys.draft_deadline_group(view.id),
+                dedupe_key=keys.draft_deadline(
+                    meeting_id=view.id, day=day, before=before, person_id=pid
+                ),
                 due_at=moment,
-                params={"meeting_id": view.id, "day": view.day.isoformat()},
+                params={"meeting_id": view.id, "day": day.isoformat()},
             )
             for pid in staff
-        )
+        ]
     await outbox.enqueue(session, items)

@@ -16,6 +16,7 @@ from services.meetings.access import open_meeting
 from services.meetings.recipients import member_ids
 from services.meetings.rules import Kind
 from services.meetings.views import MeetingView, build_view
+from services.outbox import keys
 from services.permissions import Action, Actor, Scope, require
 from services.tx import reads, writes
 from services.validation import check_title
@@ -113,20 +114,15 @@ async def nudge_unanswered(
     meeting, association = await open_meeting(session, actor, meeting_id, Action.MANAGE_MEETING)
     answered = set((await session.scalars(queries.answered(meeting.id))).all())
     members = [pid for pid in await member_ids(session, association.id) if pid not in answered]
-    today = now.date().isoformat()
-    new = await outbox.enqueue(
+    today = now.date()
+    new = await outbox.fan_out(
         session,
-        [
-            outbox.Outgoing(
-                kind=Kind.NUDGE.value,
-                person_id=pid,
-                group_key=f"meeting:{meeting.id}:nudge",
-                dedupe_key=f"meeting:{meeting.id}:nudge:{today}:person={pid}",
-                due_at=now,
-                params={"meeting_id": meeting.id, "revision": meeting.revision},
-            )
-            for pid in members
-        ],
+        members,
+        kind=Kind.NUDGE.value,
+        group_key=keys.nudge_group(meeting.id),
+        dedupe_key=lambda pid: keys.nudge(meeting_id=meeting.id, day=today, person_id=pid),
+        due_at=now,
+        params={"meeting_id": meeting.id, "revision": meeting.revision},
     )
     audit.record(
         session,

@@ -41,6 +41,8 @@ class Kind(enum.StrEnum):
     CONFIRM = "meeting_confirm"  # an extraordinary meeting waits for the chair
     NUDGE = "meeting_nudge"  # "please answer" to those who have not answered
     DECISION = "meeting_decision"  # the chair's answer to an extraordinary request
+    PROPOSAL = "meeting_proposal"  # a member's agenda proposal, to the chair and secretary
+    PROPOSAL_DECIDED = "meeting_proposal_decided"  # accepted or rejected, to its author
 
 
 def may_preside(role: Role) -> bool:

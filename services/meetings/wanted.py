@@ -19,7 +19,7 @@ _PUBLISHED_KINDS = {
     Kind.REMINDER.value,
     Kind.FINAL_AGENDA.value,
     Kind.NUDGE.value,
-    "meeting_proposal",
+    Kind.PROPOSAL.value,
 }
 
 
@@ -133,7 +133,7 @@ def _still_wanted(row: outbox.Claimed, facts: _Facts) -> bool:
             Role.CHAIR,
             Role.DEPUTY,
         )
-    if kind == "meeting_proposal":
+    if kind == Kind.PROPOSAL.value:
         return int(row.params["proposal_id"]) in facts.pending_proposals
     if kind == attendance.CHECKIN:
         return (

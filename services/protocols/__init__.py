@@ -56,7 +56,6 @@ from services.protocols.kinds import (
     OVERDUE,
     REMINDER,
     SIGN,
-    group_key,
 )
 from services.protocols.reminders import REMIND_AFTER_DAYS, REMIND_AT
 from services.protocols.school_year import Archive, ArchiveRow, archive, signed_of_year
@@ -99,7 +98,6 @@ __all__ = [
     "clear_guests",
     "correct",
     "get",
-    "group_key",
     "heard_length",
     "join_heard",
     "keep_files",

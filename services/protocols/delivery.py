@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Association, Protocol, ProtocolVersion
 from services import audit, outbox
+from services.outbox import keys
 from services.protocols import queries
 from services.protocols.kinds import COPY, DRAFT, MISSING, OVERDUE, REMINDER, SIGN
 from services.tx import reads, writes
@@ -35,11 +36,12 @@ async def issue(
     """In the transaction of the second signature: a copy to everyone it goes to."""
     people, chats = await recipients(session, association.id)
     params = {"protocol_id": protocol.id, "version": version.version}
-    group = f"protocol:{protocol.id}:v{version.version}"
+    pid, ver = protocol.id, version.version
+    group = keys.protocol_copy_group(protocol_id=pid, version=ver)
     rows = [
         outbox.Outgoing(
             kind=COPY,
-            dedupe_key=f"{group}:copy:{person}",
+            dedupe_key=keys.protocol_copy(protocol_id=pid, version=ver, person_id=person),
             group_key=group,
             due_at=now,
             params=params,
@@ -50,7 +52,7 @@ async def issue(
     rows += [
         outbox.Outgoing(
             kind=COPY,
-            dedupe_key=f"{group}:copy:chat:{chat}",
+            dedupe_key=keys.protocol_copy_to_chat(protocol_id=pid, version=ver, chat_id=chat),
             group_key=group,
             due_at=now,
             params={**params, "association_id": association.id},

@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Association, Meeting, MeetingStatus, Protocol, ProtocolVersion
 from services import audit, deadlines, outbox
 from services.errors import DomainError, ErrorCode
+from services.outbox import keys
 from services.permissions import Actor, may_edit_protocol
 from services.protocols import queries
-from services.protocols.kinds import DRAFT, MISSING, group_key
+from services.protocols.kinds import DRAFT, MISSING
 from services.protocols.reminders import plan_reminders
 from services.protocols.snapshot import missing, signers, snapshot
 from services.protocols.views import ProtocolView, load_parts, make_view, meeting_day
@@ -65,8 +66,8 @@ async def draft(
             [
                 outbox.Outgoing(
                     kind=DRAFT,
-                    dedupe_key=f"protocol:{protocol.id}:draft",
-                    group_key=group_key(meeting.id),
+                    dedupe_key=keys.protocol_draft(protocol.id),
+                    group_key=keys.protocol_group(meeting.id),
                     due_at=now,
                     params={"protocol_id": protocol.id},
                     person_id=keeper_id,
@@ -97,8 +98,8 @@ async def on_meeting_end(
             [
                 outbox.Outgoing(
                     kind=MISSING,
-                    dedupe_key=f"protocol:meeting:{meeting.id}:missing",
-                    group_key=group_key(meeting.id),
+                    dedupe_key=keys.protocol_missing(meeting.id),
+                    group_key=keys.protocol_group(meeting.id),
                     due_at=now,
                     params={"meeting_id": meeting.id, "missing": lacking.value},
                     person_id=keeper,

@@ -1,4 +1,4 @@
-"""The outbox kinds a protocol causes, and the group its meeting's messages share."""
+"""The outbox kinds a protocol causes (their keys are in `services.outbox.keys`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,3 @@ REMINDER = "protocol_reminder"  # to the keeper and the chair while not issued
 OVERDUE = "protocol_overdue"  # to the chair and the methodists after the due day
 COPY = "protocol_copy"  # the signed protocol, to every member and interested person
 KINDS = (DRAFT, MISSING, SIGN, REMINDER, OVERDUE, COPY)
-
-
-def group_key(meeting_id: int) -> str:
-    return f"protocol:meeting:{meeting_id}"

@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Association, Meeting
 from services import attendance, deadlines, outbox
+from services.outbox import keys
 from services.protocols import queries
-from services.protocols.kinds import OVERDUE, REMINDER, group_key
+from services.protocols.kinds import OVERDUE, REMINDER
 from services.protocols.snapshot import signers
 from services.protocols.views import meeting_day
 
@@ -47,8 +48,10 @@ async def plan_reminders(
             rows.append(
                 outbox.Outgoing(
                     kind=REMINDER,
-                    dedupe_key=f"protocol:meeting:{meeting.id}:remind:{after}:{person}",
-                    group_key=group_key(meeting.id),
+                    dedupe_key=keys.protocol_reminder(
+                        meeting_id=meeting.id, after=after, person_id=person
+                    ),
+                    group_key=keys.protocol_group(meeting.id),
                     due_at=due,
                     params={"meeting_id": meeting.id, "after": after, "due": due_on.isoformat()},
                     person_id=person,
@@ -60,8 +63,8 @@ async def plan_reminders(
         rows.append(
             outbox.Outgoing(
                 kind=OVERDUE,
-                dedupe_key=f"protocol:meeting:{meeting.id}:overdue:{person}",
-                group_key=group_key(meeting.id),
+                dedupe_key=keys.protocol_overdue(meeting_id=meeting.id, person_id=person),
+                group_key=keys.protocol_group(meeting.id),
                 due_at=due,
                 params={"meeting_id": meeting.id, "due": due_on.isoformat()},
                 person_id=person,

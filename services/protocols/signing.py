@@ -12,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import ProtocolVersion
 from services import audit, outbox
 from services.errors import DomainError, ErrorCode
+from services.outbox import keys
 from services.permissions import Actor, may_edit_protocol
 from services.protocol_content import ProtocolContent
 from services.protocols.delivery import issue
-from services.protocols.kinds import SIGN, group_key
+from services.protocols.kinds import SIGN
 from services.protocols.views import ProtocolView, load_parts, make_view, signs_as
 from services.tx import writes
 from services.validation import check_text
@@ -86,10 +87,12 @@ async def sign(
                 [
                     outbox.Outgoing(
                         kind=SIGN,
-                        dedupe_key=(
-                            f"protocol:{protocol.id}:v{version.version}:r{version.revision}:sign"
+                        dedupe_key=keys.protocol_sign(
+                            protocol_id=protocol.id,
+                            version=version.version,
+                            revision=version.revision,
                         ),
-                        group_key=group_key(protocol.meeting_id),
+                        group_key=keys.protocol_group(protocol.meeting_id),
                         due_at=now,
                         params={"protocol_id": protocol.id, "revision": version.revision},
                         person_id=other_id,

@@ -55,7 +55,6 @@ from services.surveys.common import SCALE_MAX as SCALE_MAX
 from services.surveys.common import SCALE_MIN as SCALE_MIN
 from services.surveys.common import TEXT_MAX as TEXT_MAX
 from services.surveys.common import Translate as Translate
-from services.surveys.common import group_key as group_key
 from services.surveys.dates import parse_schedule as parse_schedule
 from services.surveys.dates import set_schedule as set_schedule
 from services.surveys.dates import zones as zones

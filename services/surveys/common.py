@@ -28,7 +28,3 @@ def N_(message: str) -> str:
 
 
 Translate = Callable[[str], str]
-
-
-def group_key(survey_id: int) -> str:
-    return f"survey:{survey_id}"

@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Association, OutboxMessage, OutboxStatus
+from models import Association
 from models.survey import Survey, SurveyStatus
 from services import deadlines, outbox
+from services.outbox import keys
 from services.surveys import queries
 from services.surveys.common import (
     INVITE,
@@ -22,7 +22,6 @@ from services.surveys.common import (
     REMIND_BEFORE,
     REMIND_GAP,
     REMINDER,
-    group_key,
 )
 from services.tx import reads
 
@@ -59,8 +58,8 @@ def planned_rows(
     rows = [
         outbox.Outgoing(
             kind=INVITE,
-            dedupe_key=f"survey:{survey.id}:invite:{person}",
-            group_key=group_key(survey.id),
+            dedupe_key=keys.survey_invite(survey_id=survey.id, person_id=person),
+            group_key=keys.survey_group(survey.id),
             due_at=start,
             params={"survey_id": survey.id},
             person_id=person,
@@ -71,8 +70,8 @@ def planned_rows(
         rows.extend(
             outbox.Outgoing(
                 kind=REMINDER,
-                dedupe_key=f"survey:{survey.id}:remind:{stage}:{person}",
-                group_key=group_key(survey.id),
+                dedupe_key=keys.survey_reminder(survey_id=survey.id, stage=stage, person_id=person),
+                group_key=keys.survey_group(survey.id),
                 due_at=due,
                 params={"survey_id": survey.id, "stage": stage},
                 person_id=person,
@@ -83,17 +82,9 @@ def planned_rows(
 
 
 async def cancel_pending_outbox(session: AsyncSession, survey: Survey) -> None:
-    """The survey's invitations and reminders still waiting are cancelled.
-
-    Writes outbox rows outside the outbox package (issue 12: to move into it)."""
-    await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.group_key == group_key(survey.id),
-            OutboxMessage.status == OutboxStatus.PENDING,
-        )
-        .values(status=OutboxStatus.CANCELLED)
-    )
+    """The survey's invitations and reminders still waiting are cancelled (in the caller's
+    transaction)."""
+    await outbox.cancel_group(session, keys.survey_group(survey.id))
 
 
 @reads
