@@ -143,8 +143,7 @@ async def decision_typed(
         clock.now(),
         draft_decision=message.text,
     )
-    if await apply(message, session, actor, data["meeting_id"], change, clock.now(), state=state):
-        await state.clear()
+    await apply(message, session, actor, data["meeting_id"], change, clock.now(), state=state)
 
 
 async def no_decision(

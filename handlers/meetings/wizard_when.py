@@ -150,10 +150,8 @@ async def time_picked(
     change = meetings.set_time(
         session, actor, meeting_id, callback_data.version, callback_data.at, clock.now()
     )
-    view = await apply(query.message, session, actor, meeting_id, change, clock.now())
+    await apply(query.message, session, actor, meeting_id, change, clock.now(), state=state)
     await query.answer()
-    if view is not None:
-        await state.clear()
 
 
 async def time_typed(
@@ -164,8 +162,7 @@ async def time_typed(
     change = meetings.set_time(
         session, actor, data["meeting_id"], data["version"], value, clock.now()
     )
-    if await apply(message, session, actor, data["meeting_id"], change, clock.now(), state=state):
-        await state.clear()
+    await apply(message, session, actor, data["meeting_id"], change, clock.now(), state=state)
 
 
 async def ask_form(
@@ -272,8 +269,7 @@ async def why_typed(
     change = meetings.set_extraordinary(
         session, actor, data["meeting_id"], data["version"], message.text, clock.now()
     )
-    if await apply(message, session, actor, data["meeting_id"], change, clock.now(), state=state):
-        await state.clear()
+    await apply(message, session, actor, data["meeting_id"], change, clock.now(), state=state)
 
 
 def register(router: Router) -> None:
