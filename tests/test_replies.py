@@ -22,7 +22,12 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.fsm.storage.base import StorageKey
-from aiogram.methods import AnswerCallbackQuery, SendMessage, TelegramMethod
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageReplyMarkup,
+    SendMessage,
+    TelegramMethod,
+)
 from aiogram.methods.base import TelegramType
 from aiogram.types import Message
 from sqlalchemy import select
@@ -263,6 +268,25 @@ async def test_a_step_saved_leaves_the_wizard_before_its_panel(
         places = (await s.scalars(select(Meeting.place))).all()
         await s.commit()
     assert places == ["Каб. 12"]
+
+
+async def test_buttons_that_cannot_be_taken_off_do_not_stop_the_next_question(
+    flow: Flow, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    async with sm() as s:
+        world = await make_world(s, clock)
+    chair = world.chair_tg
+    await flow.send(chair, "/newmeeting")
+    await flow.press(chair, "➕")
+    await flow.send(chair, "Функциональная грамотность")
+    await flow.press(chair, "Вопрос")
+    await flow.send(chair, "О плане работы")
+    flow.session.fail = lambda m: isinstance(m, EditMessageReplyMarkup)
+    picked = await flow.press(chair, "без докладчика")
+    assert picked.text.startswith("Проект решения")  # asked although the buttons stayed
+    flow.session.fail = None
+    await flow.send(chair, "Утвердить план.")
+    assert await agenda(sm) == [("О плане работы", None, "Утвердить план.")]
 
 
 async def test_registration_asks_again_the_question_it_could_not_deliver(

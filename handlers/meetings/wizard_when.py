@@ -14,7 +14,7 @@ from bot.messages import form_label
 from handlers.meetings.calendar import parse_month, parse_pick
 from handlers.meetings.panel import apply, calendar, draft_cb, remember, show_panel, someone_else
 from handlers.meetings.states import Drafting
-from handlers.ui import WizardText, inline
+from handlers.ui import WizardText, drop_buttons, inline
 from models import MeetingForm
 from services import deadlines, meetings
 from services.clock import Clock
@@ -99,11 +99,11 @@ async def day_picked(
     if plan:
         await query.answer()
         await state.clear()
-        await query.message.edit_reply_markup(reply_markup=None)
+        await drop_buttons(query.message)
         await show_panel(query.message, actor, planned, now, in_place=False)
         return
     await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
+    await drop_buttons(query.message)
     await _ask_time(query.message, state, changed)
 
 
