@@ -4,10 +4,12 @@ A step writes first, then moves the wizard on and asks the next question. When t
 cannot be delivered (a 5xx or no answer after `bot.retry`'s retries, or a 429 after the
 limiter's), the write stays and the wizard has moved on, but the person never saw what it now
 asks. So the undelivered message is kept in the wizard's data (JSON, as Redis keeps it), and
-the person's next message in that chat gets it again instead of being taken as the answer:
+the person's next message in that private chat gets it again instead of being taken as the
+answer:
 
-* the wizard moved on (its state changed, or a button led to it): whatever they type next
-  cannot answer a question they never saw — the question is sent again, the message is not
+* the wizard moved on (its state changed: to the next question, or out of the wizard with
+  the reply that ends it; or a button led to it): whatever they type next cannot answer a
+  question they never saw — the question (or that reply) is sent again, the message is not
   taken;
 * the wizard stayed where it was (a receipt such as «Received: … characters» was lost): the
   same text sent again is a retype, not a second part — the receipt is sent again and the text
@@ -44,13 +46,14 @@ KEY = "unsent_reply"  # in the wizard's data
 _TRANSIENT = (TelegramServerError, TelegramNetworkError, TelegramRetryAfter)
 
 
-def _chat_of(update: Update) -> int | None:
+def _private_chat(update: Update) -> int | None:
+    """The private chat the update came from (wizards live there), else None."""
+    chat = None
     if update.message is not None:
-        return update.message.chat.id
-    query = update.callback_query
-    if query is not None and query.message is not None:
-        return query.message.chat.id
-    return None
+        chat = update.message.chat
+    elif update.callback_query is not None and update.callback_query.message is not None:
+        chat = update.callback_query.message.chat
+    return chat.id if chat is not None and chat.type == "private" else None
 
 
 def _content(message: Message) -> str | None:
@@ -101,7 +104,7 @@ class ResumeMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         state: FSMContext | None = data.get("state")
-        if state is None or not isinstance(event, Update):
+        if state is None or not isinstance(event, Update) or _private_chat(event) is None:
             return await handler(event, data)
         before: str | None = data.get("raw_state")  # read by aiogram's FSM middleware
         stored = await state.get_data()
@@ -141,12 +144,10 @@ class ResumeMiddleware(BaseMiddleware):
     ) -> None:
         """Keep a message to the person's chat the handler could not deliver."""
         method = exc.method
-        chat = _chat_of(event)
         if (
             not isinstance(method, TelegramMethod)
             or not method.__api_method__.startswith("send")
-            or chat is None
-            or getattr(method, "chat_id", None) != chat
+            or getattr(method, "chat_id", None) != _private_chat(event)
         ):
             return
         params = _dump(method)
