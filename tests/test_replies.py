@@ -19,6 +19,7 @@ from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramNetworkError,
+    TelegramRetryAfter,
     TelegramServerError,
 )
 from aiogram.fsm.storage.base import StorageKey
@@ -33,7 +34,7 @@ from aiogram.types import Message
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.limiter import LimiterMiddleware, RateLimiter, bulk
+from bot.limiter import MAX_RETRY_AFTER_ROUNDS, LimiterMiddleware, RateLimiter, bulk
 from bot.retry import DELAYS, ReplyRetry
 from handlers.resume import KEY
 from models import AgendaItem, Meeting, Person
@@ -140,6 +141,19 @@ async def test_the_retries_are_bounded() -> None:
         await bot.send_message(5, "hi")
     assert len(session.calls) == len(DELAYS) + 1
     assert sum(waits) == sum(DELAYS) <= 5  # a few seconds in all
+
+
+async def test_a_429_is_the_limiter_s_to_honour_not_retried_again() -> None:
+    def flood() -> TelegramRetryAfter:
+        return TelegramRetryAfter(
+            method=cast(Any, None), message="Too Many Requests: retry after 1", retry_after=1
+        )
+
+    rounds = MAX_RETRY_AFTER_ROUNDS + 1
+    bot, session, limiter, waits = scripted_bot([flood() for _ in range(2 * rounds)])
+    with pytest.raises(TelegramRetryAfter):
+        await bot.send_message(5, "hi")
+    assert len(session.calls) == limiter.granted == rounds and waits == []
 
 
 async def test_a_bad_request_is_not_retried() -> None:
