@@ -25,9 +25,11 @@ from bot.middlewares import (
     LocaleMiddleware,
     PerPersonOrder,
 )
+from bot.retry import ReplyRetry
 from handlers import build_root_router
 from handlers.commands import set_commands
 from handlers.errors import ErrorReplyMiddleware
+from handlers.resume import ResumeMiddleware
 from scheduler.engine import Delivery, EngineSettings
 from services.clock import Clock, SystemClock
 
@@ -41,12 +43,15 @@ def build_limiter(settings: Settings) -> RateLimiter:
 
 
 def build_bot(settings: Settings, limiter: RateLimiter | None = None) -> Bot:
-    """The Bot, its every message-producing call paced by the one limiter."""
+    """The Bot, its every message-producing call paced by the one limiter; a reply, an edit
+    or a callback's answer that meets a 5xx or a timeout is tried again, each time through
+    the limiter (the retry middleware is registered first: it wraps the limiter)."""
     session = (
         AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
         if settings.telegram_api_base
         else AiohttpSession()
     )
+    session.middleware(ReplyRetry())
     session.middleware(LimiterMiddleware(limiter or build_limiter(settings)))
     return Bot(
         settings.bot_token,
@@ -111,6 +116,7 @@ def build_dispatcher(
     dp.update.outer_middleware(ActorMiddleware(list(settings.admin_ids)))
     dp.update.outer_middleware(LocaleMiddleware(i18n))
     dp.update.outer_middleware(ErrorReplyMiddleware())
+    dp.update.outer_middleware(ResumeMiddleware())  # inside: it sees a failed reply first
     dp.include_router(build_root_router())
     dp.startup.register(_on_startup)
     dp.shutdown.register(_on_shutdown)

@@ -13,6 +13,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import CallbackQuery, TelegramObject, Update
 from aiogram.utils.i18n import gettext as _
 
+from bot.retry import answers
 from handlers.ui import days_phrase, short
 from services.errors import DomainError, ErrorCode
 
@@ -267,10 +268,13 @@ def error_text(error: DomainError) -> str:
 
 
 class ErrorReplyMiddleware(BaseMiddleware):
-    """Innermost outer middleware on updates: answers errors inside the user's locale.
+    """Outer middleware on updates, inside the locale (only `ResumeMiddleware` is further
+    in): answers errors in the user's language.
 
     A domain error gets its clear message; anything else is logged with ids only and the
-    user is told nothing was changed (the session rolls back when it closes).
+    user is told nothing was changed (the session rolls back when it closes). A callback is
+    answered once: one the handler answered already (`bot.retry.answers`) gets the error as
+    a message instead of an alert, and no second silent answer after a failed call.
     """
 
     async def __call__(
@@ -280,26 +284,31 @@ class ErrorReplyMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         assert isinstance(event, Update)
-        try:
-            return await handler(event, data)
-        except DomainError as exc:
-            await _answer(event, data, error_text(exc))
-        except TelegramAPIError as exc:
-            log.warning("update %s: Telegram refused a call: %s", event.update_id, exc)
-            if event.callback_query is not None:  # no spinner may hang on the button
-                await _release(event.callback_query)
-        except Exception as exc:
-            user = data.get("event_from_user")
-            log.error(
-                "update %s from user %s failed: %s",
-                event.update_id,
-                user.id if user else None,
-                type(exc).__name__,
-                exc_info=exc,
-            )
-            await _answer(
-                event, data, _("Something went wrong; nothing was changed. Please try again.")
-            )
+        with answers() as answered:
+            try:
+                return await handler(event, data)
+            except DomainError as exc:
+                await _answer(event, data, error_text(exc), answered)
+            except TelegramAPIError as exc:
+                log.warning("update %s: Telegram refused a call: %s", event.update_id, exc)
+                query = event.callback_query
+                if query is not None and query.id not in answered:  # no spinner may hang
+                    await _release(query)
+            except Exception as exc:
+                user = data.get("event_from_user")
+                log.error(
+                    "update %s from user %s failed: %s",
+                    event.update_id,
+                    user.id if user else None,
+                    type(exc).__name__,
+                    exc_info=exc,
+                )
+                await _answer(
+                    event,
+                    data,
+                    _("Something went wrong; nothing was changed. Please try again."),
+                    answered,
+                )
         return None
 
 
@@ -315,18 +324,19 @@ async def _release(query: CallbackQuery) -> None:
         await query.answer()
 
 
-async def _answer(update: Update, data: dict[str, Any], text: str) -> None:
+async def _answer(update: Update, data: dict[str, Any], text: str, answered: set[str]) -> None:
     """The error as an alert on the button; if the handler had answered the callback
     already (a query is answered once), as a message in the chat instead."""
     try:
         query = update.callback_query
         if query is not None:
-            try:
-                await query.answer(short(text), show_alert=True)
-                return
-            except TelegramBadRequest as exc:
-                if not _already_answered(exc):
-                    raise
+            if query.id not in answered:
+                try:
+                    await query.answer(short(text), show_alert=True)
+                    return
+                except TelegramBadRequest as exc:  # answered by a call whose answer was lost
+                    if not _already_answered(exc):
+                        raise
             bot: Bot | None = data.get("bot")
             if bot is not None:
                 chat_id = query.message.chat.id if query.message else query.from_user.id

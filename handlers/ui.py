@@ -10,7 +10,13 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from aiogram.filters import Filter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
@@ -277,7 +283,17 @@ async def close_button(query: CallbackQuery | None) -> None:
         return
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
+        await drop_buttons(query.message)
+
+
+async def drop_buttons(message: Message) -> None:
+    """Take the buttons off a message already answered. Tidying only: when Telegram cannot
+    be reached even after the retries (bot.retry), the step goes on to its next question,
+    which matters more (a step cut short here would leave the wizard without it)."""
+    try:
+        await message.edit_reply_markup(reply_markup=None)
+    except (TelegramServerError, TelegramNetworkError, TelegramRetryAfter) as exc:
+        logging.getLogger(__name__).info("buttons left on a message: %s", exc.message)
 
 
 _BACKGROUND: set[asyncio.Task[Any]] = set()

@@ -22,6 +22,7 @@ Faults and latency::
     tg.latency = (low, high) | None              # settable at any time; see below
     tg.fault(chat_id, *faults: Fault | 500 | 429 | 403)   # append to the chat's queue
     tg.faults_pending(chat_id) -> int
+    tg.fail_every(n: int | None, code=500)       # every nth call answers `code` (None: off)
     Fault(kind: 500 | 429 | 403 | "slow", retry_after: int = 1, delay: float = 0.0)
     Fault.slow(delay) -> Fault                   # == Fault("slow", delay=delay)
 
@@ -42,6 +43,10 @@ Faults and latency::
   failing as it would) but holds the answer for ``delay`` seconds, so a client with a
   shorter timeout gives up although the message exists; the fake ignores the closed
   connection. A fault's ``delay`` holds error answers the same way; it adds to the latency.
+* Every nth answer an error (deterministic): after ``tg.fail_every(n)`` the nth, 2nth, …
+  API call counted from then on, of any method except getUpdates and to any chat, answers
+  500 "Internal Server Error" (or ``code``) and does nothing; recorded in ``tg.errors``.
+  It comes before a chat's queued faults (a call it fails does not consume one).
 
 Delivery log::
 
@@ -695,6 +700,8 @@ class FakeTelegram:
         self.deliveries: list[Delivery] = []
         self._latency = _check_latency(latency)
         self._faults: dict[int, deque[Fault]] = {}
+        self._fail_every: tuple[int, int] | None = None  # (n, code)
+        self._counted = 0
         self._released = asyncio.Event()
         self._users: dict[int, JSONDict] = {}
         self._seen: set[int] = set()
@@ -810,6 +817,22 @@ class FakeTelegram:
         """Queue faults for the next message-producing calls to ``chat_id`` (one per call)."""
         queue = self._faults.setdefault(chat_id, deque())
         queue.extend(f if isinstance(f, Fault) else Fault(f) for f in faults)
+
+    def fail_every(self, n: int | None, code: int = 500) -> None:
+        """From now on every nth API call (getUpdates aside) answers `code`; None: stop."""
+        if n is not None and n < 1:
+            raise ValueError("n must be at least 1")
+        self._fail_every = None if n is None else (n, code)
+        self._counted = 0
+
+    def _nth_fails(self, method: str) -> TelegramError | None:
+        if self._fail_every is None or method == "getUpdates":
+            return None
+        self._counted += 1
+        n, code = self._fail_every
+        if self._counted % n:
+            return None
+        return TelegramError(code, "Internal Server Error" if code == 500 else f"Error {code}")
 
     def faults_pending(self, chat_id: int) -> int:
         """How many queued faults for ``chat_id`` have not been consumed yet."""
@@ -1331,6 +1354,10 @@ class FakeTelegram:
         for key, upload in files.items():
             recorded[key] = {"file_name": upload.filename, "size": len(upload.content)}
         self.requests.append((method, recorded))
+        failed = self._nth_fails(method)
+        if failed is not None:
+            self._notify()
+            return method, self._error(method, failed), 0.0
         fault = self._take_fault(method, params)
         hold = 0.0 if fault is None else fault.delay
         try:

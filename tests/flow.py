@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,7 +25,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import Default, DefaultBotProperties
 from aiogram.client.session.base import BaseSession
 from aiogram.enums import ParseMode
-from aiogram.exceptions import DataNotDictLikeError, TelegramBadRequest
+from aiogram.exceptions import DataNotDictLikeError, TelegramBadRequest, TelegramServerError
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 from aiogram.methods import (
@@ -56,6 +56,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import build_dispatcher
 from bot.config import Settings
+from bot.retry import ReplyRetry
 from services.clock import Clock
 from tests.factories import ADMIN_ID
 from tests.fakeapi import TelegramError, parse_html, utf16_len
@@ -136,6 +137,10 @@ class RecordingSession(BaseSession):
     sent: dict[int, dict[int, Message]] = field(default_factory=dict)
     answered: set[str] = field(default_factory=set)
     files: dict[str, bytes] = field(default_factory=dict)  # file_id → what a person sent
+    # Fault injection: a call for which `fail` says True gets a 500 (not recorded in `calls`,
+    # delivering nothing) and goes to `failed`; bot.retry tries it again as it would.
+    fail: Callable[[TelegramMethod[Any]], bool] | None = None
+    failed: list[TelegramMethod[Any]] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
@@ -162,6 +167,9 @@ class RecordingSession(BaseSession):
         method: TelegramMethod[TelegramType],
         timeout: int | None = None,  # noqa: ASYNC109 - the BaseSession signature
     ) -> TelegramType:
+        if self.fail is not None and self.fail(method):
+            self.failed.append(method)
+            raise TelegramServerError(method=method, message="Internal Server Error")
         self.calls.append(method)
         return cast(TelegramType, self._answer(bot, method))
 
@@ -406,7 +414,14 @@ def has(texts: Iterable[str], fragment: str) -> bool:
     return any(fragment in t for t in texts)
 
 
+async def _no_wait(seconds: float) -> None:
+    return None
+
+
 def build_bot(session: RecordingSession) -> Bot:
+    """The Bot as `bot.app.build_bot` makes it, without the limiter (nothing is paced here):
+    its retries (made at once) and its record of the callbacks answered."""
+    session.middleware(ReplyRetry(sleep=_no_wait))
     return Bot(
         "42:TEST",
         session=session,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from aiogram.utils.i18n import I18n
@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.errors import error_text
 from handlers.ui import short
 from models import Identity, InviteKind, MeetingForm, Role
-from services import deadlines, invites, meetings, roster
+from services import attendance, deadlines, invites, meetings, protocols, roster
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
 from services.meetings import MeetingView
@@ -164,9 +164,9 @@ TOPIC = "Функциональная грамотность"
 QUESTION = "О плане работы на второе полугодие"
 
 
-async def seed(tg: FakeTelegram, sm: Any, clock: FixedClock) -> World:
+async def seed(tg: FakeTelegram | None, sm: Any, clock: FixedClock) -> World:
     """The association with its chair, a secretary and four teachers, registered through
-    the services; each has opened the bot on the fake."""
+    the services; each has opened the bot on the fake (if one is given)."""
     async with sm() as s:
         world = await make_world(s, clock, chair_tg=CHAIR)
         link = await invites.create_link(
@@ -176,9 +176,10 @@ async def seed(tg: FakeTelegram, sm: Any, clock: FixedClock) -> World:
         token = await member_link(s, world, clock)
         for tg_id in TEACHERS:
             await register(s, token, tg_id, clock, name=NAMES[tg_id])
-    for tg_id in EVERYONE:
-        tg.add_user(tg_id, f"U{tg_id}")
-        tg.open_chat(tg_id)
+    if tg is not None:
+        for tg_id in EVERYONE:
+            tg.add_user(tg_id, f"U{tg_id}")
+            tg.open_chat(tg_id)
     return world
 
 
@@ -211,6 +212,35 @@ async def publish(
         done = await meetings.publish(s, chair, view.id, view.version, now)
     await app.settle()
     return done.view
+
+
+async def ended_meeting(session: AsyncSession, world: World, clock: FixedClock) -> int:
+    """A meeting published, held (the chair, the secretary and a teacher checked in) and
+    ended by its clock: its protocol's draft, kept by the secretary. The clock moves on."""
+    chair = await load_actor(session, CHAIR, [])
+    now = clock.now()
+    view = await meetings.create_draft(session, chair, world.association_id, "Итоги четверти", now)
+    view = await meetings.set_form(
+        session, chair, view.id, view.version, MeetingForm.IN_PERSON, now
+    )
+    day = deadlines.local_day(now, view.timezone) + timedelta(days=19)
+    typed = deadlines.Typed(day, deadlines.parse_time("15:00"))
+    view = await meetings.set_day(session, chair, view.id, view.version, typed, now)
+    view = await meetings.set_place(session, chair, view.id, view.version, "Каб. 12", now)
+    view = await meetings.add_question(
+        session, chair, view.id, view.version, "Итоги четверти", now, draft_decision="Принять."
+    )
+    view = (await meetings.publish(session, chair, view.id, view.version, now)).view
+    assert view.starts_at is not None
+    await meetings.run_clock(session, view.starts_at)
+    for tg_id in (CHAIR, SECRETARY, TEACHERS[0]):
+        actor = await load_actor(session, tg_id, [])
+        await attendance.check_in(session, actor, view.id, view.starts_at + timedelta(minutes=1))
+    await meetings.run_clock(session, view.starts_at + timedelta(minutes=90))
+    protocol_id = await protocols.of_meeting(session, chair, view.id)
+    assert protocol_id is not None
+    clock.set(view.starts_at + timedelta(days=2))
+    return protocol_id
 
 
 # ---------------------------------------------------------------- check-in and votes

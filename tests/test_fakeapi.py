@@ -716,6 +716,26 @@ async def test_fault_kinds_consumed_in_order(tg: FakeTelegram, bot: Bot) -> None
     assert [m["text"] for m in tg.messages(USER)] == ["0", "1", "2", "3", "4"]
 
 
+async def test_every_nth_call_fails(tg: FakeTelegram, bot: Bot) -> None:
+    await tg.send_text(USER, "hi")
+    await confirm_all(tg, bot)
+    tg.fail_every(3)
+    outcomes = []
+    for i in range(7):
+        try:
+            await bot.send_message(USER, str(i)) if i % 2 else await bot.get_chat(USER)
+            outcomes.append("ok")
+        except TelegramServerError:
+            outcomes.append("500")
+        await bot.get_updates(timeout=0)  # the long poll is never counted nor failed
+    assert outcomes == ["ok", "ok", "500", "ok", "ok", "500", "ok"]
+    assert [m["text"] for m in tg.messages(USER)] == ["1", "3"]  # a failed call did nothing
+    assert [(m, c) for m, c, _ in tg.errors] == [("getChat", 500), ("sendMessage", 500)]
+    tg.fail_every(None)
+    for _ in range(3):
+        assert await bot.get_chat(USER)
+
+
 async def test_fault_raw_answers_and_edits(tg: FakeTelegram, bot: Bot) -> None:
     await tg.send_text(USER, "hi")
     await tg.add_bot_to_group(USER, GROUP, "G")

@@ -123,7 +123,9 @@ async def apply(
     state: FSMContext | None = None,
 ) -> MeetingView | None:
     """Run a change of the draft; if someone else saved first, say so and show theirs (the
-    question being answered is dropped: its version is stale)."""
+    question being answered is dropped: its version is stale). With `state`, the step is
+    over once the change is saved: the wizard leaves it before the panel is sent, so a panel
+    that cannot be delivered never leaves the question open (handlers.resume)."""
     try:
         view = await change
     except DomainError as exc:
@@ -131,6 +133,8 @@ async def apply(
             raise
         await someone_else(target, session, actor, meeting_id, now, state)
         return None
+    if state is not None:
+        await state.clear()
     await show_panel(target, actor, view, now, in_place=in_place)
     return view
 

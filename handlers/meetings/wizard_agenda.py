@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.meetings.panel import apply, draft_cb, remember, show_panel, someone_else
 from handlers.meetings.states import Drafting
-from handlers.ui import WizardText, inline, quote
+from handlers.ui import WizardText, drop_buttons, inline, quote
 from models import MeetingForm
 from services import meetings
 from services.clock import Clock
@@ -110,7 +110,7 @@ async def speaker_picked(
         )
         return
     await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
+    await drop_buttons(query.message)
     await _ask_decision(query.message, state, view, pick.item_id)
 
 
@@ -143,8 +143,7 @@ async def decision_typed(
         clock.now(),
         draft_decision=message.text,
     )
-    if await apply(message, session, actor, data["meeting_id"], change, clock.now(), state=state):
-        await state.clear()
+    await apply(message, session, actor, data["meeting_id"], change, clock.now(), state=state)
 
 
 async def no_decision(
@@ -159,7 +158,7 @@ async def no_decision(
     view = await meetings.get(session, actor, callback_data.meeting_id)
     await query.answer()
     assert isinstance(query.message, Message)
-    await query.message.edit_reply_markup(reply_markup=None)
+    await drop_buttons(query.message)
     await show_panel(query.message, actor, view, clock.now(), in_place=False)
 
 

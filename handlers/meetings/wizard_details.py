@@ -49,8 +49,7 @@ async def text_field_typed(
         change = meetings.set_place(session, actor, meeting_id, version, message.text, now)
     else:
         change = meetings.set_link(session, actor, meeting_id, version, message.text, now)
-    if await apply(message, session, actor, meeting_id, change, now, state=state):
-        await state.clear()
+    await apply(message, session, actor, meeting_id, change, now, state=state)
 
 
 async def ask_material(
@@ -85,8 +84,7 @@ async def material_sent(
         file_name=document.file_name,
         file_size=document.file_size,
     )
-    if await apply(message, session, actor, data["meeting_id"], change, clock.now(), state=state):
-        await state.clear()
+    await apply(message, session, actor, data["meeting_id"], change, clock.now(), state=state)
 
 
 async def ask_roles(

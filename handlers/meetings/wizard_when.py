@@ -14,7 +14,7 @@ from bot.messages import form_label
 from handlers.meetings.calendar import parse_month, parse_pick
 from handlers.meetings.panel import apply, calendar, draft_cb, remember, show_panel, someone_else
 from handlers.meetings.states import Drafting
-from handlers.ui import WizardText, inline
+from handlers.ui import WizardText, drop_buttons, inline
 from models import MeetingForm
 from services import deadlines, meetings
 from services.clock import Clock
@@ -99,11 +99,11 @@ async def day_picked(
     if plan:
         await query.answer()
         await state.clear()
-        await query.message.edit_reply_markup(reply_markup=None)
+        await drop_buttons(query.message)
         await show_panel(query.message, actor, planned, now, in_place=False)
         return
     await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
+    await drop_buttons(query.message)
     await _ask_time(query.message, state, changed)
 
 
@@ -150,10 +150,8 @@ async def time_picked(
     change = meetings.set_time(
         session, actor, meeting_id, callback_data.version, callback_data.at, clock.now()
     )
-    view = await apply(query.message, session, actor, meeting_id, change, clock.now())
+    await apply(query.message, session, actor, meeting_id, change, clock.now(), state=state)
     await query.answer()
-    if view is not None:
-        await state.clear()
 
 
 async def time_typed(
@@ -164,8 +162,7 @@ async def time_typed(
     change = meetings.set_time(
         session, actor, data["meeting_id"], data["version"], value, clock.now()
     )
-    if await apply(message, session, actor, data["meeting_id"], change, clock.now(), state=state):
-        await state.clear()
+    await apply(message, session, actor, data["meeting_id"], change, clock.now(), state=state)
 
 
 async def ask_form(
@@ -272,8 +269,7 @@ async def why_typed(
     change = meetings.set_extraordinary(
         session, actor, data["meeting_id"], data["version"], message.text, clock.now()
     )
-    if await apply(message, session, actor, data["meeting_id"], change, clock.now(), state=state):
-        await state.clear()
+    await apply(message, session, actor, data["meeting_id"], change, clock.now(), state=state)
 
 
 def register(router: Router) -> None:
