@@ -37,6 +37,7 @@ from services.surveys.answering import skip as skip
 from services.surveys.answering import step as step
 from services.surveys.audience import set_audience as set_audience
 from services.surveys.audience import whole_services as whole_services
+from services.surveys.cards import card_text as card_text
 from services.surveys.cards import live_cards as live_cards
 from services.surveys.cards import record_card as record_card
 from services.surveys.cards import set_card as set_card
