@@ -114,6 +114,11 @@ _TEXTS: dict[ErrorCode, Callable[[dict[str, Any]], str]] = {
         _("Line {line}: {reason} Nothing was added; correct the line and send the list again."),
         {**p, "reason": _reason(p)},
     ),
+    ErrorCode.ROSTER_BAD_QUOTES: lambda p: _("A quotation mark is opened and never closed."),
+    ErrorCode.ROSTER_NOT_TEXT: lambda p: _(
+        "This is not a CSV or text file; nothing was added. In Excel or Google Sheets choose "
+        "«Save as» / «Download» → CSV and send that file, or paste the lines here."
+    ),
     ErrorCode.GROUP_ALREADY_LINKED: lambda p: _(
         "This group is already linked to another association."
     ),

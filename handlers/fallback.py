@@ -7,10 +7,16 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.ui import menu
+from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
+from ui.callbacks.known import names_no_row
 
 
 async def stale_button(query: CallbackQuery) -> None:
+    """A button no handler took: one of ours with an id no row can have (beyond 64 bits:
+    refused here, before any query) is "not found"; anything else is out of date."""
+    if query.data and names_no_row(query.data):
+        raise DomainError(ErrorCode.NOT_FOUND)
     await query.answer(
         _("This button is no longer active. Open the menu or send /help."), show_alert=True
     )

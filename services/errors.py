@@ -31,6 +31,8 @@ class ErrorCode(enum.StrEnum):
     ROSTER_TOO_BIG = "roster_too_big"
     ROSTER_EMPTY = "roster_empty"
     ROSTER_BAD_LINE = "roster_bad_line"
+    ROSTER_BAD_QUOTES = "roster_bad_quotes"  # the reason of a ROSTER_BAD_LINE
+    ROSTER_NOT_TEXT = "roster_not_text"
     GROUP_ALREADY_LINKED = "group_already_linked"
     CONSENT_REQUIRED = "consent_required"
     STALE = "stale"

@@ -76,7 +76,7 @@ async def snapshot(sm: async_sessionmaker[AsyncSession]) -> tuple[object, ...]:
 NEEDS = "Профессиональные потребности и дефициты"
 HEAD = (
     f"📝 <b>{NEEDS}</b> — черновик\n"
-    "👤 не анонимно · ⏳ до 29 ноября 2026, вс, 16:00 · объединений: 1"
+    "🕶 анонимно · ⏳ до 29 ноября 2026, вс, 16:00 · объединений: 1"  # both templates start so
 )
 Q3 = (
     "Насколько уверенно вы чувствуете себя в профессиональной деятельности? "
@@ -116,7 +116,7 @@ async def test_survey_from_template_edited_and_sent(
         "➕ короткий ответ",
         "➕ развёрнутый ответ",
         *(f"🔧 {n}" for n in range(1, 7)),
-        "👤 Не анонимно",
+        "🕶 Анонимно",
         "👥 Кому: 1",
         "⏳ 1 дн.",
         "⏳ 3 дн.",
@@ -204,7 +204,7 @@ async def test_survey_from_template_edited_and_sent(
     reply = await flow.send(chair, "01.12 — 10.12")
     [card] = reply.texts
     assert card.startswith(
-        f"📝 <b>{NEEDS}</b> — черновик\n👤 не анонимно · 📅 с 1 декабря 2026, вт, 08:00 "
+        f"📝 <b>{NEEDS}</b> — черновик\n🕶 анонимно · 📅 с 1 декабря 2026, вт, 08:00 "
         "⏳ до 10 декабря 2026, чт, 23:59 · объединений: 1\n\n"
     )
 
@@ -233,10 +233,10 @@ async def test_a_button_of_an_older_card_is_refused(
     await from_template(flow, chair)
     old = flow.last(chair, with_buttons=True)
     stale = dict((label, data) for label, data in buttons(old))
-    reply = await flow.press(chair, "👤 Не анонимно")  # version 2 → 3
-    assert reply.texts[0].startswith(f"📝 <b>{NEEDS}</b> — черновик\n🕶 анонимно · ")
+    reply = await flow.press(chair, "🕶 Анонимно")  # version 2 → 3
+    assert reply.texts[0].startswith(f"📝 <b>{NEEDS}</b> — черновик\n👤 не анонимно · ")
     before = await snapshot(sm)
-    for label in ("👤 Не анонимно", "⏳ 3 дн.", "📤 Отправить"):
+    for label in ("🕶 Анонимно", "⏳ 3 дн.", "📤 Отправить"):
         reply = await flow.press_data(chair, stale[label], old)
         assert reply.texts == [
             "Кто-то только что изменил этот черновик; ваше изменение не сохранено. Вот "

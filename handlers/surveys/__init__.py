@@ -37,5 +37,6 @@ def setup_hints() -> Router:
     """Anything but text inside a survey wizard: a hint."""
     hints = Router(name=f"{__name__}.hints")
     hints.message.filter(F.chat.type == "private")
+    hints.message.register(answering.scale_hint, Answering.scale)  # a scale: tap 1–5
     hints.message.register(text_hint, StateFilter(PollWizard, SurveyWizard, Answering))
     return hints

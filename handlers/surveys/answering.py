@@ -68,7 +68,7 @@ def step_view(
         )
         sizes += [1] * len(q.options) + [1]
     elif q.kind is QuestionKind.SCALE:
-        for value in range(1, 6):
+        for value in range(surveys.SCALE_MIN, surveys.SCALE_MAX + 1):
             mark = "✅" if step.current and step.current.scale == value else ""
             kb.button(
                 text=f"{mark}{value}",
@@ -118,6 +118,26 @@ def finish_view(survey_id: int, total: int, answered: int) -> tuple[str, InlineK
     return text, inline(kb, 1)
 
 
+async def expect(state: FSMContext, step: Step) -> None:
+    """What a message typed at this question is: the answer to a text question, a hint at
+    a scale (its buttons answer it)."""
+    if step.question.kind in (QuestionKind.SHORT, QuestionKind.LONG):
+        await state.set_state(Answering.text)
+        await state.update_data(survey_id=step.survey_id, pos=step.position, other=False)
+    elif step.question.kind is QuestionKind.SCALE:
+        await state.set_state(Answering.scale)
+        await state.update_data(survey_id=step.survey_id, pos=step.position)
+
+
+async def scale_hint(message: Message) -> None:
+    """Text typed at a scale question: its buttons answer it."""
+    await message.answer(
+        _("Tap {low}–{high} on the buttons under the question.").format(
+            low=surveys.SCALE_MIN, high=surveys.SCALE_MAX
+        )
+    )
+
+
 async def show_next(
     message: Message,
     state: FSMContext,
@@ -137,9 +157,7 @@ async def show_next(
     else:
         step = await surveys.step(session, actor, survey_id, progress.next_position, clock.now())
         text, kb = step_view(step)
-        if step.question.kind in (QuestionKind.SHORT, QuestionKind.LONG):
-            await state.set_state(Answering.text)
-            await state.update_data(survey_id=survey_id, pos=step.position, other=False)
+        await expect(state, step)
     if in_place:
         await edit(message, text, kb)
     else:
@@ -219,9 +237,7 @@ async def go(
         session, actor, callback_data.survey_id, callback_data.pos, clock.now()
     )
     text, kb = step_view(step)
-    if step.question.kind in (QuestionKind.SHORT, QuestionKind.LONG):
-        await state.set_state(Answering.text)
-        await state.update_data(survey_id=step.survey_id, pos=step.position, other=False)
+    await expect(state, step)
     await query.answer()
     await edit(query.message, text, kb)
 
@@ -388,4 +404,5 @@ def register(router: Router) -> None:
     router.callback_query.register(skip, SurveyCb.filter(F.action == SurveyAction.SKIP))
     router.callback_query.register(other, SurveyCb.filter(F.action == SurveyAction.OTHER))
     router.message.register(typed, Answering.text, WizardText())
+    router.message.register(scale_hint, Answering.scale, WizardText())
     router.callback_query.register(finish, SurveyCb.filter(F.action == SurveyAction.FINISH))

@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import formats
 from bot.messages import survey_results_keyboard
-from bot.render import render
+from bot.render import render, split_message
 from handlers.surveys.common import DEFAULT_ZONE
-from handlers.ui import show_card
-from models import SurveyStatus
+from handlers.ui import edit, show_card
+from models import SurveyKind, SurveyStatus
 from services import surveys
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
@@ -37,13 +37,44 @@ def results_text(found: surveys.Results) -> str:
     return render("survey_results.html", r=found)
 
 
+def _same(shown: InlineKeyboardMarkup | None, kb: InlineKeyboardMarkup) -> bool:
+    """The keyboard a message has is `kb` (compared by content: one parsed from an update
+    carries more than the fields it was built with)."""
+    return shown is not None and shown.model_dump(exclude_none=True) == kb.model_dump(
+        exclude_none=True
+    )
+
+
 async def show_results(
-    query: CallbackQuery, callback_data: SurveyCb, session: AsyncSession, actor: Actor
+    query: CallbackQuery,
+    callback_data: SurveyCb,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
 ) -> None:
-    assert isinstance(query.message, Message)
-    text, kb = await results_card(session, actor, callback_data.survey_id)
+    """The results in place of the message tapped («🔄 Refresh», or 📊 in `/surveys`). A
+    named poll's card shown this way is its live card from now on (the scheduler keeps it up
+    to date); an edit that would change nothing is not made, whether the person refreshed or
+    the scheduler had just put the same figures there."""
+    message = query.message
+    assert isinstance(message, Message)
+    found = await surveys.results(session, actor, callback_data.survey_id)
+    text, kb = results_text(found), survey_results_keyboard(found)
+    live = found.kind == SurveyKind.POLL and not found.anonymous
+    if live and len(split_message(text.split("\n"))) == 1:
+        shown = await surveys.card_text(
+            session, found.survey_id, message.chat.id, message.message_id
+        )
+        if shown != text or not _same(message.reply_markup, kb):
+            await edit(message, text, kb)
+        # Recorded before the tap is answered: the scheduler's next look finds these figures.
+        await surveys.set_card(
+            session, actor, found.survey_id, message.chat.id, message.message_id, text, clock.now()
+        )
+        await query.answer()
+        return
     await query.answer()
-    await show_card(query.message, text, kb, in_place=True)
+    await show_card(message, text, kb, in_place=True)
 
 
 async def close(

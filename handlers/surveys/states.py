@@ -18,3 +18,4 @@ class SurveyWizard(StatesGroup):
 
 class Answering(StatesGroup):
     text = State()  # a short or long answer, or «другое», typed
+    scale = State()  # at a scale question: typed text gets a hint (the buttons answer it)

@@ -9,7 +9,7 @@ from sqlalchemy import delete, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import AuditEntry, Identity, Invite, Membership, Methodist, Person, School
-from services import audit
+from services import audit, surveys
 from services.people import queries
 from services.people.actor import require_person
 from services.permissions import Actor
@@ -22,7 +22,8 @@ def _iso(value: datetime | None) -> str | None:
 
 @reads
 async def export_data(session: AsyncSession, actor: Actor) -> dict[str, Any]:
-    """Everything stored about the person (152-ФЗ): profile, accounts, memberships, invites."""
+    """Everything stored about the person (152-ФЗ): profile, accounts, memberships, the
+    surveys and polls they were sent, their named answers and the surveys they wrote."""
     person_id = require_person(actor)
     person = await session.get_one(Person, person_id)
     school = await session.get(School, person.school_id) if person.school_id else None
@@ -64,6 +65,7 @@ async def export_data(session: AsyncSession, actor: Actor) -> dict[str, Any]:
             for m, a in memberships
         ],
         "methodist_of": list(services),
+        **await surveys.personal_data(session, person_id),
     }
 
 

@@ -27,7 +27,8 @@ The package, by what a reader looks for:
 - `lifecycle`: send, close; `delivery`: its outbox rows (invitations, reminders);
 - `answering`: one question at a time; `finishing`: the response, where anonymity is made;
 - `tallies`: the results and their anonymity rule; `cards`: a named poll's live card;
-  `listing`: what waits for me, what I wrote.
+  `listing`: what waits for me, what I wrote; `personal`: what is kept about a person
+  (/mydata).
 """
 
 from services.surveys.answering import answer as answer
@@ -36,6 +37,7 @@ from services.surveys.answering import skip as skip
 from services.surveys.answering import step as step
 from services.surveys.audience import set_audience as set_audience
 from services.surveys.audience import whole_services as whole_services
+from services.surveys.cards import card_text as card_text
 from services.surveys.cards import live_cards as live_cards
 from services.surveys.cards import record_card as record_card
 from services.surveys.cards import set_card as set_card
@@ -80,6 +82,7 @@ from services.surveys.lifecycle import open_survey as open_survey
 from services.surveys.listing import brief as brief
 from services.surveys.listing import mine as mine
 from services.surveys.listing import open_for as open_for
+from services.surveys.personal import personal_data as personal_data
 from services.surveys.tallies import card_results as card_results
 from services.surveys.tallies import results as results
 from services.surveys.templates import NEEDS as NEEDS

@@ -32,6 +32,18 @@ async def set_card(
 
 
 @reads
+async def card_text(
+    session: AsyncSession, survey_id: int, chat_id: int, message_id: int
+) -> str | None:
+    """The text last put on this message as the survey's live card; None when the message is
+    not its live card."""
+    survey = await session.get(Survey, survey_id)
+    if survey is None or (survey.card_chat_id, survey.card_message_id) != (chat_id, message_id):
+        return None
+    return survey.card_text
+
+
+@reads
 async def live_cards(session: AsyncSession) -> list[LiveCard]:
     """Named polls whose results card may need an edit: open ones, and those closed since
     their card was last edited."""

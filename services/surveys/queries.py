@@ -216,3 +216,38 @@ def zones(survey_ids: Collection[int]) -> Select[int, str]:
         .where(SurveyAudience.survey_id.in_(list(survey_ids)))
         .order_by(SurveyAudience.survey_id, Association.id)
     )
+
+
+def sent_to(person_id: int) -> Select[Survey, bool]:
+    """Every survey this person was sent, with whether they finished it (for /mydata)."""
+    return (
+        select(Survey, SurveyRecipient.finished)
+        .join(SurveyRecipient, SurveyRecipient.survey_id == Survey.id)
+        .where(SurveyRecipient.person_id == person_id)
+        .order_by(Survey.id)
+    )
+
+
+def named_answers(person_id: int) -> Select[int, SurveyQuestion, dict[str, Any]]:
+    """(survey id, question, value) of this person's named responses (an anonymous response
+    is linked to nobody: it is not among them)."""
+    return (
+        select(SurveyResponse.survey_id, SurveyQuestion, SurveyAnswer.value)
+        .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
+        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
+        .where(SurveyResponse.person_id == person_id)
+        .order_by(SurveyResponse.survey_id, SurveyQuestion.position)
+    )
+
+
+def drafts_of(person_id: int) -> Select[SurveyDraft]:
+    """The answers this person keeps in surveys not finished yet."""
+    return select(SurveyDraft).where(SurveyDraft.person_id == person_id).order_by(SurveyDraft.id)
+
+
+def questions_in(survey_ids: Collection[int]) -> Select[SurveyQuestion]:
+    return (
+        select(SurveyQuestion)
+        .where(SurveyQuestion.survey_id.in_(list(survey_ids)))
+        .order_by(SurveyQuestion.survey_id, SurveyQuestion.position)
+    )

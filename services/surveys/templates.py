@@ -1,6 +1,6 @@
-"""The built-in questionnaires: professional needs and deficits (named), satisfaction with
-the association's work (anonymous). Texts are English msgids, rendered in the author's
-language when a draft is made from them."""
+"""The built-in questionnaires: professional needs and deficits, satisfaction with the
+association's work. Both start anonymous; the author can make a draft named on its card.
+Texts are English msgids, rendered in the author's language when a draft is made from them."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ _SHORT, _LONG = QuestionKind.SHORT, QuestionKind.LONG
 NEEDS = Template(
     key=TemplateKey.NEEDS,
     title=N_("Professional needs and deficits"),
-    anonymous=False,
+    anonymous=True,  # as every template: the author makes it named on the card
     questions=(
         _Q(
             _MULTIPLE,

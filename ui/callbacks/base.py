@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 ID_MAX = 2**63 - 1  # a BigInteger primary key or a Telegram id
 
@@ -26,6 +26,19 @@ Id = Annotated[int, Field(ge=0, le=ID_MAX)]
 Page = Annotated[int, Field(ge=0, le=10_000)]
 """A page of a paged list or picker."""
 
-Token = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_/+\-.]{1,40}$")]
+
+def _bounded_digits(value: str) -> str:
+    """A code made of digits only is a row's id (`Pick` at a step that picks a row): it is
+    bounded as an `Id` is, so no handler ever reads one beyond 64 bits."""
+    if value.isdigit() and int(value) > ID_MAX:
+        raise ValueError("an id beyond 64 bits")
+    return value
+
+
+Token = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9_/+\-.]{1,40}$"),
+    AfterValidator(_bounded_digits),
+]
 """A short code of one meaning (a time zone name, a template's code): letters, digits and
-`_ / + - .`; never the separator `:`."""
+`_ / + - .`; never the separator `:`. Digits only: an id, at most `ID_MAX`."""
