@@ -29,7 +29,7 @@ from models import PlanRowKind
 from services import plans
 from services.errors import DomainError, ErrorCode
 
-MAX_BYTES = 1_000_000  # the file as sent (documented in the README)
+MAX_BYTES = 1_000_000  # the file as sent: 1 MB, the limit the refusal states
 MAX_UNPACKED = 20_000_000  # its parts unpacked: a "zip bomb" is refused before reading
 TEMPLATE_ROWS = 150  # rows the template's lists reach
 DATE_FORMAT = "DD.MM.YYYY"
@@ -225,6 +225,8 @@ def read_sheet(data: bytes) -> plans.ImportSheet:
                 break
     finally:
         book.close()
+    if not rows:
+        raise DomainError(ErrorCode.PLAN_XLSX_EMPTY)
     return plans.ImportSheet(tuple(rows))
 
 

@@ -154,10 +154,9 @@ class Context:
 
 async def context(session: AsyncSession, association: Association, year: SchoolYear) -> Context:
     roster = {
-        pid: name or ""
-        for pid, name in (await session.execute(queries.roster(association.id))).tuples()
+        pid: name or "" for pid, name in (await session.execute(queries.roster(association.id)))
     }
-    found = (await session.execute(queries.schools(association.municipality_id))).tuples().all()
+    found = (await session.execute(queries.schools(association.municipality_id))).all()
     return Context(
         year,
         roster,

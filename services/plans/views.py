@@ -48,9 +48,9 @@ async def content_with_rows(
     rows: list[AnnualPlanRow],
 ) -> PlanContent:
     person_ids = sorted({pid for row in rows for pid in row.responsible_ids})
-    people = dict((await session.execute(queries.names(person_ids))).tuples().all())
+    people = dict((await session.execute(queries.names(person_ids))).all())
     school_ids = sorted({row.venue_school_id for row in rows if row.venue_school_id})
-    schools = dict((await session.execute(queries.school_names(school_ids))).tuples().all())
+    schools = dict((await session.execute(queries.school_names(school_ids))).all())
 
     def responsible(row: AnnualPlanRow) -> tuple[Responsible, ...]:
         found = [
