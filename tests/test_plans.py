@@ -395,6 +395,10 @@ async def test_a_change_after_approval_is_a_new_edition_and_the_approved_one_is_
         ),
     )
     await refused(ErrorCode.FORBIDDEN, plans.new_edition(session, t.member, plan.id, NOW))
+    sheet = plans.ImportSheet(
+        (plans.ImportedRow(2, INFO, "Тема", None, "", (), PlanRowKind.OTHER),)
+    )
+    await refused(ErrorCode.PLAN_APPROVED, plans.preview_import(session, chair, plan.id, sheet))
     second = await plans.new_edition(session, chair, plan.id, NOW)
     assert (second.content.edition, second.status, second.can_edit) == (2, PlanStatus.DRAFT, True)
     assert second.content.rows[0].meeting_id == meeting_id  # the same meetings: links kept

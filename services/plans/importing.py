@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import PlanRowKind
+from models import PlanRowKind, PlanStatus
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor
 from services.plans import queries
@@ -203,6 +203,8 @@ async def preview_import(
     session: AsyncSession, actor: Actor, plan_id: int, sheet: ImportSheet
 ) -> ImportPreview:
     plan, association = await load_plan(session, actor, plan_id, Action.EDIT_PLAN)
+    if plan.status is not PlanStatus.DRAFT:
+        raise DomainError(ErrorCode.PLAN_APPROVED)
     ctx = await context(session, association, SchoolYear(plan.school_year))
     rows = check_sheet(sheet, ctx)
     current = await session.scalar(queries.row_count(plan.id))
