@@ -21,6 +21,7 @@ from models.meeting import (
 from models.membership import Membership, Methodist, Role
 from models.outbox import Broadcast, OutboxMessage, OutboxStatus, StoredFile
 from models.person import Category, Identity, Person
+from models.plan import AnnualPlan, AnnualPlanRow, PlanRowKind, PlanStatus
 from models.protocol import Protocol, ProtocolRecipient, ProtocolVersion
 from models.survey import (
     QuestionKind,
@@ -41,6 +42,8 @@ __all__ = [
     "AgendaProposal",
     "Announcement",
     "AnnouncementStatus",
+    "AnnualPlan",
+    "AnnualPlanRow",
     "Association",
     "AssociationKind",
     "Attendance",
@@ -64,6 +67,8 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "Person",
+    "PlanRowKind",
+    "PlanStatus",
     "Presence",
     "ProposalStatus",
     "Protocol",

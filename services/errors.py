@@ -96,6 +96,23 @@ class ErrorCode(enum.StrEnum):
     NO_QUESTIONS = "no_questions"
     ALREADY_FINISHED = "already_finished"
     SURVEY_SENT = "survey_sent"
+    # The annual plan (issue 15).
+    PLAN_EXISTS = "plan_exists"  # year
+    PLAN_APPROVED = "plan_approved"
+    PLAN_IS_DRAFT = "plan_is_draft"
+    PLAN_BAD_YEAR = "plan_bad_year"  # first, last
+    PLAN_NO_PREVIOUS = "plan_no_previous"  # year
+    PLAN_DATE_OUTSIDE_YEAR = "plan_date_outside_year"  # year, first, last
+    PLAN_TOO_MANY_ROWS = "plan_too_many_rows"  # max
+    PLAN_DUPLICATE_ROW = "plan_duplicate_row"  # row
+    PLAN_NOT_MEMBER = "plan_not_member"
+    PLAN_BAD_SCHOOL = "plan_bad_school"
+    PLAN_TOO_MANY_RESPONSIBLE = "plan_too_many_responsible"  # max
+    PLAN_BAD_KIND = "plan_bad_kind"
+    PLAN_XLSX_UNREADABLE = "plan_xlsx_unreadable"
+    PLAN_XLSX_COLUMNS = "plan_xlsx_columns"  # expected, found (column keys)
+    PLAN_XLSX_EMPTY = "plan_xlsx_empty"
+    PLAN_IMPORT_INVALID = "plan_import_invalid"  # errors: [{row, column, field, reason, …}]
 
 
 class DomainError(Exception):

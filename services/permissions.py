@@ -25,6 +25,8 @@ class Action(enum.StrEnum):
     SEND_SURVEYS = "send_surveys"  # polls and surveys, see results
     LINK_GROUP = "link_group"  # link the association's group chat
     ANNOUNCE = "announce"  # /announce to the members (a methodist: to the whole service)
+    EDIT_PLAN = "edit_plan"  # the annual plan: draft, fields, rows, import, copy
+    VIEW_PLAN = "view_plan"  # read the plan, download its DOCX / XLSX
 
 
 class Decision(enum.IntEnum):
@@ -51,6 +53,7 @@ _METHODIST: dict[Action, Decision] = {
     Action.SEND_SURVEYS: A,
     Action.LINK_GROUP: A,
     Action.ANNOUNCE: A,
+    Action.VIEW_PLAN: A,
 }
 _CHAIR: dict[Action, Decision] = {
     Action.INVITE_STAFF: A,
@@ -65,6 +68,8 @@ _CHAIR: dict[Action, Decision] = {
     Action.SEND_SURVEYS: A,
     Action.LINK_GROUP: A,
     Action.ANNOUNCE: A,
+    Action.EDIT_PLAN: A,
+    Action.VIEW_PLAN: A,
 }
 _SECRETARY: dict[Action, Decision] = {
     Action.EDIT_ROSTER: A,  # members only: see `may_manage_role`
@@ -74,8 +79,10 @@ _SECRETARY: dict[Action, Decision] = {
     Action.PARTICIPATE: A,
     Action.RUN_CHECKIN: A,
     Action.ANNOUNCE: A,
+    Action.EDIT_PLAN: A,
+    Action.VIEW_PLAN: A,
 }
-_MEMBER: dict[Action, Decision] = {Action.PARTICIPATE: A}
+_MEMBER: dict[Action, Decision] = {Action.PARTICIPATE: A, Action.VIEW_PLAN: A}
 
 ROLE_TABLE: Mapping[Role, Mapping[Action, Decision]] = {
     Role.CHAIR: _CHAIR,

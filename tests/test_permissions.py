@@ -54,6 +54,8 @@ TABLE: dict[Action, tuple[Decision, ...]] = {
     Action.RUN_VOTES: (D, D, A, A, D, D),
     Action.SEND_SURVEYS: (A, A, A, A, D, D),
     Action.ANNOUNCE: (D, A, A, A, A, D),  # issue 3: chair, deputy, secretary, methodist
+    Action.EDIT_PLAN: (D, D, A, A, A, D),  # issue 15: the plan's editors
+    Action.VIEW_PLAN: (D, A, A, A, A, A),  # members and the service's methodists read it
 }
 
 
