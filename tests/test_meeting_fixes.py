@@ -9,15 +9,17 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import MeetingStatus
-from services import attendance, meetings
+from models import Choice, InviteKind, MeetingStatus, Protocol
+from services import attendance, invites, meetings, protocols, votes
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
-from tests.factories import make_world
+from services.permissions import Actor
+from tests.factories import World, make_world, register
 from tests.flow import Flow, buttons, open_flow
-from tests.helpers import NOW, START, published
+from tests.helpers import NOW, START, members, published
 from ui.callbacks.meetings import MeetingAction, MeetingCb
 
 EARLY = START - timedelta(minutes=40)  # 14:20 local: check-in opened early, held at once
@@ -64,3 +66,44 @@ async def test_ending_needs_check_in_or_the_start(session: AsyncSession) -> None
     await attendance.open_checkin(session, world.chair, view.id, EARLY)
     ended = await meetings.end(session, world.chair, view.id, EARLY + timedelta(minutes=30))
     assert ended.status is MeetingStatus.ENDED
+
+
+async def twelve(session: AsyncSession) -> tuple[World, Actor, list[Actor]]:
+    """An association of 12 voting members: the chair, a secretary and ten teachers."""
+    clock = FixedClock(NOW)
+    world = await make_world(session, clock)
+    link = await invites.create_link(
+        session, world.chair, InviteKind.SECRETARY, world.association_id, NOW
+    )
+    secretary = await register(session, link.token, 4001, clock, name="Секретарёва Ольга")
+    return world, secretary, await members(session, world, clock, 10)
+
+
+async def test_the_presiding_and_the_keeper_count_in_quorum_votes_and_protocol(
+    session: AsyncSession,
+) -> None:
+    world, secretary, teachers = await twelve(session)
+    view = await published(session, world)
+    await meetings.run_clock(session, START)  # check-in opens at the start
+    for teacher in teachers[:7]:
+        await attendance.check_in(session, teacher, view.id, START)
+    q = await attendance.quorum(session, world.chair, view.id, START)
+    assert (q.quorum.present, q.quorum.members, q.checked_in) == (9, 12, 9)
+    assert q.quorum.valid and q.quorum.decisions
+    item = view.agenda[0].id
+    await votes.open_vote(session, world.chair, item, START)
+    for voter in (world.chair, secretary, *teachers[:4]):
+        await votes.cast(session, voter, item, Choice.FOR, START)
+    result = await votes.close_vote(session, world.chair, item, START)
+    assert (result.quorum.present, result.quorum.members, result.adopted) == (9, 12, True)
+    await meetings.end(session, world.chair, view.id, START + timedelta(minutes=30))
+    pid = await session.scalar(select(Protocol.id).where(Protocol.meeting_id == view.id))
+    await session.commit()
+    assert pid is not None
+    protocol = await protocols.get(session, secretary, pid)
+    present = {a.name for a in protocol.content.present}
+    absent = {a.name for a in protocol.content.absent}
+    assert {"Петров Сергей Иванович", "Секретарёва Ольга"} <= present
+    assert len(present) == 9 and len(absent) == 3
+    assert protocol.content.presiding.name == "Петров Сергей Иванович"
+    assert protocol.content.keeper.name == "Секретарёва Ольга"

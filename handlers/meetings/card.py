@@ -71,9 +71,7 @@ async def listing(
     await message.answer(text, reply_markup=inline(kb, 1) if n else None)
 
 
-def _card_keyboard(
-    actor: Actor, view: meetings.MeetingView, now: datetime
-) -> InlineKeyboardMarkup:
+def _card_keyboard(actor: Actor, view: meetings.MeetingView, now: datetime) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     if view.status is MeetingStatus.PUBLISHED:
         kb.button(

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Association, Meeting, MeetingForm, MeetingStatus
 from services import attendance, deadlines
-from services.meetings import queries
 from services.errors import ErrorCode
+from services.meetings import queries
 from services.meetings.rules import may_end
 from services.permissions import Action, Actor, Decision, Scope, decide
 

@@ -36,12 +36,9 @@ async def role_of(session: AsyncSession, association_id: int, person_id: int | N
 async def signers(
     session: AsyncSession, meeting: Meeting, association: Association
 ) -> tuple[int | None, int | None]:
-    """Who presided (named on the meeting, else the chair) and who kept the minutes (named,
-    else the secretary, else the one presiding)."""
-    chair, secretary = await attendance.default_roles(session, association.id)
-    presiding = meeting.presiding_id or chair
-    keeper = meeting.minutes_keeper_id or secretary
-    return presiding, keeper or presiding
+    """Who presided and who kept the minutes (attendance.presiding_and_keeper: the same
+    people counted present at check-in)."""
+    return await attendance.presiding_and_keeper(session, meeting)
 
 
 async def snapshot(
