@@ -12,11 +12,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import Choice, InviteKind, MeetingStatus, Protocol
+from documents.protocol import render_text
+from models import Choice, InviteKind, MeetingStatus, Presence, Protocol, RsvpAnswer
 from services import attendance, invites, meetings, protocols, votes
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
+from services.protocol_content import ProtocolContent
 from tests.factories import World, make_world, register
 from tests.flow import Flow, buttons, open_flow
 from tests.helpers import NOW, START, members, published
@@ -107,3 +109,65 @@ async def test_the_presiding_and_the_keeper_count_in_quorum_votes_and_protocol(
     assert len(present) == 9 and len(absent) == 3
     assert protocol.content.presiding.name == "Петров Сергей Иванович"
     assert protocol.content.keeper.name == "Секретарёва Ольга"
+
+
+async def test_a_question_never_voted_on_is_not_printed_as_decided_and_reasons_of_absence(
+    session: AsyncSession,
+) -> None:
+    world, secretary, teachers = await twelve(session)
+    view = await published(session, world)  # two questions, each with a draft decision
+    sick, busy, _away, overruled = teachers[6:]
+    await meetings.answer(session, sick, view.id, RsvpAnswer.NO, NOW, reason="болезнь")
+    await meetings.answer(session, busy, view.id, RsvpAnswer.NO, NOW, reason="курсы")
+    await meetings.answer(session, overruled, view.id, RsvpAnswer.NO, NOW, reason="отпуск")
+    await meetings.run_clock(session, START)
+    await attendance.roll(session, secretary, view.id, busy.person_id or 0, Presence.EXCUSED, START)
+    await attendance.roll(
+        session, secretary, view.id, overruled.person_id or 0, Presence.ABSENT, START
+    )
+    for teacher in teachers[:6]:
+        await attendance.check_in(session, teacher, view.id, START)
+    first, second = (q.id for q in view.agenda)
+    await votes.open_vote(session, world.chair, first, START)
+    await votes.cast(session, world.chair, first, Choice.FOR, START)
+    await votes.close_vote(session, world.chair, first, START)
+    await meetings.end(session, world.chair, view.id, START + timedelta(minutes=30))
+    pid = await session.scalar(select(Protocol.id).where(Protocol.meeting_id == view.id))
+    await session.commit()
+    assert pid is not None
+    content = (await protocols.get(session, secretary, pid)).content
+    reasons = {a.name: (a.reason, a.declined) for a in content.absent}
+    assert reasons == {
+        "Участник 006": (None, "болезнь"),  # «Не смогу», not marked on the roll
+        "Участник 007": ("курсы", None),  # excused on the roll, its reason from «Не смогу»
+        "Участник 008": (None, None),  # no answer
+        "Участник 009": (None, None),  # the roll marked them absent: it overrides
+    }
+    voted, never = content.questions
+    assert (voted.resolved, never.resolved) == ("Решение 1", "")
+    assert never.not_voted and never.decision == "Решение 2"
+    text = flat(render_text(content))
+    assert "РЕШИЛИ: Решение 1" in text and "Решение 2" not in text
+    assert "Вопрос на голосование не ставился, решение не принималось." in text
+    assert "Участник 006 (сообщил(а), что не сможет прийти: болезнь)" in text
+    assert "Участник 007 (по уважительной причине: курсы)" in text
+    assert "Участник 009 (" not in text
+    # The minutes keeper records the decision taken without a vote: it is printed.
+    recorded = await protocols.set_decision(
+        session, secretary, pid, 2, "Принять к сведению.", START + timedelta(hours=1)
+    )
+    text = flat(render_text(recorded.content))
+    assert "РЕШИЛИ: Принять к сведению." in text and "не ставился" not in text
+    # A snapshot stored before (no «recorded», no «declined») still reads, and its draft
+    # never voted on is not printed as a decision either.
+    old = recorded.content.to_json()
+    for raw in old["questions"]:
+        del raw["recorded"]
+    for raw in old["absent"]:
+        del raw["declined"]
+    again = ProtocolContent.from_json(old)
+    assert again.questions[1].decision == "Принять к сведению." and again.questions[1].not_voted
+
+
+def flat(text: str) -> str:
+    return " ".join(text.replace("#lp ", "").replace("|", " ").split())
