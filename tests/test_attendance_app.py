@@ -148,7 +148,7 @@ async def in_person(app: App, world: World, clock: FixedClock) -> None:
     quorum = await chair.tap(card, "🧭", "Кворум")
     assert "Присутствуют 3 из 6: заседание правомочно (≥ 1/2)" in quorum["text"]
     assert "решения не принимаются (≥ 2/3)" in quorum["text"]
-    assert "Отметились: 3 · регистрация открыта (до 16:00)" in quorum["text"]
+    assert "Отметились: 3 · регистрация открыта (до 20 декабря, 16:00)" in quorum["text"]
     assert [b["text"] for b in buttons(quorum)][:2] == ["⏹ Закрыть регистрацию", "📋 Перекличка"]
 
     assert await press(tg, t1, checkin[t1], "Отметиться") == "✅ Вы отмечены."
@@ -208,7 +208,7 @@ async def in_person(app: App, world: World, clock: FixedClock) -> None:
     closed = await press(tg, CHAIR, panel, "⏹ Закрыть 1")
     assert "за 3, против 0, воздержались 1; присутствуют 4 из 6 — принято" in closed, closed
     panel = await edited(app, CHAIR, panel, "закрыто")
-    assert "1. закрыто: за 3, против 0, воздержались 1 — принято" in panel["text"]
+    assert f"1. {QUESTION} — закрыто: за 3, против 0, воздержались 1 — принято" in panel["text"]
     assert not buttons(panel)
     await app.settle()
     for tg_id in EVERYONE:
@@ -256,7 +256,7 @@ async def in_person(app: App, world: World, clock: FixedClock) -> None:
     # 4. The chair closes check-in; a tap afterwards is refused politely and writes nothing.
     quorum = current(app, CHAIR, quorum["message_id"])
     assert await press(tg, CHAIR, quorum, "⏹ Закрыть регистрацию") == "Регистрация закрыта."
-    closed_card = await tg.wait_for_message(CHAIR, "регистрация закрыта", after=panel["message_id"])
+    closed_card = await edited(app, CHAIR, quorum, "регистрация закрыта")  # the same card
     assert "▶️ Открыть регистрацию" in [b["text"] for b in buttons(closed_card)]
     before = await marks(app, view.id)
     answer = await press(tg, t3, checkin[t3], "Отметиться")

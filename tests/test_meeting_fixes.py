@@ -5,8 +5,9 @@ change, and the onboarding's wording."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from documents.protocol import render_text
 from models import Choice, InviteKind, MeetingStatus, Presence, Protocol, RsvpAnswer
-from services import attendance, invites, meetings, protocols, votes
+from services import attendance, deadlines, invites, meetings, protocols, votes
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
@@ -22,6 +23,7 @@ from services.protocol_content import ProtocolContent
 from tests.factories import World, make_world, register
 from tests.flow import Flow, buttons, open_flow
 from tests.helpers import NOW, START, members, published
+from ui.callbacks.attendance import AttendAction, AttendCb
 from ui.callbacks.meetings import MeetingAction, MeetingCb
 
 EARLY = START - timedelta(minutes=40)  # 14:20 local: check-in opened early, held at once
@@ -171,3 +173,70 @@ async def test_a_question_never_voted_on_is_not_printed_as_decided_and_reasons_o
 
 def flat(text: str) -> str:
     return " ".join(text.replace("#lp ", "").replace("|", " ").split())
+
+
+async def test_the_quorum_card_is_one_card_edited_with_its_day_and_closed_votes_titled(
+    early: Flow, sm: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sm() as s:
+        world = await make_world(s, FixedClock(NOW))
+        view = await published(s, world)
+    chair = world.chair_tg
+    await early.press_data(chair, AttendCb(action=AttendAction.QUORUM, meeting_id=view.id).pack())
+    card = early.last(chair, with_buttons=True)
+    assert card.text is not None and "регистрация закрыта" in card.text
+    opened = await early.press(chair, "▶️ Открыть регистрацию", card)
+    assert not opened.sent()  # no second card: this one is edited
+    card = early.session.sent[chair][card.message_id]
+    assert card.text is not None
+    assert "Отметились: 1 · регистрация открыта (до 20 декабря, 16:00)" in card.text
+    labels = [label for label, _data in buttons(card)]
+    assert "⏹ Закрыть регистрацию" in labels and "▶️ Открыть регистрацию" not in labels
+    closed = await early.press(chair, "⏹ Закрыть регистрацию", card)
+    assert not closed.sent()
+    card = early.session.sent[chair][card.message_id]
+    assert card.text is not None and "регистрация закрыта" in card.text
+    # The votes panel keeps a closed question's title.
+    async with sm() as s:
+        await votes.open_vote(s, world.chair, view.agenda[0].id, EARLY)
+        await votes.close_vote(s, world.chair, view.agenda[0].id, EARLY)
+    panel = await early.press_data(
+        chair, AttendCb(action=AttendAction.VOTES, meeting_id=view.id).pack()
+    )
+    assert panel.texts[0].split("\n")[1:] == [
+        "1. Вопрос 1 — закрыто: за 0, против 0, воздержались 0 — не принято",
+        "2. Вопрос 2",
+    ]
+
+
+async def test_the_panel_says_published_after_publishing(
+    early: Flow, sm: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sm() as s:
+        world = await make_world(s, FixedClock(NOW))
+        draft = await meetings.create_draft(s, world.chair, world.association_id, "Тема", NOW)
+        draft = await meetings.set_day(
+            s,
+            world.chair,
+            draft.id,
+            draft.version,
+            deadlines.Typed(date(2026, 12, 30), time(15, 0)),
+            NOW,
+        )
+        draft = await meetings.set_place(s, world.chair, draft.id, draft.version, "Каб. 12", NOW)
+        await meetings.add_question(
+            s, world.chair, draft.id, draft.version, "Вопрос", NOW, draft_decision="Решение"
+        )
+    chair = world.chair_tg
+    await early.send(chair, "/newmeeting")
+    await early.press(chair, "Тема")
+    panel = early.last(chair, with_buttons=True)
+    assert panel.text is not None and panel.text.startswith("📝 <b>Черновик заседания</b>")
+    await early.press(chair, "📤", panel)
+    for _turn in range(5):  # the panel is edited in the background
+        await asyncio.sleep(0)
+    panel = early.session.sent[chair][panel.message_id]
+    assert panel.text is not None and panel.text.startswith(
+        "📢 <b>Заседание опубликовано</b> — участники видят:"
+    )
+    assert "Черновик" not in panel.text and not buttons(panel)
