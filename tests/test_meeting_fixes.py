@@ -14,17 +14,28 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from documents.protocol import render_text
-from models import Choice, InviteKind, MeetingStatus, Presence, Protocol, RsvpAnswer
+from models import (
+    Choice,
+    InviteKind,
+    MeetingStatus,
+    Person,
+    Presence,
+    Protocol,
+    RsvpAnswer,
+    School,
+    SchoolStatus,
+)
 from services import attendance, deadlines, invites, meetings, protocols, votes
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
 from services.protocol_content import ProtocolContent
-from tests.factories import World, make_world, register
+from tests.factories import ADMIN_ID, World, make_world, member_link, register
 from tests.flow import Flow, buttons, open_flow
 from tests.helpers import NOW, START, members, published
 from ui.callbacks.attendance import AttendAction, AttendCb
 from ui.callbacks.meetings import MeetingAction, MeetingCb
+from ui.callbacks.protocols import ProtoAction, ProtoCb
 
 EARLY = START - timedelta(minutes=40)  # 14:20 local: check-in opened early, held at once
 
@@ -240,3 +251,82 @@ async def test_the_panel_says_published_after_publishing(
         "📢 <b>Заседание опубликовано</b> — участники видят:"
     )
     assert "Черновик" not in panel.text and not buttons(panel)
+
+
+# ------------------------------------------------------------------ onboarding's wording
+
+
+async def test_a_new_municipality_is_asked_its_own_time_zone(
+    early: Flow, sm: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sm() as s:
+        await make_world(s, FixedClock(NOW))
+    await early.send(ADMIN_ID, "/newmunicipality")
+    await early.press(ADMIN_ID, "ИМЦ Ленинского района")
+    asked = await early.send(ADMIN_ID, "Советский район")
+    assert asked.texts == [
+        "Часовой пояс муниципалитета? Выберите город или введите название в формате IANA, "
+        "например Asia/Omsk."
+    ]
+
+
+async def test_a_school_typed_again_by_another_teacher_is_matched(
+    early: Flow, sm: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sm() as s:
+        world = await make_world(s, FixedClock(NOW))
+        token = await member_link(s, world, FixedClock(NOW))
+    new = "Я добавлю «МОУ Лицей № 9» как новую школу; председатель или методист её подтвердит."
+    waiting = "«МОУ Лицей № 9» уже в списке и ждёт подтверждения председателя или методиста."
+    for teacher, name, typed, said in (
+        (3001, "Учитель Первый", "МОУ Лицей № 9", new),
+        (3002, "Учитель Второй", "лицей №9", waiting),  # the same school, typed another way
+    ):
+        await early.send(teacher, f"/start {token}")
+        await early.press(teacher, "✅")
+        await early.send(teacher, name)
+        reply = await early.send(teacher, typed)
+        assert reply.texts[0] == said, reply.texts
+        await early.send(teacher, "физика")
+    async with sm() as s:
+        found = (await s.scalars(select(School).where(School.name.like("%Лицей%")))).all()
+        people = (await s.scalars(select(Person).where(Person.full_name.like("Учитель%")))).all()
+    assert [(school.name, school.status) for school in found] == [
+        ("МОУ Лицей № 9", SchoolStatus.PENDING)
+    ]
+    assert {person.school_id for person in people} == {found[0].id}
+    # The same in /profile.
+    await early.send(3002, "/profile")
+    await early.press(3002, "🏫 Школа")
+    reply = await early.send(3002, "Лицей № 9")
+    assert reply.texts[0] == waiting, reply.texts
+
+
+async def test_heard_says_the_speaker_is_put_before_the_text(
+    early: Flow, sm: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sm() as s:
+        world, _secretary, teachers = await twelve(s)
+        view = await meetings.create_draft(s, world.chair, world.association_id, "Тема", NOW)
+        view = await meetings.set_day(
+            s,
+            world.chair,
+            view.id,
+            view.version,
+            deadlines.Typed(date(2026, 12, 20), time(15, 0)),
+            NOW,
+        )
+        view = await meetings.set_place(s, world.chair, view.id, view.version, "Каб. 12", NOW)
+        view = await meetings.add_question(
+            s, world.chair, view.id, view.version, "Вопрос", NOW, speaker_id=teachers[0].person_id
+        )
+        await meetings.publish(s, world.chair, view.id, view.version, NOW)
+        await meetings.run_clock(s, START)
+        await meetings.end(s, world.chair, view.id, START + timedelta(minutes=30))
+        pid = await s.scalar(select(Protocol.id).where(Protocol.meeting_id == view.id))
+    assert pid is not None
+    asked = await early.press_data(4001, ProtoCb.question(ProtoAction.HEARD, pid, 1).pack())
+    assert asked.texts[0].split("\n\n")[2] == (
+        "В протоколе ваш текст пойдёт после имени докладчика: «Участник 000 — …». "
+        "Имя повторять не нужно."
+    )
