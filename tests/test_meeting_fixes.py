@@ -330,3 +330,25 @@ async def test_heard_says_the_speaker_is_put_before_the_text(
         "В протоколе ваш текст пойдёт после имени докладчика: «Участник 000 — …». "
         "Имя повторять не нужно."
     )
+
+
+async def test_the_protocol_card_shows_a_question_never_voted_on_as_such(
+    early: Flow, sm: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sm() as s:
+        world = await make_world(s, FixedClock(NOW))
+        view = await published(s, world)  # the chair presides and keeps the minutes
+        await attendance.open_checkin(s, world.chair, view.id, EARLY)
+        await votes.open_vote(s, world.chair, view.agenda[0].id, EARLY)
+        await votes.cast(s, world.chair, view.agenda[0].id, Choice.FOR, EARLY)
+        await votes.close_vote(s, world.chair, view.agenda[0].id, EARLY)
+        await meetings.end(s, world.chair, view.id, EARLY)
+        pid = await s.scalar(select(Protocol.id).where(Protocol.meeting_id == view.id))
+    assert pid is not None
+    card = await early.press_data(
+        world.chair_tg, ProtoCb(action=ProtoAction.OPEN, protocol_id=pid).pack()
+    )
+    text = card.texts[0]
+    assert "Решили: Решение 1\n   За 1, против 0, воздержались 0 — ✅ принято" in text, text
+    assert "На голосование не ставился; проект решения: <i>Решение 2</i>" in text, text
+    assert "Решили: Решение 2" not in text
