@@ -207,6 +207,8 @@ async def test_the_quorum_card_is_one_card_edited_with_its_day_and_closed_votes_
     assert not closed.sent()
     card = early.session.sent[chair][card.message_id]
     assert card.text is not None and "регистрация закрыта" in card.text
+    refreshed = await early.press(chair, "👥 Кворум", card)  # on the card: refreshed in place
+    assert not refreshed.sent() and refreshed.answered_callback()
     # The votes panel keeps a closed question's title.
     async with sm() as s:
         await votes.open_vote(s, world.chair, view.agenda[0].id, EARLY)

@@ -118,10 +118,33 @@ async def _quorum_card(
         )
 
 
+_SWITCHES = frozenset({AttendAction.OPEN, AttendAction.OPEN_WITH_CODE, AttendAction.CLOSE})
+
+
+def _is_quorum_card(message: object, meeting_id: int) -> bool:
+    """The message carries this meeting's check-in switch: it is its quorum card."""
+    markup = message.reply_markup if isinstance(message, Message) else None
+    for row in markup.inline_keyboard if markup is not None else []:
+        for button in row:
+            data = button.callback_data or ""
+            if not data.startswith(f"{AttendCb.__prefix__}:"):
+                continue
+            try:
+                cb = AttendCb.unpack(data)
+            except (TypeError, ValueError):
+                continue
+            if cb.action in _SWITCHES and cb.meeting_id == meeting_id:
+                return True
+    return False
+
+
 async def show_quorum(
     query: CallbackQuery, callback_data: AttendCb, session: AsyncSession, actor: Actor, clock: Clock
 ) -> None:
-    await _quorum_card(query, session, actor, clock, callback_data.meeting_id)
+    """«👥 Кворум» on the quorum card refreshes that card; from the meeting card it posts
+    the card (which becomes the live one)."""
+    in_place = _is_quorum_card(query.message, callback_data.meeting_id)
+    await _quorum_card(query, session, actor, clock, callback_data.meeting_id, in_place=in_place)
     await query.answer()
 
 
