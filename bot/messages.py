@@ -289,9 +289,13 @@ def controls(view: MeetingView, q: attendance.QuorumView | None) -> InlineKeyboa
 
 def quorum_text(view: MeetingView, q: attendance.QuorumView) -> str:
     locale = get_i18n().current_locale
-    closes = (
-        formats.clock(q.checkin_closes_at, view.timezone, locale) if q.checkin_closes_at else None
-    )
+    closes = None
+    if q.checkin_closes_at is not None:
+        # Always with its day: a card read the next morning does not mislead.
+        closes = _("until {day}, {time}").format(
+            day=formats.day(q.checkin_closes_at, locale, view.timezone),
+            time=formats.clock(q.checkin_closes_at, view.timezone, locale),
+        )
     return render("meeting_quorum.html", m=view, q=q, closes=closes)
 
 

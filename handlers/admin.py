@@ -130,7 +130,7 @@ async def municipality_named(message: Message, state: FSMContext, settings: Sett
             callback_data=Pick(what=PickStep.MUNICIPALITY_TIMEZONE, value=tz),
         )
     await message.answer(
-        _("Its time zone? Pick a city or type an IANA name such as Asia/Omsk."),
+        _("The municipality's time zone? Pick a city or type an IANA name such as Asia/Omsk."),
         reply_markup=inline(kb, 1, 3),
     )
 

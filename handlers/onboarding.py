@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import render
 from handlers.commands import refresh_menu
-from handlers.ui import WizardText, close_button, inline, invite_label, menu, quote, role_label
+from handlers.schools import typed_school_note
+from handlers.ui import WizardText, close_button, inline, invite_label, menu, role_label
 from models import InviteKind, Role
 from services import invites, schools
 from services.clock import Clock
@@ -227,19 +228,12 @@ async def school_typed(
 ) -> None:
     typed = check_name(message.text)
     data = await state.get_data()
-    matches = await schools.search(session, data["municipality_id"], typed, limit=5)
-    exact = [
-        s for s in matches if schools.normalize_school(s.name) == schools.normalize_school(typed)
-    ]
-    if exact:
-        await state.update_data(school_id=exact[0].id)
+    found = await schools.matching(session, data["municipality_id"], typed)
+    if found is not None and not found.pending:
+        await state.update_data(school_id=found.id)
     else:
         await state.update_data(school_typed=typed)
-        await message.answer(
-            _(
-                "I will add «{school}» as a new school; the chair or a methodist will confirm it."
-            ).format(school=quote(typed))
-        )
+        await message.answer(typed_school_note(typed, found))
     await _next_step(message, state, session, clock, admin_ids)
 
 

@@ -26,6 +26,19 @@ from ui.callbacks.common import DirectoryAdd, DirectoryDone, Picker, PickPage, S
 PER_MESSAGE = 10
 
 
+def typed_school_note(typed: str, found: schools.SchoolView | None) -> str:
+    """What a teacher is told of a school typed that is not (yet) in the directory: a new
+    one, or one already typed by another teacher and waiting (`schools.matching`)."""
+    if found is not None:
+        return _(
+            "«{school}» is already on the list and waits for the chair or a methodist to "
+            "confirm it."
+        ).format(school=quote(found.name))
+    return _(
+        "I will add «{school}» as a new school; the chair or a methodist will confirm it."
+    ).format(school=quote(typed))
+
+
 class AddSchools(StatesGroup):
     lines = State()  # data: municipality_id, name
 

@@ -19,6 +19,7 @@ class Attendee:
     school: str | None = None
     online: bool = False  # took part online (a hybrid meeting)
     reason: str | None = None  # the reason of an excused absence
+    declined: str | None = None  # the reason given with «Не смогу» (the roll did not mark them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,18 @@ class Question:
     heard: str = ""  # «Слушали»: typed by the minutes keeper
     decision: str = ""  # «Решили»: the draft decision, reworded if need be
     outcome: Outcome | None = None
+    recorded: bool = False  # the minutes keeper wrote the decision (not only the draft)
+
+    @property
+    def resolved(self) -> str:
+        """What is printed as «Решили»: the decision voted on or recorded by the minutes
+        keeper; never a draft that was not put to a vote."""
+        return self.decision if self.outcome is not None or self.recorded else ""
+
+    @property
+    def not_voted(self) -> bool:
+        """A draft decision that was never put to a vote (and no decision recorded)."""
+        return bool(self.decision) and not self.resolved
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +138,7 @@ class ProtocolContent:
                 heard=raw.get("heard", ""),
                 decision=raw.get("decision", ""),
                 outcome=Outcome(**outcome) if outcome else None,
+                recorded=bool(raw.get("recorded", False)),
             )
 
         return cls(

@@ -72,6 +72,19 @@ async def search(
     return [SchoolView(s.id, s.name, False) for s in schools[:limit]]
 
 
+@reads
+async def matching(session: AsyncSession, municipality_id: int, typed: str) -> SchoolView | None:
+    """The school of the municipality with the same normalized name as `typed` (approved,
+    or typed before by another teacher and waiting for confirmation), if any."""
+    norm = normalize_school(check_name(typed))
+    school = await session.scalar(
+        select(School).where(School.municipality_id == municipality_id, School.norm_name == norm)
+    )
+    if school is None:
+        return None
+    return SchoolView(school.id, school.name, school.status is SchoolStatus.PENDING)
+
+
 async def resolve_typed(
     session: AsyncSession, municipality_id: int, typed: str, now: datetime
 ) -> School:

@@ -48,7 +48,8 @@ async def test_checkin_opens_at_the_start_and_closes_an_hour_later(
     result = await attendance.check_in(session, one, view.id, START + timedelta(minutes=2))
     assert result == attendance.CheckedIn(Presence.PRESENT, already=False)
     again = await attendance.check_in(session, one, view.id, START + timedelta(minutes=3))
-    assert again.already and await count(session, Attendance) == 1
+    mine = await count(session, Attendance, Attendance.person_id == one.person_id)
+    assert again.already and mine == 1
     with pytest.raises(DomainError) as err:
         await attendance.check_in(session, one, view.id, START + timedelta(minutes=60))
     assert err.value.code is ErrorCode.CHECKIN_CLOSED
@@ -70,7 +71,7 @@ async def test_double_taps_sent_at_once_give_one_row(
     results = await asyncio.gather(*(tap(p) for p in people for _ in range(4)))
     assert sum(not r.already for r in results) == 3
     async with sessionmaker() as s:
-        assert await count(s, Attendance) == 3
+        assert await count(s, Attendance) == 3 + 1  # and the chair, presiding
 
 
 async def test_two_hundred_checkins_at_once_give_two_hundred_rows(
@@ -88,9 +89,9 @@ async def test_two_hundred_checkins_at_once_give_two_hundred_rows(
 
     await asyncio.gather(*(tap(p) for p in people))
     async with sessionmaker() as s:
-        assert await count(s, Attendance) == 200
+        assert await count(s, Attendance) == 200 + 1  # and the chair, presiding
         q = await attendance.quorum(s, world.chair, view.id, NOW)
-    assert (q.quorum.present, q.quorum.members) == (200, 201) and q.quorum.decisions
+    assert (q.quorum.present, q.quorum.members) == (201, 201) and q.quorum.decisions
 
 
 async def test_code_roll_and_quorum(session: AsyncSession, clock: FixedClock) -> None:
@@ -128,13 +129,15 @@ async def test_code_roll_and_quorum(session: AsyncSession, clock: FixedClock) ->
         session, world.chair, view.id, people[3].person_id or 0, Presence.EXCUSED, NOW, "болезнь"
     )
     q = await attendance.quorum(session, world.chair, view.id, NOW)
-    # M: chair + 4 voting members = 5; P: 2 voting present (the guest does not count).
-    assert (q.quorum.present, q.quorum.members, q.checked_in) == (2, 5, 3)
-    assert not q.quorum.valid and not q.quorum.decisions
+    # M: chair + 4 voting members = 5; P: the chair presiding (present since check-in
+    # opened) and 2 voting present (the guest does not count).
+    assert (q.quorum.present, q.quorum.members, q.checked_in) == (3, 5, 4)
+    assert q.quorum.valid and not q.quorum.decisions
     register = {r.name: r for r in await attendance.register(session, world.chair, view.id)}
     assert register["Участник 003"].status is Presence.EXCUSED
     assert register["Участник 003"].reason == "болезнь"
-    assert register["Петров Сергей Иванович"].status is None
+    chair = register["Петров Сергей Иванович"]
+    assert (chair.status, chair.by_roll) == (Presence.PRESENT, False)
     with pytest.raises(DomainError):  # a member cannot call the roll
         await attendance.roll(
             session, people[0], view.id, people[2].person_id or 0, Presence.PRESENT, NOW

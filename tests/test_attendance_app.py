@@ -115,24 +115,30 @@ async def in_person(app: App, world: World, clock: FixedClock) -> None:
         assert got(app, tg_id, TOPIC) >= 1
         assert got(app, tg_id, "Заседание началось") == 0  # not before the start
 
-    # 1. At the start the scheduler opens check-in: every member gets «Отметиться», once.
+    # 1. At the start the scheduler opens check-in: the one presiding (the chair) and the
+    # one keeping the minutes (the secretary) are present from then on; every other member
+    # gets «Отметиться», once.
     clock.set(START)
     await app.settle()
     clock.advance(timedelta(minutes=1))
     await app.settle()  # nothing is sent twice
     checkin = {}
-    for tg_id in EVERYONE:
+    for tg_id in TEACHERS:
         assert got(app, tg_id, "Заседание началось") == 1, texts(app, tg_id)
         checkin[tg_id] = find(app, tg_id, "Заседание началось")
         assert [b["text"] for b in buttons(checkin[tg_id])] == ["✅ Отметиться"]
-    assert await marks(app, view.id) == {}
+    assert got(app, CHAIR, "Заседание началось") == got(app, SECRETARY, "Заседание началось") == 0
+    presiding = (Presence.PRESENT, None, False)
+    assert await marks(app, view.id) == {
+        await person_id(app, CHAIR): presiding,
+        await person_id(app, SECRETARY): presiding,
+    }
 
     assert await press(tg, t0, checkin[t0], "Отметиться") == "✅ Вы отмечены."
     assert await press(tg, t0, checkin[t0], "Отметиться") == "Вы уже отмечены."  # double tap
-    assert await press(tg, CHAIR, checkin[CHAIR], "Отметиться") == "✅ Вы отмечены."
     present = await marks(app, view.id)
     async with app.sm() as s:
-        assert len(present) == 2 and await count(s, Attendance) == 2
+        assert len(present) == 3 and await count(s, Attendance) == 3
     assert present[await person_id(app, t0)] == (Presence.PRESENT, None, False)
 
     # The chair's card → «🧭 At the meeting» → the live quorum card: P of M (M = 6 on the
@@ -140,12 +146,11 @@ async def in_person(app: App, world: World, clock: FixedClock) -> None:
     listing = await chair.say("/meetings", "Предстоящие")
     card = await chair.tap(listing, TOPIC, "Придут")
     quorum = await chair.tap(card, "🧭", "Кворум")
-    assert "Присутствуют 2 из 6: заседание неправомочно (≥ 1/2)" in quorum["text"]
+    assert "Присутствуют 3 из 6: заседание правомочно (≥ 1/2)" in quorum["text"]
     assert "решения не принимаются (≥ 2/3)" in quorum["text"]
-    assert "Отметились: 2 · регистрация открыта (до 16:00)" in quorum["text"]
+    assert "Отметились: 3 · регистрация открыта (до 20 декабря, 16:00)" in quorum["text"]
     assert [b["text"] for b in buttons(quorum)][:2] == ["⏹ Закрыть регистрацию", "📋 Перекличка"]
 
-    assert await press(tg, SECRETARY, checkin[SECRETARY], "Отметиться") == "✅ Вы отмечены."
     assert await press(tg, t1, checkin[t1], "Отметиться") == "✅ Вы отмечены."
     await app.settle()  # within a minute of the last edit: not yet
     assert edits_of(tg, CHAIR, quorum["message_id"]) == 0
@@ -203,7 +208,7 @@ async def in_person(app: App, world: World, clock: FixedClock) -> None:
     closed = await press(tg, CHAIR, panel, "⏹ Закрыть 1")
     assert "за 3, против 0, воздержались 1; присутствуют 4 из 6 — принято" in closed, closed
     panel = await edited(app, CHAIR, panel, "закрыто")
-    assert "1. закрыто: за 3, против 0, воздержались 1 — принято" in panel["text"]
+    assert f"1. {QUESTION} — закрыто: за 3, против 0, воздержались 1 — принято" in panel["text"]
     assert not buttons(panel)
     await app.settle()
     for tg_id in EVERYONE:
@@ -251,7 +256,7 @@ async def in_person(app: App, world: World, clock: FixedClock) -> None:
     # 4. The chair closes check-in; a tap afterwards is refused politely and writes nothing.
     quorum = current(app, CHAIR, quorum["message_id"])
     assert await press(tg, CHAIR, quorum, "⏹ Закрыть регистрацию") == "Регистрация закрыта."
-    closed_card = await tg.wait_for_message(CHAIR, "регистрация закрыта", after=panel["message_id"])
+    closed_card = await edited(app, CHAIR, quorum, "регистрация закрыта")  # the same card
     assert "▶️ Открыть регистрацию" in [b["text"] for b in buttons(closed_card)]
     before = await marks(app, view.id)
     answer = await press(tg, t3, checkin[t3], "Отметиться")

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Attendance, Meeting, MeetingForm, MeetingStatus, Membership
+from models import Attendance, Meeting, MeetingForm, MeetingStatus, Membership, Presence
 from services import attendance, meetings, roster
 from services.attendance import queries
 from services.attendance.checkin import fast_check_in
@@ -20,6 +20,7 @@ from services.attendance.rules import CHECKIN_RULE, Facts, Tap, Window, refusal,
 from services.clock import FixedClock
 from services.errors import ErrorCode
 from tests.factories import make_world
+from tests.helpers import published
 
 NOW = datetime(2026, 12, 20, 8, 0, tzinfo=UTC)
 
@@ -157,3 +158,56 @@ async def test_every_case_gives_the_same_answer_in_sql_and_in_python(
     # status × window × form × member × tap × code (none set, not typed, right, wrong)
     assert checked == len(MeetingStatus) * len(Window) * len(MeetingForm) * 2 * 2 * 4
     assert await attendance.voting_count(session, world.association_id) == 2
+
+
+async def test_the_presiding_and_the_keeper_are_present_once_check_in_opens(
+    session: AsyncSession,
+) -> None:
+    """Beside the table: the one presiding and the one keeping the minutes of a gathering
+    count as present from the moment check-in opens (their marks are written then); a tap
+    of theirs is a double tap, the roll can still correct them, a reopening keeps that."""
+    clock = FixedClock(NOW - timedelta(days=20))
+    world = await make_world(session, clock)
+    added = await roster.add_people(
+        session,
+        world.chair,
+        world.association_id,
+        [roster.RosterEntry(name, None, None) for name in ("Участник А", "Участник Б")],
+        clock.now(),
+    )
+    keeper_id, other_id = (link.person_id for link in added.links)
+    view = await published(session, world)
+    # The minutes keeper named on the meeting (no secretary in this association).
+    await session.execute(
+        update(Meeting).where(Meeting.id == view.id).values(minutes_keeper_id=keeper_id)
+    )
+    await session.commit()
+    assert await marks_of(session, view.id) == {}
+    await attendance.open_checkin(session, world.chair, view.id, NOW)
+    chair_id = world.chair.person_id or 0
+    assert await marks_of(session, view.id) == {
+        chair_id: (Presence.PRESENT, False),
+        keeper_id: (Presence.PRESENT, False),
+    }
+    assert await attendance.check_in(session, world.chair, view.id, NOW) == attendance.CheckedIn(
+        Presence.PRESENT, already=True
+    )
+    await attendance.roll(session, world.chair, view.id, keeper_id, Presence.ABSENT, NOW)
+    await attendance.open_checkin(session, world.chair, view.id, NOW, code=True)  # again
+    marks = await marks_of(session, view.id)
+    assert marks[keeper_id] == (Presence.ABSENT, True) and other_id not in marks
+    q = await attendance.quorum(session, world.chair, view.id, NOW)
+    assert (q.quorum.present, q.quorum.members) == (1, 3)
+
+
+async def test_an_absentee_meeting_marks_nobody_present(session: AsyncSession) -> None:
+    world = await make_world(session, FixedClock(NOW - timedelta(days=20)))
+    view = await published(session, world, MeetingForm.ABSENTEE)
+    await meetings.run_clock(session, NOW + timedelta(days=30))
+    assert await marks_of(session, view.id) == {}
+
+
+async def marks_of(session: AsyncSession, meeting_id: int) -> dict[int, tuple[Presence, bool]]:
+    rows = (await session.scalars(queries.marks(meeting_id))).all()
+    await session.commit()
+    return {r.person_id or 0: (r.status, r.by_roll) for r in rows}

@@ -355,6 +355,14 @@ async def test_a_meeting_without_attendance_gets_no_draft_until_the_roll_is_mark
 ) -> None:
     world, secretary, (t0, _t1, _t2) = await team(session, clock)
     view = await meeting(session, world, date(2026, 12, 20))
+    start = start_of(view)
+    await meetings.run_clock(session, start)
+    # The chair and the secretary count as present once check-in opens; the roll says
+    # they were not there after all: nobody attended.
+    for actor in (world.chair, secretary):
+        await attendance.roll(
+            session, secretary, view.id, actor.person_id or 0, Presence.ABSENT, start
+        )
     assert await held(session, view, []) is None
     [missing] = await outbox_rows(session, protocols.MISSING)
     assert missing.person_id == secretary.person_id

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import controls, quorum_text
 from handlers.attendance.states import AtMeeting
-from handlers.ui import WizardText
+from handlers.ui import WizardText, edit
 from models import MeetingStatus, Presence
 from services import attendance, meetings
 from services.clock import Clock
@@ -87,29 +87,64 @@ async def switch_checkin(
             else _("Check-in is open: members get «Check in»."),
             show_alert=code,
         )
-    await _quorum_card(query, session, actor, clock, callback_data.meeting_id)
+    # The switch is on the quorum card: that card shows the change (one card, edited).
+    await _quorum_card(query, session, actor, clock, callback_data.meeting_id, in_place=True)
 
 
 async def _quorum_card(
-    query: CallbackQuery, session: AsyncSession, actor: Actor, clock: Clock, meeting_id: int
+    query: CallbackQuery,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    meeting_id: int,
+    *,
+    in_place: bool = False,
 ) -> None:
-    """The live quorum card: sent once; the scheduler edits it as people check in."""
+    """The live quorum card: sent once (or the card tapped, edited); the scheduler edits it
+    as people check in."""
     now = clock.now()
     view = await meetings.get(session, actor, meeting_id)
     q = await attendance.quorum(session, actor, meeting_id, now)
     text = quorum_text(view, q)
     assert isinstance(query.message, Message)
-    card = await query.message.answer(text, reply_markup=controls(view, q))
+    if in_place:
+        card = query.message
+        await edit(card, text, controls(view, q))
+    else:
+        card = await query.message.answer(text, reply_markup=controls(view, q))
     if q.checkin_open or view.status is MeetingStatus.PUBLISHED:
         await attendance.set_card(
             session, actor, meeting_id, card.chat.id, card.message_id, text, now
         )
 
 
+_SWITCHES = frozenset({AttendAction.OPEN, AttendAction.OPEN_WITH_CODE, AttendAction.CLOSE})
+
+
+def _is_quorum_card(message: object, meeting_id: int) -> bool:
+    """The message carries this meeting's check-in switch: it is its quorum card."""
+    markup = message.reply_markup if isinstance(message, Message) else None
+    for row in markup.inline_keyboard if markup is not None else []:
+        for button in row:
+            data = button.callback_data or ""
+            if not data.startswith(f"{AttendCb.__prefix__}:"):
+                continue
+            try:
+                cb = AttendCb.unpack(data)
+            except (TypeError, ValueError):
+                continue
+            if cb.action in _SWITCHES and cb.meeting_id == meeting_id:
+                return True
+    return False
+
+
 async def show_quorum(
     query: CallbackQuery, callback_data: AttendCb, session: AsyncSession, actor: Actor, clock: Clock
 ) -> None:
-    await _quorum_card(query, session, actor, clock, callback_data.meeting_id)
+    """«👥 Кворум» on the quorum card refreshes that card; from the meeting card it posts
+    the card (which becomes the live one)."""
+    in_place = _is_quorum_card(query.message, callback_data.meeting_id)
+    await _quorum_card(query, session, actor, clock, callback_data.meeting_id, in_place=in_place)
     await query.answer()
 
 

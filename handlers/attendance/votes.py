@@ -43,8 +43,9 @@ async def _votes_panel(
         if result is not None:
             state = _("adopted") if result.adopted else _("not adopted")
             lines.append(
-                _("{n}. closed: for {f}, against {a}, abstained {s} — {state}").format(
+                _("{n}. {title} — closed: for {f}, against {a}, abstained {s} — {state}").format(
                     n=item.position,
+                    title=quote(item.title),
                     f=result.tally.for_,
                     a=result.tally.against,
                     s=result.tally.abstain,
@@ -52,7 +53,9 @@ async def _votes_panel(
                 )
             )
         elif view.form is not MeetingForm.IN_PERSON:
-            lines.append(_("{n}. by ballot").format(n=item.position))
+            lines.append(
+                _("{n}. {title} — by ballot").format(n=item.position, title=quote(item.title))
+            )
         elif item.vote_open:
             voting = _("{n}. {title} — voting")
             lines.append(voting.format(n=item.position, title=quote(item.title)))

@@ -3,6 +3,8 @@ make), a member's notice with Буду / Не смогу."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -69,7 +71,7 @@ async def listing(
     await message.answer(text, reply_markup=inline(kb, 1) if n else None)
 
 
-def _card_keyboard(actor: Actor, view: meetings.MeetingView) -> InlineKeyboardMarkup:
+def _card_keyboard(actor: Actor, view: meetings.MeetingView, now: datetime) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     if view.status is MeetingStatus.PUBLISHED:
         kb.button(
@@ -84,7 +86,7 @@ def _card_keyboard(actor: Actor, view: meetings.MeetingView) -> InlineKeyboardMa
             (MeetingAction.PLACE, _("📍 Change the place")),
             (MeetingAction.AGENDA, _("📋 Change the agenda")),
         ]
-        if view.has_gathering and view.can_run(actor):
+        if view.can_end(actor, now):
             actions.append((MeetingAction.END, _("🏁 End the meeting")))
         actions.append((MeetingAction.CANCEL, _("❌ Cancel the meeting")))
         for action, label in actions:
@@ -111,7 +113,13 @@ def _card_keyboard(actor: Actor, view: meetings.MeetingView) -> InlineKeyboardMa
 
 
 async def show_meeting_card(
-    message: Message, session: AsyncSession, actor: Actor, meeting_id: int, *, in_place: bool
+    message: Message,
+    session: AsyncSession,
+    actor: Actor,
+    meeting_id: int,
+    now: datetime,
+    *,
+    in_place: bool,
 ) -> None:
     card = await meetings.card(session, actor, meeting_id)
     status = {
@@ -123,7 +131,7 @@ async def show_meeting_card(
         MeetingStatus.AWAITING_CHAIR: _("Waits for the chair to confirm it as extraordinary."),
     }.get(card.meeting.status, _("Draft."))
     text = render("meeting_card.html", card=card, facts=meeting_facts(card.meeting), status=status)
-    kb = _card_keyboard(actor, card.meeting)
+    kb = _card_keyboard(actor, card.meeting, now)
     await show_card(message, text, kb, in_place=in_place)
 
 
@@ -142,6 +150,7 @@ async def open_meeting(
             session,
             actor,
             view.id,
+            clock.now(),
             in_place=callback_data.action is MeetingAction.CARD,
         )
         await query.answer()

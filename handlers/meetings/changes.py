@@ -147,7 +147,19 @@ async def cancel_typed(
     )
 
 
-async def ask_end(query: CallbackQuery, callback_data: MeetingCb) -> None:
+async def ask_end(
+    query: CallbackQuery,
+    callback_data: MeetingCb,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    view = await meetings.get(session, actor, callback_data.meeting_id)
+    if not view.can_run(actor):
+        raise DomainError(ErrorCode.FORBIDDEN)
+    refused = view.end_refusal(clock.now())
+    if refused is not None:
+        raise DomainError(refused)
     kb = InlineKeyboardBuilder()
     kb.button(
         text=_("🏁 Yes, end it"),
@@ -172,7 +184,9 @@ async def end(
     await query.answer(_("The meeting has ended."))
     assert isinstance(query.message, Message)
     await query.message.edit_reply_markup(reply_markup=None)
-    await show_meeting_card(query.message, session, actor, callback_data.meeting_id, in_place=False)
+    await show_meeting_card(
+        query.message, session, actor, callback_data.meeting_id, clock.now(), in_place=False
+    )
 
 
 async def confirm(

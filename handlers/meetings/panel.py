@@ -91,9 +91,27 @@ def _panel_text(view: MeetingView, now: datetime) -> str:
         )
     elif view.status is MeetingStatus.AWAITING_CHAIR:
         status = _("Waits for the chair to confirm it as extraordinary.")
+    published = view.status is MeetingStatus.PUBLISHED
+    if published:
+        problems, rule = [], None
     return render(
-        "meeting_draft.html", preview=preview, problems=problems, rule=rule, status=status
+        "meeting_draft.html",
+        preview=preview,
+        problems=problems,
+        rule=rule,
+        status=status,
+        published=published,
     )
+
+
+async def close_panel(target: Message, view: MeetingView, now: datetime) -> None:
+    """The panel once its draft has left the wizard (published, or waiting for the chair):
+    its text says so and its buttons go (a long panel only loses its buttons)."""
+    chunks = split_message(_panel_text(view, now).split("\n"))
+    if len(chunks) == 1:
+        await edit(target, chunks[0], None)
+    else:
+        await target.edit_reply_markup(reply_markup=None)
 
 
 async def show_panel(

@@ -11,7 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.meetings.panel import calendar, draft_cb, remember
+from handlers.meetings.panel import calendar, close_panel, draft_cb, remember
 from handlers.meetings.states import Drafting
 from handlers.ui import WizardText, days_phrase, edit, later, quote
 from services import broadcasts, meetings
@@ -74,7 +74,7 @@ async def publish(
         )
         return
     await query.answer(_("Published."))
-    later(query.message.edit_reply_markup(reply_markup=None))
+    later(close_panel(query.message, done.view, clock.now()))
     await _published(query.message, session, done)
 
 

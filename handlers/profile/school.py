@@ -10,8 +10,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.profile.card import EditProfile, saved
-from handlers.ui import close_button, inline, picker, quote, show_page
-from services import people
+from handlers.schools import typed_school_note
+from handlers.ui import close_button, inline, picker, show_page
+from services import people, schools
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
@@ -119,16 +120,11 @@ async def school_typed(
     data = await state.get_data()
     if not isinstance(data.get("municipality_id"), int):
         raise DomainError(ErrorCode.STALE)
+    found = await schools.matching(session, data["municipality_id"], message.text or "")
     school = await people.type_school(
         session, actor, data["municipality_id"], message.text or "", clock.now()
     )
-    text = (
-        _(
-            "I will add «{school}» as a new school; the chair or a methodist will confirm it."
-        ).format(school=quote(school.name))
-        if school.pending
-        else None
-    )
+    text = typed_school_note(school.name, found) if school.pending else None
     await saved(message, state, session, actor, clock, text)
 
 

@@ -47,6 +47,13 @@ async def ask_heard(
             "in several messages: they are joined. Tap «Done» when you have finished."
         ),
     ]
+    if q.speaker:
+        lines.append(
+            _(
+                "The protocol puts the speaker before your text: «{speaker} — …». "
+                "No need to type the name."
+            ).format(speaker=quote(q.speaker))
+        )
     if q.heard:
         lines.append(_("Now: {text}").format(text=quote(q.heard[:300])))
         lines.append(_("What you send replaces it."))

@@ -43,6 +43,7 @@ from services.attendance.members import default_roles as default_roles
 from services.attendance.members import member_ids as member_ids
 from services.attendance.members import members_of as members_of
 from services.attendance.members import names_of as names_of
+from services.attendance.members import presiding_and_keeper as presiding_and_keeper
 from services.attendance.members import voting_count as voting_count
 from services.attendance.myattendance import HistoryRow as HistoryRow
 from services.attendance.myattendance import history as history

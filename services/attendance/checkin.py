@@ -20,7 +20,7 @@ from services import audit, outbox
 from services.attendance import queries
 from services.attendance.access import running_meeting
 from services.attendance.kinds import CHECKIN
-from services.attendance.members import member_ids
+from services.attendance.members import member_ids, presiding_and_keeper
 from services.attendance.rules import Facts, Tap, checkin_open, refusal
 from services.errors import DomainError, ErrorCode
 from services.outbox import keys
@@ -47,6 +47,7 @@ async def start_checkin(
     meeting.checkin_closed_at = None
     if code and meeting.form is not MeetingForm.ABSENTEE:
         meeting.checkin_code = f"{secrets.randbelow(10_000):04d}"
+    await mark_presiding_present(session, meeting, association, now)
     members = await member_ids(session, association.id)
     await outbox.fan_out(
         session,
@@ -67,6 +68,36 @@ async def start_checkin(
         object_id=meeting.id,
         code=meeting.checkin_code is not None,
     )
+
+
+async def mark_presiding_present(
+    session: AsyncSession, meeting: Meeting, association: Association, now: datetime
+) -> None:
+    """The one presiding and the one keeping the minutes of a gathering are in the room
+    from the moment check-in opens: their marks are written then (present, not by the
+    roll), unless they have one already; the roll can still correct them."""
+    if meeting.form is MeetingForm.ABSENTEE:
+        return
+    presiding, keeper = await presiding_and_keeper(session, meeting)
+    for person_id in sorted({p for p in (presiding, keeper) if p is not None}):
+        member = (await session.execute(queries.membership(association.id, person_id))).first()
+        if member is None:  # no longer a member: they are not counted
+            continue
+        role, voting, school = member
+        await session.execute(
+            outbox.insert_for(session)(Attendance)
+            .values(
+                meeting_id=meeting.id,
+                person_id=person_id,
+                status=Presence.PRESENT,
+                school_name=school,
+                role=role.value,
+                voting=voting,
+                by_roll=False,
+                at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["meeting_id", "person_id"])
+        )
 
 
 @writes

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Person, Role
+from models import Meeting, Person, Role
 from services.attendance import queries
 
 
@@ -62,3 +62,15 @@ async def default_roles(
     for role, pid in rows.all():
         by_role.setdefault(role, pid)
     return by_role.get(Role.CHAIR), by_role.get(Role.SECRETARY)
+
+
+async def presiding_and_keeper(
+    session: AsyncSession, meeting: Meeting
+) -> tuple[int | None, int | None]:
+    """Who presides (named on the meeting, else the chair) and who keeps the minutes
+    (named, else the secretary, else the one presiding): they sign the protocol, and at a
+    gathering they count as present from the moment check-in opens."""
+    chair, secretary = await default_roles(session, meeting.association_id)
+    presiding = meeting.presiding_id or chair
+    keeper = meeting.minutes_keeper_id or secretary
+    return presiding, keeper or presiding

@@ -16,6 +16,10 @@ What the rule looks at:
 - tap: «I am in the room» or «I am online»;
 - code: the meeting has no code, or has one and none / the right one / a wrong one was
   typed (spaces around a typed code do not count).
+
+Who is present without a tap: the one presiding and the one keeping the minutes of a
+gathering, from the moment check-in opens (`checkin.start_checkin` writes their marks, so
+the quorum, the votes and the protocol all read the same rows; the roll can correct them).
 """
 
 from __future__ import annotations

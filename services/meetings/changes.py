@@ -22,7 +22,7 @@ from services.meetings.access import (
 from services.meetings.notices import enqueue_notices
 from services.meetings.recipients import member_ids
 from services.meetings.reminders import plan_ballot_reminders, plan_final_agenda, plan_reminders
-from services.meetings.rules import Kind, check_link, check_reason, late_error
+from services.meetings.rules import Kind, check_link, check_reason, late_error, may_end
 from services.meetings.views import MeetingView, build_view
 from services.outbox import keys
 from services.permissions import Action, Actor, Decision, decide, require
@@ -168,15 +168,11 @@ async def end(session: AsyncSession, actor: Actor, meeting_id: int, now: datetim
     """«Завершить заседание»: the chair or secretary ends it; the protocol's draft is made
     in the same transaction (services.protocols.on_meeting_end)."""
     meeting, association = await lock_meeting(session, actor, meeting_id, Action.RUN_CHECKIN)
-    if meeting.status is not MeetingStatus.PUBLISHED:
-        raise DomainError(
-            ErrorCode.MEETING_ENDED
-            if meeting.status is MeetingStatus.ENDED
-            else ErrorCode.NOT_PUBLISHED
-        )
-    begun = meeting.starts_at if meeting.form is not MeetingForm.ABSENTEE else None
-    if begun is None or begun > now:
-        raise DomainError(ErrorCode.NOT_BEGUN)  # an absentee one ends at its ballot deadline
+    refused = may_end(
+        meeting.form, meeting.status, meeting.starts_at, meeting.checkin_opened_at, now
+    )
+    if refused is not None:
+        raise DomainError(refused)
     return await end_meeting(session, actor, meeting, association, now)
 
 

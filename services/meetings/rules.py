@@ -116,3 +116,24 @@ def late_error(deadline: datetime, timezone: str, days: int) -> DomainError:
     """NOTICE_LATE with the last day the notice could go (the rule: 002 Annex 2 §4.8)."""
     last = deadlines.local_day(deadline - timedelta(seconds=1), timezone)
     return DomainError(ErrorCode.NOTICE_LATE, day=last.strftime("%d.%m.%Y"), days=days)
+
+
+def may_end(
+    form: MeetingForm,
+    status: MeetingStatus,
+    starts_at: datetime | None,
+    checkin_opened_at: datetime | None,
+    now: datetime,
+) -> ErrorCode | None:
+    """Why a meeting cannot be ended by hand now (None: it can): a published gathering
+    whose check-in was opened (early, as the chair may) or whose start has come. An
+    absentee one ends by itself at its ballot deadline."""
+    if status is MeetingStatus.ENDED:
+        return ErrorCode.MEETING_ENDED
+    if status is not MeetingStatus.PUBLISHED:
+        return ErrorCode.NOT_PUBLISHED
+    if form is MeetingForm.ABSENTEE:
+        return ErrorCode.NOT_BEGUN
+    if checkin_opened_at is not None or (starts_at is not None and starts_at <= now):
+        return None
+    return ErrorCode.NOT_BEGUN

@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Association, Meeting, MeetingForm, MeetingStatus
 from services import attendance, deadlines
+from services.errors import ErrorCode
 from services.meetings import queries
+from services.meetings.rules import may_end
 from services.permissions import Action, Actor, Decision, Scope, decide
 
 
@@ -68,6 +70,7 @@ class MeetingView:
     cancelled_at: datetime | None
     cancel_reason: str | None
     ended_at: datetime | None
+    checkin_opened_at: datetime | None
     notice_days: int
     proposal_days: int
     agenda: list[AgendaView]
@@ -139,6 +142,14 @@ class MeetingView:
         """Run the meeting in the room: check-in, the end."""
         return decide(actor, Action.RUN_CHECKIN, self.scope) is not Decision.DENY
 
+    def end_refusal(self, now: datetime) -> ErrorCode | None:
+        """Why it cannot be ended by hand now (rules.may_end); None: it can."""
+        return may_end(self.form, self.status, self.starts_at, self.checkin_opened_at, now)
+
+    def can_end(self, actor: Actor, now: datetime) -> bool:
+        """«🏁 Завершить заседание» is offered only when it works."""
+        return self.can_run(actor) and self.end_refusal(now) is None
+
 
 async def build_view(session: AsyncSession, meeting: Meeting) -> MeetingView:
     association = await session.get_one(Association, meeting.association_id)
@@ -203,6 +214,7 @@ async def build_view(session: AsyncSession, meeting: Meeting) -> MeetingView:
         cancelled_at=meeting.cancelled_at,
         cancel_reason=meeting.cancel_reason,
         ended_at=meeting.ended_at,
+        checkin_opened_at=meeting.checkin_opened_at,
         notice_days=association.notice_days,
         proposal_days=association.proposal_days,
         agenda=agenda,

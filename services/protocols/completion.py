@@ -108,11 +108,12 @@ async def set_heard(
 async def set_decision(
     session: AsyncSession, actor: Actor, protocol_id: int, position: int, text: str, now: datetime
 ) -> ProtocolView:
-    """«Решили» reworded (the tally stays as voted)."""
+    """«Решили» reworded, or recorded for a question not put to a vote (the tally stays as
+    voted)."""
     value = check_text(text, max_len=DECISION_MAX, angles=True)
     protocol, version, association, content = await editable(session, actor, protocol_id)
     question_at(content, position)
-    content = content.with_question(position, decision=value)
+    content = content.with_question(position, decision=value, recorded=True)
     return await save(session, actor, protocol, version, association, content, "decision", now)
 
 

@@ -20,6 +20,8 @@ from models import (
     ProtocolRecipient,
     ProtocolVersion,
     Role,
+    Rsvp,
+    RsvpAnswer,
     Vote,
 )
 
@@ -181,4 +183,11 @@ def interested(association_id: int) -> Select[int, str]:
 def drop_interested(association_id: int, chat_id: int) -> Delete:
     return delete(ProtocolRecipient).where(
         ProtocolRecipient.association_id == association_id, ProtocolRecipient.chat_id == chat_id
+    )
+
+
+def declined(meeting_id: int) -> Select[int, str | None]:
+    """Who answered «Не смогу», with the reason they gave."""
+    return select(Rsvp.person_id, Rsvp.reason).where(
+        Rsvp.meeting_id == meeting_id, Rsvp.answer == RsvpAnswer.NO
     )

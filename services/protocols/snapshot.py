@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import PRESENT_KINDS, Association, Meeting, MeetingForm, Presence, Role
+from models import PRESENT_KINDS, Association, Attendance, Meeting, MeetingForm, Presence, Role
 from services import attendance
 from services.errors import ErrorCode
 from services.protocol_content import Attendee, Outcome, ProtocolContent, Question, Signer
@@ -36,12 +36,22 @@ async def role_of(session: AsyncSession, association_id: int, person_id: int | N
 async def signers(
     session: AsyncSession, meeting: Meeting, association: Association
 ) -> tuple[int | None, int | None]:
-    """Who presided (named on the meeting, else the chair) and who kept the minutes (named,
-    else the secretary, else the one presiding)."""
-    chair, secretary = await attendance.default_roles(session, association.id)
-    presiding = meeting.presiding_id or chair
-    keeper = meeting.minutes_keeper_id or secretary
-    return presiding, keeper or presiding
+    """Who presided and who kept the minutes (attendance.presiding_and_keeper: the same
+    people counted present at check-in)."""
+    return await attendance.presiding_and_keeper(session, meeting)
+
+
+def absentee(
+    name: str, school: str | None, mark: Attendance | None, declined: str | None
+) -> Attendee:
+    """An absent member with their reason: the roll's for an excused absence (or, if it
+    gave none, the one given with «Не смогу»); the «Не смогу» reason when the roll did not
+    mark them; none when the roll marked them absent."""
+    if mark is not None and mark.status is Presence.EXCUSED:
+        return Attendee(name, school, reason=mark.reason or declined or None)
+    if mark is not None and mark.by_roll:
+        return Attendee(name, school)
+    return Attendee(name, school, declined=declined)
 
 
 async def snapshot(
@@ -58,6 +68,11 @@ async def snapshot(
         if a.person_id is not None
     }
     ballot_voters = set((await session.scalars(queries.ballot_voters(meeting.id))).all())
+    declined = {
+        pid: reason
+        for pid, reason in (await session.execute(queries.declined(meeting.id))).all()
+        if reason
+    }
     present: list[Attendee] = []
     absent: list[Attendee] = []
     seen: set[int] = set()
@@ -70,8 +85,7 @@ async def snapshot(
             online = bool(mark and mark.status is Presence.ONLINE)
             present.append(Attendee(member.name, school_name, online))
         else:
-            reason = mark.reason if mark and mark.status is Presence.EXCUSED else None
-            absent.append(Attendee(member.name, school_name, reason=reason or None))
+            absent.append(absentee(member.name, school_name, mark, declined.get(pid)))
     # Someone marked present who has left the association since still attended.
     others = [
         pid for pid, mark in marks.items() if pid not in seen and mark.status in PRESENT_KINDS
