@@ -86,8 +86,8 @@ class _Window:
         self.hits: list[float] = []  # sorted send times
         self.flying = 0  # granted, not yet stamped
 
-    def _trim(self, now: float) -> None:
-        gone = bisect.bisect_right(self.hits, now - self.period)
+    def _trim(self, now: float, extra: float = 0.0) -> None:
+        gone = bisect.bisect_right(self.hits, now - self.period - extra)
         if gone:
             del self.hits[:gone]
 
@@ -95,9 +95,10 @@ class _Window:
         self._trim(now)
         return self.limit - len(self.hits) - self.flying
 
-    def wait(self, now: float, keep_free: int = 0) -> float:
-        """Seconds until a slot is free with `keep_free` slots left for others."""
-        self._trim(now)
+    def wait(self, now: float, keep_free: int = 0, extra: float = 0.0) -> float:
+        """Seconds until a slot is free with `keep_free` slots left for others, the window
+        `extra` seconds longer (the event loop's lag)."""
+        self._trim(now, extra)
         used = len(self.hits) + self.flying + keep_free
         if used < self.limit:
             return 0.0
@@ -106,7 +107,7 @@ class _Window:
             # Held by calls in flight (each will be stamped now or later, freeing its slot a
             # period after), or kept for others: check again soon.
             return self.period / max(self.limit, 1)
-        return self.hits[index] + self.period - now
+        return self.hits[index] + self.period + extra - now
 
     def take(self) -> None:
         self.flying += 1
@@ -152,6 +153,11 @@ class Limits:
     # Seconds added to each window: a call is stamped when its request is written, and
     # Telegram counts it when it arrives (transit, and its own queueing, vary a little).
     margin: float = 0.03
+    # On a loaded machine the event loop runs late, and so does everything else on it: each
+    # window grows by the lag seen lately (how late a wait here woke), decaying by half every
+    # `lag_half_life` seconds, at most `max_lag`.
+    lag_half_life: float = 10.0
+    max_lag: float = 0.5
 
 
 class RateLimiter:
@@ -175,6 +181,8 @@ class RateLimiter:
         self._interactive_waiting = 0
         self._granted = 0
         self.waited = 0.0  # seconds spent waiting, for figures
+        self._lag = 0.0  # the event loop's recent lag (see Limits.lag_half_life)
+        self._lag_at = 0.0
 
     def _chat_window(self, chat: int | str) -> _Window:
         window = self._chats.get(chat)
@@ -204,17 +212,32 @@ class RateLimiter:
                 windows.append(self._group_window(chat))
         return windows
 
+    def lag(self, now: float | None = None) -> float:
+        """The event loop's recent lag, as the windows add it now."""
+        now = self.clock() if now is None else now
+        if self._lag <= 0:
+            return 0.0
+        halves = max(0.0, now - self._lag_at) / self.limits.lag_half_life
+        return float(self._lag * 0.5**halves)
+
+    def _note_lag(self, late: float) -> None:
+        now = self.clock()
+        self._lag = min(self.limits.max_lag, max(self.lag(now), late))
+        self._lag_at = now
+
     def wait_time(self, chat: int | str | None, *, bulk: bool = False) -> float:
         now = self.clock()
+        extra = self.lag(now)
+        keep_free = self._interactive_waiting if bulk else 0
         waits = [
-            self._global.wait(now, keep_free=self._interactive_waiting if bulk else 0),
+            self._global.wait(now, keep_free, extra),
             self._blocked_until.get(None, 0.0) - now,
         ]
         if chat is not None:
-            waits.append(self._chat_window(chat).wait(now))
+            waits.append(self._chat_window(chat).wait(now, 0, extra))
             waits.append(self._blocked_until.get(chat, 0.0) - now)
             if self._is_group(chat):
-                waits.append(self._group_window(chat).wait(now))
+                waits.append(self._group_window(chat).wait(now, 0, extra))
         return max(0.0, *waits)
 
     def _record(self, chat: int | str | None) -> None:
@@ -249,11 +272,13 @@ class RateLimiter:
                 return waited
             if not bulk:
                 self._interactive_waiting += 1
+            asleep = self.clock()
             try:
                 await self.sleep(wait)
             finally:
                 if not bulk:
                     self._interactive_waiting -= 1
+            self._note_lag(self.clock() - asleep - wait)
             waited += wait
 
     async def acquire(self, chat: int | str | None, *, bulk: bool = False) -> Slot:

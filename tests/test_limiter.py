@@ -293,3 +293,21 @@ async def test_the_trace_is_installed_on_the_bots_http_session() -> None:
             await bot.session.close()
     assert written == [True, True]  # each request stamped as it was written
     assert len(lim._global.hits) == 2 and lim._global.flying == 0
+
+
+async def test_a_lagging_event_loop_widens_the_windows() -> None:
+    """A wait that woke 0.2 s late says the loop lags (and Telegram's side of a local fake
+    with it): the windows grow by that lag, which then fades by half every half-life."""
+    t = FakeTime()
+    lim = limiter(t, per_second=1)
+
+    async def late_sleep(seconds: float) -> None:
+        t.now += seconds + 0.2
+
+    lim.sleep = late_sleep
+    lim.sent(await lim.acquire(1))
+    lim.sent(await lim.acquire(2))  # waited a second, woke 0.2 s late
+    assert lim.lag() == pytest.approx(0.2)
+    assert lim.wait_time(3) == pytest.approx(1.2)  # the second plus the lag
+    t.now += lim.limits.lag_half_life
+    assert lim.lag() == pytest.approx(0.1)
