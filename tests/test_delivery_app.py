@@ -273,3 +273,34 @@ async def test_killed_right_after_send_the_chair_still_gets_progress_and_summary
     assert texts[0] == "✅ Отправлено: объявление" and len(texts) == 2, texts
     assert texts[1].startswith("Объявление: доставлено 9 из 12.")
     assert "Учитель Номер 03 — заблокировал(а) бота" in texts[1]
+
+
+async def test_a_summary_given_up_raises_the_operators_alert(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Telegram answers the summary 500 every time: after the outbox's retries the row stays
+    failed and the operator's alert is raised (logged at ERROR until it has its channel)."""
+    tg, clock = app.tg, app.clock
+    tg.open_chat(CHAIR)
+    async with app.sm() as s:
+        chair = await load_actor(s, CHAIR, [])
+        target = announcements.Target(app.association_id, None, "")
+        draft = await announcements.save_draft(s, chair, target, clock.now(), text="Семинар.")
+        sent = await announcements.send(
+            s, chair, draft, clock.now(), progress_chat_id=CHAIR, locale="ru"
+        )
+    clock.advance(timedelta(seconds=6))
+    await deliver_all(app, sent.group_key)
+    await app.delivery.progress()  # finished: the summary enqueued
+    summary_group = keys.broadcast_group(sent.broadcast_id)
+    tg.fault(CHAIR, *[500] * outbox.MAX_ATTEMPTS)
+    for _try in range(outbox.MAX_ATTEMPTS):
+        await app.delivery.tick()
+        await app.delivery.sender.drained()
+        clock.advance(outbox.backoff(outbox.MAX_ATTEMPTS))
+    async with app.sm() as s:
+        status = await outbox.group_status(s, summary_group)
+        [failure] = await outbox.group_failures(s, summary_group)
+    assert (status.total, status.failed) == (1, 1) and failure.code == outbox.Failure.GAVE_UP
+    [alert] = [r for r in caplog.records if "OPERATOR ALERT" in r.getMessage()]
+    assert alert.levelname == "ERROR" and "broadcast_summary" in alert.getMessage()
