@@ -293,7 +293,7 @@ async def test_a_summary_given_up_raises_the_operators_alert(
     await deliver_all(app, sent.group_key)
     await app.delivery.progress()  # finished: the summary enqueued
     summary_group = keys.broadcast_group(sent.broadcast_id)
-    tg.fault(CHAIR, *[500] * outbox.MAX_ATTEMPTS)
+    tg.fault(CHAIR, *[Fault(500)] * outbox.MAX_ATTEMPTS)
     for _try in range(outbox.MAX_ATTEMPTS):
         await app.delivery.tick()
         await app.delivery.sender.drained()
