@@ -156,7 +156,7 @@ class Limits:
     # On a loaded machine the event loop runs late, and so does everything else on it: each
     # window grows by the lag seen lately (how late a wait here woke), decaying by half every
     # `lag_half_life` seconds, at most `max_lag`.
-    lag_half_life: float = 10.0
+    lag_half_life: float = 3.0
     max_lag: float = 0.5
 
 
