@@ -152,7 +152,7 @@ class Limits:
     per_group_minute: int = 20
     # Seconds added to each window: a call is stamped when its request is written, and
     # Telegram counts it when it arrives (transit, and its own queueing, vary a little).
-    margin: float = 0.03
+    margin: float = 0.02
     # On a loaded machine the event loop runs late, and so does everything else on it: each
     # window grows by the lag seen lately (how late a wait here woke), decaying by half every
     # `lag_half_life` seconds, at most `max_lag`.
