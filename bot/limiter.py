@@ -12,15 +12,17 @@ for an answer goes first.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextvars
 import logging
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
+from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import Response, TelegramMethod
@@ -37,6 +39,9 @@ _BULK: contextvars.ContextVar[bool] = contextvars.ContextVar("limiter_bulk", def
 _BEFORE_CALL: contextvars.ContextVar[Callable[[], Awaitable[bool]] | None] = contextvars.ContextVar(
     "limiter_before_call", default=None
 )
+# The slot of the call this task is making: the HTTP client's trace stamps it when the
+# request is written (see LimiterMiddleware).
+_SLOT: contextvars.ContextVar[Slot | None] = contextvars.ContextVar("limiter_slot", default=None)
 EXEMPT = frozenset({"sendChatAction", "answerCallbackQuery"})
 MAX_RETRY_AFTER_ROUNDS = 5
 
@@ -67,36 +72,77 @@ def is_limited(method_name: str) -> bool:
 
 
 class _Window:
-    """At most `limit` events in any `period` seconds."""
+    """At most `limit` events in any `period` seconds, counted when each call was sent.
 
-    __slots__ = ("hits", "limit", "period")
+    A granted call is "in flight" until it is stamped with the time it went out (the request
+    written to the socket, or failing that its answer): until then it holds its slot, since
+    whenever it reaches Telegram its second is still ahead. Stamps come in any order."""
+
+    __slots__ = ("flying", "hits", "limit", "period")
 
     def __init__(self, limit: int, period: float) -> None:
         self.limit = limit
         self.period = period
-        self.hits: deque[float] = deque()
+        self.hits: list[float] = []  # sorted send times
+        self.flying = 0  # granted, not yet stamped
 
-    def _trim(self, now: float) -> None:
-        while self.hits and self.hits[0] <= now - self.period:
-            self.hits.popleft()
+    def _trim(self, now: float, extra: float = 0.0) -> None:
+        gone = bisect.bisect_right(self.hits, now - self.period - extra)
+        if gone:
+            del self.hits[:gone]
 
     def free(self, now: float) -> int:
         self._trim(now)
-        return self.limit - len(self.hits)
+        return self.limit - len(self.hits) - self.flying
 
-    def wait(self, now: float, keep_free: int = 0) -> float:
-        """Seconds until a slot is free with `keep_free` slots left for others."""
-        self._trim(now)
-        used = len(self.hits) + keep_free
+    def wait(self, now: float, keep_free: int = 0, extra: float = 0.0) -> float:
+        """Seconds until a slot is free with `keep_free` slots left for others, the window
+        `extra` seconds longer (the event loop's lag)."""
+        self._trim(now, extra)
+        used = len(self.hits) + self.flying + keep_free
         if used < self.limit:
             return 0.0
-        index = min(used - self.limit, len(self.hits) - 1)
-        if index < 0:  # all slots are kept for others: check again soon
+        index = used - self.limit
+        if index >= len(self.hits):
+            # Held by calls in flight (each will be stamped now or later, freeing its slot a
+            # period after), or kept for others: check again soon.
             return self.period / max(self.limit, 1)
-        return self.hits[index] + self.period - now
+        return self.hits[index] + self.period + extra - now
+
+    def take(self) -> None:
+        self.flying += 1
+
+    def stamp(self, at: float, previous: float | None = None) -> None:
+        """A taken slot went out at `at` (or, stamped before at `previous`, went on going
+        out: a later chunk of its request)."""
+        if previous is None:
+            self.flying -= 1
+        else:
+            index = bisect.bisect_left(self.hits, previous)
+            if index < len(self.hits) and self.hits[index] == previous:
+                del self.hits[index]
+        bisect.insort(self.hits, at)
 
     def add(self, now: float) -> None:
-        self.hits.append(now)
+        """A call granted and sent at once."""
+        bisect.insort(self.hits, now)
+
+
+class Slot:
+    """One granted call: its windows, and when it was sent (None while it has not been)."""
+
+    __slots__ = ("at", "windows")
+
+    def __init__(self, windows: list[_Window]) -> None:
+        self.windows = windows
+        self.at: float | None = None
+        for window in windows:
+            window.take()
+
+    def sent(self, at: float) -> None:
+        previous, self.at = self.at, at
+        for window in self.windows:
+            window.stamp(at, previous)
 
 
 @dataclass
@@ -104,13 +150,19 @@ class Limits:
     per_second: int = 30
     per_chat_second: int = 1
     per_group_minute: int = 20
-    # Seconds added to each window: a slot is stamped when granted, but the call reaches
-    # Telegram a few milliseconds later (event loop, connection pool), so ours is stricter.
-    margin: float = 0.03
+    # Seconds added to each window: a call is stamped when its request is written, and
+    # Telegram counts it when it arrives (transit, and its own queueing, vary a little).
+    margin: float = 0.02
+    # On a loaded machine the event loop runs late, and so does everything else on it: each
+    # window grows by the lag seen lately (how late a wait here woke), decaying by half every
+    # `lag_half_life` seconds, at most `max_lag`.
+    lag_half_life: float = 3.0
+    max_lag: float = 0.5
 
 
 class RateLimiter:
-    """Sliding windows with a bulk lane; `clock` and `sleep` are injectable for tests."""
+    """Sliding windows kept by send time, with a bulk lane; `clock` and `sleep` are
+    injectable for tests. `acquire` grants a `Slot`; `sent` stamps it."""
 
     def __init__(
         self,
@@ -129,6 +181,8 @@ class RateLimiter:
         self._interactive_waiting = 0
         self._granted = 0
         self.waited = 0.0  # seconds spent waiting, for figures
+        self._lag = 0.0  # the event loop's recent lag (see Limits.lag_half_life)
+        self._lag_at = 0.0
 
     def _chat_window(self, chat: int | str) -> _Window:
         window = self._chats.get(chat)
@@ -150,29 +204,56 @@ class RateLimiter:
     def _is_group(chat: int | str) -> bool:
         return isinstance(chat, str) or chat < 0
 
+    def _windows(self, chat: int | str | None) -> list[_Window]:
+        windows = [self._global]
+        if chat is not None:
+            windows.append(self._chat_window(chat))
+            if self._is_group(chat):
+                windows.append(self._group_window(chat))
+        return windows
+
+    def lag(self, now: float | None = None) -> float:
+        """The event loop's recent lag, as the windows add it now."""
+        now = self.clock() if now is None else now
+        if self._lag <= 0:
+            return 0.0
+        halves = max(0.0, now - self._lag_at) / self.limits.lag_half_life
+        return float(self._lag * 0.5**halves)
+
+    def _note_lag(self, late: float) -> None:
+        now = self.clock()
+        self._lag = min(self.limits.max_lag, max(self.lag(now), late))
+        self._lag_at = now
+
     def wait_time(self, chat: int | str | None, *, bulk: bool = False) -> float:
         now = self.clock()
+        extra = self.lag(now)
+        keep_free = self._interactive_waiting if bulk else 0
         waits = [
-            self._global.wait(now, keep_free=self._interactive_waiting if bulk else 0),
+            self._global.wait(now, keep_free, extra),
             self._blocked_until.get(None, 0.0) - now,
         ]
         if chat is not None:
-            waits.append(self._chat_window(chat).wait(now))
+            waits.append(self._chat_window(chat).wait(now, 0, extra))
             waits.append(self._blocked_until.get(chat, 0.0) - now)
             if self._is_group(chat):
-                waits.append(self._group_window(chat).wait(now))
+                waits.append(self._group_window(chat).wait(now, 0, extra))
         return max(0.0, *waits)
 
     def _record(self, chat: int | str | None) -> None:
-        now = self.clock()
-        self._global.add(now)
-        if chat is not None:
-            self._chat_window(chat).add(now)
-            if self._is_group(chat):
-                self._group_window(chat).add(now)
+        """Count a call granted and sent at once (tests fill windows so)."""
+        self.sent(self._take(chat))
+
+    def _take(self, chat: int | str | None) -> Slot:
+        slot = Slot(self._windows(chat))
         self._granted += 1
         if self._granted % 1000 == 0:
-            self._forget_idle(now)
+            self._forget_idle(self.clock())
+        return slot
+
+    def sent(self, slot: Slot, at: float | None = None) -> None:
+        """Stamp a granted call with when it went out (by default: now)."""
+        slot.sent(self.clock() if at is None else at)
 
     def _forget_idle(self, now: float) -> None:
         for windows in (self._chats, self._groups):
@@ -181,35 +262,30 @@ class RateLimiter:
         for key in [k for k, until in self._blocked_until.items() if until <= now]:
             del self._blocked_until[key]
 
-    async def acquire(
-        self, chat: int | str | None, *, bulk: bool = False, record: bool = True
-    ) -> float:
-        """Wait until a message to `chat` may go, and count it (unless `record` is False:
-        then `try_record` counts it once the caller is ready). Returns seconds waited."""
+    async def ready(self, chat: int | str | None, *, bulk: bool = False) -> float:
+        """Wait until a message to `chat` may go; counts nothing. Returns seconds waited."""
         waited = 0.0
         while True:
             wait = self.wait_time(chat, bulk=bulk)
             if wait <= 0:
-                if record:
-                    self._record(chat)
                 self.waited += waited
                 return waited
             if not bulk:
                 self._interactive_waiting += 1
+            asleep = self.clock()
             try:
                 await self.sleep(wait)
             finally:
                 if not bulk:
                     self._interactive_waiting -= 1
+            self._note_lag(self.clock() - asleep - wait)
             waited += wait
 
-    def try_record(self, chat: int | str | None, *, bulk: bool = False) -> bool:
-        """Count a message now if it may go now (after `acquire(record=False)` and a short
-        step of the caller's); False: the slot was taken meanwhile, acquire again."""
-        if self.wait_time(chat, bulk=bulk) > 0:
-            return False
-        self._record(chat)
-        return True
+    async def acquire(self, chat: int | str | None, *, bulk: bool = False) -> Slot:
+        """Wait until a message to `chat` may go and grant it: its slot is held from now
+        until it is stamped with `sent` (then for a period after)."""
+        await self.ready(chat, bulk=bulk)
+        return self._take(chat)
 
     def penalize(self, chat: int | str | None, retry_after: float) -> None:
         """Telegram answered 429: this chat waits `retry_after`; and when our overall window
@@ -231,10 +307,33 @@ def _chat_of(method: TelegramMethod[Any]) -> int | str | None:
 
 
 class LimiterMiddleware(BaseRequestMiddleware):
-    """The request middleware that puts every message-producing call through the limiter."""
+    """The request middleware that puts every message-producing call through the limiter.
+
+    Each call's slot is stamped when its request is written to the socket (an aiohttp trace
+    on the Bot's HTTP session), not when it was granted: under load the event loop may take
+    a while between the two, and Telegram counts the call when it arrives. A call that never
+    got that far is stamped when it returns (later than it went: stricter, never looser)."""
 
     def __init__(self, limiter: RateLimiter) -> None:
         self.limiter = limiter
+        self._traced: aiohttp.ClientSession | None = None
+        self._trace = aiohttp.TraceConfig()
+        self._trace.on_request_chunk_sent.append(self._chunk_sent)
+        self._trace.freeze()
+
+    async def _chunk_sent(self, *_: object) -> None:
+        slot = _SLOT.get()
+        if slot is not None:
+            self.limiter.sent(slot)  # a later chunk moves the stamp later
+
+    async def _trace_session(self, bot: Bot | None) -> None:
+        session = getattr(bot, "session", None)
+        if not isinstance(session, AiohttpSession):
+            return
+        client = await session.create_session()
+        if client is not self._traced:
+            client.trace_configs.append(self._trace)
+            self._traced = client
 
     async def __call__(
         self,
@@ -244,21 +343,20 @@ class LimiterMiddleware(BaseRequestMiddleware):
     ) -> Response[TelegramType]:
         if not is_limited(method.__api_method__):
             return await make_request(bot, method)
+        await self._trace_session(bot)
         chat = _chat_of(method)
         is_bulk = _BULK.get()
         for round_ in range(MAX_RETRY_AFTER_ROUNDS + 1):
             hook = _BEFORE_CALL.get()
-            if hook is None:
-                await self.limiter.acquire(chat, bulk=is_bulk)
-            else:
-                # The slot is counted when the call really goes, after the hook's commit:
-                # counting it before would let the calls reach Telegram bunched together.
-                await self.limiter.acquire(chat, bulk=is_bulk, record=False)
+            if hook is not None:
+                # The slot is granted when the call really goes, after the hook's commit:
+                # granting it before would let the calls reach Telegram bunched together.
+                await self.limiter.ready(chat, bulk=is_bulk)
                 _BEFORE_CALL.set(None)  # once per message, before its first call
                 if not await hook():
                     raise NotOurs
-                while not self.limiter.try_record(chat, bulk=is_bulk):
-                    await self.limiter.acquire(chat, bulk=is_bulk, record=False)
+            slot = await self.limiter.acquire(chat, bulk=is_bulk)
+            token = _SLOT.set(slot)
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
@@ -267,4 +365,8 @@ class LimiterMiddleware(BaseRequestMiddleware):
                 self.limiter.penalize(chat, exc.retry_after)
                 if is_bulk or round_ == MAX_RETRY_AFTER_ROUNDS:
                     raise
+            finally:
+                _SLOT.reset(token)
+                if slot.at is None:  # never written (or not traced): stamped now
+                    self.limiter.sent(slot)
         raise AssertionError("unreachable")

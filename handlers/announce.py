@@ -188,7 +188,8 @@ async def send(
             what=_("announcement"),
         )
     )
-    await broadcasts.set_message(session, sent.broadcast_id, progress.message_id)
+    if not await broadcasts.set_message(session, sent.broadcast_id, progress.message_id):
+        later(progress.delete())  # the engine sent one meanwhile: one progress message
 
 
 async def edit(

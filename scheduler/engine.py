@@ -15,30 +15,49 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
+import enum
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
-from aiogram.utils.i18n import gettext as _
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import messages
-from bot.render import render, split_message
+from bot.render import render
 from scheduler.kinds import Kind, registry
+from scheduler.kinds.summary import what
 from scheduler.sender import Item, Sender
 from services import attendance, broadcasts, housekeeping, meetings, outbox, people, surveys
 from services.clock import Clock
-from services.outbox import keys
 
 log = logging.getLogger(__name__)
-PROGRESS_GRACE = timedelta(seconds=15)  # the starter's progress message may lag its rows
+# The starter's handler sends the progress message right after its rows commit; past this,
+# a broadcast still without one (the handler's call failed, or the process died) gets one
+# from the engine.
+PROGRESS_GRACE = timedelta(seconds=5)
+# How long a finished broadcast's final progress edit is retried (5xx, no answer) before the
+# broadcast is marked finished without it; its summary goes either way.
+FINAL_EDIT_PATIENCE = timedelta(minutes=2)
+
+
+class Call(enum.Enum):
+    """How a call about a live message ended."""
+
+    DONE = "done"  # made (or nothing to change)
+    REFUSED = "refused"  # refused for good (the message is gone, the bot blocked)
+    AGAIN = "again"  # a server error, a 429 past the limiter, no answer: try again later
 
 
 @dataclass(frozen=True)
@@ -59,28 +78,6 @@ class TickReport:
     in_doubt: int = 0
     claimed: int = 0
     cancelled: int = 0
-
-
-def _reason(code: str) -> str:
-    try:
-        failure = outbox.Failure(code)
-    except ValueError:
-        failure = outbox.Failure.GAVE_UP
-    return {
-        outbox.Failure.BLOCKED: _("blocked the bot"),
-        outbox.Failure.NO_CHAT: _("has never opened the bot, or the chat is gone"),
-        outbox.Failure.NOT_JOINED: _("has not joined the bot yet"),
-        outbox.Failure.REJECTED: _("Telegram refused the message"),
-        outbox.Failure.GAVE_UP: _("Telegram did not answer after several tries"),
-        outbox.Failure.NO_ANSWER: _(
-            "Telegram did not answer several times (the message may have arrived)"
-        ),
-    }[failure]
-
-
-def _what(group_key: str) -> str:
-    subject = keys.subject_of(group_key)
-    return {"announcement": _("announcement"), "meeting": _("meeting notice")}.get(subject, subject)
 
 
 class Delivery:
@@ -113,6 +110,7 @@ class Delivery:
         self._jobs_running = 0
         self._jobs_idle = asyncio.Event()
         self._jobs_idle.set()
+        self._final_since: dict[int, datetime] = {}  # broadcast id: final edit failing since
 
     @contextlib.asynccontextmanager
     async def job(self) -> AsyncIterator[None]:
@@ -264,6 +262,10 @@ class Delivery:
         return edits
 
     async def _progress(self) -> int:
+        """Each running broadcast: its progress message (sent here when its starter's
+        handler never got to it), edited as the figures change; when the group is done, the
+        final edit, then finished with its summary enqueued (an outbox row: retried, kept
+        across a restart, sent once)."""
         now = self.clock.now()
         every = timedelta(seconds=self.settings.progress_seconds)
         async with self.sessionmaker() as session:
@@ -278,28 +280,77 @@ class Delivery:
                     s=status,
                     total=b.total,
                     done=status.done,
-                    what=_what(b.group_key),
+                    what=what(b.group_key),
                 )
+            message_id, last_text = b.message_id, b.last_text
+            if message_id is None:
+                if now - b.created_at < PROGRESS_GRACE:
+                    continue  # its starter's handler is sending it
+                call, message_id = await self._progress_message(b, text)
+                if call is Call.DONE:
+                    edits += 1
+                    last_text = text
+                elif call is Call.AGAIN and not self._patience_over(b.id, now, status.done):
+                    continue  # next round
             recent = b.last_edit_at is not None and now - b.last_edit_at < every
-            if not status.done and (text == b.last_text or recent):
-                continue
-            if status.done and b.message_id is None and now - b.created_at < PROGRESS_GRACE:
-                continue  # its progress message is still being sent: finish it next time
             if not status.done:
-                if b.message_id is not None and text != b.last_text:
-                    edits += await self._edit(b.chat_id, b.message_id, text)
+                if text == last_text or recent:
+                    continue
+                if message_id is not None:
+                    edits += await self._edit(b.chat_id, message_id, text)
                 async with self.sessionmaker() as session:
                     await broadcasts.record_progress(session, b.id, text, now, finished=False)
                 continue
-            # Done: whoever marks it finished first sends the summary (another process, or
-            # this one after a restart, finds it finished and sends nothing twice).
+            if message_id is not None and text != last_text:
+                call = await self._call_edit(b.chat_id, message_id, text)
+                if call is Call.AGAIN and not self._patience_over(b.id, now, True):
+                    continue  # the final edit again next round, then finished
+                edits += call is Call.DONE
+            # Whoever marks it finished enqueues the summary; another process, or this one
+            # after a restart, finds it finished (and the summary's key taken).
             async with self.sessionmaker() as session:
-                if not await broadcasts.finish(session, b.id, text, now):
-                    continue
-            if b.message_id is not None and text != b.last_text:
-                edits += await self._edit(b.chat_id, b.message_id, text)
-            await self._summary(b, status)
+                await broadcasts.finish(session, b.id, text, now)
+            self._final_since.pop(b.id, None)
         return edits
+
+    def _patience_over(self, broadcast_id: int, now: datetime, done: bool) -> bool:
+        """A finished group's last call about its progress message failed again: True once
+        it has failed for `FINAL_EDIT_PATIENCE` (then the broadcast is finished without it)."""
+        if not done:
+            return False
+        since = self._final_since.setdefault(broadcast_id, now)
+        if now - since < FINAL_EDIT_PATIENCE:
+            return False
+        log.warning("broadcast %s: finished without its final progress edit", broadcast_id)
+        return True
+
+    async def _progress_message(
+        self, b: broadcasts.BroadcastView, text: str
+    ) -> tuple[Call, int | None]:
+        """Send a broadcast's progress message and record it; when its starter's handler
+        recorded one meanwhile, ours is deleted and theirs kept."""
+        try:
+            sent = await self.bot.send_message(b.chat_id, text)
+        except TelegramAPIError as exc:
+            call = self._failure(exc)
+            log.warning("broadcast %s: progress message not sent: %s", b.id, exc.message)
+            return call, None
+        async with self.sessionmaker() as session:
+            if await broadcasts.set_message(session, b.id, sent.message_id, text):
+                return Call.DONE, sent.message_id
+        with contextlib.suppress(TelegramAPIError):
+            await self.bot.delete_message(b.chat_id, sent.message_id)
+        async with self.sessionmaker() as session:
+            found = await broadcasts.get(session, b.id)
+        return Call.DONE, found.message_id if found is not None else None
+
+    @staticmethod
+    def _failure(exc: TelegramAPIError) -> Call:
+        if isinstance(exc, TelegramBadRequest) and "not modified" in exc.message:
+            return Call.DONE
+        if isinstance(exc, TelegramServerError | TelegramRetryAfter | TelegramNetworkError):
+            return Call.AGAIN
+        return Call.REFUSED
 
     async def live_cards(self) -> int:
         """The chairs' quorum cards: edited when their figures changed, at most every
@@ -324,6 +375,26 @@ class Delivery:
                 await attendance.record_card(session, card.meeting_id, text, now)
         return edits
 
+    async def _call_edit(
+        self,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        reply_markup: InlineKeyboardMarkup | None = None,
+    ) -> Call:
+        """Edit one of the bot's live messages (progress, quorum and poll cards); a failure
+        is logged with ids and said how it ended."""
+        try:
+            await self.bot.edit_message_text(
+                text=text, chat_id=chat_id, message_id=message_id, reply_markup=reply_markup
+            )
+        except TelegramAPIError as exc:
+            call = self._failure(exc)
+            if call is not Call.DONE:
+                log.warning("live message %s in %s: %s", message_id, chat_id, exc.message)
+            return call
+        return Call.DONE
+
     async def _edit(
         self,
         chat_id: int,
@@ -331,42 +402,9 @@ class Delivery:
         text: str,
         reply_markup: InlineKeyboardMarkup | None = None,
     ) -> int:
-        """Edit one of the bot's live messages (progress, quorum and poll cards); a failure
-        is logged with ids and counted as no edit — nobody waits for it."""
-        try:
-            await self.bot.edit_message_text(
-                text=text, chat_id=chat_id, message_id=message_id, reply_markup=reply_markup
-            )
-        except TelegramBadRequest as exc:
-            if "not modified" not in exc.message:
-                log.info("live message %s in %s: %s", message_id, chat_id, exc.message)
-            return 0
-        except TelegramAPIError as exc:
-            log.warning("live message %s in %s: %s", message_id, chat_id, exc.message)
-            return 0
-        return 1
-
-    async def _summary(self, b: broadcasts.BroadcastView, status: outbox.GroupStatus) -> None:
-        async with self.sessionmaker() as session:
-            unreached = await broadcasts.unreached(session, b.group_key)
-        with self.i18n.context(), self.i18n.use_locale(b.locale):
-            head = render(
-                "broadcast_summary.html",
-                s=status,
-                total=b.total,
-                what=_what(b.group_key).capitalize(),
-                unreached=unreached,
-            )
-            lines = [head] + [
-                f"• {html.escape(u.name) if u.name else _('(data deleted)')} — {_reason(u.code)}"
-                for u in unreached
-            ]
-        for chunk in split_message(lines):
-            try:
-                await self.bot.send_message(b.chat_id, chunk)
-            except TelegramAPIError as exc:
-                log.warning("broadcast %s: summary not sent: %s", b.id, exc.message)
-                return
+        """A live message's edit that nobody waits for (the next one catches up): 1 if made."""
+        call = await self._call_edit(chat_id, message_id, text, reply_markup)
+        return 1 if call is Call.DONE else 0
 
     async def meeting_clock(self) -> meetings.ClockReport:
         """Publish the meetings planned for now; end those whose time is over; close the

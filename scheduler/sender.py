@@ -10,6 +10,8 @@ gave up → again after retry_after. 5xx or a connection that never reached Tele
 with exponential backoff, then failed. A call without an answer (timeout, a dropped
 connection) → in doubt: the row is left `sending` and comes back when its lease runs out,
 counted; it may reach the person twice, which is the one duplicate the design allows.
+An outcome someone waits for (`kinds.OUTCOMES`: a broadcast's summary) that ends failed
+raises the operator's alert (`alerts.outcome_lost`).
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.limiter import NotOurs, bulk
 from bot.messages import Part, split_parts
 from models import StoredFile
-from scheduler.kinds import Kind
+from scheduler import alerts
+from scheduler.kinds import OUTCOMES, Kind
 from services import outbox, people
 from services.clock import Clock
 from services.outbox import Claimed, Failure
@@ -153,11 +156,7 @@ class Sender:
     async def deliver(self, item: Item) -> None:
         row = item.row
         if item.chat_id is None:
-            async with self.sessionmaker() as session:
-                await outbox.record_failed(
-                    session, row.id, row.attempts, Failure.NOT_JOINED, "no account"
-                )
-            self.stats.failed += 1
+            await self._failed(row, Failure.NOT_JOINED, "no account", 0)
             return
         kind = self.kinds.get(row.kind)
         try:
@@ -166,11 +165,7 @@ class Sender:
             parts = split_parts(await kind.render(self.sessionmaker, self.i18n, row, item.locale))
         except Exception as exc:
             log.exception("outbox row %s: cannot render", row.id)
-            async with self.sessionmaker() as session:
-                await outbox.record_failed(
-                    session, row.id, row.attempts, Failure.REJECTED, repr(exc)
-                )
-            self.stats.failed += 1
+            await self._failed(row, Failure.REJECTED, repr(exc), 0)
             return
 
         async def started() -> bool:
@@ -231,6 +226,14 @@ class Sender:
         async with self.sessionmaker() as session:
             await outbox.record_failed(session, row.id, row.attempts, failure, error, done)
         self.stats.failed += 1
+        self._lost(row, failure, error)
+
+    @staticmethod
+    def _lost(row: Claimed, failure: Failure, error: str) -> None:
+        if row.kind in OUTCOMES:
+            alerts.outcome_lost(
+                kind=row.kind, row_id=row.id, chat_id=row.chat_id, failure=failure, error=error
+            )
 
     async def _unreachable(
         self, item: Item, failure: Failure, exc: TelegramAPIError, done: int
@@ -258,6 +261,7 @@ class Sender:
             self.stats.retried += 1
         else:
             self.stats.failed += 1
+            self._lost(row, Failure.GAVE_UP, error)
 
     async def _send(self, chat_id: int, part: Part) -> Message:
         timeout = int(max(1, self.timeout))

@@ -7,8 +7,10 @@ by the injected clock and the tick is run by hand. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import Counter
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -25,6 +27,7 @@ from models import Identity
 from scheduler.engine import Delivery
 from services import announcements, outbox, people, roster
 from services.clock import FixedClock
+from services.outbox import keys
 from services.people import load_actor
 from tests.e2e import Person, buttons
 from tests.factories import ADMIN_ID, make_world, member_link, register
@@ -45,6 +48,7 @@ class App:
     bot: Bot
     sm: async_sessionmaker[AsyncSession]
     clock: FixedClock
+    association_id: int
 
     @property
     def delivery(self) -> Delivery:
@@ -71,36 +75,49 @@ async def app(db_url: str) -> AsyncIterator[App]:
         )
         english = await load_actor(s, ENGLISH, [])
         await people.set_locale(s, english, "en")
-    async with FakeTelegram(TOKEN, private_per_second=1) as tg:  # Telegram's 1/s per chat
-        tg.add_user(CHAIR, "Сергей")
-        for tg_id in MEMBERS:
-            tg.add_user(tg_id, f"U{tg_id}", language_code="en" if tg_id == ENGLISH else "ru")
-            tg.open_chat(tg_id)
-        tg.block(BLOCKED)
-        settings = Settings(
-            bot_token=TOKEN,
-            telegram_api_base=tg.base_url,
-            admin_ids=[ADMIN_ID],
-            tick_seconds=60,  # the test runs the tick itself
-            progress_seconds=60,
-            send_concurrency=CONCURRENCY,
-            send_timeout=1,
-            lease_seconds=5,
-            _env_file=None,
-        )
-        bot = build_bot(settings)
-        dp = build_dispatcher(settings, sm, clock=clock, storage=MemoryStorage())
-        polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False))
-        try:
-            for _ in range(200):
-                if "delivery" in dp.workflow_data:
-                    break
-                await asyncio.sleep(0.02)
-            yield App(tg, dp, bot, sm, clock)
-        finally:
+    try:
+        async with FakeTelegram(TOKEN, private_per_second=1) as tg:  # Telegram's 1/s per chat
+            tg.add_user(CHAIR, "Сергей")
+            for tg_id in MEMBERS:
+                tg.add_user(tg_id, f"U{tg_id}", language_code="en" if tg_id == ENGLISH else "ru")
+                tg.open_chat(tg_id)
+            tg.block(BLOCKED)
+            async with serving(tg, sm, clock, world.association_id) as app:
+                yield app
+    finally:
+        await engine.dispose()
+
+
+@asynccontextmanager
+async def serving(
+    tg: FakeTelegram, sm: async_sessionmaker[AsyncSession], clock: FixedClock, association_id: int
+) -> AsyncIterator[App]:
+    """The application (Dispatcher, engine, limiter) on the fake; leaving stops it, as a
+    restart does (a second `serving` on the same database is the process started again)."""
+    settings = Settings(
+        bot_token=TOKEN,
+        telegram_api_base=tg.base_url,
+        admin_ids=[ADMIN_ID],
+        tick_seconds=60,  # the test runs the tick itself
+        progress_seconds=60,
+        send_concurrency=CONCURRENCY,
+        send_timeout=1,
+        lease_seconds=5,
+        _env_file=None,
+    )
+    bot = build_bot(settings)
+    dp = build_dispatcher(settings, sm, clock=clock, storage=MemoryStorage())
+    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False))
+    try:
+        for _ in range(200):
+            if "delivery" in dp.workflow_data:
+                break
+            await asyncio.sleep(0.02)
+        yield App(tg, dp, bot, sm, clock, association_id)
+    finally:
+        with contextlib.suppress(RuntimeError):  # stopped already (a restart in the test)
             await dp.stop_polling()
-            await polling
-            await engine.dispose()
+        await polling
 
 
 async def test_announcement_reaches_everyone_once_through_faults(app: App) -> None:
@@ -151,12 +168,15 @@ async def test_announcement_reaches_everyone_once_through_faults(app: App) -> No
     english = [d.text for d in tg.delivered_to(ENGLISH)]
     assert english and english[0].startswith("📣 Announcement")
 
-    # The author sees the progress, then a summary naming who was not reached and why.
+    # The author sees the progress end, then one summary naming who was not reached and why.
     await app.delivery.progress()
-    edited = await chair.edited(progress, "Доставлено 9 из 12")
-    assert "не доставлено 3" in edited["text"]
+    edited = await chair.edited(progress, "✅ Отправлено: объявление")
+    assert edited["text"] == "✅ Отправлено: объявление"  # the figures are the summary's
+    await app.delivery.tick()  # the summary is an outbox row
+    await app.delivery.sender.drained()
     summary = await tg.wait_for_message(CHAIR, "Не удалось доставить", timeout=5)
     body = summary["text"]
+    assert body.startswith("Объявление: доставлено 9 из 12.")
     assert "Учитель Номер 03 — заблокировал(а) бота" in body
     assert "Учитель Номер 10 — не открывал(а) бота" in body
     assert "Ещё Не Подключилась — ещё не подключился(-ась) к боту" in body
@@ -179,3 +199,108 @@ async def test_announcement_reaches_everyone_once_through_faults(app: App) -> No
         )
         marks = {external: reachable for external, reachable in found.all()}
     assert marks == {BLOCKED: False, STRANGER: False, ENGLISH: None}
+
+
+async def deliver_all(app: App, group_key: str) -> outbox.GroupStatus:
+    """Ticks, the sender and the progress job until the group is done (time moves 10 s a
+    round)."""
+    for _round in range(40):
+        await app.delivery.tick()
+        await app.delivery.sender.drained()
+        async with app.sm() as s:
+            status = await outbox.group_status(s, group_key)
+        if status.done:
+            return status
+        await app.delivery.progress()
+        app.clock.advance(timedelta(seconds=10))
+    raise AssertionError(f"{group_key} not done: {status}")
+
+
+async def test_killed_right_after_send_the_chair_still_gets_progress_and_summary(
+    app: App,
+) -> None:
+    """What a process killed right after «Отправить» leaves: the rows and the broadcast
+    committed, no progress message. The engine sends one (its first try a 500), the final
+    edit and the summary go through a burst of 500s, and the summary, enqueued before a
+    restart, is sent by the process started again: once."""
+    tg, clock = app.tg, app.clock
+    tg.open_chat(CHAIR)
+    async with app.sm() as s:
+        chair = await load_actor(s, CHAIR, [])
+        target = announcements.Target(app.association_id, None, "")
+        draft = await announcements.save_draft(
+            s, chair, target, clock.now(), text="Семинар 12.12 переносится на 19.12."
+        )
+        sent = await announcements.send(
+            s, chair, draft, clock.now(), progress_chat_id=CHAIR, locale="ru"
+        )
+    await app.delivery.progress()
+    assert tg.messages(CHAIR) == []  # within the grace its handler would be sending it
+    clock.advance(timedelta(seconds=6))
+    tg.fault(CHAIR, 500)
+    await app.delivery.progress()
+    assert tg.messages(CHAIR) == []  # refused: tried again on the next round
+    await app.delivery.progress()
+    [progress] = tg.messages(CHAIR)
+    assert progress["text"] == "📤 Отправляется: объявление\nДоставлено 0 из 12"
+
+    await deliver_all(app, sent.group_key)
+    tg.fault(CHAIR, 500)
+    await app.delivery.progress()  # the final edit: a 500, so not finished yet
+    assert tg.messages(CHAIR)[0]["text"].startswith("📤")
+    async with app.sm() as s:
+        assert await outbox.group_status(s, keys.broadcast_group(sent.broadcast_id)) == (
+            outbox.GroupStatus(0, 0, 0, 0, 0, 0, 0)
+        )
+    await app.delivery.progress()
+    assert [m["text"] for m in tg.messages(CHAIR)] == ["✅ Отправлено: объявление"]
+    tg.fault(CHAIR, 500, 500)
+    await app.delivery.tick()  # the summary: a 500, again in 5 s
+    await app.delivery.sender.drained()
+    clock.advance(timedelta(seconds=5))
+    await app.delivery.tick()  # a 500 again: in 10 s
+    await app.delivery.sender.drained()
+    assert len(tg.messages(CHAIR)) == 1 and tg.faults_pending(CHAIR) == 0
+
+    await app.dp.stop_polling()  # the process stops with the summary still due
+    clock.advance(timedelta(seconds=10))
+    async with serving(tg, app.sm, clock, app.association_id) as again:
+        await again.delivery.progress()  # finished already: nothing twice
+        await again.delivery.tick()
+        await again.delivery.sender.drained()
+        await asyncio.sleep(0.05)
+    texts = [m["text"] for m in tg.messages(CHAIR)]
+    assert texts[0] == "✅ Отправлено: объявление" and len(texts) == 2, texts
+    assert texts[1].startswith("Объявление: доставлено 9 из 12.")
+    assert "Учитель Номер 03 — заблокировал(а) бота" in texts[1]
+
+
+async def test_a_summary_given_up_raises_the_operators_alert(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Telegram answers the summary 500 every time: after the outbox's retries the row stays
+    failed and the operator's alert is raised (logged at ERROR until it has its channel)."""
+    tg, clock = app.tg, app.clock
+    tg.open_chat(CHAIR)
+    async with app.sm() as s:
+        chair = await load_actor(s, CHAIR, [])
+        target = announcements.Target(app.association_id, None, "")
+        draft = await announcements.save_draft(s, chair, target, clock.now(), text="Семинар.")
+        sent = await announcements.send(
+            s, chair, draft, clock.now(), progress_chat_id=CHAIR, locale="ru"
+        )
+    clock.advance(timedelta(seconds=6))
+    await deliver_all(app, sent.group_key)
+    await app.delivery.progress()  # finished: the summary enqueued
+    summary_group = keys.broadcast_group(sent.broadcast_id)
+    tg.fault(CHAIR, *[Fault(500)] * outbox.MAX_ATTEMPTS)
+    for _try in range(outbox.MAX_ATTEMPTS):
+        await app.delivery.tick()
+        await app.delivery.sender.drained()
+        clock.advance(outbox.backoff(outbox.MAX_ATTEMPTS))
+    async with app.sm() as s:
+        status = await outbox.group_status(s, summary_group)
+        [failure] = await outbox.group_failures(s, summary_group)
+    assert (status.total, status.failed) == (1, 1) and failure.code == outbox.Failure.GAVE_UP
+    [alert] = [r for r in caplog.records if "OPERATOR ALERT" in r.getMessage()]
+    assert alert.levelname == "ERROR" and "broadcast_summary" in alert.getMessage()

@@ -59,14 +59,23 @@ def start(tg: FakeTelegram, url: str) -> Awaitable[asyncio.subprocess.Process]:
     )
 
 
+def chair_texts(tg: FakeTelegram) -> list[str]:
+    return [m["text"] for m in tg.messages(CHAIR)]
+
+
 def copies(tg: FakeTelegram) -> Counter[int]:
     return Counter(d.chat_id for d in tg.deliveries if "Методический день" in d.text)
 
 
-async def wait_until(predicate: Callable[[], bool], seconds: float) -> None:
-    async with asyncio.timeout(seconds):
-        while not predicate():  # noqa: ASYNC110 - polls the fake server's log
-            await asyncio.sleep(0.02)
+async def wait_until(
+    predicate: Callable[[], bool], seconds: float, say: Callable[[], object] = str
+) -> None:
+    try:
+        async with asyncio.timeout(seconds):
+            while not predicate():  # noqa: ASYNC110 - polls the fake server's log
+                await asyncio.sleep(0.02)
+    except TimeoutError:
+        raise AssertionError(f"not in {seconds} s: {say()}") from None
 
 
 async def test_sigkill_mid_broadcast_loses_nothing(db_url: str) -> None:
@@ -95,7 +104,11 @@ async def test_sigkill_mid_broadcast_loses_nothing(db_url: str) -> None:
         second = await start(tg, url)
         try:
             await wait_until(lambda: set(copies(tg)) == set(MEMBERS), 90)
-            await wait_until(lambda: bool(tg.messages(CHAIR)), 60)  # the summary came
+            # Killed before any handler could send the chair a progress message (the seed is
+            # what «Отправить» commits): the chair gets one all the same, and the summary.
+            done = "✅ Отправлено: объявление"
+            await wait_until(lambda: len(chair_texts(tg)) == 2, 60, lambda: chair_texts(tg))
+            await wait_until(lambda: chair_texts(tg)[0] == done, 30, lambda: chair_texts(tg))
         finally:
             second.send_signal(signal.SIGTERM)
             output, _ = await asyncio.wait_for(second.communicate(), 30)
@@ -104,6 +117,9 @@ async def test_sigkill_mid_broadcast_loses_nothing(db_url: str) -> None:
 
     counted = copies(tg)
     assert set(counted) == set(MEMBERS)  # nothing lost
+    progress, summary = chair_texts(tg)
+    assert progress == "✅ Отправлено: объявление"
+    assert summary.startswith("Объявление: доставлено 150 из 150.")
     duplicates = sum(n - 1 for n in counted.values())
     assert duplicates <= CONCURRENCY, counted
 

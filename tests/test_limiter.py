@@ -45,7 +45,7 @@ async def test_thirty_a_second_overall() -> None:
     start = t.now
     granted = []
     for chat in range(90):  # 90 different chats: only the global window binds
-        await lim.acquire(chat)
+        lim.sent(await lim.acquire(chat))
         granted.append(t.now - start)
     assert granted[29] == 0.0 and granted[30] == pytest.approx(1.0)
     assert granted[89] == pytest.approx(2.0)
@@ -59,11 +59,11 @@ async def test_one_a_second_per_chat_and_twenty_a_minute_per_group() -> None:
     lim = limiter(t)
     start = t.now
     for _ in range(3):
-        await lim.acquire(42)
+        lim.sent(await lim.acquire(42))
     assert t.now - start == pytest.approx(2.0)
     start = t.now
     for _ in range(21):
-        await lim.acquire(-100500)
+        lim.sent(await lim.acquire(-100500))
     # 20 a minute in a group: the 21st waits for the first to leave the minute's window.
     assert t.now - start == pytest.approx(60.0)
 
@@ -106,15 +106,15 @@ async def test_bulk_gives_way_to_interactive() -> None:
 
     async def broadcast() -> None:
         with bulk():
-            await lim.acquire(3, bulk=True)
+            lim.sent(await lim.acquire(3, bulk=True))
         order.append("bulk")
 
     async def reply() -> None:
         await asyncio.sleep(0)  # the person's reply comes after the broadcast started waiting
-        await lim.acquire(4)
+        lim.sent(await lim.acquire(4))
         order.append("reply")
 
-    await lim.acquire(1)  # the window is full now
+    lim.sent(await lim.acquire(1))  # the window is full now
     await t.run(broadcast(), reply())
     assert order == ["reply", "bulk"]
 
@@ -126,7 +126,7 @@ async def test_retry_after_blocks_the_chat() -> None:
     start = t.now
     await lim.acquire(8)  # another chat is not held up
     assert t.now == start
-    await lim.acquire(7)
+    await lim.ready(7)
     assert t.now - start == pytest.approx(5.0)
 
 
@@ -198,3 +198,116 @@ async def test_a_bulk_call_is_counted_when_it_goes_after_its_hook() -> None:
 
     with bulk(), pytest.raises(TelegramRetryAfter):
         await middleware(throttled, None, SendMessage(chat_id=6, text="z"))  # type: ignore[arg-type]
+
+
+async def test_windows_are_kept_by_send_time() -> None:
+    """Thirty calls granted at once but written 0.7 s later (a loaded event loop) hold their
+    second from when they went: the 31st waits for that, not for the grant's second."""
+    t = FakeTime()
+    lim = limiter(t)
+    start = t.now
+    slots = [await lim.acquire(chat) for chat in range(30)]
+    assert t.now == start  # granted at once
+    t.now += 0.7
+    for slot in slots:
+        lim.sent(slot)
+    await lim.acquire(100)
+    assert t.now == pytest.approx(start + 1.7)  # a grant-time window would let it go at 1.0
+
+
+async def test_a_call_in_flight_holds_its_slot_until_stamped() -> None:
+    t = FakeTime()
+    lim = limiter(t, per_second=2)
+    first = await lim.acquire(1)
+    await lim.acquire(2)  # in flight, never stamped here
+    assert lim.wait_time(3) > 0  # both slots held while not yet sent
+    t.now += 5.0  # however long they take to go
+    assert lim.wait_time(3) > 0
+    lim.sent(first)  # went out now: its slot frees a second from now
+    assert lim.wait_time(3) == pytest.approx(1.0)
+
+
+async def test_a_later_chunk_moves_the_stamp() -> None:
+    t = FakeTime()
+    lim = limiter(t, per_second=1)
+    slot = await lim.acquire(1)
+    lim.sent(slot)  # the first chunk of an upload
+    t.now += 0.5
+    lim.sent(slot)  # its last chunk: counted from here
+    assert lim._global.hits == [t.now]
+    assert lim.wait_time(2) == pytest.approx(1.0)
+
+
+async def test_middleware_stamps_when_the_request_is_written() -> None:
+    """The HTTP client's trace stamps the slot while the call is being made (the request
+    written); the answer coming later does not move it. Untraced, the answer stamps it."""
+    t = FakeTime()
+    lim = limiter(t)
+    middleware = LimiterMiddleware(lim)
+
+    async def make_request(bot: Any, method: Any) -> Any:
+        t.now += 0.3  # the event loop gets round to writing it
+        await middleware._chunk_sent()  # what aiohttp's trace calls on writing
+        t.now += 0.2  # Telegram answers
+        return "ok"
+
+    start = t.now
+    await middleware(make_request, None, SendMessage(chat_id=5, text="x"))  # type: ignore[arg-type]
+    assert lim._chats[5].hits == [pytest.approx(start + 0.3)]
+
+    async def untraced(bot: Any, method: Any) -> Any:
+        t.now += 0.4
+        return "ok"
+
+    await middleware(untraced, None, SendMessage(chat_id=6, text="y"))  # type: ignore[arg-type]
+    assert lim._chats[6].hits == [t.now]
+    assert lim._global.flying == 0
+
+
+async def test_the_trace_is_installed_on_the_bots_http_session() -> None:
+    from aiogram import Bot
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+
+    from tests.fakeapi import FakeTelegram
+
+    written: list[bool] = []
+
+    class Watching(LimiterMiddleware):
+        async def _chunk_sent(self, *args: object) -> None:
+            written.append(True)
+            await super()._chunk_sent(*args)
+
+    lim = RateLimiter()
+    async with FakeTelegram("1:T") as tg:
+        for chat in (5, 6):
+            tg.add_user(chat, "U")
+            tg.open_chat(chat)
+        session = AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url))
+        session.middleware(Watching(lim))
+        bot = Bot("1:T", session=session)
+        try:
+            await bot.send_message(5, "x")
+            await bot.send_message(6, "y")
+        finally:
+            await bot.session.close()
+    assert written == [True, True]  # each request stamped as it was written
+    assert len(lim._global.hits) == 2 and lim._global.flying == 0
+
+
+async def test_a_lagging_event_loop_widens_the_windows() -> None:
+    """A wait that woke 0.2 s late says the loop lags (and Telegram's side of a local fake
+    with it): the windows grow by that lag, which then fades by half every half-life."""
+    t = FakeTime()
+    lim = limiter(t, per_second=1)
+
+    async def late_sleep(seconds: float) -> None:
+        t.now += seconds + 0.2
+
+    lim.sleep = late_sleep
+    lim.sent(await lim.acquire(1))
+    lim.sent(await lim.acquire(2))  # waited a second, woke 0.2 s late
+    assert lim.lag() == pytest.approx(0.2)
+    assert lim.wait_time(3) == pytest.approx(1.2)  # the second plus the lag
+    t.now += lim.limits.lag_half_life
+    assert lim.lag() == pytest.approx(0.1)

@@ -5,11 +5,11 @@ publishes it; a stale button is refused with nothing written; a member cannot dr
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.types import Message
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy import func, select
@@ -20,12 +20,13 @@ from bot.config import Settings
 from bot.db import create_sessionmaker
 from bot.i18n import DOMAIN, LOCALES_DIR, compile_catalogs
 from handlers.errors import error_text
-from models import AgendaItem, Meeting, MeetingStatus, OutboxMessage
+from models import AgendaItem, Broadcast, Meeting, MeetingStatus, OutboxMessage
+from services import meetings
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
 from tests.factories import ADMIN_ID, World, make_world, member_link, register
 from tests.flow import Flow, RecordingSession, build_bot, buttons
-from ui.callbacks.meetings import DraftAction, DraftCb
+from ui.callbacks.meetings import DraftAction, DraftCb, MeetingAction, MeetingCb
 
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)  # 10:00 in Novosibirsk, 1 December
 TEACHER = 3001
@@ -238,3 +239,38 @@ async def test_a_member_cannot_draft_or_change_a_draft(
     assert tapped.alerts() == [forbidden]
     after = await the_meeting(sm)
     assert (after.version, after.duration_minutes) == (before.version, before.duration_minutes)
+
+
+async def test_confirming_an_extraordinary_meeting_shows_the_chair_its_progress(
+    flow: Flow,
+    world: World,
+    sm: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    ru: Callable[[Callable[[], str]], str],
+) -> None:
+    """The chair's «confirm» publishes it, and the reply is the notices' progress message:
+    the one the engine edits as they go out."""
+    from tests.test_meetings import ready_draft, secretary
+
+    async with sm() as s:
+        sec = await secretary(s, world, clock)
+        view = await ready_draft(s, world, sec, clock, day=date(2026, 12, 4))
+        asked = await meetings.publish(
+            s, sec, view.id, view.version, clock.now(), extraordinary_reason="Срочный вопрос"
+        )
+    assert asked.outcome is meetings.Outcome.AWAITING_CHAIR
+    chair = world.chair_tg
+    confirm = MeetingCb(action=MeetingAction.CONFIRM, meeting_id=view.id).pack()
+    button = InlineKeyboardButton(text="✅", callback_data=confirm)
+    asking = await flow.bot.send_message(  # as the outbox's request to the chair carries it
+        chair, "Созвать?", reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button]])
+    )
+    confirmed = await flow.press_data(chair, confirm, asking)
+    assert confirmed.texts[-1] == ru(
+        lambda: _("The extraordinary meeting is published: {count} members get the notice.")
+    ).format(count=2)  # the chair and the secretary
+    progress = flow.last(chair)
+    async with sm() as s:
+        broadcast = await s.scalar(select(Broadcast))
+    assert broadcast is not None
+    assert (broadcast.chat_id, broadcast.message_id) == (chair, progress.message_id)

@@ -278,3 +278,24 @@ async def test_throttled_claims_do_not_count_as_failures(
     assert await outbox.record_retry(
         session, row.id, row.attempts, "500", moment, 0, failures=row.failures
     )
+
+
+async def test_a_retry_is_claimed_ahead_of_a_backlog(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    """A row put back after a 500 and one whose answer was lost are claimed as soon as they
+    are due, before 2,000 rows of another broadcast that were due earlier."""
+    now = clock.now()
+    await outbox.enqueue(session, rows(2, now, group="announcement:1"))
+    await session.commit()
+    failed, lost = await outbox.claim(session, now, 2, LEASE)
+    assert await outbox.mark_started(session, lost.id, lost.attempts, now, LEASE)
+    await outbox.record_retry(session, failed.id, failed.attempts, "500", now, 0)
+    backlog_at = now + timedelta(seconds=1)
+    await outbox.enqueue(session, rows(2000, backlog_at, group="announcement:2"))
+    await session.commit()
+    moment = now + LEASE * 2  # both are due again now; the backlog was due before them
+    assert await outbox.recover(session, moment) == (1, 1)
+    claimed = await outbox.claim(session, moment, 8, LEASE)
+    assert {failed.id, lost.id} <= {row.id for row in claimed}
+    assert len(claimed) == 8  # the rest of the room goes to the backlog, oldest first

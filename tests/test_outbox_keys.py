@@ -20,7 +20,15 @@ from bot.db import create_sessionmaker
 from bot.i18n import DOMAIN, LOCALES_DIR
 from scheduler.engine import Delivery, EngineSettings
 from scheduler.kinds import PROPOSAL, PROPOSAL_DECIDED, registry
-from services import announcements, attendance, meetings, outbox, protocols, surveys
+from services import (
+    announcements,
+    attendance,
+    broadcasts,
+    meetings,
+    outbox,
+    protocols,
+    surveys,
+)
 from services.clock import FixedClock
 from services.outbox import Outgoing, keys
 from tests.factories import make_world, member_link, register
@@ -35,6 +43,10 @@ KEYS: list[tuple[str, Callable[[], str], str, dict[str, int | date]]] = [
      {"announcement_id": 4}),
     ("announcement:4:person=40", lambda: keys.announcement(announcement_id=4, person_id=P),
      "announcement", {"announcement_id": 4, "person_id": P}),
+    # a broadcast's summary to its starter (services/broadcasts.py)
+    ("broadcast:9", lambda: keys.broadcast_group(9), "broadcast_group", {"broadcast_id": 9}),
+    ("broadcast:9:summary", lambda: keys.broadcast_summary(9), "broadcast_summary",
+     {"broadcast_id": 9}),
     # surveys (services/surveys.py)
     ("survey:6", lambda: keys.survey_group(6), "survey_group", {"survey_id": 6}),
     ("survey:6:invite:40", lambda: keys.survey_invite(survey_id=6, person_id=P),
@@ -195,6 +207,7 @@ def test_the_row_kinds_keys_speak_of_are_todays() -> None:
     assert meetings.Kind.CANCELLED.value == "meeting_cancelled"
     assert set(registry()) == {
         announcements.KIND,
+        broadcasts.SUMMARY_KIND,
         *(k.value for k in meetings.Kind),
         PROPOSAL,
         PROPOSAL_DECIDED,

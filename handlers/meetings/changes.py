@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.meetings.card import show_meeting_card, when
 from handlers.meetings.states import Answering
+from handlers.meetings.wizard_publish import record_progress
 from handlers.ui import WizardText, days_phrase
 from services import deadlines, meetings
 from services.clock import Clock
@@ -207,11 +208,12 @@ async def confirm(
     )
     await query.answer(_("Published."))
     await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(
+    progress = await query.message.answer(
         _("The extraordinary meeting is published: {count} members get the notice.").format(
             count=done.recipients
         )
     )
+    await record_progress(session, done, progress)  # edited as the notices go out
 
 
 async def decline(

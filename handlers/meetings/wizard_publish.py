@@ -35,8 +35,18 @@ async def _published(message: Message, session: AsyncSession, done: meetings.Pub
             count=done.recipients
         )
     )
-    if done.group_key:
-        await broadcasts.set_message_for(session, done.group_key, progress.message_id)
+    await record_progress(session, done, progress)
+
+
+async def record_progress(
+    session: AsyncSession, done: meetings.Published, progress: Message
+) -> None:
+    """The notices' progress is shown by editing `progress` (one message: when the engine
+    sent one meanwhile, this one goes)."""
+    if done.group_key and not await broadcasts.set_message_for(
+        session, done.group_key, progress.message_id
+    ):
+        later(progress.delete())
 
 
 async def publish(

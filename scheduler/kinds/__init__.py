@@ -17,6 +17,7 @@ module                        kinds
 ``protocol_deadline``         what is missing for a draft, reminders, overdue
 ``protocol_copy``             the signed copy
 ``survey``                    a survey's invitation, its reminders
+``summary``                   a broadcast's summary to the one who started it
 ============================  ==========================================================
 
 ``base`` holds the `Kind` protocol and a small cache; ``meeting`` what a meeting's kinds
@@ -41,6 +42,7 @@ from .protocol import DraftKind, ProtocolKind, SignKind
 from .protocol_copy import CopyKind
 from .protocol_deadline import MissingKind, OverdueKind, ProtocolReminderKind
 from .reminder import FinalAgendaKind, NudgeKind, ReminderKind
+from .summary import SummaryKind
 from .survey import SurveyInviteKind, SurveyReminderKind
 from .vote import VoteKind, VoteResultKind
 
@@ -70,6 +72,10 @@ PROTOCOL_KINDS: tuple[type[ProtocolKind], ...] = (
 )
 
 
+# Outcomes a person is waiting for: when the outbox gives one up, the operator is alerted.
+OUTCOMES = frozenset({SummaryKind.name})
+
+
 def registry(clock: Clock | None = None) -> dict[str, Kind]:
     """Every kind, by the name stored in outbox rows; one instance each per engine (their
     caches belong to it)."""
@@ -78,5 +84,5 @@ def registry(clock: Clock | None = None) -> dict[str, Kind]:
     kinds: list[Kind] = [AnnouncementKind()]
     kinds.extend(cls(clock, shared) for cls in MEETING_KINDS)
     kinds.extend(cls(clock, shared) for cls in PROTOCOL_KINDS)
-    kinds.extend([SurveyInviteKind(), SurveyReminderKind()])
+    kinds.extend([SurveyInviteKind(), SurveyReminderKind(), SummaryKind()])
     return {kind.name: kind for kind in kinds}

@@ -57,7 +57,13 @@ async def recover(session: AsyncSession, now: datetime) -> tuple[int, int]:
     that got no answer. Those whose call had started are counted as in doubt. Returns
     (requeued, of which in doubt)."""
     o = OutboxMessage
-    requeue = {"status": OutboxStatus.PENDING, "due_at": now, "lease_until": None}
+    # Back as a retry (`last_error` set): claimed ahead of rows that were never tried.
+    requeue = {
+        "status": OutboxStatus.PENDING,
+        "due_at": now,
+        "lease_until": None,
+        "last_error": "the lease ran out (no answer, or the process stopped)",
+    }
     expired = (o.status == OutboxStatus.SENDING, o.lease_until < now)
     # Unanswered again and again (a chat whose calls always time out): stop, do not loop.
     hopeless = await session.execute(
@@ -99,8 +105,9 @@ async def claim(
     session: AsyncSession, now: datetime, limit: int, lease: timedelta
 ) -> list[Claimed]:
     """Claim up to `limit` due rows for this process: `sending` with a lease, committed.
+    Rows due for a retry go first (`queries.due_ids`), then the rest by due time.
 
-    PostgreSQL: the inner SELECT takes `FOR UPDATE SKIP LOCKED`, so ticks of several
+    PostgreSQL: the SELECT takes `FOR UPDATE SKIP LOCKED`, so ticks of several
     processes never claim one row twice. SQLite: SQLAlchemy drops SKIP LOCKED there; the
     statement runs under BEGIN IMMEDIATE (the engine begins every write so), which
     serializes writers, and the UPDATE re-checks the status it claims from.
@@ -108,19 +115,29 @@ async def claim(
     if limit <= 0:
         return []
     o = OutboxMessage
-    result = await session.execute(
-        update(o)
-        .where(o.id.in_(queries.due_ids(now, limit)), o.status == OutboxStatus.PENDING)
-        .values(
-            status=OutboxStatus.SENDING,
-            lease_until=now + lease,
-            attempts=o.attempts + 1,
-            started_at=None,
+    claimed: list[Claimed] = []
+    for retries in (True, False):  # rows due for a retry first, then the rest by due time
+        room = limit - len(claimed)
+        if room <= 0:
+            break
+        # The ids first, then the UPDATE: as `IN (SELECT … LIMIT … FOR UPDATE)` PostgreSQL
+        # may run the subquery again for each row and so claim far more than `room`.
+        ids = list(await session.scalars(queries.due_ids(now, room, retries=retries)))
+        if not ids:
+            continue
+        result = await session.execute(
+            update(o)
+            .where(o.id.in_(ids), o.status == OutboxStatus.PENDING)
+            .values(
+                status=OutboxStatus.SENDING,
+                lease_until=now + lease,
+                attempts=o.attempts + 1,
+                started_at=None,
+            )
+            .returning(*queries.CLAIMED_COLUMNS)
+            .execution_options(synchronize_session=False)
         )
-        .returning(*queries.CLAIMED_COLUMNS)
-        .execution_options(synchronize_session=False)
-    )
-    claimed = [Claimed(*row) for row in result.all()]
+        claimed.extend(Claimed(*row) for row in result.all())
     claimed.sort(key=lambda c: c.id)
     return claimed
 

@@ -82,6 +82,7 @@ def _format(name: str, pattern: str) -> Format:
 # ---------------------------------------------------------------- group keys
 
 _ANNOUNCEMENT_GROUP = _format("announcement_group", "announcement:{announcement_id}")
+_BROADCAST_GROUP = _format("broadcast_group", "broadcast:{broadcast_id}")
 _SURVEY_GROUP = _format("survey_group", "survey:{survey_id}")
 _PROTOCOL_GROUP = _format("protocol_group", "protocol:meeting:{meeting_id}")
 _PROTOCOL_COPY_GROUP = _format("protocol_copy_group", "protocol:{protocol_id}:v{version}")
@@ -108,6 +109,7 @@ _BALLOT_RESULTS_GROUP = _format(
 # ---------------------------------------------------------------- dedupe keys
 
 _ANNOUNCEMENT = _format("announcement", "announcement:{announcement_id}:person={person_id}")
+_BROADCAST_SUMMARY = _format("broadcast_summary", "broadcast:{broadcast_id}:summary")
 _SURVEY_INVITE = _format("survey_invite", "survey:{survey_id}:invite:{person_id}")
 _SURVEY_REMINDER = _format("survey_reminder", "survey:{survey_id}:remind:{stage}:{person_id}")
 _PROTOCOL_DRAFT = _format("protocol_draft", "protocol:{protocol_id}:draft")
@@ -188,6 +190,16 @@ def parse(key: str) -> Parsed | None:
 
 
 # ---------------------------------------------------------------- announcements, surveys
+
+
+def broadcast_group(broadcast_id: int) -> str:
+    """The messages about a broadcast to the one who started it (not its members' group)."""
+    return _BROADCAST_GROUP.build(broadcast_id=broadcast_id)
+
+
+def broadcast_summary(broadcast_id: int) -> str:
+    """A broadcast's summary to the one who started it: one, however often it is finished."""
+    return _BROADCAST_SUMMARY.build(broadcast_id=broadcast_id)
 
 
 def announcement_group(announcement_id: int) -> str:

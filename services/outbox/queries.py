@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ScalarSelect, Select, and_, func, select
+from sqlalchemy import Select, and_, func, select
 
 from models import OutboxMessage, OutboxStatus, Person
 
@@ -42,17 +42,22 @@ def first_expired(now: datetime) -> Select[int]:
     )
 
 
-def due_ids(now: datetime, limit: int) -> ScalarSelect[int]:
+def due_ids(now: datetime, limit: int, *, retries: bool = False) -> Select[int]:
     """The ids a claim takes: due first, `FOR UPDATE SKIP LOCKED` on PostgreSQL (SQLAlchemy
-    drops it on SQLite, where BEGIN IMMEDIATE serializes the claims)."""
+    drops it on SQLite, where BEGIN IMMEDIATE serializes the claims). With `retries`, only
+    rows tried before (a row put back after an error or a lost answer carries `last_error`;
+    a fresh one never does): the claim takes those first, so a retry never waits behind a
+    broadcast's backlog of rows due earlier."""
     o = OutboxMessage
+    due = [o.status == OutboxStatus.PENDING, o.due_at <= now]
+    if retries:
+        due.append(o.last_error.is_not(None))
     return (
         select(o.id)
-        .where(o.status == OutboxStatus.PENDING, o.due_at <= now)
+        .where(*due)
         .order_by(o.due_at, o.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
-        .scalar_subquery()
     )
 
 
