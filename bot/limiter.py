@@ -60,6 +60,11 @@ def bulk(before_call: Callable[[], Awaitable[bool]] | None = None) -> Iterator[N
         _BULK.reset(token)
 
 
+def is_bulk() -> bool:
+    """Whether the current call is made inside `bulk()` (a broadcast's)."""
+    return _BULK.get()
+
+
 class NotOurs(Exception):
     """The before-call hook declined: the call is not made (the row is no longer ours)."""
 

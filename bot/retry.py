@@ -28,7 +28,7 @@ from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError, Telegra
 from aiogram.methods import AnswerCallbackQuery, GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
-from bot.limiter import _BULK
+from bot.limiter import is_bulk
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -78,7 +78,7 @@ class ReplyRetry(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
-        if _BULK.get() or isinstance(method, GetUpdates):
+        if is_bulk() or isinstance(method, GetUpdates):
             return await make_request(bot, method)
         result = await self._call(make_request, bot, method)
         if isinstance(method, AnswerCallbackQuery):

@@ -34,7 +34,7 @@ from aiogram.types import Message
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.limiter import MAX_RETRY_AFTER_ROUNDS, LimiterMiddleware, RateLimiter, bulk
+from bot.limiter import MAX_RETRY_AFTER_ROUNDS, LimiterMiddleware, RateLimiter, Slot, bulk
 from bot.retry import DELAYS, ReplyRetry
 from handlers.resume import KEY
 from models import AgendaItem, Meeting, Person
@@ -91,11 +91,9 @@ class CountingLimiter(RateLimiter):
     async def _sleep(self, seconds: float) -> None:
         self.now += seconds
 
-    async def acquire(
-        self, chat: int | str | None, *, bulk: bool = False, record: bool = True
-    ) -> float:
+    async def acquire(self, chat: int | str | None, *, bulk: bool = False) -> Slot:
         self.granted += 1
-        return await super().acquire(chat, bulk=bulk, record=record)
+        return await super().acquire(chat, bulk=bulk)
 
 
 def scripted_bot(outcomes: list[Any]) -> tuple[Bot, Scripted, CountingLimiter, list[float]]:
