@@ -32,7 +32,7 @@ from services.outbox import keys
 from services.people import load_actor
 from tests.e2e import Person, buttons
 from tests.factories import ADMIN_ID, make_world, member_link, register
-from tests.fakeapi import FakeTelegram, Fault
+from tests.fakeapi import FakeTelegram, Fault, FaultCode
 
 TOKEN = "123456:TEST-token"
 CHAIR = 2001
@@ -203,7 +203,7 @@ async def test_announcement_reaches_everyone_once_through_faults(app: App) -> No
 
 
 # A call refused more often than bot.retry retries it (the engine then tries on its next round).
-REFUSED = (500,) * (len(retry.DELAYS) + 1)
+REFUSED: tuple[FaultCode, ...] = (500,) * (len(retry.DELAYS) + 1)
 
 
 async def deliver_all(app: App, group_key: str) -> outbox.GroupStatus:
