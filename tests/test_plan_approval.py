@@ -9,14 +9,13 @@ through the outbox, and the DOCX heading with the protocol's number and date."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 from docx import Document
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from documents.i18n import translations
 from documents.plan import docx_bytes
 from models import (
     AgendaItem,
@@ -25,114 +24,30 @@ from models import (
     AssociationKind,
     Choice,
     MeetingForm,
-    OutboxMessage,
-    PlanRowKind,
     PlanStatus,
-    Protocol,
 )
-from services import associations, attendance, deadlines, meetings, plans, protocols, votes
+from services import associations, deadlines, meetings, plans
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
-from services.permissions import Actor
-from services.plans import PlanField, RowInput
-from tests.factories import ADMIN, World, register
+from services.plans import PlanField
+from tests.approval_world import (
+    DAY,
+    NOW,
+    TITLE,
+    draft_plan,
+    held_and_signed,
+    meeting_with_plan,
+    plan_row,
+    team,
+    told,
+)
+from tests.factories import ADMIN, register
 from tests.helpers import count
-from tests.test_protocols import complete, team
-
-NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)  # 10:00 in Novosibirsk: school year 2026
-DAY = date(2026, 12, 20)
-RU = translations("ru").gettext
-TITLE = RU(plans.APPROVAL_QUESTION) % {"year": "2026/2027"}
-DECISION = RU(plans.APPROVAL_DECISION) % {"year": "2026/2027"}
 
 
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(NOW)
-
-
-async def draft_plan(session: AsyncSession, world: World, theme: str = "Тема года") -> int:
-    chair = world.chair
-    view = await plans.create_draft(session, chair, world.association_id, 2026, NOW)
-    view = await plans.set_field(session, chair, view.id, view.version, PlanField.THEME, theme, NOW)
-    row = RowInput(
-        plans.DIRECTIONS[2], "Заседание 1", date(2027, 1, 25), PlanRowKind.MEETING, None, "ИМЦ"
-    )
-    view = await plans.add_row(session, chair, view.id, view.version, row, NOW)
-    return view.id
-
-
-async def meeting_with_plan(session: AsyncSession, world: World, plan_id: int) -> int:
-    """A draft on DAY with the plan's question, then published."""
-    chair = world.chair
-    view = await meetings.create_draft(session, chair, world.association_id, "Заседание", NOW)
-    view = await meetings.set_day(
-        session, chair, view.id, view.version, deadlines.Typed(DAY, time(15, 0)), NOW
-    )
-    view = await meetings.set_place(session, chair, view.id, view.version, "Каб. 12", NOW)
-    view = await meetings.add_plan_question(
-        session, chair, view.id, plan_id, TITLE, NOW, version=view.version, draft_decision=DECISION
-    )
-    assert [q.title for q in view.agenda] == [
-        "Об утверждении плана работы на 2026/2027 учебный год"
-    ]
-    published = await meetings.publish(session, chair, view.id, view.version, NOW)
-    return published.view.id
-
-
-async def held_and_signed(
-    session: AsyncSession,
-    world: World,
-    secretary: Actor,
-    meeting_id: int,
-    present: list[Actor],
-    ballot: list[Choice] | None,
-) -> Protocol:
-    """The meeting held with `present` checked in, the plan's question put to the vote with
-    `ballot` (None: never voted), the protocol completed and signed by both."""
-    view = await meetings.get(session, world.chair, meeting_id)
-    start = view.starts_at
-    assert start is not None
-    await meetings.run_clock(session, start)
-    for actor in present:
-        await attendance.check_in(session, actor, meeting_id, start + timedelta(minutes=1))
-    item = view.agenda[0].id
-    if ballot is not None:
-        await votes.open_vote(session, world.chair, item, start + timedelta(minutes=5))
-        for actor, choice in zip(present, ballot, strict=True):
-            await votes.cast(session, actor, item, choice, start + timedelta(minutes=6))
-        await votes.close_vote(session, world.chair, item, start + timedelta(minutes=7))
-    await meetings.run_clock(session, start + timedelta(minutes=90))
-    protocol = await session.scalar(select(Protocol).where(Protocol.meeting_id == meeting_id))
-    assert protocol is not None
-    await session.commit()
-    later = start + timedelta(days=2)
-    revision = await complete(session, secretary, protocol.id, later)
-    if ballot is None:  # the keeper records a decision no vote adopted: it approves nothing
-        recorded = await protocols.set_decision(session, secretary, protocol.id, 1, DECISION, later)
-        revision = recorded.revision
-    await protocols.sign(session, secretary, protocol.id, revision, later)
-    signed = await protocols.sign(session, world.chair, protocol.id, revision, later)
-    assert signed.issued
-    return protocol
-
-
-async def plan_row(session: AsyncSession, plan_id: int) -> AnnualPlan:
-    plan = await session.get_one(AnnualPlan, plan_id, populate_existing=True)
-    await session.commit()
-    return plan
-
-
-async def told(session: AsyncSession, kind: str) -> list[tuple[int | None, str]]:
-    rows = (
-        await session.execute(
-            select(OutboxMessage.person_id, OutboxMessage.dedupe_key)
-            .where(OutboxMessage.kind == kind)
-            .order_by(OutboxMessage.person_id)
-        )
-    ).all()
-    await session.commit()
-    return [(p, k) for p, k in rows]
 
 
 async def test_an_adopted_decision_approves_the_frozen_plan_when_the_protocol_is_signed(

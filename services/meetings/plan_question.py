@@ -17,10 +17,21 @@ from services.meetings.access import lock_meeting, published_meeting
 from services.meetings.changes import announce_change
 from services.meetings.draft import touch
 from services.meetings.rules import EDITABLE, MAX_AGENDA, check_decision
-from services.meetings.views import MeetingView
+from services.meetings.views import MeetingView, build_view
 from services.permissions import Actor
-from services.tx import writes
+from services.tx import reads, writes
 from services.validation import check_title
+
+
+@reads
+async def meetings_for_plan(
+    session: AsyncSession, actor: Actor, plan_id: int
+) -> list[MeetingView]:
+    """The meetings of the plan's association that may take its approval question (drafts
+    and published meetings not ended), for one the actor manages."""
+    plan = await plans.plan_for_agenda(session, actor, plan_id, None)
+    found = (await session.scalars(queries.open_for_agenda(plan.association_id))).all()
+    return [await build_view(session, meeting) for meeting in found]
 
 
 @writes

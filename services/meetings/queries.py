@@ -301,3 +301,15 @@ def plan_questions_to_freeze(meeting_id: int) -> Select[AgendaItem]:
         .where(AgendaItem.plan_id.is_not(None))
         .where(AgendaItem.plan_version.is_(None))
     )
+
+
+def open_for_agenda(association_id: int) -> Select[Meeting]:
+    """The association's meetings a question may still join: drafts and published ones not
+    ended, by date (undated drafts last)."""
+    return (
+        select(Meeting)
+        .where(Meeting.association_id == association_id)
+        .where(Meeting.status.in_([*UNPUBLISHED, MeetingStatus.PUBLISHED]))
+        .order_by(Meeting.starts_at.is_(None), Meeting.starts_at, Meeting.id)
+        .limit(20)
+    )

@@ -75,13 +75,13 @@ class ApprovalNotice:
 
 
 async def plan_for_agenda(
-    session: AsyncSession, actor: Actor, plan_id: int, association_id: int
+    session: AsyncSession, actor: Actor, plan_id: int, association_id: int | None
 ) -> AnnualPlan:
     """The edition a meeting of `association_id` may put to approval: a current draft of the
     same association (another association's plan is FORBIDDEN, an approved or adopted one
-    PLAN_APPROVED: a change is a new edition)."""
-    plan, association = await load_plan(session, actor, plan_id, Action.EDIT_PLAN, lock=True)
-    if association.id != association_id:
+    PLAN_APPROVED: a change is a new edition). None: any meeting of the plan's own."""
+    plan, association = await load_plan(session, actor, plan_id, Action.EDIT_PLAN)
+    if association_id is not None and association.id != association_id:
         raise DomainError(ErrorCode.FORBIDDEN)
     if plan.status is not PlanStatus.DRAFT:
         raise DomainError(ErrorCode.PLAN_APPROVED)

@@ -1,5 +1,5 @@
-"""The council chair's button on «the council adopted the plan»: approve it (002 Annex 2 §4.5,
-«утверждается его председателем»)."""
+"""Putting a plan edition to approval at a meeting, and the council chair's button on «the
+council adopted the plan» (002 Annex 2 §4.5, «утверждается его председателем»)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ from ui.callbacks.base import Id
 
 
 class PlanApprovalAction(enum.StrEnum):
-    CONFIRM = "ok"  # the chair approves the plan the council adopted
+    PUT = "put"  # which meeting puts the plan to approval? (meeting_id 0)
+    TO = "to"  # add the question to this meeting
+    CONFIRM = "ok"  # the chair approves the plan the council adopted (meeting_id 0)
 
 
 class PlanApprovalCb(CallbackData, prefix="pa"):
     action: PlanApprovalAction
     plan_id: Id
+    meeting_id: Id = 0
