@@ -15,8 +15,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import formats
-from models import MeetingStatus
 from handlers.ui import edit, inline, short
+from models import MeetingStatus
 from services import meetings, plans
 from services.clock import Clock
 from services.permissions import Actor

@@ -50,6 +50,12 @@ def clock() -> FixedClock:
     return FixedClock(NOW)
 
 
+def heading(content: plans.PlanContent) -> list[str]:
+    """The DOCX's first four lines: the approval block, then the title."""
+    document = Document(io.BytesIO(docx_bytes(content)))
+    return [p.text for p in document.paragraphs if p.text.strip()][:4]
+
+
 async def test_an_adopted_decision_approves_the_frozen_plan_when_the_protocol_is_signed(
     session: AsyncSession, clock: FixedClock
 ) -> None:
@@ -105,14 +111,14 @@ async def test_an_adopted_decision_approves_the_frozen_plan_when_the_protocol_is
     assert await told(session, plans.ADOPTED) == []
 
     # The DOCX heading: «Утверждено на заседании … Протокол № 1 от 20.12.2026».
-    document = Document(io.BytesIO(docx_bytes(content)))
-    texts = [p.text for p in document.paragraphs if p.text.strip()]
-    assert texts[:3] == [
+    assert heading(content) == [
         "Утверждено на заседании",
         "РМО учителей математики",
         "Протокол № 1 от 20.12.2026",
+        "План работы профессионального объединения педагогов",
     ]
-    assert "Методическая тема: Тема года" in texts
+    document = Document(io.BytesIO(docx_bytes(content)))
+    assert "Методическая тема: Тема года" in [p.text for p in document.paragraphs]
 
     # Asked again, by the same protocol: refused, nothing changes.
     with pytest.raises(DomainError) as err:
@@ -193,6 +199,13 @@ async def test_a_councils_plan_is_adopted_then_approved_by_its_chair(
     assert await told(session, plans.APPROVED) == []
     notice = await plans.approval_notice(session, plan_id)
     assert notice is not None and notice.council and notice.status is PlanStatus.ADOPTED
+    adopted = await plans.plan_content(session, world.chair, plan_id)
+    assert heading(adopted) == [
+        "Принят на заседании",
+        "Совет по методической работе",
+        "Протокол № 1 от 20.12.2026",
+        "План работы профессионального объединения педагогов",
+    ]
 
     # Only the chair (or the deputy acting for them) approves: not the secretary.
     with pytest.raises(DomainError) as err:
@@ -205,6 +218,12 @@ async def test_a_councils_plan_is_adopted_then_approved_by_its_chair(
     assert plan.approved_at == later and plan.protocol_number == 1
     content = await plans.plan_content(session, world.chair, plan_id)
     assert content.status is PlanStatus.APPROVED and content.protocol_number == 1
+    assert heading(content) == [
+        "Принят на заседании",
+        "Совет по методической работе",
+        "Протокол № 1 от 20.12.2026",
+        "Утверждён председателем",
+    ]
     told_approved = await told(session, plans.APPROVED)
     assert sorted(p or 0 for p, _k in told_approved) == sorted(
         [chair_id or 0, secretary.person_id or 0]
