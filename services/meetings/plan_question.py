@@ -24,9 +24,7 @@ from services.validation import check_title
 
 
 @reads
-async def meetings_for_plan(
-    session: AsyncSession, actor: Actor, plan_id: int
-) -> list[MeetingView]:
+async def meetings_for_plan(session: AsyncSession, actor: Actor, plan_id: int) -> list[MeetingView]:
     """The meetings of the plan's association that may take its approval question (drafts
     and published meetings not ended), for one the actor manages."""
     plan = await plans.plan_for_agenda(session, actor, plan_id, None)
