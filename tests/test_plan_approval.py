@@ -22,11 +22,12 @@ from models import (
     AnnualPlan,
     Association,
     AssociationKind,
+    AuditEntry,
     Choice,
     MeetingForm,
     PlanStatus,
 )
-from services import associations, deadlines, meetings, plans
+from services import associations, deadlines, meetings, plans, protocols
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
 from services.plans import PlanField
@@ -119,6 +120,16 @@ async def test_an_adopted_decision_approves_the_frozen_plan_when_the_protocol_is
     ]
     document = Document(io.BytesIO(docx_bytes(content)))
     assert "Методическая тема: Тема года" in [p.text for p in document.paragraphs]
+
+    # A correction of the protocol, signed again: the approval stands as it was, told once.
+    later = NOW + timedelta(days=25)
+    corrected = await protocols.correct(session, secretary, protocol.id, "Опечатка", later)
+    await protocols.sign(session, secretary, protocol.id, corrected.revision, later)
+    await protocols.sign(session, world.chair, protocol.id, corrected.revision, later)
+    again = await plan_row(session, plan_id)
+    assert (again.status, again.approved_at) == (PlanStatus.APPROVED, plan.approved_at)
+    assert len(await told(session, plans.APPROVED)) == 2
+    assert await count(session, AuditEntry, AuditEntry.action == "plan.not_approved") == 0
 
     # Asked again, by the same protocol: refused, nothing changes.
     with pytest.raises(DomainError) as err:

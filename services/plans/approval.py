@@ -108,8 +108,8 @@ async def on_protocol_signed(
     for item in (await session.scalars(queries.plan_items(protocol.meeting_id))).all():
         assert item.plan_id is not None
         plan = await session.get(AnnualPlan, item.plan_id, with_for_update=True)
-        if plan is None:
-            continue
+        if plan is None or plan.status is not PlanStatus.DRAFT:
+            continue  # approved already (a corrected protocol signed again), or by another
         association = await session.get_one(Association, plan.association_id)
         try:
             await _approve(session, None, plan, association, protocol, content, item, now)
