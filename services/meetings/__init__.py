@@ -9,7 +9,8 @@ stale one is never sent (each kind re-checks the revision at claim time: wanted.
 Modules: rules (limits, kinds, checks, what stops a publication) · views (MeetingView and
 what a person may do with it) · queries (every select) · access (loading with the right
 checked) · reading (get, load, listing) · draft · setters (one typed setter per field) ·
-agenda · publish · changes · notices · reminders · recipients · clock · rsvp · proposals ·
+agenda · plan_question (a plan put to approval) · publish · changes · notices · reminders ·
+recipients · clock · rsvp · proposals ·
 wanted (still wanted at send time)."""
 
 from services.meetings.agenda import (
