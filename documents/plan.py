@@ -41,7 +41,7 @@ from documents.protocol import (
     PAGE_HEIGHT,
     PAGE_WIDTH,
 )
-from models import AssociationKind
+from models import AssociationKind, PlanStatus
 from services import plans
 
 TABLE_SIZE = 12  # the calendar table's text, points (five columns on a landscape page)
@@ -58,6 +58,10 @@ def N_(message: str) -> str:
 
 TITLE = N_("Work plan of the professional association of teachers")
 APPROVED_AT = N_("Approved at the meeting of")
+# A council's plan «принимается на заседании Совета и утверждается его председателем»
+# (002 Annex 2 §4.5): adopted at the meeting, then approved by the chair.
+ADOPTED_AT = N_("Adopted at the meeting of")
+APPROVED_BY_CHAIR = N_("Approved by the chair")
 PROTOCOL = N_("Protocol No. %(number)s of %(date)s")
 FOR_YEAR = N_("for the %(year)s school year")
 CALENDAR = N_("Calendar and thematic planning for the %(year)s school year")
@@ -228,11 +232,14 @@ def docx_bytes(content: plans.PlanContent) -> bytes:
     year = content.year_label
     # «Утверждено на заседании (наименование) Протокол № от»: blanks until approved.
     right = WD_ALIGN_PARAGRAPH.RIGHT
-    _paragraph(document, gettext(APPROVED_AT), align=right)
+    council = content.association_kind == AssociationKind.COUNCIL
+    _paragraph(document, gettext(ADOPTED_AT if council else APPROVED_AT), align=right)
     _paragraph(document, content.association, align=right)
     number = str(content.protocol_number) if content.protocol_number else BLANK_NUMBER
     day = content.protocol_date.strftime("%d.%m.%Y") if content.protocol_date else BLANK_DATE
     _paragraph(document, gettext(PROTOCOL) % {"number": number, "date": day}, align=right)
+    if council and content.status is PlanStatus.APPROVED:
+        _paragraph(document, gettext(APPROVED_BY_CHAIR), align=right)
     document.add_paragraph()
     center = WD_ALIGN_PARAGRAPH.CENTER
     _paragraph(document, gettext(TITLE), bold=True, align=center)

@@ -20,6 +20,7 @@ from handlers import (
     meetings,
     members,
     onboarding,
+    plan_approval,
     profile,
     protocols,
     schools,
@@ -51,6 +52,7 @@ def feature_routers() -> list[Router]:
         meetings.setup(),
         protocols.setup(),
         surveys.setup(),
+        plan_approval.setup(),  # issue 15: the council chair approves the adopted plan
         meetings.setup_calendar(),  # answers taps on the calendar's labels and greyed-out days
         # ↓ Place for feature routers still to come. Before the
         # wizard hints: a command of a router placed after them would get a wizard's hint.

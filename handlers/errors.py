@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, TelegramObject, Update
 from aiogram.utils.i18n import gettext as _
 
 from bot.retry import answers
+from handlers.approval_errors import approval_texts
 from handlers.plan_errors import plan_texts
 from handlers.ui import days_phrase, short
 from services.errors import DomainError, ErrorCode
@@ -265,6 +266,7 @@ _TEXTS: dict[ErrorCode, Callable[[dict[str, Any]], str]] = {
     ErrorCode.ALREADY_FINISHED: lambda p: _("You have already finished this survey. Thank you!"),
 }
 _TEXTS.update(plan_texts(_reason))  # the annual plan's refusals
+_TEXTS.update(approval_texts())  # its approval at a meeting
 
 
 def error_text(error: DomainError) -> str:

@@ -5,8 +5,18 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, IdMixin, str_enum
@@ -118,6 +128,13 @@ class AgendaItem(IdMixin, Base):
     vote_present: Mapped[int | None]  # P at closing
     vote_members: Mapped[int | None]  # M at closing
     vote_adopted: Mapped[bool | None]
+    # «Об утверждении плана работы на …»: the plan edition this question approves, and the
+    # plan's content frozen when the notice carrying the question goes out (what is approved).
+    plan_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("annual_plans.id", ondelete="SET NULL"), index=True
+    )
+    plan_version: Mapped[int | None]
+    plan_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Material(IdMixin, Base):

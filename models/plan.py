@@ -9,8 +9,10 @@ were. `version` is the optimistic-concurrency counter of the editable edition (l
 meeting draft's): every change checks the version the editor saw and adds one.
 
 `snapshot` is the frozen content (`services.plans.content.PlanContent` as JSON) of the
-edition a meeting approves: taken when the notice with the question «Об утверждении плана
-работы…» is published (a later part), so later edits never change what was approved.
+edition a meeting approved: the content frozen on the question «Об утверждении плана
+работы…» (`agenda_items.plan_snapshot`) when its notice was published, copied here with the
+protocol's number and date when that protocol is signed (`services/plans/approval.py`), so
+later edits never change what was approved.
 
 Rows are the «Календарно-тематическое планирование» table. A row's `kind` marks the
 meetings (заседание, практический семинар): an РМО's «График заседаний» is built from them,
@@ -75,7 +77,7 @@ class AnnualPlan(IdMixin, Base):
     tasks: Mapped[str | None] = mapped_column(Text)  # «Задачи»
     planned_result: Mapped[str | None] = mapped_column(Text)  # «Планируемый результат»
     work_forms: Mapped[str | None] = mapped_column(Text)  # «Организационные формы работы»
-    # «Утверждено на заседании … Протокол № … от …»: filled by the approval (a later part).
+    # «Утверждено на заседании … Протокол № … от …»: filled by the approval.
     protocol_number: Mapped[int | None]
     protocol_date: Mapped[date | None] = mapped_column(Date)
     adopted_at: Mapped[datetime | None]  # a council's «принят»

@@ -113,6 +113,9 @@ class ErrorCode(enum.StrEnum):
     PLAN_XLSX_COLUMNS = "plan_xlsx_columns"  # expected, found (column keys)
     PLAN_XLSX_EMPTY = "plan_xlsx_empty"
     PLAN_IMPORT_INVALID = "plan_import_invalid"  # errors: [{row, column, field, reason, …}]
+    # Approval of the plan at a meeting (issue 15, item 2).
+    PLAN_NOT_ADOPTED = "plan_not_adopted"  # no adopted decision approves this plan
+    PLAN_ON_AGENDA = "plan_on_agenda"  # the meeting already has this plan's question
 
 
 class DomainError(Exception):

@@ -27,6 +27,7 @@ class Action(enum.StrEnum):
     ANNOUNCE = "announce"  # /announce to the members (a methodist: to the whole service)
     EDIT_PLAN = "edit_plan"  # the annual plan: draft, fields, rows, import, copy
     VIEW_PLAN = "view_plan"  # read the plan, download its DOCX / XLSX
+    APPROVE_PLAN = "approve_plan"  # a council's plan «утверждён председателем» (002 Annex 2 §4.5)
 
 
 class Decision(enum.IntEnum):
@@ -70,6 +71,7 @@ _CHAIR: dict[Action, Decision] = {
     Action.ANNOUNCE: A,
     Action.EDIT_PLAN: A,
     Action.VIEW_PLAN: A,
+    Action.APPROVE_PLAN: A,
 }
 _SECRETARY: dict[Action, Decision] = {
     Action.EDIT_ROSTER: A,  # members only: see `may_manage_role`

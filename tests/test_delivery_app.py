@@ -203,7 +203,7 @@ async def test_announcement_reaches_everyone_once_through_faults(app: App) -> No
 
 
 # A call refused more often than bot.retry retries it (the engine then tries on its next round).
-REFUSED: tuple[FaultCode, ...] = (500,) * (len(retry.DELAYS) + 1)
+REFUSED: tuple[FaultCode, ...] = tuple(500 for _ in range(len(retry.DELAYS) + 1))
 
 
 async def deliver_all(app: App, group_key: str) -> outbox.GroupStatus:

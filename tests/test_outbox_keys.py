@@ -26,6 +26,7 @@ from services import (
     broadcasts,
     meetings,
     outbox,
+    plans,
     protocols,
     surveys,
 )
@@ -154,6 +155,13 @@ KEYS: list[tuple[str, Callable[[], str], str, dict[str, int | date]]] = [
     ("meeting:12:ballot_results:person=40",
      lambda: keys.ballot_results(meeting_id=M, person_id=P),
      "meeting_ballot_results", {"meeting_id": M, "person_id": P}),
+    # the annual plan's approval (services/plans/approval.py, issue 15)
+    ("plan:5:approval", lambda: keys.plan_approval_group(5), "plan_approval_group",
+     {"plan_id": 5}),
+    ("plan:5:adopted:person=40", lambda: keys.plan_adopted(plan_id=5, person_id=P),
+     "plan_adopted", {"plan_id": 5, "person_id": P}),
+    ("plan:5:approved:person=40", lambda: keys.plan_approved(plan_id=5, person_id=P),
+     "plan_approved", {"plan_id": 5, "person_id": P}),
 ]  # fmt: skip
 
 
@@ -217,6 +225,7 @@ def test_the_row_kinds_keys_speak_of_are_todays() -> None:
         attendance.BALLOT_REMINDER,
         *protocols.KINDS,
         *surveys.KINDS,
+        *plans.APPROVAL_KINDS,
     }
 
 

@@ -16,6 +16,7 @@ module                        kinds
 ``protocol``                  the protocol's draft, the request to sign
 ``protocol_deadline``         what is missing for a draft, reminders, overdue
 ``protocol_copy``             the signed copy
+``plan``                      a plan adopted (to a council's chair), a plan approved
 ``survey``                    a survey's invitation, its reminders
 ``summary``                   a broadcast's summary to the one who started it
 ============================  ==========================================================
@@ -35,6 +36,7 @@ from .checkin import CheckinKind
 from .draft import ConfirmKind, DecisionKind, DraftDeadlineKind
 from .meeting import MeetingCache, MeetingKind
 from .notice import CancelledKind, NoticeKind
+from .plan import plan_kinds
 from .proposal import PROPOSAL as PROPOSAL
 from .proposal import PROPOSAL_DECIDED as PROPOSAL_DECIDED
 from .proposal import ProposalDecidedKind, ProposalKind
@@ -85,4 +87,5 @@ def registry(clock: Clock | None = None) -> dict[str, Kind]:
     kinds.extend(cls(clock, shared) for cls in MEETING_KINDS)
     kinds.extend(cls(clock, shared) for cls in PROTOCOL_KINDS)
     kinds.extend([SurveyInviteKind(), SurveyReminderKind(), SummaryKind()])
+    kinds.extend(plan_kinds())
     return {kind.name: kind for kind in kinds}

@@ -9,7 +9,8 @@ stale one is never sent (each kind re-checks the revision at claim time: wanted.
 Modules: rules (limits, kinds, checks, what stops a publication) · views (MeetingView and
 what a person may do with it) · queries (every select) · access (loading with the right
 checked) · reading (get, load, listing) · draft · setters (one typed setter per field) ·
-agenda · publish · changes · notices · reminders · recipients · clock · rsvp · proposals ·
+agenda · plan_question (a plan put to approval) · publish · changes · notices · reminders ·
+recipients · clock · rsvp · proposals ·
 wanted (still wanted at send time)."""
 
 from services.meetings.agenda import (
@@ -40,6 +41,8 @@ from services.meetings.draft import drafts as drafts
 from services.meetings.draft import people as people
 from services.meetings.draft import renumber as renumber
 from services.meetings.notices import notices_for_newcomer as notices_for_newcomer
+from services.meetings.plan_question import add_plan_question as add_plan_question
+from services.meetings.plan_question import meetings_for_plan as meetings_for_plan
 from services.meetings.proposals import Decided as Decided
 from services.meetings.proposals import ProposalView as ProposalView
 from services.meetings.proposals import decide_proposal as decide_proposal

@@ -15,6 +15,7 @@ from services import audit, deadlines
 from services.errors import DomainError, ErrorCode
 from services.meetings.access import editable, lock_meeting, scope_of
 from services.meetings.notices import ask_chair, enqueue_notices, tell_requester
+from services.meetings.plan_question import freeze_plan_questions
 from services.meetings.recipients import member_ids
 from services.meetings.reminders import plan_ballot_reminders, plan_final_agenda, plan_reminders
 from services.meetings.rules import check_reason, first_problem, late_error
@@ -194,7 +195,7 @@ async def publish_now(
     meeting.published_at = meeting.published_at or now
     meeting.updated_at = now
     meeting.publish_at = None
-    await session.flush()
+    await freeze_plan_questions(session, meeting)
     view = await build_view(session, meeting)
     members = await member_ids(session, association.id)
     group = keys.notice_group(meeting.id, meeting.revision)

@@ -282,3 +282,34 @@ def voted(item_ids: Collection[int], person_ids: Collection[int]) -> Select[int,
     return select(Vote.agenda_item_id, Vote.person_id).where(
         Vote.agenda_item_id.in_(item_ids), Vote.person_id.in_(person_ids)
     )
+
+
+def plan_question(meeting_id: int, plan_id: int) -> Select[int]:
+    """The meeting's question approving this plan edition, if it has one."""
+    return (
+        select(AgendaItem.id)
+        .where(AgendaItem.meeting_id == meeting_id)
+        .where(AgendaItem.plan_id == plan_id)
+    )
+
+
+def plan_questions_to_freeze(meeting_id: int) -> Select[AgendaItem]:
+    """Questions approving a plan whose content no notice has frozen yet."""
+    return (
+        select(AgendaItem)
+        .where(AgendaItem.meeting_id == meeting_id)
+        .where(AgendaItem.plan_id.is_not(None))
+        .where(AgendaItem.plan_version.is_(None))
+    )
+
+
+def open_for_agenda(association_id: int) -> Select[Meeting]:
+    """The association's meetings a question may still join: drafts and published ones not
+    ended, by date (undated drafts last)."""
+    return (
+        select(Meeting)
+        .where(Meeting.association_id == association_id)
+        .where(Meeting.status.in_([*UNPUBLISHED, MeetingStatus.PUBLISHED]))
+        .order_by(Meeting.starts_at.is_(None), Meeting.starts_at, Meeting.id)
+        .limit(20)
+    )

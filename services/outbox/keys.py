@@ -105,6 +105,7 @@ _RESULT_GROUP = _format("meeting_vote_result_group", "meeting:{meeting_id}:resul
 _BALLOT_RESULTS_GROUP = _format(
     "meeting_ballot_results_group", "meeting:{meeting_id}:ballot_results"
 )
+_PLAN_APPROVAL_GROUP = _format("plan_approval_group", "plan:{plan_id}:approval")
 
 # ---------------------------------------------------------------- dedupe keys
 
@@ -168,7 +169,8 @@ _VOTE_RESULT = _format(
 _BALLOT_RESULTS = _format(
     "meeting_ballot_results", "meeting:{meeting_id}:ballot_results:person={person_id}"
 )
-
+_PLAN_ADOPTED = _format("plan_adopted", "plan:{plan_id}:adopted:person={person_id}")
+_PLAN_APPROVED = _format("plan_approved", "plan:{plan_id}:approved:person={person_id}")
 
 # ---------------------------------------------------------------- reading keys back
 
@@ -261,6 +263,23 @@ def protocol_copy(*, protocol_id: int, version: int, person_id: int) -> str:
 
 def protocol_copy_to_chat(*, protocol_id: int, version: int, chat_id: int) -> str:
     return _PROTOCOL_COPY_CHAT.build(protocol_id=protocol_id, version=version, chat_id=chat_id)
+
+
+# ---------------------------------------------------------------- the annual plan
+
+
+def plan_approval_group(plan_id: int) -> str:
+    """The messages of an edition's approval: adopted (a council's chair asked to approve),
+    approved (the chair and the secretary told)."""
+    return _PLAN_APPROVAL_GROUP.build(plan_id=plan_id)
+
+
+def plan_adopted(*, plan_id: int, person_id: int) -> str:
+    return _PLAN_ADOPTED.build(plan_id=plan_id, person_id=person_id)
+
+
+def plan_approved(*, plan_id: int, person_id: int) -> str:
+    return _PLAN_APPROVED.build(plan_id=plan_id, person_id=person_id)
 
 
 # ---------------------------------------------------------------- meetings: prefixes

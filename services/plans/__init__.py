@@ -5,10 +5,27 @@ approval, the content frozen for the DOCX / XLSX and for approval, an РМО's �
 `annual_plans` row per edition, `supersedes_id`, a JSON snapshot) is explained in
 `models/plan.py`."""
 
+from services.plans.approval import (
+    ApprovalNotice,
+    approval_notice,
+    approve_by_protocol,
+    confirm,
+    frozen,
+    on_protocol_signed,
+    plan_for_agenda,
+)
 from services.plans.checks import ROWS_MAX, PlanField, RowInput
 from services.plans.content import PlanContent, PlanRowContent, Responsible, ScheduleEntry
 from services.plans.editing import copy_from_last_year, create_draft, new_edition, set_field
-from services.plans.form import COLUMNS, DIRECTIONS, FIELDS, KINDS, NOT_ON_ROSTER
+from services.plans.form import (
+    APPROVAL_DECISION,
+    APPROVAL_QUESTION,
+    COLUMNS,
+    DIRECTIONS,
+    FIELDS,
+    KINDS,
+    NOT_ON_ROSTER,
+)
 from services.plans.importing import (
     COLUMN_KEYS,
     ImportedRow,
@@ -17,6 +34,7 @@ from services.plans.importing import (
     apply_import,
     preview_import,
 )
+from services.plans.kinds import ADOPTED, APPROVAL_KINDS, APPROVED
 from services.plans.rows import add_row, delete_row, edit_row, move_row
 from services.plans.views import (
     PlanView,
@@ -29,6 +47,11 @@ from services.plans.views import (
 from services.plans.years import SchoolYear
 
 __all__ = [
+    "ADOPTED",
+    "APPROVAL_DECISION",
+    "APPROVAL_KINDS",
+    "APPROVAL_QUESTION",
+    "APPROVED",
     "COLUMNS",
     "COLUMN_KEYS",
     "DIRECTIONS",
@@ -36,6 +59,7 @@ __all__ = [
     "KINDS",
     "NOT_ON_ROSTER",
     "ROWS_MAX",
+    "ApprovalNotice",
     "ImportPreview",
     "ImportSheet",
     "ImportedRow",
@@ -49,17 +73,23 @@ __all__ = [
     "SchoolYear",
     "add_row",
     "apply_import",
+    "approval_notice",
+    "approve_by_protocol",
+    "confirm",
     "copy_from_last_year",
     "create_draft",
     "current_plan",
     "delete_row",
     "edit_row",
     "editions",
+    "frozen",
     "get_plan",
     "meeting_schedule",
     "move_row",
     "new_edition",
+    "on_protocol_signed",
     "plan_content",
+    "plan_for_agenda",
     "preview_import",
     "set_field",
 ]

@@ -65,3 +65,8 @@ KINDS: Final[dict[PlanRowKind, str]] = {
 }
 
 NOT_ON_ROSTER: Final[str] = N_("not on the roster")  # «не в составе», after a typed name
+
+# The agenda question that approves a plan, and its draft decision (the chair's wording may
+# differ: these are what the bot offers), in the language of whoever adds the question.
+APPROVAL_QUESTION: Final[str] = N_("On the approval of the work plan for the %(year)s school year")
+APPROVAL_DECISION: Final[str] = N_("To approve the work plan for the %(year)s school year.")

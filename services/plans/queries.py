@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from sqlalchemy import Select, func, select
 
-from models import AnnualPlan, AnnualPlanRow, Membership, Person, PlanStatus, Role, School
+from models import (
+    AgendaItem,
+    AnnualPlan,
+    AnnualPlanRow,
+    Membership,
+    Person,
+    PlanStatus,
+    ProtocolVersion,
+    Role,
+    School,
+)
 from models.directory import SchoolStatus
 
 
@@ -75,3 +85,35 @@ def school_names(school_ids: list[int]) -> Select[int, str]:
 
 def row_count(plan_id: int) -> Select[int]:
     return select(func.count()).select_from(AnnualPlanRow).where(AnnualPlanRow.plan_id == plan_id)
+
+
+def plan_items(meeting_id: int) -> Select[AgendaItem]:
+    """The questions of a meeting that approve a plan edition, in the agenda's order."""
+    return (
+        select(AgendaItem)
+        .where(AgendaItem.meeting_id == meeting_id)
+        .where(AgendaItem.plan_id.is_not(None))
+        .order_by(AgendaItem.position)
+    )
+
+
+def staff(association_id: int, roles: tuple[Role, ...]) -> Select[int]:
+    """Active members of the association in these roles: person ids."""
+    return (
+        select(Membership.person_id)
+        .where(Membership.association_id == association_id)
+        .where(Membership.active.is_(True))
+        .where(Membership.role.in_(roles))
+        .order_by(Membership.person_id)
+    )
+
+
+def signed_version(protocol_id: int) -> Select[ProtocolVersion]:
+    """The latest signed version of a protocol."""
+    return (
+        select(ProtocolVersion)
+        .where(ProtocolVersion.protocol_id == protocol_id)
+        .where(ProtocolVersion.signed_at.is_not(None))
+        .order_by(ProtocolVersion.version.desc())
+        .limit(1)
+    )

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ProtocolVersion
-from services import audit, outbox
+from services import audit, outbox, plans
 from services.errors import DomainError, ErrorCode
 from services.outbox import keys
 from services.permissions import Actor, may_edit_protocol
@@ -74,6 +74,7 @@ async def sign(
         version.signed_at = now
         protocol.issued_at = protocol.issued_at or now
         await issue(session, protocol, version, association, now)
+        await plans.on_protocol_signed(session, protocol, content, now)  # issue 15: the plan
     else:
         other_id, other = (
             (protocol.keeper_id, content.keeper)
