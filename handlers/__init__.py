@@ -20,6 +20,7 @@ from handlers import (
     meetings,
     members,
     onboarding,
+    plans,
     profile,
     protocols,
     schools,
@@ -51,6 +52,7 @@ def feature_routers() -> list[Router]:
         meetings.setup(),
         protocols.setup(),
         surveys.setup(),
+        plans.setup(),
         meetings.setup_calendar(),  # answers taps on the calendar's labels and greyed-out days
         # ↓ Place for feature routers still to come. Before the
         # wizard hints: a command of a router placed after them would get a wizard's hint.
@@ -70,6 +72,7 @@ def feature_routers() -> list[Router]:
         attendance.setup_hints(),
         protocols.setup_hints(),
         surveys.setup_hints(),
+        plans.setup_hints(),
         fallback.setup(),  # last: answers stale buttons and unexpected input
     ]
 

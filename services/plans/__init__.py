@@ -5,7 +5,24 @@ approval, the content frozen for the DOCX / XLSX and for approval, an РМО's �
 `annual_plans` row per edition, `supersedes_id`, a JSON snapshot) is explained in
 `models/plan.py`."""
 
-from services.plans.checks import ROWS_MAX, PlanField, RowInput
+from services.plans.chat import (
+    Choice,
+    YearCard,
+    members_matching,
+    parse_day,
+    plan_card,
+    schools_matching,
+    year_card,
+)
+from services.plans.checks import (
+    ROWS_MAX,
+    PlanField,
+    RowInput,
+    check_direction,
+    check_names,
+    check_topic,
+    check_venue_text,
+)
 from services.plans.content import PlanContent, PlanRowContent, Responsible, ScheduleEntry
 from services.plans.editing import copy_from_last_year, create_draft, new_edition, set_field
 from services.plans.form import COLUMNS, DIRECTIONS, FIELDS, KINDS, NOT_ON_ROSTER
@@ -36,6 +53,7 @@ __all__ = [
     "KINDS",
     "NOT_ON_ROSTER",
     "ROWS_MAX",
+    "Choice",
     "ImportPreview",
     "ImportSheet",
     "ImportedRow",
@@ -47,8 +65,13 @@ __all__ = [
     "RowInput",
     "ScheduleEntry",
     "SchoolYear",
+    "YearCard",
     "add_row",
     "apply_import",
+    "check_direction",
+    "check_names",
+    "check_topic",
+    "check_venue_text",
     "copy_from_last_year",
     "create_draft",
     "current_plan",
@@ -57,9 +80,14 @@ __all__ = [
     "editions",
     "get_plan",
     "meeting_schedule",
+    "members_matching",
     "move_row",
     "new_edition",
+    "parse_day",
+    "plan_card",
     "plan_content",
     "preview_import",
+    "schools_matching",
     "set_field",
+    "year_card",
 ]
