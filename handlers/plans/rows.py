@@ -232,7 +232,7 @@ async def _ask_responsible(message: Message, state: FSMContext) -> None:
 async def _added(message: Message, state: FSMContext, name: str) -> None:
     _data, row = await _row(state)
     await message.answer(
-        _("Added: {name}. Type another name, or tap «Done».").format(name=quote(name)),
+        _("Added «{name}». Type another name, or tap «Done».").format(name=quote(name)),
         reply_markup=_done_kb(row),
     )
 

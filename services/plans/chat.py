@@ -22,7 +22,7 @@ from services.schools import normalize_school
 from services.tx import reads
 
 SHOWN = 8  # matches offered as buttons
-NEXT_YEAR_FROM_MONTH = 6  # from June the next school year's plan is offered too
+NEXT_YEAR_MONTHS = (6, 7, 8)  # in June–August the next school year's plan is offered too
 _DATE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{2}|\d{4})$")
 
 
@@ -60,7 +60,7 @@ async def _card(
     other: SchoolYear | None = None
     if year != current:
         other = current
-    elif deadlines.local_day(now, association.timezone).month >= NEXT_YEAR_FROM_MONTH:
+    elif deadlines.local_day(now, association.timezone).month in NEXT_YEAR_MONTHS:
         other = SchoolYear(current.start_year + 1)
     return YearCard(
         association_id=association.id,
