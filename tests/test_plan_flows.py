@@ -12,14 +12,13 @@ from datetime import date, datetime
 
 import pytest
 from aiogram.methods import SendDocument
+from openpyxl import load_workbook  # type: ignore[import-untyped]
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from openpyxl import load_workbook  # type: ignore[import-untyped]
-
 from documents import plan_xlsx
-from models import AnnualPlan, AnnualPlanRow, AuditEntry, PlanRowKind
-from services import plans, schools
+from models import AnnualPlan, AnnualPlanRow, AssociationKind, AuditEntry, PlanRowKind
+from services import associations, plans, schools
 from services.clock import FixedClock
 from services.permissions import Actor
 from tests.factories import ADMIN, World, make_world, member_link, register
@@ -103,7 +102,7 @@ ROW_LINE = (
     "1. 15.10.2026 — Семинар «Функциональная грамотность» · практический семинар · "
     "МАОУ «Лицей № 21» · Смирнова Ольга Петровна; Кузнецов И. И. (не в составе)"
 )
-FORBIDDEN = "У вас нет прав на это действие. Ничего не изменено."
+FORBIDDEN = "У вас нет прав на это действие. Ничего не изменилось."
 
 
 async def drafted(sm: async_sessionmaker[AsyncSession], team: Team, clock: FixedClock) -> int:
@@ -130,7 +129,9 @@ async def test_a_chair_makes_the_plan_in_the_chat(
     # A second tap on «Создать черновик» (a double tap) makes no second plan.
     before = await written(sm)
     again = await flow.press_data(CHAIR, f"yy:new:{team.world.association_id}:2026")
-    assert again.alerts() == ["План на 2026/2027 учебный год уже есть: откройте его командой /plan."]
+    assert again.alerts() == [
+        "План на 2026/2027 учебный год уже есть: откройте его командой /plan."
+    ]
     assert await written(sm) == before
     # A field, step by step.
     asked = await flow.press(CHAIR, "✏️ Тема")
@@ -151,7 +152,9 @@ async def test_a_chair_makes_the_plan_in_the_chat(
     step = await flow.press(CHAIR, "Информационная деятельность")
     assert step.texts == ["Шаг 2 из 6. «Форма работы, тема»: напишите её (семинар, мастер-класс…)."]
     step = await flow.send(CHAIR, "Семинар «Функциональная грамотность»")
-    assert step.texts == ["Шаг 3 из 6. «Дата»: напишите её так: 15.10.2026, или нажмите «Без даты»."]
+    assert step.texts == [
+        "Шаг 3 из 6. «Дата»: напишите её так: 15.10.2026, или нажмите «Без даты»."
+    ]
     wrong = await flow.send(CHAIR, "15.10.2025")  # before the school year
     assert wrong.texts == [
         "Дата должна входить в 2026/2027 учебный год: с 01.09.2026 по 31.08.2027."
@@ -206,3 +209,231 @@ async def test_a_chair_makes_the_plan_in_the_chat(
     got = await flow.press(CHAIR, "📄 DOCX")
     [document] = [c for c in got.calls if isinstance(c, SendDocument)]
     assert document.document.filename == "plan_2026-2027_v1.docx"  # type: ignore[union-attr]
+
+
+async def test_a_member_reads_the_plan_and_may_not_change_it(
+    flow: Flow, team: Team, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    pid = await drafted(sm, team, clock)
+    card = await flow.send(MEMBER, "/plan")
+    assert card.text == (
+        HEAD + "📝 черновик\n\n<b>Методическая тема:</b> —\n" + FIELDS_EMPTY + "Строк пока нет."
+    )
+    assert labels(flow, MEMBER) == ["📄 DOCX", "📊 XLSX", "🔄 Обновить"]
+    # The staff's buttons forged by the member: refused, nothing written.
+    before = await written(sm)
+    for data in (
+        f"yf:{pid}:1:theme",
+        f"yp:add:{pid}:1:0",
+        f"yp:imp:{pid}:1:0",
+        f"yp:rows:{pid}:1:0",
+        f"yp:edition:{pid}:1:0",
+        f"yy:new:{team.world.association_id}:2027",
+    ):
+        reply = await flow.press_data(MEMBER, data)
+        assert reply.alerts() == [FORBIDDEN], data
+    assert await written(sm) == before
+
+
+async def test_the_staff_menu_opens_the_plan(
+    flow: Flow, team: Team, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    await drafted(sm, team, clock)
+    start = await flow.send(CHAIR, "/start")
+    [menu] = [c.reply_markup for c in start.sent() if c.reply_markup is not None]
+    assert "📅 План на год" in [b.text for row in menu.keyboard for b in row]  # type: ignore[union-attr]
+    card = await flow.send(CHAIR, "📅 План на год")
+    assert card.text.startswith(HEAD + "📝 черновик\n")
+    assert labels(flow, CHAIR) == EDITOR_BUTTONS
+
+
+async def test_forged_and_stale_buttons_change_nothing(
+    flow: Flow, team: Team, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    pid = await drafted(sm, team, clock)
+    async with sm() as s:
+        chair = team.world.chair
+        view = await plans.add_row(
+            s, chair, pid, 1, plans.RowInput(plans.DIRECTIONS[0], "Семинар"), clock.now()
+        )
+        view = await plans.add_row(
+            s, chair, pid, view.version, plans.RowInput(plans.DIRECTIONS[1], "Анализ"), clock.now()
+        )
+        version, (first, second) = view.version, view.row_ids
+        other = await register(s, (await _other_chair_token(s, team, clock)), 2900, clock)
+    assert other.person_id is not None
+    before = await written(sm)
+    # Another association's chair with this plan's buttons.
+    for data in (f"yf:{pid}:{version}:goal", f"yp:del:{pid}:{version}:{first}"):
+        reply = await flow.press_data(2900, data)
+        assert reply.alerts() == [FORBIDDEN], data
+    # A row of no plan, a plan that does not exist.
+    reply = await flow.press_data(CHAIR, f"yp:row:{pid}:{version}:99999")
+    assert reply.alerts() == ["Ничего не найдено. Возможно, это уже удалено."], reply.calls
+    reply = await flow.press_data(CHAIR, "yp:open:77777:1:0")
+    assert reply.alerts() == ["Ничего не найдено. Возможно, это уже удалено."], reply.calls
+    assert await written(sm) == before
+    # The chair opens the rows and moves the second one up; the old list's buttons are stale.
+    await flow.send(CHAIR, "/plan")
+    rows = await flow.press(CHAIR, "↕️ Строки")
+    assert rows.texts == [
+        "<b>Строки плана</b>: нажмите номер строки, чтобы переместить, изменить или удалить её."
+        "\n\n1. — — Семинар\n2. — — Анализ"
+    ]
+    old_list = flow.last(CHAIR, with_buttons=True)
+    await flow.press(CHAIR, "2")
+    assert labels(flow, CHAIR) == ["⬆️", "✏️ Заполнить заново", "🗑 Удалить", "◀️ Строки"]
+    moved = await flow.press(CHAIR, "⬆️")
+    assert moved.texts[-1].endswith(
+        "<i>Информационная деятельность</i>\n2. — — Семинар · другое\n"
+        "<i>Аналитическая деятельность</i>\n1. — — Анализ · другое"
+    )
+    async with sm() as s:
+        order = (
+            await s.scalars(
+                select(AnnualPlanRow.id)
+                .where(AnnualPlanRow.plan_id == pid)
+                .order_by(AnnualPlanRow.position)
+            )
+        ).all()
+    assert list(order) == [second, first]
+    before = await written(sm)
+    # A tap on the list shown before the move: refused with the current card, nothing written.
+    stale = await flow.press(CHAIR, "1", old_list)
+    assert stale.alerts() == []
+    deleted = await flow.press_data(CHAIR, f"yp:del:{pid}:{version}:{first}", old_list)
+    assert deleted.alerts() == [
+        "Кто-то только что изменил этот черновик; ваше изменение не сохранено. Вот текущая "
+        "версия: внесите изменение ещё раз."
+    ]
+    assert await written(sm) == before
+    # A field typed after someone else saved: refused, the current card shown.
+    await flow.send(CHAIR, "/plan")
+    await flow.press(CHAIR, "✏️ Цель")
+    async with sm() as s:
+        current = await plans.get_plan(s, team.world.chair, pid)
+        await plans.set_field(
+            s, team.world.chair, pid, current.version, plans.PlanField.TASKS, "Задача", clock.now()
+        )
+    before = await written(sm)
+    late = await flow.send(CHAIR, "Цель, которую перезапишут")
+    assert late.texts[0] == (
+        "Кто-то только что изменил этот черновик; ваше изменение не сохранено. Вот текущая "
+        "версия: внесите изменение ещё раз."
+    )
+    assert "<b>Задачи</b> Задача\n" in late.texts[1]
+    assert await written(sm) == before
+
+
+async def _other_chair_token(s: AsyncSession, team: Team, clock: FixedClock) -> str:
+    other = await associations.create_association(
+        s,
+        ADMIN,
+        kind=AssociationKind.RMO,
+        name="РМО учителей физики",
+        subject="физика",
+        municipality_id=team.world.municipality_id,
+        timezone="Asia/Novosibirsk",
+        now=clock.now(),
+    )
+    return other.chair_token
+
+
+def filled(rows: list[list[object]]) -> bytes:
+    book = load_workbook(io.BytesIO(plan_xlsx.template_bytes("ru")))
+    sheet = book.worksheets[0]
+    for n, values in enumerate(rows, start=2):
+        for column, value in enumerate(values, start=1):
+            sheet.cell(n, column, value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def test_an_xlsx_is_previewed_then_applied_and_a_wrong_one_refused(
+    flow: Flow, team: Team, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    pid = await drafted(sm, team, clock)
+    async with sm() as s:
+        await plans.add_row(
+            s, team.world.chair, pid, 1, plans.RowInput(plans.DIRECTIONS[0], "Старая"), clock.now()
+        )
+    await flow.send(CHAIR, "/plan")
+    template = await flow.press(CHAIR, "📄 Шаблон XLSX")
+    [sent] = [c for c in template.calls if isinstance(c, SendDocument)]
+    assert sent.document.filename == "plan_template_2026-2027.xlsx"  # type: ignore[union-attr]
+    asked = await flow.press(CHAIR, "📥 Загрузить из XLSX")
+    assert asked.texts == [
+        "Пришлите заполненный шаблон XLSX файлом (не больше 1 МБ). Его строки заменят строки "
+        "плана после предпросмотра. Или /cancel."
+    ]
+    # A file with a wrong row: every wrong cell named, nothing written, the step goes on.
+    before = await written(sm)
+    bad = filled(
+        [
+            [1, plans.DIRECTIONS[0], "Семинар", datetime(2026, 10, 1), "ИМЦ", "", "заседание"],
+            [2, plans.DIRECTIONS[1], "Лагерь", datetime(2027, 9, 1), "", "", "вебинар"],
+        ]
+    )
+    refused = await flow.send_document(CHAIR, "plan.xlsx", bad)
+    assert refused.texts == [
+        "Ничего не загружено: исправьте эти ячейки и пришлите файл ещё раз.\n"
+        "Строка 3, столбец D («Дата (число, месяц, год)»): Дата должна входить в 2026/2027 "
+        "учебный год: с 01.09.2026 по 31.08.2027.\n"
+        "Строка 3, столбец G («Вид мероприятия»): Неизвестный вид мероприятия: напишите "
+        "«заседание», «практический семинар» или «другое» либо оставьте ячейку пустой."
+    ]
+    # A file over the limit is refused before it is read.
+    big = await flow.send_document(CHAIR, "plan.xlsx", b"x" * (plan_xlsx.MAX_BYTES + 1))
+    assert big.texts == ["Файл слишком большой: не больше 1 МБ."]
+    assert await written(sm) == before
+    # A correct file: the preview, then «Применить».
+    good = filled(
+        [
+            [1, plans.DIRECTIONS[0], "Семинар", datetime(2026, 10, 1), "ИМЦ", "", "заседание"],
+            [2, "Своё направление", "Вебинар", "15.11.2026", "", "Гостев Пётр", ""],
+        ]
+    )
+    preview = await flow.send_document(CHAIR, "plan.xlsx", good)
+    assert preview.texts == [
+        "<b>Файл в порядке.</b> Строк в нём: 2. Будет заменено строк плана: 1.\n"
+        "Не в составе (оставлены как написаны): Гостев Пётр.\n"
+        "Площадок нет в справочнике школ (оставлены как написаны): 1."
+    ]
+    assert labels(flow, CHAIR) == ["✅ Применить", "✖️ Отмена"]
+    assert await written(sm) == before
+    preview_message = flow.last(CHAIR, with_buttons=True)
+    applied = await flow.press(CHAIR, "✅ Применить")
+    assert "1. 01.10.2026 — Семинар · заседание · ИМЦ" in applied.texts[-1]
+    assert (
+        "<i>Своё направление</i>\n2. 15.11.2026 — Вебинар · другое · Гостев Пётр (не в составе)"
+        in applied.texts[-1]
+    )
+    async with sm() as s:
+        topics = (
+            await s.scalars(
+                select(AnnualPlanRow.topic)
+                .where(AnnualPlanRow.plan_id == pid)
+                .order_by(AnnualPlanRow.position)
+            )
+        ).all()
+    assert list(topics) == ["Семинар", "Вебинар"]
+    # A second tap on «Применить» (its preview is gone) writes nothing.
+    after = await written(sm)
+    twice = await flow.press_data(CHAIR, buttons(preview_message)[0][1])
+    assert twice.alerts() == ["Эта кнопка устарела. Откройте список заново."]
+    assert await written(sm) == after
+
+
+async def test_the_card_in_english(
+    flow: Flow, team: Team, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    flow.languages[CHAIR] = "en"
+    card = await flow.send(CHAIR, "/plan")
+    assert card.text == (
+        "📅 <b>Work plan</b> — РМО учителей математики, school year 2026/2027\n"
+        "There is no plan for this school year yet.\n"
+        "Make a draft: fill it in here step by step, copy last year's plan or load the XLSX "
+        "template."
+    )
+    assert labels(flow, CHAIR) == ["📝 Make the draft"]

@@ -249,14 +249,14 @@ async def plan_action(
 ) -> None:
     """«🔄 Refresh» (the card in place) and «🆕 New edition»."""
     assert isinstance(query.message, Message)
-    plan_id = callback_data.plan_id
+    plan_id, note = callback_data.plan_id, None
     if callback_data.action is PlanAction.EDITION:
         plan_id = (await plans.new_edition(session, actor, plan_id, clock.now())).id
-        await query.answer(_("A new edition is made: change it, then have it approved again."))
-    else:
-        await query.answer()
+        note = _("A new edition is made: change it, then have it approved again.")
+    card = await plans.plan_card(session, actor, plan_id, clock.now())
+    await query.answer(note)
     await state.clear()
-    await show_plan(query.message, actor, clock, session, plan_id, in_place=True)
+    await show(query.message, card, in_place=True)
 
 
 def register(router: Router) -> None:
