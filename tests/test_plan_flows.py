@@ -13,11 +13,11 @@ from datetime import date, datetime
 import pytest
 from aiogram.methods import SendDocument
 from openpyxl import load_workbook  # type: ignore[import-untyped]
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from documents import plan_xlsx
-from models import AnnualPlan, AnnualPlanRow, AssociationKind, AuditEntry, PlanRowKind
+from models import AnnualPlan, AnnualPlanRow, AssociationKind, AuditEntry, PlanRowKind, PlanStatus
 from services import associations, plans, schools
 from services.clock import FixedClock
 from services.permissions import Actor
@@ -437,3 +437,68 @@ async def test_the_card_in_english(
         "template."
     )
     assert labels(flow, CHAIR) == ["📝 Make the draft"]
+
+
+async def test_last_years_plan_copied_approved_then_a_new_edition(
+    flow: Flow, team: Team, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    async with sm() as s:
+        chair, aid = team.world.chair, team.world.association_id
+        last = await plans.create_draft(s, chair, aid, 2025, clock.now())
+        await plans.add_row(
+            s,
+            chair,
+            last.id,
+            last.version,
+            plans.RowInput(plans.DIRECTIONS[0], "Семинар", date(2025, 10, 15)),
+            clock.now(),
+        )
+    await flow.send(CHAIR, "/plan")
+    assert labels(flow, CHAIR) == ["📝 Создать черновик", "📋 Скопировать план 2025/2026"]
+    copied = await flow.press(CHAIR, "📋 Скопировать")
+    assert copied.alerts() == [
+        "План прошлого года скопирован, даты сдвинуты на год: проверьте и исправьте его."
+    ]
+    assert copied.texts[-1].endswith(
+        "<i>Информационная деятельность</i>\n1. 15.10.2026 — Семинар · другое"
+    )
+    # Approved (by a meeting: the approval's own flow; here written directly).
+    async with sm() as s:
+        await s.execute(
+            update(AnnualPlan)
+            .where(AnnualPlan.school_year == 2026)
+            .values(status=PlanStatus.APPROVED, protocol_number=3, protocol_date=date(2026, 10, 20))
+        )
+        await s.commit()
+        first = await s.scalar(select(AnnualPlan.id).where(AnnualPlan.school_year == 2026))
+    card = await flow.send(CHAIR, "/plan")
+    assert card.text.startswith(HEAD + "✅ утверждён — протокол № 3 от 20.10.2026\n")
+    assert labels(flow, CHAIR) == ["🆕 Новая редакция", "📄 DOCX", "📊 XLSX", "🔄 Обновить"]
+    # The approved edition's field, forged: refused, nothing written.
+    before = await written(sm)
+    forged = await flow.press_data(CHAIR, f"yf:{first}:1:theme")
+    assert forged.alerts() == [
+        "Эта редакция плана утверждена и больше не меняется. Изменение создаёт новую редакцию, "
+        "её снова утверждают; утверждённая сохраняется."
+    ]
+    assert await written(sm) == before
+    edition = await flow.press(CHAIR, "🆕 Новая редакция")
+    assert edition.alerts() == ["Создана новая редакция: внесите изменения и утвердите её заново."]
+    assert edition.texts[-1].startswith(HEAD + "📝 черновик · редакция 2\n")
+    assert labels(flow, CHAIR) == [*EDITOR_BUTTONS[:6], "↕️ Строки", *EDITOR_BUTTONS[6:]]
+    # The row typed again, with one's own direction, no date, venue or person responsible.
+    await flow.press(CHAIR, "↕️ Строки")
+    await flow.press(CHAIR, "1")
+    await flow.press(CHAIR, "✏️ Заполнить заново")
+    own = await flow.press(CHAIR, "✍️ Своё направление")
+    assert own.texts == ["Напишите направление деятельности."]
+    await flow.send(CHAIR, "Работа с родителями")
+    await flow.send(CHAIR, "Собрание")
+    await flow.press(CHAIR, "Без даты")
+    await flow.press(CHAIR, "другое")
+    await flow.press(CHAIR, "Без площадки")
+    done = await flow.press(CHAIR, "Никого")
+    assert done.texts[-1].endswith("<i>Работа с родителями</i>\n1. — — Собрание · другое")
+    async with sm() as s:
+        kept = await s.scalar(select(AnnualPlanRow.topic).where(AnnualPlanRow.plan_id == first))
+    assert kept == "Семинар"  # the approved edition keeps its row
