@@ -170,6 +170,8 @@ async def test_a_chair_makes_the_plan_in_the_chat(
     step = await flow.send(CHAIR, "лицей 21")
     assert step.texts == ["Это одна из этих школ?"]
     assert labels(flow, CHAIR) == ["МАОУ «Лицей № 21»", "Оставить как написано"]
+    forged = await flow.press_data(CHAIR, "yr:venue:99999:-")  # a school not offered
+    assert forged.alerts() == ["Эта кнопка устарела. Откройте список заново."]
     step = await flow.press(CHAIR, "Лицей")
     assert step.texts[0].startswith("Шаг 6 из 6. «Ответственный исполнитель»: напишите имя.")
     step = await flow.send(CHAIR, "смирнова")

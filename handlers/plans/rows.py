@@ -196,13 +196,26 @@ async def venue_typed(
     await message.answer(_("Is it one of these schools?"), reply_markup=_kb(buttons))
 
 
-async def venue_picked(query: CallbackQuery, callback_data: RowPick, state: FSMContext) -> None:
+async def venue_picked(
+    query: CallbackQuery,
+    callback_data: RowPick,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+) -> None:
+    """«No venue», «Keep as typed», or one of the schools found for the typed name (a
+    school's id that was not offered is stale)."""
     assert isinstance(query.message, Message)
     if await state.get_state() != PlanEdit.venue.state:
         raise DomainError(ErrorCode.STALE)
+    data, row = await _row(state)
     if callback_data.special is Special.SKIP:
         await _put(state, venue_text=None, venue_school_id=None)
     elif callback_data.special is not Special.DONE:
+        typed = row.get("venue_text") or ""
+        found = await plans.schools_matching(session, actor, data["plan_id"], typed)
+        if callback_data.value not in {school.id for school in found}:
+            raise DomainError(ErrorCode.STALE)
         await _put(state, venue_text=None, venue_school_id=callback_data.value)
     await close_button(query)
     await _ask_responsible(query.message, state)
