@@ -153,8 +153,11 @@ async def test_a_chair_makes_the_plan_in_the_chat(
     assert step.texts == ["Шаг 2 из 6. «Форма работы, тема»: напишите её (семинар, мастер-класс…)."]
     step = await flow.send(CHAIR, "Семинар «Функциональная грамотность»")
     assert step.texts == [
-        "Шаг 3 из 6. «Дата»: напишите её так: 15.10.2026, или нажмите «Без даты»."
+        "Шаг 3 из 6. «Дата»: выберите её в календаре или напишите так: 15.10.2026, или нажмите "
+        "«Без даты»."
     ]
+    calendar = labels(flow, CHAIR)
+    assert calendar[:2] == ["Ноябрь 2026", "Пн"] and calendar[-3:] == ["◀️", "▶️", "Без даты"]
     wrong = await flow.send(CHAIR, "15.10.2025")  # before the school year
     assert wrong.texts == [
         "Дата должна входить в 2026/2027 учебный год: с 01.09.2026 по 31.08.2027."
@@ -496,11 +499,18 @@ async def test_last_years_plan_copied_approved_then_a_new_edition(
     assert own.texts == ["Напишите направление деятельности."]
     await flow.send(CHAIR, "Работа с родителями")
     await flow.send(CHAIR, "Собрание")
-    await flow.press(CHAIR, "Без даты")
+    october = await flow.press(CHAIR, "◀️")  # the calendar: November → October
+    assert october.texts == [] and labels(flow, CHAIR)[0] == "Октябрь 2026"
+    title = await flow.press(CHAIR, "Октябрь 2026")  # a label: answered, nothing else
+    assert [type(c).__name__ for c in title.calls] == ["AnswerCallbackQuery"]
+    assert title.alerts() == []
+    stale = await flow.press_data(CHAIR, "cal:day:2026:10:15:plan:99999:1")  # another plan's
+    assert stale.alerts() == ["Эта кнопка устарела. Откройте список заново."]
+    await flow.press(CHAIR, "15")
     await flow.press(CHAIR, "другое")
     await flow.press(CHAIR, "Без площадки")
     done = await flow.press(CHAIR, "Никого")
-    assert done.texts[-1].endswith("<i>Работа с родителями</i>\n1. — — Собрание · другое")
+    assert done.texts[-1].endswith("<i>Работа с родителями</i>\n1. 15.10.2026 — Собрание · другое")
     async with sm() as s:
         kept = await s.scalar(select(AnnualPlanRow.topic).where(AnnualPlanRow.plan_id == first))
     assert kept == "Семинар"  # the approved edition keeps its row

@@ -6,27 +6,31 @@ the card showed; each step checks its own answer first."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.meetings.calendar import calendar_keyboard, parse_month, parse_pick
 from handlers.plans.card import kind_label
 from handlers.plans.common import editable, saved
 from handlers.plans.states import PlanEdit
-from handlers.ui import WizardText, close_button, quote
+from handlers.ui import WizardText, close_button, quote, show_page
 from models import PlanRowKind
 from services import plans
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
+from ui.callbacks.meetings import CalendarAction, CalendarCb
 from ui.callbacks.plans import PlanAction, PlanCb, RowPick, RowStep, Special
 
 KINDS = list(PlanRowKind)
+CALENDAR_SCOPE = "plan"  # the calendar of a row's date (`CalendarCb.scope`)
 STEPS = 6
 
 
@@ -117,13 +121,58 @@ async def direction_typed(message: Message, state: FSMContext) -> None:
     await _ask_topic(message, state)
 
 
-async def topic_typed(message: Message, state: FSMContext) -> None:
+def _calendar(data: dict[str, Any], today: date, year: int, month: int) -> InlineKeyboardMarkup:
+    """The school year's days in the meetings' calendar, then «No date»."""
+    school_year = plans.SchoolYear(data["year"])
+    grid = calendar_keyboard(
+        year,
+        month,
+        today=today,
+        first=school_year.first_day,
+        last=school_year.last_day,
+        scope=CALENDAR_SCOPE,
+        object_id=data["plan_id"],
+        version=data["version"],
+    )
+    skip = RowPick(step=RowStep.DATE, special=Special.SKIP)
+    no_date = InlineKeyboardButton(text=_("No date"), callback_data=skip.pack())
+    return InlineKeyboardMarkup(inline_keyboard=[*grid.inline_keyboard, [no_date]])
+
+
+async def topic_typed(message: Message, state: FSMContext, clock: Clock) -> None:
     await _put(state, topic=plans.check_topic(message.text))
     await state.set_state(PlanEdit.day)
+    data, _row_data = await _row(state)
+    today = clock.now().date()
     await message.answer(
-        _step(3, _("«Date»: type it as 15.10.2026, or tap «No date».")),
-        reply_markup=_kb([(_("No date"), RowPick(step=RowStep.DATE, special=Special.SKIP))]),
+        _step(3, _("«Date»: pick it in the calendar or type it as 15.10.2026, or tap «No date».")),
+        reply_markup=_calendar(data, today, today.year, today.month),
     )
+
+
+async def day_tapped(
+    query: CallbackQuery, callback_data: CalendarCb, state: FSMContext, clock: Clock
+) -> None:
+    """A day of the calendar, or ◀️ ▶️ to another month of the school year."""
+    assert isinstance(query.message, Message)
+    data = await state.get_data()
+    if (
+        await state.get_state() != PlanEdit.day.state
+        or data.get("plan_id") != callback_data.object_id
+        or data.get("version") != callback_data.version
+    ):
+        raise DomainError(ErrorCode.STALE)
+    school_year = plans.SchoolYear(data["year"])
+    first, last = school_year.first_day, school_year.last_day
+    if (shown := parse_month(callback_data, first=first, last=last)) is not None:
+        await show_page(query, _calendar(data, clock.now().date(), *shown))
+        return
+    day = parse_pick(callback_data, first=first, last=last)
+    if day is None:
+        raise DomainError(ErrorCode.STALE)
+    await _put(state, day=day.isoformat())
+    await close_button(query)
+    await _ask_kind(query.message, state)
 
 
 async def _ask_kind(message: Message, state: FSMContext) -> None:
@@ -321,6 +370,12 @@ def register(router: Router) -> None:
     cb(begin_row, PlanCb.filter(F.action.in_({PlanAction.ADD, PlanAction.EDIT_ROW})))
     cb(direction_picked, RowPick.filter(F.step == RowStep.DIRECTION))
     cb(no_day, RowPick.filter(F.step == RowStep.DATE))
+    # Taps on the calendar's labels go on to the meetings' calendar router, which stops
+    # their spinner.
+    cb(
+        day_tapped,
+        CalendarCb.filter((F.scope == CALENDAR_SCOPE) & (F.action != CalendarAction.IGNORE)),
+    )
     cb(kind_picked, RowPick.filter(F.step == RowStep.KIND))
     cb(venue_picked, RowPick.filter(F.step == RowStep.VENUE))
     cb(responsible_picked, RowPick.filter(F.step == RowStep.RESPONSIBLE))
