@@ -18,13 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from documents import plan_xlsx
 from models import AnnualPlan, AnnualPlanRow, AssociationKind, AuditEntry, PlanRowKind, PlanStatus
-from services import associations, plans, schools
+from services import associations, invites, plans, schools
 from services.clock import FixedClock
 from services.permissions import Actor
 from tests.factories import ADMIN, World, make_world, member_link, register
 from tests.flow import Flow, buttons
 
-CHAIR, MEMBER = 2001, 3001
+CHAIR, MEMBER, METHODIST = 2001, 3001, 6001
 
 
 @dataclass
@@ -514,3 +514,25 @@ async def test_last_years_plan_copied_approved_then_a_new_edition(
     async with sm() as s:
         kept = await s.scalar(select(AnnualPlanRow.topic).where(AnnualPlanRow.plan_id == first))
     assert kept == "Семинар"  # the approved edition keeps its row
+
+
+async def test_a_methodist_picks_the_association_and_reads_its_plan(
+    flow: Flow, team: Team, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    await drafted(sm, team, clock)
+    async with sm() as s:
+        await _other_chair_token(s, team, clock)  # a second association of the service
+        link = await invites.create_methodist_link(s, ADMIN, team.world.service_id, clock.now())
+        await register(s, link.token, METHODIST, clock, name="Методист Службы")
+    asked = await flow.send(METHODIST, "/plan")
+    assert asked.texts == ["Чей план?"]
+    assert labels(flow, METHODIST) == ["РМО учителей математики", "РМО учителей физики"]
+    card = await flow.press(METHODIST, "РМО учителей математики")
+    assert card.texts[-1].startswith(HEAD + "📝 черновик\n")
+    assert labels(flow, METHODIST) == ["📄 DOCX", "📊 XLSX", "🔄 Обновить"]
+    picker = min(flow.session.sent[METHODIST].values(), key=lambda m: m.message_id)
+    other = await flow.press(METHODIST, "РМО учителей физики", picker)
+    assert other.texts == [
+        "📅 <b>План работы</b> — РМО учителей физики, 2026/2027 учебный год\n"
+        "Плана на этот учебный год пока нет."
+    ]
