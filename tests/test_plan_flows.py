@@ -536,3 +536,28 @@ async def test_a_methodist_picks_the_association_and_reads_its_plan(
         "📅 <b>План работы</b> — РМО учителей физики, 2026/2027 учебный год\n"
         "Плана на этот учебный год пока нет."
     ]
+
+
+async def test_the_same_row_twice_is_refused_at_the_last_step(
+    flow: Flow, team: Team, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    pid = await drafted(sm, team, clock)
+    async with sm() as s:
+        await plans.add_row(
+            s, team.world.chair, pid, 1, plans.RowInput(plans.DIRECTIONS[0], "Семинар"), clock.now()
+        )
+    await flow.send(CHAIR, "/plan")
+    await flow.press(CHAIR, "➕ Добавить строку")
+    await flow.press(CHAIR, "Информационная деятельность")
+    await flow.send(CHAIR, "семинар")
+    await flow.press(CHAIR, "Без даты")
+    await flow.press(CHAIR, "другое")
+    await flow.press(CHAIR, "Без площадки")
+    before = await written(sm)
+    last = flow.last(CHAIR, with_buttons=True)
+    refused = await flow.press(CHAIR, "Никого")
+    assert refused.alerts() == [
+        "Такая строка (направление, тема и дата) уже есть в плане: строка 1."
+    ]
+    assert await written(sm) == before
+    assert flow.last(CHAIR, with_buttons=True) == last  # its button is left to try again

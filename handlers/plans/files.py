@@ -164,8 +164,8 @@ async def decide(
         replaces=data["replaces"],
     )
     change = plans.apply_import(session, actor, preview, clock.now())
-    await close_button(query)
     await saved(query.message, state, session, actor, clock, preview.plan_id, change)
+    await close_button(query)  # after the save: a refusal comes as an alert on the button
 
 
 def register(router: Router) -> None:

@@ -328,8 +328,8 @@ async def responsible_picked(
         raise DomainError(ErrorCode.STALE)
     data, row = await _row(state)
     if callback_data.special is Special.DONE:
-        await close_button(query)
         await _save(query.message, state, session, actor, clock)
+        await close_button(query)  # after the save: a refusal comes as an alert on the button
         return
     if callback_data.special is Special.OWN:
         name = data.get("typed_name") or ""
