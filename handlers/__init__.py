@@ -21,6 +21,7 @@ from handlers import (
     members,
     onboarding,
     plan_approval,
+    plans,
     profile,
     protocols,
     schools,
@@ -53,6 +54,7 @@ def feature_routers() -> list[Router]:
         protocols.setup(),
         surveys.setup(),
         plan_approval.setup(),  # issue 15: the council chair approves the adopted plan
+        plans.setup(),
         meetings.setup_calendar(),  # answers taps on the calendar's labels and greyed-out days
         # ↓ Place for feature routers still to come. Before the
         # wizard hints: a command of a router placed after them would get a wizard's hint.
@@ -72,6 +74,7 @@ def feature_routers() -> list[Router]:
         attendance.setup_hints(),
         protocols.setup_hints(),
         surveys.setup_hints(),
+        plans.setup_hints(),
         fallback.setup(),  # last: answers stale buttons and unexpected input
     ]
 

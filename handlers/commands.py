@@ -43,6 +43,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 STAFF_COMMANDS: tuple[tuple[str, str], ...] = (
     ("members", N_("Roster of the association")),
     ("invite", N_("Invite links")),
+    ("plan", N_("Work plan for the school year")),
 )
 ANNOUNCE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("announce", N_("Announcement to the members")),

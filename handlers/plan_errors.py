@@ -104,5 +104,6 @@ def plan_texts(reason: Callable[[Mapping[str, Any]], str]) -> dict[ErrorCode, Te
         ErrorCode.PLAN_XLSX_EMPTY: lambda p: _(
             "The file has no rows of the plan under its header."
         ),
+        ErrorCode.PLAN_BAD_DAY: lambda p: _("I could not read the date. Type it as 15.10.2026."),
         ErrorCode.PLAN_IMPORT_INVALID: lambda p: _plan_cells(p, reason),
     }

@@ -56,6 +56,7 @@ MENU_INVITE = N_("🔗 Invite")
 MENU_ANNOUNCE = N_("📣 Announcement")
 MENU_MEETINGS = N_("📅 Meetings")
 MENU_NEW_MEETING = N_("📝 New meeting")
+MENU_PLAN = N_("📅 Plan for the year")
 # Every persistent-menu label: a wizard never takes one of them as an answer (WizardText).
 MENU_LABELS: tuple[str, ...] = (
     MENU_PROFILE,
@@ -65,6 +66,7 @@ MENU_LABELS: tuple[str, ...] = (
     MENU_ANNOUNCE,
     MENU_MEETINGS,
     MENU_NEW_MEETING,
+    MENU_PLAN,
 )
 
 
@@ -112,6 +114,7 @@ def menu(actor: Actor) -> ReplyKeyboardMarkup:
         rows.insert(
             1, [KeyboardButton(text=_(MENU_NEW_MEETING)), KeyboardButton(text=_(MENU_ANNOUNCE))]
         )
+        rows.insert(2, [KeyboardButton(text=_(MENU_PLAN))])
     return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True)
 
 

@@ -112,6 +112,7 @@ class ErrorCode(enum.StrEnum):
     PLAN_XLSX_UNREADABLE = "plan_xlsx_unreadable"
     PLAN_XLSX_COLUMNS = "plan_xlsx_columns"  # expected, found (column keys)
     PLAN_XLSX_EMPTY = "plan_xlsx_empty"
+    PLAN_BAD_DAY = "plan_bad_day"  # a row's date typed in the chat, unreadable
     PLAN_IMPORT_INVALID = "plan_import_invalid"  # errors: [{row, column, field, reason, …}]
     # Approval of the plan at a meeting (issue 15, item 2).
     PLAN_NOT_ADOPTED = "plan_not_adopted"  # no adopted decision approves this plan

@@ -27,6 +27,7 @@ SAMPLES = [
     "ik:7:chair", "mb:7:open::7", "mt:open:7", "pgn:msvc:7", "pl:year:7:7", "pp:accept:7",
     "pr:open:7:7", "ps:7", "ra:7", "rc:list:7:7", "rl:7:7:p:7", "rs:7:7", "rv:7:7", "sc:7",
     "se:tpl:7:7::7", "sr:7:1", "sv:start:7:7:7", "va:open:7", "vh:7:7:f", "vt:7:f",
+    "yf:7:7:goal", "yp:up:7:7:7", "yr:venue:7:-", "yy:copy:7:7",
     *(f"pk:{step.value}:7" for step in sorted(ID_STEPS)),
 ]  # fmt: skip
 

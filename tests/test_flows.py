@@ -1383,6 +1383,7 @@ async def test_command_menu_follows_roles_and_language(
         "profile",
         "members",
         "invite",
+        "plan",
         "announce",
         "poll",
         "survey",

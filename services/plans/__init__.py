@@ -14,7 +14,24 @@ from services.plans.approval import (
     on_protocol_signed,
     plan_for_agenda,
 )
-from services.plans.checks import ROWS_MAX, PlanField, RowInput
+from services.plans.chat import (
+    Choice,
+    YearCard,
+    members_matching,
+    parse_day,
+    plan_card,
+    schools_matching,
+    year_card,
+)
+from services.plans.checks import (
+    ROWS_MAX,
+    PlanField,
+    RowInput,
+    check_direction,
+    check_names,
+    check_topic,
+    check_venue_text,
+)
 from services.plans.content import PlanContent, PlanRowContent, Responsible, ScheduleEntry
 from services.plans.editing import copy_from_last_year, create_draft, new_edition, set_field
 from services.plans.form import (
@@ -60,6 +77,7 @@ __all__ = [
     "NOT_ON_ROSTER",
     "ROWS_MAX",
     "ApprovalNotice",
+    "Choice",
     "ImportPreview",
     "ImportSheet",
     "ImportedRow",
@@ -71,10 +89,15 @@ __all__ = [
     "RowInput",
     "ScheduleEntry",
     "SchoolYear",
+    "YearCard",
     "add_row",
     "apply_import",
     "approval_notice",
     "approve_by_protocol",
+    "check_direction",
+    "check_names",
+    "check_topic",
+    "check_venue_text",
     "confirm",
     "copy_from_last_year",
     "create_draft",
@@ -85,11 +108,16 @@ __all__ = [
     "frozen",
     "get_plan",
     "meeting_schedule",
+    "members_matching",
     "move_row",
     "new_edition",
     "on_protocol_signed",
+    "parse_day",
+    "plan_card",
     "plan_content",
     "plan_for_agenda",
     "preview_import",
+    "schools_matching",
     "set_field",
+    "year_card",
 ]

@@ -78,6 +78,7 @@ class AssocAction(StrEnum):
     SURVEY = "survey"
     MEETING = "meeting"
     PROTOCOLS = "protocols"
+    PLAN = "plan"
 
 
 class AssocPick(CallbackData, prefix="ap"):
@@ -102,6 +103,7 @@ class Picker(StrEnum):
     SURVEY = AssocAction.SURVEY.value
     MEETING = AssocAction.MEETING.value
     PROTOCOLS = AssocAction.PROTOCOLS.value
+    PLAN = AssocAction.PLAN.value
 
 
 class PickPage(CallbackData, prefix="pgn"):

@@ -1,0 +1,125 @@
+"""The rows of the draft with their buttons: a row's number opens it, ⬆️ ⬇️ move it, 🗑
+deletes it, ✏️ types it again (the add-row steps). Every button carries the version the
+card showed: a tap on an older list changes nothing."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import formats
+from handlers.plans.common import editable, tapped
+from handlers.ui import edit, quote
+from services import plans
+from services.clock import Clock
+from services.errors import DomainError, ErrorCode
+from services.permissions import Actor
+from ui.callbacks.plans import PlanAction, PlanCb
+
+PER_LINE = 6
+
+
+def _row_line(row: plans.PlanRowContent) -> str:
+    day = formats.numeric(row.day) if row.day else "—"
+    return f"{row.position}. {day} — {quote(row.topic[:80])}"
+
+
+def rows_screen(view: plans.PlanView) -> tuple[str, InlineKeyboardMarkup]:
+    kb = InlineKeyboardBuilder()
+    for row_id, row in zip(view.row_ids, view.content.rows, strict=True):
+        kb.button(
+            text=str(row.position),
+            callback_data=PlanCb(
+                action=PlanAction.ROW, plan_id=view.id, version=view.version, row_id=row_id
+            ),
+        )
+    sizes = [PER_LINE] * (-(-len(view.row_ids) // PER_LINE))
+    kb.button(
+        text=_("◀️ Back to the plan"),
+        callback_data=PlanCb(action=PlanAction.OPEN, plan_id=view.id, version=view.version),
+    )
+    kb.adjust(*sizes, 1)
+    lines = [_("<b>Rows of the plan</b>: tap a row's number to move, change or delete it."), ""]
+    lines += [_row_line(row) for row in view.content.rows]
+    return "\n".join(lines), kb.as_markup()
+
+
+def row_screen(view: plans.PlanView, row_id: int) -> tuple[str, InlineKeyboardMarkup]:
+    n = view.row_ids.index(row_id)
+    row = view.content.rows[n]
+
+    def cb(action: PlanAction) -> PlanCb:
+        return PlanCb(action=action, plan_id=view.id, version=view.version, row_id=row_id)
+
+    kb = InlineKeyboardBuilder()
+    sizes: list[int] = []
+    moves = 0
+    if n > 0:
+        kb.button(text="⬆️", callback_data=cb(PlanAction.UP))
+        moves += 1
+    if n + 1 < len(view.row_ids):
+        kb.button(text="⬇️", callback_data=cb(PlanAction.DOWN))
+        moves += 1
+    if moves:
+        sizes.append(moves)
+    kb.button(text=_("✏️ Type again"), callback_data=cb(PlanAction.EDIT_ROW))
+    kb.button(text=_("🗑 Delete"), callback_data=cb(PlanAction.DELETE))
+    kb.button(text=_("◀️ Rows"), callback_data=cb(PlanAction.ROWS))
+    sizes += [2, 1]
+    kb.adjust(*sizes)
+    text = "\n".join([f"<i>{quote(row.direction)}</i>", _row_line(row)])
+    return text, kb.as_markup()
+
+
+async def open_rows(
+    query: CallbackQuery, callback_data: PlanCb, session: AsyncSession, actor: Actor
+) -> None:
+    assert isinstance(query.message, Message)
+    view = editable(await plans.get_plan(session, actor, callback_data.plan_id))
+    if callback_data.action is PlanAction.ROW:
+        if callback_data.row_id not in view.row_ids:
+            raise DomainError(ErrorCode.NOT_FOUND)
+        text, kb = row_screen(view, callback_data.row_id)
+    else:
+        text, kb = rows_screen(view)
+    await query.answer()
+    await edit(query.message, text, kb)
+
+
+async def row_action(
+    query: CallbackQuery,
+    callback_data: PlanCb,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    """⬆️ ⬇️ 🗑: saved at the version the list showed; the card shown after."""
+    pid, version, row_id, now = (
+        callback_data.plan_id,
+        callback_data.version,
+        callback_data.row_id,
+        clock.now(),
+    )
+    if callback_data.action is PlanAction.DELETE:
+        change = plans.delete_row(session, actor, pid, version, row_id, now)
+    else:
+        view = await plans.get_plan(session, actor, pid)
+        if row_id not in view.row_ids:
+            raise DomainError(ErrorCode.NOT_FOUND)
+        position = view.row_ids.index(row_id) + 1
+        position += -1 if callback_data.action is PlanAction.UP else 1
+        change = plans.move_row(session, actor, pid, version, row_id, position, now)
+    await tapped(query, session, actor, clock, pid, change)
+
+
+def register(router: Router) -> None:
+    router.callback_query.register(
+        open_rows, PlanCb.filter(F.action.in_({PlanAction.ROWS, PlanAction.ROW}))
+    )
+    router.callback_query.register(
+        row_action,
+        PlanCb.filter(F.action.in_({PlanAction.UP, PlanAction.DOWN, PlanAction.DELETE})),
+    )
