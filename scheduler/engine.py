@@ -33,7 +33,16 @@ from bot import messages
 from bot.render import render, split_message
 from scheduler.kinds import Kind, registry
 from scheduler.sender import Item, Sender
-from services import attendance, broadcasts, housekeeping, meetings, outbox, people, surveys
+from services import (
+    attendance,
+    broadcasts,
+    compliance,
+    housekeeping,
+    meetings,
+    outbox,
+    people,
+    surveys,
+)
 from services.clock import Clock
 from services.outbox import keys
 
@@ -382,8 +391,11 @@ class Delivery:
         return report
 
     async def daily(self) -> dict[str, int]:
-        """Once a day: housekeeping now; the regulations' compliance checks later."""
+        """Once a day: housekeeping, then the regulations' compliance checks."""
         async with self.sessionmaker() as session:
             done = await housekeeping.purge(session, self.clock.now())
+        async with self.sessionmaker() as session:
+            checked = await compliance.run_daily(session, self.clock.now())
+        done = {**done, "findings": checked.opened, "findings_cleared": checked.cleared}
         log.info("daily: %s", done)
         return done

@@ -112,6 +112,8 @@ class ErrorCode(enum.StrEnum):
     PLAN_XLSX_UNREADABLE = "plan_xlsx_unreadable"
     PLAN_XLSX_COLUMNS = "plan_xlsx_columns"  # expected, found (column keys)
     PLAN_XLSX_EMPTY = "plan_xlsx_empty"
+    PLAN_ROW_NOT_MEETING = "plan_row_not_meeting"  # a row without a date, or not a meeting
+    PLAN_ROW_LINKED = "plan_row_linked"  # the row already became a meeting
     PLAN_IMPORT_INVALID = "plan_import_invalid"  # errors: [{row, column, field, reason, …}]
 
 

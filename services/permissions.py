@@ -27,6 +27,8 @@ class Action(enum.StrEnum):
     ANNOUNCE = "announce"  # /announce to the members (a methodist: to the whole service)
     EDIT_PLAN = "edit_plan"  # the annual plan: draft, fields, rows, import, copy
     VIEW_PLAN = "view_plan"  # read the plan, download its DOCX / XLSX
+    CHECK_COMPLIANCE = "check_compliance"  # /check: the findings of the regulations' rules
+    SET_COMPLIANCE = "set_compliance"  # the compliance settings of an association kind
 
 
 class Decision(enum.IntEnum):
@@ -54,6 +56,8 @@ _METHODIST: dict[Action, Decision] = {
     Action.LINK_GROUP: A,
     Action.ANNOUNCE: A,
     Action.VIEW_PLAN: A,
+    Action.CHECK_COMPLIANCE: A,
+    Action.SET_COMPLIANCE: A,
 }
 _CHAIR: dict[Action, Decision] = {
     Action.INVITE_STAFF: A,
@@ -70,6 +74,7 @@ _CHAIR: dict[Action, Decision] = {
     Action.ANNOUNCE: A,
     Action.EDIT_PLAN: A,
     Action.VIEW_PLAN: A,
+    Action.CHECK_COMPLIANCE: A,
 }
 _SECRETARY: dict[Action, Decision] = {
     Action.EDIT_ROSTER: A,  # members only: see `may_manage_role`
@@ -81,6 +86,7 @@ _SECRETARY: dict[Action, Decision] = {
     Action.ANNOUNCE: A,
     Action.EDIT_PLAN: A,
     Action.VIEW_PLAN: A,
+    Action.CHECK_COMPLIANCE: A,
 }
 _MEMBER: dict[Action, Decision] = {Action.PARTICIPATE: A, Action.VIEW_PLAN: A}
 

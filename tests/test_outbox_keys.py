@@ -20,7 +20,15 @@ from bot.db import create_sessionmaker
 from bot.i18n import DOMAIN, LOCALES_DIR
 from scheduler.engine import Delivery, EngineSettings
 from scheduler.kinds import PROPOSAL, PROPOSAL_DECIDED, registry
-from services import announcements, attendance, meetings, outbox, protocols, surveys
+from services import (
+    announcements,
+    attendance,
+    compliance,
+    meetings,
+    outbox,
+    protocols,
+    surveys,
+)
 from services.clock import FixedClock
 from services.outbox import Outgoing, keys
 from tests.factories import make_world, member_link, register
@@ -142,6 +150,18 @@ KEYS: list[tuple[str, Callable[[], str], str, dict[str, int | date]]] = [
     ("meeting:12:ballot_results:person=40",
      lambda: keys.ballot_results(meeting_id=M, person_id=P),
      "meeting_ballot_results", {"meeting_id": M, "person_id": P}),
+    # compliance (services/compliance/notify.py, issue 15)
+    ("compliance:5", lambda: keys.compliance_group(5), "compliance_group",
+     {"association_id": 5}),
+    ("compliance:5:finding=9:n=2:person=40",
+     lambda: keys.compliance_finding(association_id=5, finding_id=9, occurrence=2, person_id=P),
+     "compliance_finding", {"association_id": 5, "finding_id": 9, "occurrence": 2,
+                            "person_id": P}),
+    ("compliance_digest:2026-12-15", lambda: keys.compliance_digest_group(DAY),
+     "compliance_digest_group", {"day": DAY}),
+    ("compliance_digest:2026-12-15:person=40",
+     lambda: keys.compliance_digest(day=DAY, person_id=P),
+     "compliance_digest", {"day": DAY, "person_id": P}),
 ]  # fmt: skip
 
 
@@ -204,6 +224,7 @@ def test_the_row_kinds_keys_speak_of_are_todays() -> None:
         attendance.BALLOT_REMINDER,
         *protocols.KINDS,
         *surveys.KINDS,
+        *compliance.KINDS,
     }
 
 

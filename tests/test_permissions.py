@@ -56,6 +56,8 @@ TABLE: dict[Action, tuple[Decision, ...]] = {
     Action.ANNOUNCE: (D, A, A, A, A, D),  # issue 3: chair, deputy, secretary, methodist
     Action.EDIT_PLAN: (D, D, A, A, A, D),  # issue 15: the plan's editors
     Action.VIEW_PLAN: (D, A, A, A, A, A),  # members and the service's methodists read it
+    Action.CHECK_COMPLIANCE: (D, A, A, A, A, D),  # issue 15: /check, never a plain member
+    Action.SET_COMPLIANCE: (D, A, D, D, D, D),  # the settings per kind: the methodists
 }
 
 

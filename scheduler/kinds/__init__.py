@@ -17,6 +17,7 @@ module                        kinds
 ``protocol_deadline``         what is missing for a draft, reminders, overdue
 ``protocol_copy``             the signed copy
 ``survey``                    a survey's invitation, its reminders
+``compliance``                a compliance finding to the chair, the methodists' digest
 ============================  ==========================================================
 
 ``base`` holds the `Kind` protocol and a small cache; ``meeting`` what a meeting's kinds
@@ -31,6 +32,7 @@ from .announcement import AnnouncementKind
 from .ballot import BallotReminderKind
 from .base import Kind as Kind
 from .checkin import CheckinKind
+from .compliance import DigestKind, FindingKind
 from .draft import ConfirmKind, DecisionKind, DraftDeadlineKind
 from .meeting import MeetingCache, MeetingKind
 from .notice import CancelledKind, NoticeKind
@@ -79,4 +81,5 @@ def registry(clock: Clock | None = None) -> dict[str, Kind]:
     kinds.extend(cls(clock, shared) for cls in MEETING_KINDS)
     kinds.extend(cls(clock, shared) for cls in PROTOCOL_KINDS)
     kinds.extend([SurveyInviteKind(), SurveyReminderKind()])
+    kinds.extend([FindingKind(), DigestKind()])
     return {kind.name: kind for kind in kinds}

@@ -104,6 +104,8 @@ _RESULT_GROUP = _format("meeting_vote_result_group", "meeting:{meeting_id}:resul
 _BALLOT_RESULTS_GROUP = _format(
     "meeting_ballot_results_group", "meeting:{meeting_id}:ballot_results"
 )
+_COMPLIANCE_GROUP = _format("compliance_group", "compliance:{association_id}")
+_DIGEST_GROUP = _format("compliance_digest_group", "compliance_digest:{day}")
 
 # ---------------------------------------------------------------- dedupe keys
 
@@ -166,6 +168,11 @@ _VOTE_RESULT = _format(
 _BALLOT_RESULTS = _format(
     "meeting_ballot_results", "meeting:{meeting_id}:ballot_results:person={person_id}"
 )
+_COMPLIANCE = _format(
+    "compliance_finding",
+    "compliance:{association_id}:finding={finding_id}:n={occurrence}:person={person_id}",
+)
+_DIGEST = _format("compliance_digest", "compliance_digest:{day}:person={person_id}")
 
 
 # ---------------------------------------------------------------- reading keys back
@@ -415,3 +422,27 @@ def ballot_results_group(meeting_id: int) -> str:
 
 def ballot_results(*, meeting_id: int, person_id: int) -> str:
     return _BALLOT_RESULTS.build(meeting_id=meeting_id, person_id=person_id)
+
+
+# ---------------------------------------------------------------- compliance
+
+
+def compliance_group(association_id: int) -> str:
+    return _COMPLIANCE_GROUP.build(association_id=association_id)
+
+
+def compliance_finding(
+    *, association_id: int, finding_id: int, occurrence: int, person_id: int
+) -> str:
+    """A finding told to the chair: once per opening (`occurrence`) of the finding."""
+    ids = {"association_id": association_id, "finding_id": finding_id}
+    return _COMPLIANCE.build(**ids, occurrence=occurrence, person_id=person_id)
+
+
+def compliance_digest_group(day: date) -> str:
+    return _DIGEST_GROUP.build(day=day)
+
+
+def compliance_digest(*, day: date, person_id: int) -> str:
+    """A methodist's digest of the day: one a day."""
+    return _DIGEST.build(day=day, person_id=person_id)

@@ -17,6 +17,7 @@ from services.plans.importing import (
     apply_import,
     preview_import,
 )
+from services.plans.linking import meeting_from_row
 from services.plans.rows import add_row, delete_row, edit_row, move_row
 from services.plans.views import (
     PlanView,
@@ -56,6 +57,7 @@ __all__ = [
     "edit_row",
     "editions",
     "get_plan",
+    "meeting_from_row",
     "meeting_schedule",
     "move_row",
     "new_edition",
