@@ -443,3 +443,12 @@ async def test_a_plan_row_becomes_a_meeting_draft_once(
     # The seminar at the school is planned: the check counts it once (row and meeting).
     [checked] = await compliance.check(session, chair, NOW)
     assert (checked.tally.planned, checked.tally.planned_seminars) == (1, 1)
+    # Its meeting cancelled, the row may become a meeting again.
+    await session.execute(
+        update(Meeting).where(Meeting.id == meeting.id).values(status=MeetingStatus.CANCELLED)
+    )
+    await session.commit()
+    again = await plans.meeting_from_row(session, chair, plan.id, seminar_row, NOW)
+    assert again.id != meeting.id
+    await session.refresh(linked)
+    assert linked.meeting_id == again.id

@@ -3,7 +3,8 @@
 with its topic, date, form and venue in one call, and the row keeps the link
 (`meeting_id`). Refused, with nothing written: another association's plan (FORBIDDEN), a
 row without a date or of another kind (PLAN_ROW_NOT_MEETING), a row already linked
-(PLAN_ROW_LINKED), an edition no longer current (STALE), a date gone by (DATE_IN_PAST).
+to a meeting that is not cancelled (PLAN_ROW_LINKED; a cancelled one's row may become a
+meeting again), an edition no longer current (STALE), a date gone by (DATE_IN_PAST).
 
 A meeting held is matched to its row by that link, or else by the same date
 (services.compliance.rules.match_rows)."""
@@ -14,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import AnnualPlanRow, PlanRowKind, School
+from models import AnnualPlanRow, Meeting, MeetingStatus, PlanRowKind, School
 from services import meetings
 from services.errors import DomainError, ErrorCode
 from services.meetings import MeetingView
@@ -36,7 +37,9 @@ async def meeting_from_row(
     if row.day is None or row.kind not in (PlanRowKind.MEETING, PlanRowKind.SEMINAR):
         raise DomainError(ErrorCode.PLAN_ROW_NOT_MEETING)
     if row.meeting_id is not None:
-        raise DomainError(ErrorCode.PLAN_ROW_LINKED)
+        linked = await session.get(Meeting, row.meeting_id)
+        if linked is not None and linked.status is not MeetingStatus.CANCELLED:
+            raise DomainError(ErrorCode.PLAN_ROW_LINKED)
     place = row.venue_text
     if row.venue_school_id is not None:
         school = await session.get(School, row.venue_school_id)
