@@ -51,6 +51,7 @@ async def run_daily(session: AsyncSession, now: datetime) -> DailyReport:
     opened_total = cleared_total = 0
     rows: list[outbox.Outgoing] = []
     digest: dict[int, list[int]] = defaultdict(list)  # service → findings opened now
+    window: dict[int, Association] = {}  # service → an association whose sending hours it keeps
     for association in (await session.scalars(queries.associations())).all():
         facts = await gather(session, association, now)
         opened, cleared = await sync(session, association, evaluate(facts), now)
@@ -61,6 +62,7 @@ async def run_daily(session: AsyncSession, now: datetime) -> DailyReport:
             if audience is Audience.REPORTED:
                 continue
             digest[association.service_id].append(finding.id)
+            window.setdefault(association.service_id, association)
             if audience is Audience.CHAIR and facts.chair_id is not None:
                 rows.append(
                     outbox.Outgoing(
@@ -79,7 +81,9 @@ async def run_daily(session: AsyncSession, now: datetime) -> DailyReport:
                 )
     messages = await outbox.enqueue(session, rows)
     digests = 0
-    day = now.date()  # the job runs once a day at a fixed UTC hour: its UTC day
+    # The job runs once a day at a fixed UTC hour: the digest's key is that UTC day, and it
+    # goes out in the sending hours of the service's first association with a finding.
+    day = now.date()
     for service_id, ids in digest.items():
         methodists = (await session.scalars(queries.methodists(service_id))).all()
         digests += await outbox.enqueue(
@@ -89,7 +93,7 @@ async def run_daily(session: AsyncSession, now: datetime) -> DailyReport:
                 kind=DIGEST,
                 group_key=keys.compliance_digest_group(day),
                 dedupe_key=lambda pid: keys.compliance_digest(day=day, person_id=pid),
-                due_at=now,
+                due_at=_due(window[service_id], now),
                 params={"finding_ids": sorted(ids), "day": day.isoformat()},
             ),
         )

@@ -3,7 +3,7 @@ settings of its kind: a methodist's row for the service, else the defaults."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,15 +34,21 @@ async def gather(session: AsyncSession, association: Association, now: datetime)
     rules = await kind_rules(session, association)
     meetings = (await session.scalars(queries.meetings_of(association.id))).all()
     ended = [m.id for m in meetings if m.status is MeetingStatus.ENDED]
-    issued = set((await session.scalars(queries.issued_protocols(ended))).all()) if ended else set()
+    protocols: dict[int, tuple[date, bool]] = {}
+    if ended:
+        found = await session.execute(queries.protocols_of(ended))
+        protocols = {mid: (due, issued) for mid, due, issued in found.all()}
     facts: list[MeetingFact] = []
     for m in meetings:
         moment = m.ballot_deadline if m.form is MeetingForm.ABSENTEE else m.starts_at
         day = deadlines.local_day(moment, tz) if moment else None
-        valid, due = True, None
+        valid, due, issued = True, None, False
         if m.status is MeetingStatus.ENDED and day is not None:
             valid = (await attendance.meeting_quorum(session, m, association)).valid
-            due = deadlines.add_months(day, association.protocol_months)
+            # The protocols package's due day; without a protocol yet, the same month's rule.
+            due, issued = protocols.get(
+                m.id, (deadlines.add_months(day, association.protocol_months), False)
+            )
         facts.append(
             MeetingFact(
                 id=m.id,
@@ -54,7 +60,7 @@ async def gather(session: AsyncSession, association: Association, now: datetime)
                 reason=bool((m.extraordinary_reason or "").strip()),
                 valid=valid,
                 protocol_due=due,
-                protocol_issued=m.id in issued,
+                protocol_issued=issued,
             )
         )
     year = deadlines.school_year(today)

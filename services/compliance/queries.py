@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from sqlalchemy import Select, select
 
@@ -40,9 +41,10 @@ def meetings_of(association_id: int) -> Select[Meeting]:
     return select(Meeting).where(Meeting.association_id == association_id).order_by(Meeting.id)
 
 
-def issued_protocols(meeting_ids: list[int]) -> Select[int]:
-    return select(Protocol.meeting_id).where(
-        Protocol.meeting_id.in_(meeting_ids), Protocol.issued_at.is_not(None)
+def protocols_of(meeting_ids: list[int]) -> Select[int, date, bool]:
+    """Each protocol's meeting, its due day (the protocols package's), whether it went out."""
+    return select(Protocol.meeting_id, Protocol.due_on, Protocol.issued_at.is_not(None)).where(
+        Protocol.meeting_id.in_(meeting_ids)
     )
 
 
