@@ -14,6 +14,7 @@ from handlers import (
     associations,
     attendance,
     common,
+    compliance,
     fallback,
     groups,
     invites,
@@ -56,6 +57,7 @@ def feature_routers() -> list[Router]:
         plan_approval.setup(),  # issue 15: the council chair approves the adopted plan
         plans.setup(),
         meetings.setup_calendar(),  # answers taps on the calendar's labels and greyed-out days
+        compliance.setup(),  # /check
         # ↓ Place for feature routers still to come. Before the
         # wizard hints: a command of a router placed after them would get a wizard's hint.
         #

@@ -21,7 +21,12 @@ from aiogram.utils.i18n import I18n, get_i18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.ui import N_
-from services.capabilities import may_announce, may_create_associations, may_review_schools
+from services.capabilities import (
+    may_announce,
+    may_check,
+    may_create_associations,
+    may_review_schools,
+)
 from services.people import load_actor
 from services.permissions import Actor
 
@@ -45,6 +50,9 @@ STAFF_COMMANDS: tuple[tuple[str, str], ...] = (
     ("invite", N_("Invite links")),
     ("plan", N_("Work plan for the school year")),
 )
+CHECK_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("check", N_("Checks of the regulations: what is missing")),
+)
 ANNOUNCE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("announce", N_("Announcement to the members")),
     ("poll", N_("Quick poll of the members")),
@@ -67,6 +75,8 @@ def commands_for(actor: Actor) -> tuple[tuple[str, str], ...] | None:
     if not actor.is_staff:
         return None
     extra = list(STAFF_COMMANDS)
+    if may_check(actor):
+        extra += CHECK_COMMANDS
     if may_announce(actor):
         extra += ANNOUNCE_COMMANDS  # the admin as such announces to nobody
     if may_review_schools(actor):

@@ -105,5 +105,12 @@ def plan_texts(reason: Callable[[Mapping[str, Any]], str]) -> dict[ErrorCode, Te
             "The file has no rows of the plan under its header."
         ),
         ErrorCode.PLAN_BAD_DAY: lambda p: _("I could not read the date. Type it as 15.10.2026."),
+        ErrorCode.PLAN_ROW_NOT_MEETING: lambda p: _(
+            "Only a row with a date and the kind «meeting of the association» or «practical "
+            "seminar» becomes a meeting."
+        ),
+        ErrorCode.PLAN_ROW_LINKED: lambda p: _(
+            "This row of the plan already has its meeting: open it in /newmeeting or /meetings."
+        ),
         ErrorCode.PLAN_IMPORT_INVALID: lambda p: _plan_cells(p, reason),
     }

@@ -35,6 +35,7 @@ from aiogram.utils.text_decorations import html_decoration
 from bot.render import split_message
 from models import AssociationKind, InviteKind, Role
 from services.associations import AssociationView
+from services.capabilities import may_check
 from services.permissions import Actor
 from ui.callbacks.common import AssocAction, AssocPick, Picker, PickPage
 from ui.common import days_phrase as days_phrase
@@ -57,6 +58,7 @@ MENU_ANNOUNCE = N_("📣 Announcement")
 MENU_MEETINGS = N_("📅 Meetings")
 MENU_NEW_MEETING = N_("📝 New meeting")
 MENU_PLAN = N_("📅 Plan for the year")
+MENU_CHECK = N_("✅ Check")
 # Every persistent-menu label: a wizard never takes one of them as an answer (WizardText).
 MENU_LABELS: tuple[str, ...] = (
     MENU_PROFILE,
@@ -67,6 +69,7 @@ MENU_LABELS: tuple[str, ...] = (
     MENU_MEETINGS,
     MENU_NEW_MEETING,
     MENU_PLAN,
+    MENU_CHECK,
 )
 
 
@@ -115,6 +118,8 @@ def menu(actor: Actor) -> ReplyKeyboardMarkup:
             1, [KeyboardButton(text=_(MENU_NEW_MEETING)), KeyboardButton(text=_(MENU_ANNOUNCE))]
         )
         rows.insert(2, [KeyboardButton(text=_(MENU_PLAN))])
+        if may_check(actor):
+            rows[2].append(KeyboardButton(text=_(MENU_CHECK)))
     return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True)
 
 

@@ -5,6 +5,7 @@ from models.association import Association, AssociationKind, CadencePeriod
 from models.attendance import PRESENT_KINDS, Attendance, Choice, Presence, Vote
 from models.audit import AuditEntry
 from models.base import Base
+from models.compliance import ComplianceFinding, ComplianceSetting
 from models.directory import MethodService, Municipality, School, SchoolStatus
 from models.invite import Invite, InviteKind
 from models.meeting import (
@@ -53,6 +54,8 @@ __all__ = [
     "CadencePeriod",
     "Category",
     "Choice",
+    "ComplianceFinding",
+    "ComplianceSetting",
     "Identity",
     "Invite",
     "InviteKind",

@@ -54,6 +54,11 @@ class Meeting(IdMixin, Base):
     starts_at: Mapped[datetime | None]
     duration_minutes: Mapped[int] = mapped_column(default=90, server_default="90")
     place: Mapped[str | None] = mapped_column(String(300))
+    # A school of the directory the meeting is held at: a practical seminar counts only there
+    # (002 Annex 4 §3.2 «на площадках образовательных организаций»).
+    venue_school_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("schools.id", ondelete="SET NULL")
+    )
     online_link: Mapped[str | None] = mapped_column(String(500))
     ballot_deadline: Mapped[datetime | None]
     extraordinary: Mapped[bool] = mapped_column(default=False, server_default="0")

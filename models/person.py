@@ -15,6 +15,10 @@ class Category(enum.StrEnum):
     NONE = "none"
     FIRST = "first"
     HIGHEST = "highest"
+    # The positions of 2022 (педагог-методист, педагог-наставник) are ranked at least as high
+    # as высшая (services.compliance.rules.CATEGORY_RANK).
+    METHODIST = "methodist"
+    MENTOR = "mentor"
 
 
 class Person(IdMixin, Base):

@@ -39,7 +39,16 @@ from bot.render import render
 from scheduler.kinds import Kind, registry
 from scheduler.kinds.summary import what
 from scheduler.sender import Item, Sender
-from services import attendance, broadcasts, housekeeping, meetings, outbox, people, surveys
+from services import (
+    attendance,
+    broadcasts,
+    compliance,
+    housekeeping,
+    meetings,
+    outbox,
+    people,
+    surveys,
+)
 from services.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -420,8 +429,11 @@ class Delivery:
         return report
 
     async def daily(self) -> dict[str, int]:
-        """Once a day: housekeeping now; the regulations' compliance checks later."""
+        """Once a day: housekeeping, then the regulations' compliance checks."""
         async with self.sessionmaker() as session:
             done = await housekeeping.purge(session, self.clock.now())
+        async with self.sessionmaker() as session:
+            checked = await compliance.run_daily(session, self.clock.now())
+        done = {**done, "findings": checked.opened, "findings_cleared": checked.cleared}
         log.info("daily: %s", done)
         return done

@@ -38,3 +38,8 @@ def may_review_schools(actor: Actor) -> bool:
 def may_announce(actor: Actor) -> bool:
     """/announce (a methodist, a chair, deputy or secretary; the admin as such does not)."""
     return may_anywhere(actor, Action.ANNOUNCE)
+
+
+def may_check(actor: Actor) -> bool:
+    """/check, «✅ Проверка» (a methodist, a chair, deputy or secretary)."""
+    return may_anywhere(actor, Action.CHECK_COMPLIANCE)

@@ -113,6 +113,8 @@ class ErrorCode(enum.StrEnum):
     PLAN_XLSX_COLUMNS = "plan_xlsx_columns"  # expected, found (column keys)
     PLAN_XLSX_EMPTY = "plan_xlsx_empty"
     PLAN_BAD_DAY = "plan_bad_day"  # a row's date typed in the chat, unreadable
+    PLAN_ROW_NOT_MEETING = "plan_row_not_meeting"  # a row without a date, or not a meeting
+    PLAN_ROW_LINKED = "plan_row_linked"  # the row already became a meeting
     PLAN_IMPORT_INVALID = "plan_import_invalid"  # errors: [{row, column, field, reason, …}]
     # Approval of the plan at a meeting (issue 15, item 2).
     PLAN_NOT_ADOPTED = "plan_not_adopted"  # no adopted decision approves this plan

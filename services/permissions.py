@@ -28,6 +28,8 @@ class Action(enum.StrEnum):
     EDIT_PLAN = "edit_plan"  # the annual plan: draft, fields, rows, import, copy
     VIEW_PLAN = "view_plan"  # read the plan, download its DOCX / XLSX
     APPROVE_PLAN = "approve_plan"  # a council's plan «утверждён председателем» (002 Annex 2 §4.5)
+    CHECK_COMPLIANCE = "check_compliance"  # /check: the findings of the regulations' rules
+    SET_COMPLIANCE = "set_compliance"  # the compliance settings of an association kind
 
 
 class Decision(enum.IntEnum):
@@ -55,6 +57,8 @@ _METHODIST: dict[Action, Decision] = {
     Action.LINK_GROUP: A,
     Action.ANNOUNCE: A,
     Action.VIEW_PLAN: A,
+    Action.CHECK_COMPLIANCE: A,
+    Action.SET_COMPLIANCE: A,
 }
 _CHAIR: dict[Action, Decision] = {
     Action.INVITE_STAFF: A,
@@ -72,6 +76,7 @@ _CHAIR: dict[Action, Decision] = {
     Action.EDIT_PLAN: A,
     Action.VIEW_PLAN: A,
     Action.APPROVE_PLAN: A,
+    Action.CHECK_COMPLIANCE: A,
 }
 _SECRETARY: dict[Action, Decision] = {
     Action.EDIT_ROSTER: A,  # members only: see `may_manage_role`
@@ -83,6 +88,7 @@ _SECRETARY: dict[Action, Decision] = {
     Action.ANNOUNCE: A,
     Action.EDIT_PLAN: A,
     Action.VIEW_PLAN: A,
+    Action.CHECK_COMPLIANCE: A,
 }
 _MEMBER: dict[Action, Decision] = {Action.PARTICIPATE: A, Action.VIEW_PLAN: A}
 

@@ -59,6 +59,8 @@ CASES: list[tuple[str, type[CallbackData], dict[str, Any]]] = [
     ("pv:category:none", ProfileSet, {"field": F.CATEGORY, "value": ProfileValue.NONE}),
     ("pv:category:first", ProfileSet, {"field": F.CATEGORY, "value": ProfileValue.FIRST}),
     ("pv:category:highest", ProfileSet, {"field": F.CATEGORY, "value": ProfileValue.HIGHEST}),
+    ("pv:category:methodist", ProfileSet, {"field": F.CATEGORY, "value": ProfileValue.METHODIST}),
+    ("pv:category:mentor", ProfileSet, {"field": F.CATEGORY, "value": ProfileValue.MENTOR}),
     ("pv:category:-", ProfileSet, {"field": F.CATEGORY, "value": ProfileValue.CLEAR}),
     ("pv:education:-", ProfileSet, {"field": F.EDUCATION, "value": ProfileValue.CLEAR}),
     ("pv:speciality:-", ProfileSet, {"field": F.SPECIALITY, "value": ProfileValue.CLEAR}),

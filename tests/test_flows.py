@@ -994,7 +994,13 @@ async def test_profile_edits_school_and_every_data_bank_field(
     # The category: buttons.
     reply = await flow.press(TEACHER, "🏅 Категория")
     choices = [text for text, _data in buttons(flow.last(TEACHER, with_buttons=True))]
-    assert choices == ["без категории", "первая категория", "высшая категория"]
+    assert choices == [
+        "без категории",
+        "первая категория",
+        "высшая категория",
+        "педагог-методист",  # issue 15: ranked as high as высшая
+        "педагог-наставник",
+    ]
     reply = await flow.press(TEACHER, "высшая категория")
     assert "Квалификационная категория: высшая категория" in reply.text
     async with sm() as s:
@@ -1384,6 +1390,7 @@ async def test_command_menu_follows_roles_and_language(
         "members",
         "invite",
         "plan",
+        "check",
         "announce",
         "poll",
         "survey",

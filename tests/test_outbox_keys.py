@@ -24,6 +24,7 @@ from services import (
     announcements,
     attendance,
     broadcasts,
+    compliance,
     meetings,
     outbox,
     plans,
@@ -162,6 +163,18 @@ KEYS: list[tuple[str, Callable[[], str], str, dict[str, int | date]]] = [
      "plan_adopted", {"plan_id": 5, "person_id": P}),
     ("plan:5:approved:person=40", lambda: keys.plan_approved(plan_id=5, person_id=P),
      "plan_approved", {"plan_id": 5, "person_id": P}),
+    # compliance (services/compliance/notify.py, issue 15)
+    ("compliance:5", lambda: keys.compliance_group(5), "compliance_group",
+     {"association_id": 5}),
+    ("compliance:5:finding=9:n=2:person=40",
+     lambda: keys.compliance_finding(association_id=5, finding_id=9, occurrence=2, person_id=P),
+     "compliance_finding", {"association_id": 5, "finding_id": 9, "occurrence": 2,
+                            "person_id": P}),
+    ("compliance_digest:2026-12-15", lambda: keys.compliance_digest_group(DAY),
+     "compliance_digest_group", {"day": DAY}),
+    ("compliance_digest:2026-12-15:person=40",
+     lambda: keys.compliance_digest(day=DAY, person_id=P),
+     "compliance_digest", {"day": DAY, "person_id": P}),
 ]  # fmt: skip
 
 
@@ -226,6 +239,7 @@ def test_the_row_kinds_keys_speak_of_are_todays() -> None:
         *protocols.KINDS,
         *surveys.KINDS,
         *plans.APPROVAL_KINDS,
+        *compliance.KINDS,
     }
 
 

@@ -58,6 +58,8 @@ TABLE: dict[Action, tuple[Decision, ...]] = {
     Action.VIEW_PLAN: (D, A, A, A, A, A),  # members and the service's methodists read it
     # issue 15: a council's plan «утверждён председателем» (the deputy acts for the chair)
     Action.APPROVE_PLAN: (D, D, A, A, D, D),
+    Action.CHECK_COMPLIANCE: (D, A, A, A, A, D),  # issue 15: /check, never a plain member
+    Action.SET_COMPLIANCE: (D, A, D, D, D, D),  # the settings per kind: the methodists
 }
 
 

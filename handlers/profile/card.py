@@ -38,6 +38,8 @@ def category_label(category: Category | None) -> str:
         Category.NONE: _("no category"),
         Category.FIRST: _("first category"),
         Category.HIGHEST: _("highest category"),
+        Category.METHODIST: _("teacher-methodologist"),
+        Category.MENTOR: _("teacher-mentor"),
     }[category]
 
 

@@ -19,6 +19,7 @@ module                        kinds
 ``plan``                      a plan adopted (to a council's chair), a plan approved
 ``survey``                    a survey's invitation, its reminders
 ``summary``                   a broadcast's summary to the one who started it
+``compliance``                a compliance finding to the chair, the methodists' digest
 ============================  ==========================================================
 
 ``base`` holds the `Kind` protocol and a small cache; ``meeting`` what a meeting's kinds
@@ -33,6 +34,7 @@ from .announcement import AnnouncementKind
 from .ballot import BallotReminderKind
 from .base import Kind as Kind
 from .checkin import CheckinKind
+from .compliance import DigestKind, FindingKind
 from .draft import ConfirmKind, DecisionKind, DraftDeadlineKind
 from .meeting import MeetingCache, MeetingKind
 from .notice import CancelledKind, NoticeKind
@@ -88,4 +90,5 @@ def registry(clock: Clock | None = None) -> dict[str, Kind]:
     kinds.extend(cls(clock, shared) for cls in PROTOCOL_KINDS)
     kinds.extend([SurveyInviteKind(), SurveyReminderKind(), SummaryKind()])
     kinds.extend(plan_kinds())
+    kinds.extend([FindingKind(), DigestKind()])
     return {kind.name: kind for kind in kinds}

@@ -43,6 +43,7 @@ from services.meetings.draft import renumber as renumber
 from services.meetings.notices import notices_for_newcomer as notices_for_newcomer
 from services.meetings.plan_question import add_plan_question as add_plan_question
 from services.meetings.plan_question import meetings_for_plan as meetings_for_plan
+from services.meetings.planned import draft_from_plan as draft_from_plan
 from services.meetings.proposals import Decided as Decided
 from services.meetings.proposals import ProposalView as ProposalView
 from services.meetings.proposals import decide_proposal as decide_proposal

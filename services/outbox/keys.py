@@ -12,183 +12,118 @@ the key is about: `subject_of`.
 
 from __future__ import annotations
 
-import re
-import string
-from dataclasses import dataclass, field
 from datetime import date
 
-Value = int | date
-
-# What a field may look like in a key: ids may be negative (group chats), dates are ISO.
-_INT = r"-?\d+"
-_DATE = r"\d{4}-\d{2}-\d{2}"
-_DATES = frozenset({"day"})
-
-
-@dataclass(frozen=True)
-class Format:
-    """One key format: `pattern` with named fields, e.g. ``meeting:{meeting_id}:checkin``."""
-
-    name: str
-    pattern: str
-    fields: tuple[str, ...] = field(init=False)
-    regex: re.Pattern[str] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        names: list[str] = []
-        regex = ""
-        for literal, name, _spec, _conv in string.Formatter().parse(self.pattern):
-            regex += re.escape(literal)
-            if name is not None:
-                names.append(name)
-                regex += f"(?P<{name}>{_DATE if name in _DATES else _INT})"
-        object.__setattr__(self, "fields", tuple(names))
-        object.__setattr__(self, "regex", re.compile(regex))
-
-    def build(self, **values: Value) -> str:
-        if set(values) != set(self.fields):
-            raise TypeError(f"key {self.name}: fields {self.fields}, got {sorted(values)}")
-        return self.pattern.format(
-            **{k: v.isoformat() if isinstance(v, date) else str(int(v)) for k, v in values.items()}
-        )
-
-    def parse(self, key: str) -> dict[str, Value] | None:
-        match = self.regex.fullmatch(key)
-        if match is None:
-            return None
-        return {
-            k: date.fromisoformat(v) if k in _DATES else int(v)
-            for k, v in match.groupdict().items()
-        }
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """A key read back: which format, and its fields (ids as ints, days as dates)."""
-
-    name: str
-    fields: dict[str, Value]
-
-
-FORMATS: dict[str, Format] = {}
-
-
-def _format(name: str, pattern: str) -> Format:
-    found = Format(name, pattern)
-    FORMATS[name] = found
-    return found
-
+from .key_format import FORMATS as FORMATS
+from .key_format import Format as Format
+from .key_format import Parsed as Parsed
+from .key_format import parse as parse
+from .key_format import register
+from .key_format import subject_of as subject_of
 
 # ---------------------------------------------------------------- group keys
 
-_ANNOUNCEMENT_GROUP = _format("announcement_group", "announcement:{announcement_id}")
-_BROADCAST_GROUP = _format("broadcast_group", "broadcast:{broadcast_id}")
-_SURVEY_GROUP = _format("survey_group", "survey:{survey_id}")
-_PROTOCOL_GROUP = _format("protocol_group", "protocol:meeting:{meeting_id}")
-_PROTOCOL_COPY_GROUP = _format("protocol_copy_group", "protocol:{protocol_id}:v{version}")
-_NOTICE_GROUP = _format("meeting_notice_group", "meeting:{meeting_id}:notice:{revision}")
-_CANCELLED_GROUP = _format("meeting_cancelled_group", "meeting:{meeting_id}:cancelled:{revision}")
-_CHAT_GROUP = _format("meeting_chat_group", "meeting:{meeting_id}:group:{revision}")
-_REMINDERS_GROUP = _format("meeting_reminders_group", "meeting:{meeting_id}:reminders")
-_BALLOT_REMINDERS_GROUP = _format(
+_ANNOUNCEMENT_GROUP = register("announcement_group", "announcement:{announcement_id}")
+_BROADCAST_GROUP = register("broadcast_group", "broadcast:{broadcast_id}")
+_SURVEY_GROUP = register("survey_group", "survey:{survey_id}")
+_PROTOCOL_GROUP = register("protocol_group", "protocol:meeting:{meeting_id}")
+_PROTOCOL_COPY_GROUP = register("protocol_copy_group", "protocol:{protocol_id}:v{version}")
+_NOTICE_GROUP = register("meeting_notice_group", "meeting:{meeting_id}:notice:{revision}")
+_CANCELLED_GROUP = register("meeting_cancelled_group", "meeting:{meeting_id}:cancelled:{revision}")
+_CHAT_GROUP = register("meeting_chat_group", "meeting:{meeting_id}:group:{revision}")
+_REMINDERS_GROUP = register("meeting_reminders_group", "meeting:{meeting_id}:reminders")
+_BALLOT_REMINDERS_GROUP = register(
     "meeting_ballot_reminders_group", "meeting:{meeting_id}:ballot_reminders"
 )
-_FINAL_GROUP = _format("meeting_final_agenda_group", "meeting:{meeting_id}:final")
-_CONFIRM_GROUP = _format("meeting_confirm_group", "meeting:{meeting_id}:confirm")
-_DRAFT_GROUP = _format("meeting_draft_deadline_group", "meeting:{meeting_id}:draft")
-_DECISION_GROUP = _format("meeting_decision_group", "meeting:{meeting_id}:decision")
-_NUDGE_GROUP = _format("meeting_nudge_group", "meeting:{meeting_id}:nudge")
-_PROPOSALS_GROUP = _format("meeting_proposals_group", "meeting:{meeting_id}:proposals")
-_CHECKIN_GROUP = _format("meeting_checkin_group", "meeting:{meeting_id}:checkin")
-_VOTE_GROUP = _format("meeting_vote_group", "meeting:{meeting_id}:vote:{item_id}")
-_RESULT_GROUP = _format("meeting_vote_result_group", "meeting:{meeting_id}:result:{item_id}")
-_BALLOT_RESULTS_GROUP = _format(
+_FINAL_GROUP = register("meeting_final_agenda_group", "meeting:{meeting_id}:final")
+_CONFIRM_GROUP = register("meeting_confirm_group", "meeting:{meeting_id}:confirm")
+_DRAFT_GROUP = register("meeting_draft_deadline_group", "meeting:{meeting_id}:draft")
+_DECISION_GROUP = register("meeting_decision_group", "meeting:{meeting_id}:decision")
+_NUDGE_GROUP = register("meeting_nudge_group", "meeting:{meeting_id}:nudge")
+_PROPOSALS_GROUP = register("meeting_proposals_group", "meeting:{meeting_id}:proposals")
+_CHECKIN_GROUP = register("meeting_checkin_group", "meeting:{meeting_id}:checkin")
+_VOTE_GROUP = register("meeting_vote_group", "meeting:{meeting_id}:vote:{item_id}")
+_RESULT_GROUP = register("meeting_vote_result_group", "meeting:{meeting_id}:result:{item_id}")
+_BALLOT_RESULTS_GROUP = register(
     "meeting_ballot_results_group", "meeting:{meeting_id}:ballot_results"
 )
-_PLAN_APPROVAL_GROUP = _format("plan_approval_group", "plan:{plan_id}:approval")
+_PLAN_APPROVAL_GROUP = register("plan_approval_group", "plan:{plan_id}:approval")
+_COMPLIANCE_GROUP = register("compliance_group", "compliance:{association_id}")
+_DIGEST_GROUP = register("compliance_digest_group", "compliance_digest:{day}")
 
 # ---------------------------------------------------------------- dedupe keys
 
-_ANNOUNCEMENT = _format("announcement", "announcement:{announcement_id}:person={person_id}")
-_BROADCAST_SUMMARY = _format("broadcast_summary", "broadcast:{broadcast_id}:summary")
-_SURVEY_INVITE = _format("survey_invite", "survey:{survey_id}:invite:{person_id}")
-_SURVEY_REMINDER = _format("survey_reminder", "survey:{survey_id}:remind:{stage}:{person_id}")
-_PROTOCOL_DRAFT = _format("protocol_draft", "protocol:{protocol_id}:draft")
-_PROTOCOL_REMINDER = _format(
+_ANNOUNCEMENT = register("announcement", "announcement:{announcement_id}:person={person_id}")
+_BROADCAST_SUMMARY = register("broadcast_summary", "broadcast:{broadcast_id}:summary")
+_SURVEY_INVITE = register("survey_invite", "survey:{survey_id}:invite:{person_id}")
+_SURVEY_REMINDER = register("survey_reminder", "survey:{survey_id}:remind:{stage}:{person_id}")
+_PROTOCOL_DRAFT = register("protocol_draft", "protocol:{protocol_id}:draft")
+_PROTOCOL_REMINDER = register(
     "protocol_reminder", "protocol:meeting:{meeting_id}:remind:{after}:{person_id}"
 )
-_PROTOCOL_OVERDUE = _format("protocol_overdue", "protocol:meeting:{meeting_id}:overdue:{person_id}")
-_PROTOCOL_MISSING = _format("protocol_missing", "protocol:meeting:{meeting_id}:missing")
-_PROTOCOL_SIGN = _format("protocol_sign", "protocol:{protocol_id}:v{version}:r{revision}:sign")
-_PROTOCOL_COPY = _format("protocol_copy", "protocol:{protocol_id}:v{version}:copy:{person_id}")
-_PROTOCOL_COPY_CHAT = _format(
+_PROTOCOL_OVERDUE = register(
+    "protocol_overdue", "protocol:meeting:{meeting_id}:overdue:{person_id}"
+)
+_PROTOCOL_MISSING = register("protocol_missing", "protocol:meeting:{meeting_id}:missing")
+_PROTOCOL_SIGN = register("protocol_sign", "protocol:{protocol_id}:v{version}:r{revision}:sign")
+_PROTOCOL_COPY = register("protocol_copy", "protocol:{protocol_id}:v{version}:copy:{person_id}")
+_PROTOCOL_COPY_CHAT = register(
     "protocol_copy_to_chat", "protocol:{protocol_id}:v{version}:copy:chat:{chat_id}"
 )
-_NOTICE = _format(
+_NOTICE = register(
     "meeting_notice", "meeting:{meeting_id}:meeting_notice:rev={revision}:person={person_id}"
 )
-_NOTICE_CHAT = _format(
+_NOTICE_CHAT = register(
     "meeting_notice_to_chat", "meeting:{meeting_id}:meeting_notice:rev={revision}:chat={chat_id}"
 )
-_CANCELLED = _format(
+_CANCELLED = register(
     "meeting_cancelled",
     "meeting:{meeting_id}:meeting_cancelled:rev={revision}:person={person_id}",
 )
-_CANCELLED_CHAT = _format(
+_CANCELLED_CHAT = register(
     "meeting_cancelled_to_chat",
     "meeting:{meeting_id}:meeting_cancelled:rev={revision}:chat={chat_id}",
 )
-_REMINDER = _format(
+_REMINDER = register(
     "meeting_reminder",
     "meeting:{meeting_id}:reminder:{minutes}:rev={revision}:person={person_id}",
 )
-_BALLOT_REMINDER = _format(
+_BALLOT_REMINDER = register(
     "meeting_ballot_reminder",
     "meeting:{meeting_id}:ballotrem:{days}:rev={revision}:person={person_id}",
 )
-_FINAL = _format(
+_FINAL = register(
     "meeting_final_agenda", "meeting:{meeting_id}:final:rev={revision}:person={person_id}"
 )
-_CONFIRM = _format("meeting_confirm", "meeting:{meeting_id}:confirm:v={version}:person={person_id}")
-_DRAFT_DEADLINE = _format(
+_CONFIRM = register(
+    "meeting_confirm", "meeting:{meeting_id}:confirm:v={version}:person={person_id}"
+)
+_DRAFT_DEADLINE = register(
     "meeting_draft_deadline", "meeting:{meeting_id}:draftdl:{day}:{before}:person={person_id}"
 )
-_DECISION = _format("meeting_decision", "meeting:{meeting_id}:decision:v={version}")
-_NUDGE = _format("meeting_nudge", "meeting:{meeting_id}:nudge:{day}:person={person_id}")
-_PROPOSAL = _format(
+_DECISION = register("meeting_decision", "meeting:{meeting_id}:decision:v={version}")
+_NUDGE = register("meeting_nudge", "meeting:{meeting_id}:nudge:{day}:person={person_id}")
+_PROPOSAL = register(
     "meeting_proposal", "meeting:{meeting_id}:proposal={proposal_id}:person={person_id}"
 )
-_PROPOSAL_DECIDED = _format(
+_PROPOSAL_DECIDED = register(
     "meeting_proposal_decided", "meeting:{meeting_id}:decided={proposal_id}"
 )
-_CHECKIN = _format("meeting_checkin", "meeting:{meeting_id}:checkin:person={person_id}")
-_VOTE = _format("meeting_vote", "meeting:{meeting_id}:vote:{item_id}:person={person_id}")
-_VOTE_RESULT = _format(
+_CHECKIN = register("meeting_checkin", "meeting:{meeting_id}:checkin:person={person_id}")
+_VOTE = register("meeting_vote", "meeting:{meeting_id}:vote:{item_id}:person={person_id}")
+_VOTE_RESULT = register(
     "meeting_vote_result", "meeting:{meeting_id}:result:{item_id}:person={person_id}"
 )
-_BALLOT_RESULTS = _format(
+_BALLOT_RESULTS = register(
     "meeting_ballot_results", "meeting:{meeting_id}:ballot_results:person={person_id}"
 )
-_PLAN_ADOPTED = _format("plan_adopted", "plan:{plan_id}:adopted:person={person_id}")
-_PLAN_APPROVED = _format("plan_approved", "plan:{plan_id}:approved:person={person_id}")
-
-# ---------------------------------------------------------------- reading keys back
-
-
-def subject_of(key: str) -> str:
-    """What a group or dedupe key is about: its first segment (``meeting`` for
-    ``meeting:12:notice:3``); a key of another shape gives its own first segment too."""
-    return key.split(":", 1)[0]
-
-
-def parse(key: str) -> Parsed | None:
-    """The one format `key` was built with, and its fields; None for a key of no format."""
-    found = [
-        Parsed(f.name, values) for f in FORMATS.values() if (values := f.parse(key)) is not None
-    ]
-    if len(found) > 1:  # the formats are unambiguous (tested); never guess
-        raise ValueError(f"outbox key {key!r} matches {[p.name for p in found]}")
-    return found[0] if found else None
+_PLAN_ADOPTED = register("plan_adopted", "plan:{plan_id}:adopted:person={person_id}")
+_PLAN_APPROVED = register("plan_approved", "plan:{plan_id}:approved:person={person_id}")
+_COMPLIANCE = register(
+    "compliance_finding",
+    "compliance:{association_id}:finding={finding_id}:n={occurrence}:person={person_id}",
+)
+_DIGEST = register("compliance_digest", "compliance_digest:{day}:person={person_id}")
 
 
 # ---------------------------------------------------------------- announcements, surveys
@@ -446,3 +381,27 @@ def ballot_results_group(meeting_id: int) -> str:
 
 def ballot_results(*, meeting_id: int, person_id: int) -> str:
     return _BALLOT_RESULTS.build(meeting_id=meeting_id, person_id=person_id)
+
+
+# ---------------------------------------------------------------- compliance
+
+
+def compliance_group(association_id: int) -> str:
+    return _COMPLIANCE_GROUP.build(association_id=association_id)
+
+
+def compliance_finding(
+    *, association_id: int, finding_id: int, occurrence: int, person_id: int
+) -> str:
+    """A finding told to the chair: once per opening (`occurrence`) of the finding."""
+    ids = {"association_id": association_id, "finding_id": finding_id}
+    return _COMPLIANCE.build(**ids, occurrence=occurrence, person_id=person_id)
+
+
+def compliance_digest_group(day: date) -> str:
+    return _DIGEST_GROUP.build(day=day)
+
+
+def compliance_digest(*, day: date, person_id: int) -> str:
+    """A methodist's digest of the day: one a day."""
+    return _DIGEST.build(day=day, person_id=person_id)

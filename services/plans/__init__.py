@@ -52,6 +52,7 @@ from services.plans.importing import (
     preview_import,
 )
 from services.plans.kinds import ADOPTED, APPROVAL_KINDS, APPROVED
+from services.plans.linking import meeting_from_row
 from services.plans.rows import add_row, delete_row, edit_row, move_row
 from services.plans.views import (
     PlanView,
@@ -107,6 +108,7 @@ __all__ = [
     "editions",
     "frozen",
     "get_plan",
+    "meeting_from_row",
     "meeting_schedule",
     "members_matching",
     "move_row",

@@ -76,6 +76,8 @@ class ProfileValue(enum.StrEnum):
     NONE = "none"
     FIRST = "first"
     HIGHEST = "highest"
+    METHODIST = "methodist"  # педагог-методист
+    MENTOR = "mentor"  # педагог-наставник
     CLEAR = "-"
 
 
