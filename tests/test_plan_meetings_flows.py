@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import AnnualPlan, AnnualPlanRow, Meeting, PlanRowKind, PlanStatus
+from models import AnnualPlan, AnnualPlanRow, Meeting, MeetingStatus, PlanRowKind, PlanStatus
 from services import plans, schools
 from services.clock import FixedClock
 from tests.factories import ADMIN, World, make_world, member_link, register
@@ -146,6 +146,27 @@ async def test_a_row_of_the_draft_becomes_a_meeting_in_one_tap(
     assert "Семинар «Смысловое чтение»" in panel.texts[-1]
     assert f":{meeting_id}:" in "".join(data for _t, data in buttons(flow.last(CHAIR, True)))
     assert await written(sm) == before
+    # Its meeting cancelled: the row may become a meeting again, linked to the new one.
+    async with sm() as s:
+        await s.execute(
+            update(Meeting).where(Meeting.id == meeting_id).values(status=MeetingStatus.CANCELLED)
+        )
+        await s.commit()
+    await flow.send(CHAIR, "/plan")
+    await flow.press(CHAIR, "↕️ Строки")
+    shown = await flow.press(CHAIR, "1")
+    assert shown.texts[-1].endswith(
+        "Заседание, созданное по этой строке, отменено: строку можно снова сделать заседанием."
+    )
+    assert "📅 Сделать заседанием" in labels(flow, CHAIR)
+    remade = await flow.press(CHAIR, "📅 Сделать заседанием")
+    assert remade.alerts() == [
+        "Черновик заседания создан по строке плана: проверьте его и опубликуйте."
+    ]
+    async with sm() as s:
+        row = await s.get_one(AnnualPlanRow, seminar)
+        assert row.meeting_id is not None and row.meeting_id != meeting_id
+        await s.commit()
 
 
 async def test_the_approved_plan_makes_meetings_and_an_old_edition_is_stale(

@@ -60,7 +60,11 @@ def rows_screen(view: plans.PlanView) -> tuple[str, InlineKeyboardMarkup]:
     return "\n".join(lines), kb.as_markup()
 
 
-def row_screen(view: plans.PlanView, row_id: int) -> tuple[str, InlineKeyboardMarkup]:
+def row_screen(
+    view: plans.PlanView, row_id: int, *, cancelled: bool = False
+) -> tuple[str, InlineKeyboardMarkup]:
+    """One row's buttons; `cancelled`: the meeting made of it was cancelled (the row may
+    become a meeting again)."""
     n = view.row_ids.index(row_id)
     row = view.content.rows[n]
 
@@ -83,7 +87,9 @@ def row_screen(view: plans.PlanView, row_id: int) -> tuple[str, InlineKeyboardMa
         kb.button(text=_("🗑 Delete"), callback_data=cb(PlanAction.DELETE))
         sizes.append(2)
     lines = [f"<i>{quote(row.direction)}</i>", _row_line(row)]
-    if row.meeting_id:
+    if cancelled:
+        lines.append(_("The meeting made of this row is cancelled: it may become a meeting again."))
+    if row.meeting_id and not cancelled:
         lines.append(_("📅 A meeting is made of this row."))
         if view.can_meet:
             kb.button(text=_("📅 Open the meeting"), callback_data=cb(PlanAction.MEETING))
@@ -107,7 +113,12 @@ async def open_rows(
     if callback_data.action is PlanAction.ROW:
         if callback_data.row_id not in view.row_ids:
             raise DomainError(ErrorCode.NOT_FOUND)
-        text, kb = row_screen(view, callback_data.row_id)
+        linked = view.content.rows[view.row_ids.index(callback_data.row_id)].meeting_id
+        cancelled = False
+        if linked is not None and view.can_meet:
+            meeting = await meetings.get(session, actor, linked)
+            cancelled = meeting.status is MeetingStatus.CANCELLED
+        text, kb = row_screen(view, callback_data.row_id, cancelled=cancelled)
     else:
         text, kb = rows_screen(view)
     await query.answer()
