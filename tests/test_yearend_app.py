@@ -1,17 +1,18 @@
 """The school year end to end (issue 15): the app on the fake Bot API with the injected clock.
 A chair drafts the plan in the chat (/plan, «📝 Создать черновик», the theme typed; a row
-added through the services); a meeting approves it (the question on the agenda, the vote
-adopted, the protocol signed by both: the plan approved with the protocol's number and
-date); the plan's row becomes a meeting in one tap; then an ММА's quarter passes without a
-meeting: on the first day of its last month ONE finding reaches the chair with its button,
-and the digest reaches the methodist once (the daily job run again sends nothing).
-One engine (SQLite): a slow test; the services it drives are tested on both."""
+added through the services) and puts it on a meeting's agenda («🗳 Вынести на
+утверждение»); the meeting approves it (the vote adopted, the protocol signed by both: the
+plan approved with the protocol's number and date); the plan's row becomes a meeting in one
+tap; then an ММА's quarter passes without a meeting: on the first day of its last month ONE
+finding reaches the chair with its button, and the digest reaches the methodist once (the
+daily job run again sends nothing). On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
     AnnualPlan,
@@ -23,13 +24,13 @@ from models import (
     PlanRowKind,
     PlanStatus,
 )
-from services import invites, plans
+from services import deadlines, invites, meetings, plans
 from services.clock import FixedClock
 from services.people import load_actor
 from tests.app import running, started
-from tests.approval_world import NOW, held_and_signed, meeting_with_plan
+from tests.approval_world import DAY, NOW, TITLE, held_and_signed
 from tests.e2e import Person
-from tests.factories import ADMIN, register
+from tests.factories import ADMIN, World, register
 from tests.helpers import CHAIR, SECRETARY, TEACHERS, got, seed, texts
 
 METHODIST = 6001
@@ -41,9 +42,19 @@ QUARTER = "I квартал 2027 года: проведено заседаний
 DIGEST = "📋 Новые замечания проверки по положениям, 01.03.2027:"
 
 
-async def test_the_plan_from_draft_to_approval_to_meetings_to_a_finding(sqlite_url: str) -> None:
+async def meeting_draft(s: AsyncSession, world: World) -> int:
+    """A meeting's draft on DAY at 15:00 local."""
+    chair = world.chair
+    view = await meetings.create_draft(s, chair, world.association_id, "Заседание", NOW)
+    typed = deadlines.Typed(DAY, time(15, 0))
+    view = await meetings.set_day(s, chair, view.id, view.version, typed, NOW)
+    view = await meetings.set_place(s, chair, view.id, view.version, "Каб. 12", NOW)
+    return view.id
+
+
+async def test_the_plan_from_draft_to_approval_to_meetings_to_a_finding(db_url: str) -> None:
     clock = FixedClock(NOW)
-    async with running(sqlite_url) as (tg, sm):
+    async with running(db_url) as (tg, sm):
         world = await seed(tg, sm, clock)
         async with sm() as s:
             await s.execute(
@@ -74,9 +85,20 @@ async def test_the_plan_from_draft_to_approval_to_meetings_to_a_finding(sqlite_u
                 )  # fmt: skip
                 view = await plans.add_row(s, world.chair, plan_id, view.version, row, NOW)
                 [row_id] = view.row_ids
-                # A meeting approves it: the question on the agenda, the vote adopted by
-                # 5 present of 6 members, the protocol signed by the secretary and the chair.
-                meeting_id = await meeting_with_plan(s, world, plan_id)
+                meeting_id = await meeting_draft(s, world)
+            # The chair puts the plan to approval at that meeting, then publishes it.
+            listing = await chair.tap(card, "🗳 Вынести на утверждение", "На каком заседании")
+            added = await chair.tap(listing, "Заседание", "Внесено в повестку", new=False)
+            assert f"«{TITLE}»" in added["text"]
+            async with sm() as s:
+                draft = await meetings.get(s, world.chair, meeting_id)
+                assert [q.title for q in draft.agenda] == [TITLE]
+                await meetings.publish(s, world.chair, meeting_id, draft.version, NOW)
+            await app.settle()
+            assert got(app, TEACHERS[0], TITLE) == 1  # the notice with the question
+            # The meeting approves it: the vote adopted by 5 present of 6 members, the
+            # protocol signed by the secretary and the chair.
+            async with sm() as s:
                 secretary = await load_actor(s, SECRETARY, [])
                 teachers = [await load_actor(s, tg_id, []) for tg_id in TEACHERS[:3]]
                 present = [world.chair, secretary, *teachers]
@@ -92,6 +114,8 @@ async def test_the_plan_from_draft_to_approval_to_meetings_to_a_finding(sqlite_u
                 await s.commit()
             clock.set(SIGNED)
             await app.settle()
+            approved = f"План работы «{NAME}» на 2026/2027 учебный год утверждён."
+            assert got(app, CHAIR, approved) == 1 and got(app, SECRETARY, approved) == 1
             card = await chair.say("/plan", "утверждён — протокол № 1 от 20.12.2026")
             # The plan's row becomes a meeting in one tap.
             rows = await chair.tap(card, "📅 Строки и заседания", new=False)
