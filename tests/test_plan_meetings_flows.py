@@ -206,3 +206,21 @@ async def test_the_approved_plan_makes_meetings_and_an_old_edition_is_stale(
     assert stale.alerts() == [STALE]
     assert await written(sm) == before
     assert seminar
+
+
+async def test_the_buttons_in_english(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    await plan_with_rows(sm, world, clock)
+    flow.languages[CHAIR] = "en"
+    await flow.send(CHAIR, "/plan")
+    await flow.press(CHAIR, "↕️ Rows")
+    await flow.press(CHAIR, "1")
+    assert labels(flow, CHAIR)[-2:] == ["📅 Make it a meeting", "◀️ Rows"]
+    made = await flow.press(CHAIR, "📅 Make it a meeting")
+    assert made.alerts() == ["The meeting's draft is made of the row: check it and publish it."]
+    await flow.send(CHAIR, "/plan")
+    await flow.press(CHAIR, "↕️ Rows")
+    shown = await flow.press(CHAIR, "1")
+    assert shown.texts[-1].endswith("📅 A meeting is made of this row.")
+    assert labels(flow, CHAIR)[-2:] == ["📅 Open the meeting", "◀️ Rows"]
