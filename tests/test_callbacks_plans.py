@@ -42,6 +42,8 @@ CASES: list[tuple[str, type[CallbackData], dict[str, Any]]] = [
     ("yp:imp:12:3:0", PlanCb, {"action": PlanAction.IMPORT}),
     ("yp:apply:12:3:0", PlanCb, {"action": PlanAction.APPLY}),
     ("yp:cancel:12:3:0", PlanCb, {"action": PlanAction.CANCEL}),
+    ("yp:meet:12:3:40", PlanCb, {"action": PlanAction.MEET, "row_id": 40}),
+    ("yp:mtg:12:3:40", PlanCb, {"action": PlanAction.MEETING, "row_id": 40}),
     ("yy:show:5:2027", PlanYearCb, {"action": YearAction.SHOW, "year": 2027}),
     ("yy:new:5:2026", PlanYearCb, {"action": YearAction.CREATE, "association_id": 5}),
     ("yy:copy:5:2026", PlanYearCb, {"action": YearAction.COPY, "year": 2026}),

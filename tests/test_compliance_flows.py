@@ -14,9 +14,10 @@ from models import ComplianceFinding, OutboxMessage
 from scheduler.kinds import registry
 from services import compliance, invites
 from services.clock import FixedClock
+from services.compliance import Rule
 from services.outbox import Claimed
 from tests.factories import ADMIN, World, make_world, member_link, register
-from tests.flow import Flow
+from tests.flow import Flow, buttons
 from tests.helpers import count
 
 TEACHER, METHODIST = 3001, 6001
@@ -138,3 +139,42 @@ async def test_the_chair_is_told_with_a_button_and_the_methodist_gets_a_digest(
     )
     # Wanted while the finding is open in the same occurrence.
     assert await kinds[first.kind].unwanted(sm, [claimed(first)]) == set()
+
+
+async def test_the_finding_no_approved_plan_opens_the_plan(
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    async with sm() as s:
+        await compliance.run_daily(s, clock.now())
+        rows = (await s.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
+        no_plan = await s.scalar(
+            select(ComplianceFinding.id).where(ComplianceFinding.rule == Rule.NO_PLAN)
+        )
+    [row] = [r for r in rows if r.kind == compliance.FINDING and r.params["finding_id"] == no_plan]
+    i18n = I18n(path=LOCALES_DIR, default_locale="ru", domain=DOMAIN)
+    [part] = await registry(clock)[row.kind].render(sm, i18n, claimed(row), "ru")
+    assert part.text == "\n".join(
+        [
+            f"⚠️ «{NAME}»",
+            NO_PLAN,
+            "Основание: Положение (000), приложение 1; Положение (002), приложение 4, п. 3.2.",
+        ]
+    )
+    assert part.reply_markup is not None
+    [[button]] = part.reply_markup.inline_keyboard
+    assert (button.text, button.callback_data) == (
+        "📅 Открыть план",
+        f"ap:plan:{world.association_id}",
+    )
+    [part] = await registry(clock)[row.kind].render(sm, i18n, claimed(row), "en")
+    assert part.reply_markup is not None
+    assert part.reply_markup.inline_keyboard[0][0].text == "📅 Open the plan"
+    # The button opens the plan's card of that association, with the draft to make.
+    card = await flow.press_data(world.chair_tg, str(button.callback_data))
+    assert card.texts[-1].startswith(
+        f"📅 <b>План работы</b> — {NAME}, 2026/2027 учебный год\n"
+        "Плана на этот учебный год пока нет."
+    )
+    assert [text for text, _data in buttons(flow.last(world.chair_tg, True))] == [
+        "📝 Создать черновик"
+    ]

@@ -131,6 +131,11 @@ def finding_keyboard(view: FindingView) -> InlineKeyboardMarkup | None:
             text=_("📝 Plan a meeting"),
             callback_data=AssocPick(action=AssocAction.MEETING, association_id=view.association_id),
         )
+    elif view.rule is Rule.NO_PLAN:
+        kb.button(
+            text=_("📅 Open the plan"),
+            callback_data=AssocPick(action=AssocAction.PLAN, association_id=view.association_id),
+        )
     elif view.rule is Rule.NO_REASON:
         kb.button(
             text=_("📅 Open the meeting"),

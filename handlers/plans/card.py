@@ -20,7 +20,7 @@ from bot import formats
 from bot.render import render
 from handlers.plan_approval import put_button
 from handlers.ui import MENU_PLAN, MenuButton, association_picker, show_card, show_page
-from models import PlanStatus
+from models import PlanRowKind, PlanStatus
 from services import associations, plans
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
@@ -46,6 +46,12 @@ def kind_label(kind: Any) -> str:
 def responsible_text(row: plans.PlanRowContent) -> str:
     note = _(plans.NOT_ON_ROSTER)
     return "; ".join(r.name if r.on_roster else f"{r.name} ({note})" for r in row.responsible)
+
+
+def makes_meeting(row: plans.PlanRowContent) -> bool:
+    """A row a meeting is made of (services.plans.meeting_from_row): a date and the kind
+    заседание or практический семинар."""
+    return row.day is not None and row.kind in (PlanRowKind.MEETING, PlanRowKind.SEMINAR)
 
 
 def card_text(card: plans.YearCard) -> str:
@@ -141,6 +147,9 @@ def card_keyboard(card: plans.YearCard) -> InlineKeyboardMarkup:
             sizes.append(1)
         elif card.may_edit and plan.is_current and plan.status is not PlanStatus.DRAFT:
             kb.button(text=_("🆕 New edition"), callback_data=cb(PlanAction.EDITION))
+            sizes.append(1)
+        if not plan.can_edit and plan.can_meet and any(map(makes_meeting, plan.content.rows)):
+            kb.button(text=_("📅 Rows and meetings"), callback_data=cb(PlanAction.ROWS))
             sizes.append(1)
         kb.button(text="📄 DOCX", callback_data=cb(PlanAction.DOCX))
         kb.button(text="📊 XLSX", callback_data=cb(PlanAction.XLSX))

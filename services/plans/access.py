@@ -21,6 +21,11 @@ def may_edit(actor: Actor, association: Association) -> bool:
     return decide(actor, Action.EDIT_PLAN, scope_of(association)) is not Decision.DENY
 
 
+def may_meet(actor: Actor, association: Association) -> bool:
+    """A row of the plan may become a meeting (services.plans.linking)."""
+    return decide(actor, Action.MANAGE_MEETING, scope_of(association)) is not Decision.DENY
+
+
 async def association_for(
     session: AsyncSession, actor: Actor, association_id: int, action: Action
 ) -> Association:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import AnnualPlan, AnnualPlanRow, Association, PlanStatus
 from services.permissions import Action, Actor
 from services.plans import queries
-from services.plans.access import association_for, is_current, load_plan, may_edit
+from services.plans.access import association_for, is_current, load_plan, may_edit, may_meet
 from services.plans.content import PlanContent, PlanRowContent, Responsible, ScheduleEntry
 from services.tx import reads
 
@@ -23,6 +23,7 @@ class PlanView:
     row_ids: tuple[int, ...]  # the rows' ids, in the table's order
     is_current: bool  # the highest edition of its school year
     can_edit: bool  # the actor may edit and this edition is a current draft
+    can_meet: bool = False  # the actor may make meetings of its rows (the current edition)
 
     @property
     def id(self) -> int:
@@ -104,6 +105,7 @@ async def build_view(
         row_ids=tuple(row.id for row in rows),
         is_current=current,
         can_edit=current and plan.status is PlanStatus.DRAFT and may_edit(actor, association),
+        can_meet=current and may_meet(actor, association),
     )
 
 

@@ -39,6 +39,8 @@ class PlanAction(StrEnum):
     IMPORT = "imp"  # send a filled template
     APPLY = "apply"  # apply the import's preview
     CANCEL = "cancel"  # drop the import's preview
+    MEET = "meet"  # the row becomes a meeting draft (services.plans.meeting_from_row): `row_id`
+    MEETING = "mtg"  # open the meeting made of the row: `row_id`
 
 
 class PlanCb(CallbackData, prefix="yp"):
