@@ -85,6 +85,20 @@ async def matching(session: AsyncSession, municipality_id: int, typed: str) -> S
     return SchoolView(school.id, school.name, school.status is SchoolStatus.PENDING)
 
 
+async def approved_in(session: AsyncSession, municipality_id: int, school_id: int) -> SchoolView:
+    """An approved school of the municipality (a meeting's venue); NOT_FOUND otherwise.
+
+    Runs inside the caller's transaction."""
+    school = await session.get(School, school_id)
+    if (
+        school is None
+        or school.municipality_id != municipality_id
+        or school.status is not SchoolStatus.APPROVED
+    ):
+        raise DomainError(ErrorCode.NOT_FOUND)
+    return SchoolView(school.id, school.name, False)
+
+
 async def resolve_typed(
     session: AsyncSession, municipality_id: int, typed: str, now: datetime
 ) -> School:

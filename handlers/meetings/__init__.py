@@ -25,6 +25,7 @@ from handlers.meetings import (
     wizard_details,
     wizard_publish,
     wizard_start,
+    wizard_venue,
     wizard_when,
 )
 from handlers.meetings.states import Answering as Answering
@@ -42,6 +43,7 @@ def setup_wizard() -> Router:
     router = _private("handlers.meetings.wizard")
     wizard_start.register(router)
     wizard_when.register(router)
+    wizard_venue.register(router)
     wizard_details.register_fields(router)
     wizard_agenda.register(router)
     wizard_details.register_materials_and_roles(router)

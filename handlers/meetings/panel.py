@@ -19,7 +19,7 @@ from bot.messages import form_label, notice_parts
 from bot.render import render, split_message
 from handlers.errors import error_text
 from handlers.meetings.calendar import calendar_keyboard
-from handlers.ui import days_phrase, edit
+from handlers.ui import days_phrase, edit, short
 from models import MeetingForm, MeetingStatus
 from services import deadlines, meetings
 from services.errors import DomainError, ErrorCode
@@ -53,6 +53,14 @@ def _panel_keyboard(actor: Actor, view: MeetingView) -> InlineKeyboardMarkup:
         text=_("☑️ Practical seminar") if view.practical_seminar else _("⬜ Practical seminar"),
         callback_data=draft_cb(view, DraftAction.SEMINAR),
     )
+    if view.practical_seminar and gathering:
+        school = view.venue_school
+        kb.button(
+            text=_("🏫 School venue: {school}").format(school=short(school, 40))
+            if school
+            else _("🏫 School venue: not chosen"),
+            callback_data=draft_cb(view, DraftAction.VENUE),
+        )
     kb.button(
         text=_("☑️ Extraordinary") if view.extraordinary else _("⬜ Extraordinary"),
         callback_data=draft_cb(view, DraftAction.EXTRAORDINARY),

@@ -27,3 +27,4 @@ class Drafting(StatesGroup):
     material = State()
     reason = State()  # the extraordinary reason, at publication
     why = State()  # the extraordinary reason, set on the panel
+    venue = State()  # part of the venue school's name

@@ -91,6 +91,9 @@ from services.meetings.setters import set_presiding as set_presiding
 from services.meetings.setters import set_seminar as set_seminar
 from services.meetings.setters import set_time as set_time
 from services.meetings.setters import set_topic as set_topic
+from services.meetings.venue import VENUE_MATCHES as VENUE_MATCHES
+from services.meetings.venue import set_venue_school as set_venue_school
+from services.meetings.venue import venue_choices as venue_choices
 from services.meetings.views import AgendaView as AgendaView
 from services.meetings.views import MaterialView as MaterialView
 from services.meetings.views import MeetingView as MeetingView

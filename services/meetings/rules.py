@@ -93,7 +93,7 @@ def problems(view: MeetingView, now: datetime) -> list[Problem]:
         found.append(Problem(ErrorCode.NO_DATE))
     elif moment <= now:
         found.append(Problem(ErrorCode.DATE_IN_PAST))
-    if view.form is not MeetingForm.ABSENTEE and not view.place:
+    if view.form is not MeetingForm.ABSENTEE and not view.venue:
         found.append(Problem(ErrorCode.NO_PLACE))
     if view.form is MeetingForm.HYBRID and not view.online_link:
         found.append(Problem(ErrorCode.NO_LINK))

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Association, Meeting, MeetingForm, MeetingStatus
+from models import Association, Meeting, MeetingForm, MeetingStatus, School
 from services import attendance, deadlines
 from services.errors import ErrorCode
 from services.meetings import queries
@@ -75,6 +75,13 @@ class MeetingView:
     proposal_days: int
     agenda: list[AgendaView]
     materials: list[MaterialView]  # for the whole meeting (not one question)
+    venue_school_id: int | None = None  # the school it is held at (issue 15, item 3)
+    venue_school: str | None = None  # that school's name
+
+    @property
+    def venue(self) -> str | None:
+        """Where it gathers: the place typed, else the venue school's name."""
+        return self.place or self.venue_school
 
     @property
     def day(self) -> date | None:
@@ -164,6 +171,7 @@ async def build_view(session: AsyncSession, meeting: Meeting) -> MeetingView:
             meeting.requested_by_id or 0,
         },
     )
+    school = await session.get(School, meeting.venue_school_id) if meeting.venue_school_id else None
     by_item: dict[int | None, list[MaterialView]] = {}
     for m in files:
         by_item.setdefault(m.agenda_item_id, []).append(
@@ -219,4 +227,6 @@ async def build_view(session: AsyncSession, meeting: Meeting) -> MeetingView:
         proposal_days=association.proposal_days,
         agenda=agenda,
         materials=by_item.get(None, []),
+        venue_school_id=meeting.venue_school_id,
+        venue_school=school.name if school else None,
     )

@@ -4,10 +4,11 @@ date picker. Ids only, well under Telegram's 64 bytes.
 `DraftCb.arg` keeps its place on the wire (buttons already sent carry it) but has exactly one
 type per action: a time for SET_TIME (packed `HHMM`), a form for SET_FORM, minutes for
 SET_DURATION, an agenda item's id for QUESTION_DECISION / QUESTION_REMOVE, a person's id for
-PRESIDING / MINUTES, a `SpeakerPick` for SPEAKER (packed `item-person`), nothing for the rest.
+PRESIDING / MINUTES, a school's id for SET_VENUE (0: none), a `SpeakerPick` for SPEAKER
+(packed `item-person`), nothing for the rest.
 It is parsed by the action when the button is unpacked (a malformed one never reaches a
 handler) and read through the typed properties (`at`, `form`, `minutes`, `item_id`,
-`person_id`, `speaker`)."""
+`person_id`, `school_id`, `speaker`)."""
 
 from __future__ import annotations
 
@@ -82,6 +83,8 @@ class DraftAction(enum.StrEnum):
     NO_DECISION = "nodec"
     MATERIAL = "mat"
     SEMINAR = "sem"
+    VENUE = "venue"  # asks for part of the venue school's name
+    SET_VENUE = "setvenue"  # arg: a school's id (0: not at a school)
     EXTRAORDINARY = "xo"
     ROLES = "roles"  # who presides, who keeps the minutes
     PRESIDING = "pres"  # arg: person id
@@ -104,6 +107,10 @@ DraftArg = time | MeetingForm | int | SpeakerPick | None
 
 _ITEM_ACTIONS = frozenset({DraftAction.QUESTION_DECISION, DraftAction.QUESTION_REMOVE})
 _PERSON_ACTIONS = frozenset({DraftAction.PRESIDING, DraftAction.MINUTES})
+_SCHOOL_ACTIONS = frozenset({DraftAction.SET_VENUE})
+_NUMBER_ACTIONS = (
+    frozenset({DraftAction.SET_DURATION}) | _ITEM_ACTIONS | _PERSON_ACTIONS | _SCHOOL_ACTIONS
+)
 _HHMM = re.compile(r"^([01][0-9]|2[0-3])([0-5][0-9])$")
 _PAIR = re.compile(r"^([0-9]{1,19})-([0-9]{1,19})$")
 _NUMBER = re.compile(r"^[0-9]{1,19}$")
@@ -127,7 +134,7 @@ def _draft_arg(action: DraftAction, value: object) -> DraftArg:
         raise ValueError(f"not a time: {value!r}")
     if action is DraftAction.SET_FORM:
         return MeetingForm(str(value))
-    if action is DraftAction.SET_DURATION or action in _ITEM_ACTIONS | _PERSON_ACTIONS:
+    if action in _NUMBER_ACTIONS:
         return _number(value)
     if action is DraftAction.SPEAKER:
         if isinstance(value, SpeakerPick):
@@ -203,6 +210,12 @@ class DraftCb(CallbackData, prefix="dr"):
         """PRESIDING, MINUTES: the person picked."""
         found: int = self._expect(int, _PERSON_ACTIONS)
         return found
+
+    @property
+    def school_id(self) -> int | None:
+        """SET_VENUE: the school picked (None: not at a school)."""
+        found: int = self._expect(int, _SCHOOL_ACTIONS)
+        return found or None
 
     @property
     def speaker(self) -> SpeakerPick:
