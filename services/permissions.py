@@ -30,6 +30,7 @@ class Action(enum.StrEnum):
     APPROVE_PLAN = "approve_plan"  # a council's plan «утверждён председателем» (002 Annex 2 §4.5)
     CHECK_COMPLIANCE = "check_compliance"  # /check: the findings of the regulations' rules
     SET_COMPLIANCE = "set_compliance"  # the compliance settings of an association kind
+    READ_PROTOCOLS = "read_protocols"  # /protocols: the archive (drafts: MANAGE_MEETING)
 
 
 class Decision(enum.IntEnum):
@@ -59,6 +60,7 @@ _METHODIST: dict[Action, Decision] = {
     Action.VIEW_PLAN: A,
     Action.CHECK_COMPLIANCE: A,
     Action.SET_COMPLIANCE: A,
+    Action.READ_PROTOCOLS: A,  # the service's associations: drafts too, the year's ZIP
 }
 _CHAIR: dict[Action, Decision] = {
     Action.INVITE_STAFF: A,
@@ -77,6 +79,7 @@ _CHAIR: dict[Action, Decision] = {
     Action.VIEW_PLAN: A,
     Action.APPROVE_PLAN: A,
     Action.CHECK_COMPLIANCE: A,
+    Action.READ_PROTOCOLS: A,
 }
 _SECRETARY: dict[Action, Decision] = {
     Action.EDIT_ROSTER: A,  # members only: see `may_manage_role`
@@ -89,8 +92,13 @@ _SECRETARY: dict[Action, Decision] = {
     Action.EDIT_PLAN: A,
     Action.VIEW_PLAN: A,
     Action.CHECK_COMPLIANCE: A,
+    Action.READ_PROTOCOLS: A,
 }
-_MEMBER: dict[Action, Decision] = {Action.PARTICIPATE: A, Action.VIEW_PLAN: A}
+_MEMBER: dict[Action, Decision] = {
+    Action.PARTICIPATE: A,
+    Action.VIEW_PLAN: A,
+    Action.READ_PROTOCOLS: A,  # the issued ones
+}
 
 ROLE_TABLE: Mapping[Role, Mapping[Action, Decision]] = {
     Role.CHAIR: _CHAIR,

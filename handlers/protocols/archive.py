@@ -1,5 +1,7 @@
 """`/protocols`: an association's protocols of a school year, with the other years, the
-list of interested persons and the ZIP of the year for those who may export."""
+list of interested persons and the ZIP of the year for those who may export. Whoever reads
+protocols of several associations (a methodist: every association of the service) picks one
+first, 20 a page."""
 
 from __future__ import annotations
 
@@ -93,7 +95,7 @@ async def begin(
     message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
 ) -> None:
     await state.clear()
-    found = await associations.associations_for(session, actor, Action.PARTICIPATE)
+    found = await associations.associations_for(session, actor, Action.READ_PROTOCOLS)
     if not found:
         raise DomainError(
             ErrorCode.NOT_REGISTERED if actor.person_id is None else ErrorCode.FORBIDDEN
@@ -110,7 +112,7 @@ async def begin(
 async def picker_page(
     query: CallbackQuery, callback_data: PickPage, session: AsyncSession, actor: Actor
 ) -> None:
-    found = await associations.associations_for(session, actor, Action.PARTICIPATE)
+    found = await associations.associations_for(session, actor, Action.READ_PROTOCOLS)
     await show_page(query, association_picker(found, AssocAction.PROTOCOLS, callback_data.page))
 
 

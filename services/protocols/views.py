@@ -148,12 +148,8 @@ def make_view(
 
 def check_read(actor: Actor, association: Association) -> None:
     """Members read their association's protocols; its leaders and the service's
-    methodists (who are told of an overdue one) too."""
-    where = scope(association)
-    if decide(actor, Action.PARTICIPATE, where) is Decision.DENY and (
-        decide(actor, Action.MANAGE_MEETING, where) is Decision.DENY
-    ):
-        raise DomainError(ErrorCode.FORBIDDEN)
+    methodists (who are told of an overdue one) too: `Action.READ_PROTOCOLS`."""
+    require(actor, Action.READ_PROTOCOLS, scope(association))
 
 
 def may_export(actor: Actor, association: Association) -> bool:
