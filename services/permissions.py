@@ -30,6 +30,9 @@ class Action(enum.StrEnum):
     APPROVE_PLAN = "approve_plan"  # a council's plan «утверждён председателем» (002 Annex 2 §4.5)
     CHECK_COMPLIANCE = "check_compliance"  # /check: the findings of the regulations' rules
     SET_COMPLIANCE = "set_compliance"  # the compliance settings of an association kind
+    # a school a teacher typed: the service's methodists, the chair and deputy of the
+    # associations whose members typed it (services/schools.py, issue 20)
+    REVIEW_SCHOOLS = "review_schools"
 
 
 class Decision(enum.IntEnum):
@@ -46,6 +49,7 @@ _ADMIN: dict[Action, Decision] = {
     Action.EDIT_ROSTER: A,
     Action.SEND_SURVEYS: A,
     Action.LINK_GROUP: A,
+    Action.REVIEW_SCHOOLS: A,
 }
 _METHODIST: dict[Action, Decision] = {
     Action.CREATE_ASSOCIATION: A,
@@ -59,6 +63,7 @@ _METHODIST: dict[Action, Decision] = {
     Action.VIEW_PLAN: A,
     Action.CHECK_COMPLIANCE: A,
     Action.SET_COMPLIANCE: A,
+    Action.REVIEW_SCHOOLS: A,
 }
 _CHAIR: dict[Action, Decision] = {
     Action.INVITE_STAFF: A,
@@ -77,6 +82,7 @@ _CHAIR: dict[Action, Decision] = {
     Action.VIEW_PLAN: A,
     Action.APPROVE_PLAN: A,
     Action.CHECK_COMPLIANCE: A,
+    Action.REVIEW_SCHOOLS: A,
 }
 _SECRETARY: dict[Action, Decision] = {
     Action.EDIT_ROSTER: A,  # members only: see `may_manage_role`
