@@ -60,6 +60,8 @@ TABLE: dict[Action, tuple[Decision, ...]] = {
     Action.APPROVE_PLAN: (D, D, A, A, D, D),
     Action.CHECK_COMPLIANCE: (D, A, A, A, A, D),  # issue 15: /check, never a plain member
     Action.SET_COMPLIANCE: (D, A, D, D, D, D),  # the settings per kind: the methodists
+    # issue 20: a school a teacher typed (the chair's scope: an association of its teachers)
+    Action.REVIEW_SCHOOLS: (A, A, A, A, D, D),
 }
 
 
