@@ -33,6 +33,7 @@ class Municipality(IdMixin, Base):
 class SchoolStatus(enum.StrEnum):
     APPROVED = "approved"
     PENDING = "pending"
+    REJECTED = "rejected"  # kept so its teachers' profiles and marks keep the name typed
 
 
 class School(IdMixin, Base):

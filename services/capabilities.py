@@ -32,7 +32,7 @@ def may_create_associations(actor: Actor) -> bool:
 
 def may_review_schools(actor: Actor) -> bool:
     """Approving the schools teachers typed (the admin, a methodist, a chair or deputy)."""
-    return may_anywhere(actor, Action.INVITE_STAFF)
+    return may_anywhere(actor, Action.REVIEW_SCHOOLS)
 
 
 def may_announce(actor: Actor) -> bool:

@@ -31,6 +31,9 @@ class Action(enum.StrEnum):
     CHECK_COMPLIANCE = "check_compliance"  # /check: the findings of the regulations' rules
     SET_COMPLIANCE = "set_compliance"  # the compliance settings of an association kind
     READ_PROTOCOLS = "read_protocols"  # /protocols: the archive (drafts: MANAGE_MEETING)
+    # a school a teacher typed: the service's methodists, the chair and deputy of the
+    # associations whose members typed it (services/schools.py, issue 20)
+    REVIEW_SCHOOLS = "review_schools"
 
 
 class Decision(enum.IntEnum):
@@ -47,6 +50,7 @@ _ADMIN: dict[Action, Decision] = {
     Action.EDIT_ROSTER: A,
     Action.SEND_SURVEYS: A,
     Action.LINK_GROUP: A,
+    Action.REVIEW_SCHOOLS: A,
 }
 _METHODIST: dict[Action, Decision] = {
     Action.CREATE_ASSOCIATION: A,
@@ -61,6 +65,7 @@ _METHODIST: dict[Action, Decision] = {
     Action.CHECK_COMPLIANCE: A,
     Action.SET_COMPLIANCE: A,
     Action.READ_PROTOCOLS: A,  # the service's associations: drafts too, the year's ZIP
+    Action.REVIEW_SCHOOLS: A,
 }
 _CHAIR: dict[Action, Decision] = {
     Action.INVITE_STAFF: A,
@@ -80,6 +85,7 @@ _CHAIR: dict[Action, Decision] = {
     Action.APPROVE_PLAN: A,
     Action.CHECK_COMPLIANCE: A,
     Action.READ_PROTOCOLS: A,
+    Action.REVIEW_SCHOOLS: A,
 }
 _SECRETARY: dict[Action, Decision] = {
     Action.EDIT_ROSTER: A,  # members only: see `may_manage_role`

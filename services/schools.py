@@ -9,9 +9,11 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Association, Municipality, Role, School, SchoolStatus
-from services import audit
+from models import Membership, Municipality, Person, School, SchoolStatus
+from services import audit, outbox
+from services.capabilities import may_anywhere
 from services.errors import DomainError, ErrorCode
+from services.outbox import keys
 from services.permissions import Action, Actor, Scope, decide, require
 from services.tx import reads, writes
 from services.validation import check_name
@@ -82,7 +84,7 @@ async def matching(session: AsyncSession, municipality_id: int, typed: str) -> S
     )
     if school is None:
         return None
-    return SchoolView(school.id, school.name, school.status is SchoolStatus.PENDING)
+    return SchoolView(school.id, school.name, school.status is not SchoolStatus.APPROVED)
 
 
 async def approved_in(session: AsyncSession, municipality_id: int, school_id: int) -> SchoolView:
@@ -112,6 +114,8 @@ async def resolve_typed(
         select(School).where(School.municipality_id == municipality_id, School.norm_name == norm)
     )
     if existing is not None:
+        if existing.status is SchoolStatus.REJECTED:  # typed again: it waits again
+            existing.status = SchoolStatus.PENDING
         return existing
     school = School(
         municipality_id=municipality_id, name=name, norm_name=norm, status=SchoolStatus.PENDING
@@ -238,59 +242,77 @@ async def add_approved_bulk(
     )
 
 
+REJECTED_KIND = "school_rejected"  # the outbox row that tells a teacher their school was rejected
+
+
+async def _reviewable(
+    session: AsyncSession, actor: Actor, school_ids: list[int] | None
+) -> set[int]:
+    """Of the pending schools (all, or those in `school_ids`), the ones the actor reviews:
+    the methodists of the school's service, and the chair and deputy of every association
+    one of whose members has the school on their profile (who typed it). `decide` reads the
+    permission table's row `REVIEW_SCHOOLS` for each of those scopes."""
+    stmt = (
+        select(School.id, Municipality.service_id, Membership.association_id)
+        .join(Municipality, Municipality.id == School.municipality_id)
+        .outerjoin(Person, Person.school_id == School.id)
+        .outerjoin(Membership, (Membership.person_id == Person.id) & Membership.active.is_(True))
+        .where(School.status == SchoolStatus.PENDING)
+    )
+    if school_ids is not None:
+        stmt = stmt.where(School.id.in_(school_ids))
+    allowed: set[int] = set()
+    for school_id, service_id, association_id in (await session.execute(stmt)).all():
+        if decide(actor, Action.REVIEW_SCHOOLS, Scope(service_id, association_id)):
+            allowed.add(school_id)
+    return allowed
+
+
 @reads
 async def pending_for(session: AsyncSession, actor: Actor) -> list[SchoolView]:
-    """Pending schools in municipalities where the actor manages an association."""
-    stmt = (
-        select(School, Association)
-        .join(Association, Association.municipality_id == School.municipality_id)
-        .where(School.status == SchoolStatus.PENDING)
-        .order_by(School.id)
-    )
-    result: dict[int, SchoolView] = {}
-    for school, assoc in (await session.execute(stmt)).all():
-        if _may_review(actor, assoc):
-            result[school.id] = SchoolView(school.id, school.name, True)
-    return list(result.values())
-
-
-REVIEWING_ROLES = frozenset({Role.CHAIR, Role.DEPUTY})
+    """The pending schools the actor reviews (`_reviewable`), oldest first."""
+    allowed = await _reviewable(session, actor, None)
+    if not allowed:
+        return []
+    found = await session.scalars(select(School).where(School.id.in_(allowed)).order_by(School.id))
+    return [SchoolView(s.id, s.name, True) for s in found.all()]
 
 
 def reviews_schools(actor: Actor) -> bool:
     """Whether the person reviews schools at all (the help page says so): the admin, a
     methodist, a chair or a deputy. Which schools: `pending_for`."""
-    return (
-        actor.is_admin
-        or actor.is_methodist
-        or any(role in REVIEWING_ROLES for role in actor.roles.values())
-    )
-
-
-def _may_review(actor: Actor, assoc: Association) -> bool:
-    return bool(decide(actor, Action.INVITE_STAFF, Scope(assoc.service_id, assoc.id)))
+    return may_anywhere(actor, Action.REVIEW_SCHOOLS)
 
 
 @writes
 async def review(
     session: AsyncSession, actor: Actor, school_id: int, approve: bool, now: datetime
 ) -> str:
-    """Approve a pending school, or reject it (people who chose it keep no school)."""
+    """Approve a pending school, or reject it. A rejected school is kept, marked rejected:
+    the teachers who have it keep it (their attendance marks copy its name as typed) until
+    they choose another, and each is told, in their language, with the button to choose."""
     school = await session.get(School, school_id)
     if school is None or school.status is not SchoolStatus.PENDING:
         raise DomainError(ErrorCode.STALE)
-    assocs = (
-        await session.scalars(
-            select(Association).where(Association.municipality_id == school.municipality_id)
-        )
-    ).all()
-    if not any(_may_review(actor, a) for a in assocs) and not actor.is_admin:
+    if school.id not in await _reviewable(session, actor, [school.id]):
         raise DomainError(ErrorCode.FORBIDDEN)
     name = school.name
     if approve:
         school.status = SchoolStatus.APPROVED
     else:
-        await session.delete(school)
+        school.status = SchoolStatus.REJECTED
+        teachers = (
+            await session.scalars(select(Person.id).where(Person.school_id == school.id))
+        ).all()
+        await outbox.fan_out(
+            session,
+            sorted(teachers),
+            kind=REJECTED_KIND,
+            group_key=keys.school_group(school.id),
+            dedupe_key=lambda pid: keys.school_rejected(school_id=school.id, person_id=pid),
+            due_at=now,
+            params={"school": name},
+        )
     audit.record(
         session,
         actor,

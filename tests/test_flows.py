@@ -1067,7 +1067,8 @@ async def test_profile_school_after_rejection_and_in_two_municipalities(
         )
         school_id = school.id
     reply = await flow.send(TEACHER, "/profile")
-    assert "🏫 —" in reply.text, reply.text  # the rejected school left none
+    # The rejected school is kept as typed (issue 20), marked: the teacher chooses again.
+    assert "🏫 Лицей № 9 (не подтверждена: выберите школу заново)" in reply.text, reply.text
     reply = await flow.press(TEACHER, "🏫 Школа")
     assert "муниципалитет" in reply.text
     places = [text for text, _data in buttons(flow.last(TEACHER, with_buttons=True))]

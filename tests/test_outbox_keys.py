@@ -29,6 +29,7 @@ from services import (
     outbox,
     plans,
     protocols,
+    schools,
     surveys,
 )
 from services.clock import FixedClock
@@ -175,6 +176,10 @@ KEYS: list[tuple[str, Callable[[], str], str, dict[str, int | date]]] = [
     ("compliance_digest:2026-12-15:person=40",
      lambda: keys.compliance_digest(day=DAY, person_id=P),
      "compliance_digest", {"day": DAY, "person_id": P}),
+    # a school a teacher typed, rejected (services/schools.py, issue 20)
+    ("school:8", lambda: keys.school_group(8), "school_group", {"school_id": 8}),
+    ("school:8:rejected:person=40", lambda: keys.school_rejected(school_id=8, person_id=P),
+     "school_rejected", {"school_id": 8, "person_id": P}),
 ]  # fmt: skip
 
 
@@ -240,6 +245,7 @@ def test_the_row_kinds_keys_speak_of_are_todays() -> None:
         *surveys.KINDS,
         *plans.APPROVAL_KINDS,
         *compliance.KINDS,
+        schools.REJECTED_KIND,
     }
 
 

@@ -726,10 +726,11 @@ async def test_person_changes_school_within_their_municipalities(
     before = await count(session, School)
     typed = await people.type_school(session, teacher, world.municipality_id, "Лицей № 7", now)
     assert typed.pending and await count(session, School) == before + 1
-    # A chair rejects the typed school: the teacher keeps no school, and chooses again.
+    # A chair rejects the typed school: the teacher keeps it as typed, marked, and chooses
+    # again (issue 20).
     await schools.review(session, world.chair, typed.id, False, now)
     profile = await people.get_profile(session, teacher)
-    assert profile.school is None
+    assert profile.school == "Лицей № 7" and profile.school_rejected
     await people.choose_school(session, teacher, gymnasium_id, now)
     profile = await people.get_profile(session, teacher)
     assert profile.school == "МАОУ Гимназия № 2" and not profile.school_pending

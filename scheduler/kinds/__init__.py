@@ -20,6 +20,7 @@ module                        kinds
 ``survey``                    a survey's invitation, its reminders
 ``summary``                   a broadcast's summary to the one who started it
 ``compliance``                a compliance finding to the chair, the methodists' digest
+``school``                    a school a teacher typed was rejected: choose another
 ============================  ==========================================================
 
 ``base`` holds the `Kind` protocol and a small cache; ``meeting`` what a meeting's kinds
@@ -46,6 +47,7 @@ from .protocol import DraftKind, ProtocolKind, SignKind
 from .protocol_copy import CopyKind
 from .protocol_deadline import MissingKind, OverdueKind, ProtocolReminderKind
 from .reminder import FinalAgendaKind, NudgeKind, ReminderKind
+from .school import SchoolRejectedKind
 from .summary import SummaryKind
 from .survey import SurveyInviteKind, SurveyReminderKind
 from .vote import VoteKind, VoteResultKind
@@ -90,5 +92,5 @@ def registry(clock: Clock | None = None) -> dict[str, Kind]:
     kinds.extend(cls(clock, shared) for cls in PROTOCOL_KINDS)
     kinds.extend([SurveyInviteKind(), SurveyReminderKind(), SummaryKind()])
     kinds.extend(plan_kinds())
-    kinds.extend([FindingKind(), DigestKind()])
+    kinds.extend([FindingKind(), DigestKind(), SchoolRejectedKind()])
     return {kind.name: kind for kind in kinds}

@@ -49,6 +49,7 @@ _BALLOT_RESULTS_GROUP = register(
 )
 _PLAN_APPROVAL_GROUP = register("plan_approval_group", "plan:{plan_id}:approval")
 _COMPLIANCE_GROUP = register("compliance_group", "compliance:{association_id}")
+_SCHOOL_GROUP = register("school_group", "school:{school_id}")
 _DIGEST_GROUP = register("compliance_digest_group", "compliance_digest:{day}")
 
 # ---------------------------------------------------------------- dedupe keys
@@ -123,6 +124,7 @@ _COMPLIANCE = register(
     "compliance_finding",
     "compliance:{association_id}:finding={finding_id}:n={occurrence}:person={person_id}",
 )
+_SCHOOL_REJECTED = register("school_rejected", "school:{school_id}:rejected:person={person_id}")
 _DIGEST = register("compliance_digest", "compliance_digest:{day}:person={person_id}")
 
 
@@ -405,3 +407,16 @@ def compliance_digest_group(day: date) -> str:
 def compliance_digest(*, day: date, person_id: int) -> str:
     """A methodist's digest of the day: one a day."""
     return _DIGEST.build(day=day, person_id=person_id)
+
+
+# ---------------------------------------------------------------- schools typed by teachers
+
+
+def school_group(school_id: int) -> str:
+    """The messages about a school a teacher typed (issue 20)."""
+    return _SCHOOL_GROUP.build(school_id=school_id)
+
+
+def school_rejected(*, school_id: int, person_id: int) -> str:
+    """To a teacher: the school they have was rejected; choose another."""
+    return _SCHOOL_REJECTED.build(school_id=school_id, person_id=person_id)

@@ -40,6 +40,7 @@ class Profile:
     category: Category | None = None
     awards: str | None = None
     titles: str | None = None
+    school_rejected: bool = False  # kept as typed until another is chosen (issue 20)
 
 
 @reads
@@ -62,6 +63,7 @@ async def get_profile(
         full_name=person.full_name or "",
         school=school,
         school_pending=status is SchoolStatus.PENDING,
+        school_rejected=status is SchoolStatus.REJECTED,
         subject=person.subject,
         locale=person.locale,
         memberships=memberships,
