@@ -48,8 +48,7 @@ async def ask_change(
     actor: Actor,
 ) -> None:
     view = await meetings.get(session, actor, callback_data.meeting_id)
-    if not view.can_manage(actor):
-        raise DomainError(ErrorCode.FORBIDDEN)
+    view.require_change(actor, cancel=callback_data.action is MeetingAction.CANCEL)
     await query.answer()
     assert isinstance(query.message, Message)
     target = {
@@ -156,11 +155,7 @@ async def ask_end(
     clock: Clock,
 ) -> None:
     view = await meetings.get(session, actor, callback_data.meeting_id)
-    if not view.can_run(actor):
-        raise DomainError(ErrorCode.FORBIDDEN)
-    refused = view.end_refusal(clock.now())
-    if refused is not None:
-        raise DomainError(refused)
+    view.require_end(actor, clock.now())
     kb = InlineKeyboardBuilder()
     kb.button(
         text=_("🏁 Yes, end it"),

@@ -132,6 +132,7 @@ async def ask_discard(
     query: CallbackQuery, callback_data: DraftCb, session: AsyncSession, actor: Actor
 ) -> None:
     view = await meetings.get(session, actor, callback_data.meeting_id)
+    view.require_discard(actor)
     kb = InlineKeyboardBuilder()
     kb.button(text=_("Yes, discard it"), callback_data=draft_cb(view, DraftAction.DISCARD_OK))
     await query.answer()

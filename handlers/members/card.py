@@ -168,7 +168,7 @@ async def personal_link(
 async def ask_remove(
     query: CallbackQuery, callback_data: MemberCb, session: AsyncSession, actor: Actor
 ) -> None:
-    row = await roster.get_row(session, actor, callback_data.membership_id)
+    row = await roster.row_to_remove(session, actor, callback_data.membership_id)
     kb = InlineKeyboardBuilder()
     kb.button(
         text=_("Yes, remove"),

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Association, Meeting, MeetingForm, MeetingStatus
+from models import Association, Meeting, MeetingForm
 from services import deadlines
 from services.errors import DomainError, ErrorCode
-from services.meetings.rules import EDITABLE
+from services.meetings.rules import EDITABLE, change_refusal
 from services.permissions import Action, Actor, Scope, require
 
 
@@ -44,12 +44,9 @@ async def editable(
 
 
 def _refuse_unless_published(meeting: Meeting) -> None:
-    if meeting.status is MeetingStatus.CANCELLED:
-        raise DomainError(ErrorCode.MEETING_CANCELLED)
-    if meeting.status is MeetingStatus.ENDED:
-        raise DomainError(ErrorCode.MEETING_ENDED)
-    if meeting.status is not MeetingStatus.PUBLISHED:
-        raise DomainError(ErrorCode.NOT_PUBLISHED)
+    refused = change_refusal(meeting.status)
+    if refused is not None:
+        raise DomainError(refused)
 
 
 async def published_meeting(

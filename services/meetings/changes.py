@@ -22,7 +22,14 @@ from services.meetings.access import (
 from services.meetings.notices import enqueue_notices
 from services.meetings.recipients import member_ids
 from services.meetings.reminders import plan_ballot_reminders, plan_final_agenda, plan_reminders
-from services.meetings.rules import Kind, check_link, check_reason, late_error, may_end
+from services.meetings.rules import (
+    Kind,
+    change_refusal,
+    check_link,
+    check_reason,
+    late_error,
+    may_end,
+)
 from services.meetings.views import MeetingView, build_view
 from services.outbox import keys
 from services.permissions import Action, Actor, Decision, decide, require
@@ -132,10 +139,9 @@ async def cancel(
     """Cancel with a reason: pending deliveries are cancelled; everyone is told, with an
     ICS that removes the event from their calendars."""
     meeting, association = await lock_meeting(session, actor, meeting_id)
-    if meeting.status is MeetingStatus.CANCELLED:
-        raise DomainError(ErrorCode.MEETING_CANCELLED)
-    if meeting.status is MeetingStatus.ENDED:
-        raise DomainError(ErrorCode.MEETING_ENDED)
+    refused = change_refusal(meeting.status, cancel=True)
+    if refused is not None:
+        raise DomainError(refused)
     was_published = meeting.status is MeetingStatus.PUBLISHED
     meeting.cancel_reason = check_reason(reason)
     meeting.status = MeetingStatus.CANCELLED

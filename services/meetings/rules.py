@@ -137,3 +137,15 @@ def may_end(
     if checkin_opened_at is not None or (starts_at is not None and starts_at <= now):
         return None
     return ErrorCode.NOT_BEGUN
+
+
+def change_refusal(status: MeetingStatus, *, cancel: bool = False) -> ErrorCode | None:
+    """Why a manager cannot change a meeting in this status (None: they can): a move or a
+    new place needs a published one; a cancellation anything not cancelled or ended yet."""
+    if status is MeetingStatus.CANCELLED:
+        return ErrorCode.MEETING_CANCELLED
+    if status is MeetingStatus.ENDED:
+        return ErrorCode.MEETING_ENDED
+    if not cancel and status is not MeetingStatus.PUBLISHED:
+        return ErrorCode.NOT_PUBLISHED
+    return None

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Association, Meeting, MeetingForm, MeetingStatus, School
 from services import attendance, deadlines
-from services.errors import ErrorCode
+from services.errors import DomainError, ErrorCode
 from services.meetings import queries
-from services.meetings.rules import may_end
+from services.meetings.rules import EDITABLE, change_refusal, may_end
 from services.permissions import Action, Actor, Decision, Scope, decide
 
 
@@ -156,6 +156,33 @@ class MeetingView:
     def can_end(self, actor: Actor, now: datetime) -> bool:
         """«🏁 Завершить заседание» is offered only when it works."""
         return self.can_run(actor) and self.end_refusal(now) is None
+
+    # The steps that ask before acting («Завершить?», «Удалить черновик?», the reason of a
+    # cancellation) check what the action will check, so nobody is asked in vain.
+
+    def require_end(self, actor: Actor, now: datetime) -> None:
+        """Refused unless this person may end it now (services.meetings.end)."""
+        if not self.can_run(actor):
+            raise DomainError(ErrorCode.FORBIDDEN)
+        refused = self.end_refusal(now)
+        if refused is not None:
+            raise DomainError(refused)
+
+    def require_change(self, actor: Actor, *, cancel: bool = False) -> None:
+        """Refused unless this person may move it, change its place or (`cancel`) cancel
+        it (services.meetings.reschedule, change_place, cancel)."""
+        if not self.can_manage(actor):
+            raise DomainError(ErrorCode.FORBIDDEN)
+        refused = change_refusal(self.status, cancel=cancel)
+        if refused is not None:
+            raise DomainError(refused)
+
+    def require_discard(self, actor: Actor) -> None:
+        """Refused unless this person may discard it as a draft (discard_draft)."""
+        if not self.can_manage(actor):
+            raise DomainError(ErrorCode.FORBIDDEN)
+        if self.status not in EDITABLE:
+            raise DomainError(ErrorCode.ALREADY_PUBLISHED)
 
 
 async def build_view(session: AsyncSession, meeting: Meeting) -> MeetingView:

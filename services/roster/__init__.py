@@ -29,3 +29,4 @@ from services.roster.views import association_of as association_of
 from services.roster.views import get_row as get_row
 from services.roster.views import member_actions as member_actions
 from services.roster.views import roster_page as roster_page
+from services.roster.views import row_to_remove as row_to_remove

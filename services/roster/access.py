@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Association, Membership
+from models import Association, Membership, Role
 from services.errors import DomainError, ErrorCode
-from services.permissions import Scope
+from services.permissions import Action, Actor, Scope, may_manage_role, require
 from services.roster import queries
 
 
@@ -26,3 +26,10 @@ async def load_member(session: AsyncSession, membership_id: int) -> tuple[Member
     if row is None or not row[0].active:
         raise DomainError(ErrorCode.STALE)
     return row[0], row[1]
+
+
+def require_removal(actor: Actor, association: Association, role: Role) -> None:
+    """Refused unless the actor may remove someone holding `role` here (asked and done)."""
+    require(actor, Action.EDIT_ROSTER, scope_of(association))
+    if not may_manage_role(actor, scope_of(association), role):
+        raise DomainError(ErrorCode.FORBIDDEN)

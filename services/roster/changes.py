@@ -13,7 +13,7 @@ from services import audit
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor, may_manage_role, require
 from services.roster import queries
-from services.roster.access import load_member, scope_of
+from services.roster.access import load_member, require_removal, scope_of
 from services.roster.views import RosterRow, row_of
 from services.tx import writes
 
@@ -76,9 +76,7 @@ async def set_voting(
 async def remove(session: AsyncSession, actor: Actor, membership_id: int, now: datetime) -> str:
     """Deactivate a membership (attendance history keeps it); returns the person's name."""
     membership, association = await load_member(session, membership_id)
-    require(actor, Action.EDIT_ROSTER, scope_of(association))
-    if not may_manage_role(actor, scope_of(association), membership.role):
-        raise DomainError(ErrorCode.FORBIDDEN)
+    require_removal(actor, association, membership.role)
     if membership.role is Role.CHAIR:
         await keep_a_chair(session, association.id, membership.id)
     membership.active = False

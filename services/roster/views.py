@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Membership, Person, Role, School
 from services.permissions import Action, Actor, Scope, may_manage_role, require
 from services.roster import queries
-from services.roster.access import load_association, load_member, scope_of
+from services.roster.access import load_association, load_member, require_removal, scope_of
 from services.tx import reads
 
 ROLE_ORDER = {Role.CHAIR: 0, Role.DEPUTY: 1, Role.SECRETARY: 2, Role.MEMBER: 3}
@@ -79,6 +79,14 @@ async def roster_page(
 async def get_row(session: AsyncSession, actor: Actor, membership_id: int) -> RosterRow:
     membership, association = await load_member(session, membership_id)
     require(actor, Action.EDIT_ROSTER, scope_of(association))
+    return await row_of(session, membership)
+
+
+@reads
+async def row_to_remove(session: AsyncSession, actor: Actor, membership_id: int) -> RosterRow:
+    """The member's row for «Remove …?»: refused as `changes.remove` refuses."""
+    membership, association = await load_member(session, membership_id)
+    require_removal(actor, association, membership.role)
     return await row_of(session, membership)
 
 
