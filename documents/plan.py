@@ -14,10 +14,8 @@ Building a file is CPU work: call `docx_bytes` from async code through `asyncio.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
-from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -25,21 +23,16 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.section import Section
 from docx.shared import Cm, Pt
 from docx.table import Table
 
 from documents.i18n import translations
 from documents.protocol import (
-    DOCX_FONT,
-    DOCX_SIZE,
-    MARGIN_BOTTOM,
-    MARGIN_LEFT,
-    MARGIN_RIGHT,
-    MARGIN_TOP,
     PAGE_HEIGHT,
     PAGE_WIDTH,
+    UNSAFE,
+    docx_styles,
+    set_margins,
 )
 from models import AssociationKind, PlanStatus
 from services import plans
@@ -49,7 +42,6 @@ BLANK_NUMBER, BLANK_DATE = "____", "____________"
 # The calendar table's columns and their widths, cm (26.7 cm between the margins).
 TABLE_COLUMNS = ("direction", "topic", "day", "venue", "responsible")
 TABLE_WIDTHS = (6.0, 9.0, 3.2, 4.0, 4.5)
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def N_(message: str) -> str:
@@ -71,42 +63,7 @@ HEAD = N_("Head of the professional association")
 
 
 def _clean(text: str | None) -> str:
-    return _UNSAFE.sub("", text or "")
-
-
-def _fonts(element: Any, language: str) -> None:
-    """Times New Roman for every script, and the document's language (`element`: w:rPr)."""
-    fonts = element.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        element.insert(0, fonts)
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attr), None)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), DOCX_FONT)
-    lang = element.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        element.append(lang)
-    lang.set(qn("w:val"), language)
-
-
-def _styles(document: DocxDocument, language: str) -> None:
-    normal = document.styles["Normal"]
-    normal.font.name = DOCX_FONT
-    normal.font.size = Pt(DOCX_SIZE)
-    _fonts(normal.element.get_or_add_rPr(), language)
-    paragraph = normal.paragraph_format
-    paragraph.line_spacing = 1.0
-    paragraph.space_before = Pt(0)
-    paragraph.space_after = Pt(0)
-
-
-def _margins(section: Section) -> None:
-    section.left_margin = Cm(MARGIN_LEFT)
-    section.right_margin = Cm(MARGIN_RIGHT)
-    section.top_margin = Cm(MARGIN_TOP)
-    section.bottom_margin = Cm(MARGIN_BOTTOM)
+    return UNSAFE.sub("", text or "")
 
 
 def _paragraph(
@@ -227,8 +184,8 @@ def docx_bytes(content: plans.PlanContent) -> bytes:
     document = Document()
     first = document.sections[0]
     first.page_width, first.page_height = Cm(PAGE_WIDTH), Cm(PAGE_HEIGHT)
-    _margins(first)
-    _styles(document, language)
+    set_margins(first)
+    docx_styles(document, language)
     year = content.year_label
     # «Утверждено на заседании (наименование) Протокол № от»: blanks until approved.
     right = WD_ALIGN_PARAGRAPH.RIGHT
@@ -251,7 +208,7 @@ def docx_bytes(content: plans.PlanContent) -> bytes:
     landscape = document.add_section(WD_SECTION.NEW_PAGE)
     landscape.orientation = WD_ORIENT.LANDSCAPE
     landscape.page_width, landscape.page_height = Cm(PAGE_HEIGHT), Cm(PAGE_WIDTH)
-    _margins(landscape)
+    set_margins(landscape)
     _paragraph(document, gettext(CALENDAR) % {"year": year}, bold=True, align=center)
     _calendar(document, content, gettext)
     if content.association_kind == AssociationKind.RMO and content.schedule:

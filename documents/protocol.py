@@ -75,7 +75,7 @@ SIGN_LINE = "____________"  # DOCX: where to sign (the PDF draws a line)
 _LINE_BREAK = "\u2028"
 # What neither an XML document nor a PDF text string may hold: C0/C1 controls (but the tab and
 # the newline, handled apart), lone surrogates, U+FFFE/U+FFFF.
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _MARKERS: dict[str, BlockKind] = {
     "#title": "title",
     "#subtitle": "subtitle",
@@ -97,7 +97,7 @@ def _one_line(value: Any) -> str:
     text = "" if value is None else str(value)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     text = text.replace("\u2029", "\n")
-    return _UNSAFE.sub("", text).replace("\n", _LINE_BREAK)
+    return UNSAFE.sub("", text).replace("\n", _LINE_BREAK)
 
 
 @lru_cache(maxsize=4)
@@ -193,7 +193,7 @@ def _made_at(content: ProtocolContent) -> datetime:
 # --- DOCX -------------------------------------------------------------------------------
 
 
-def _set_fonts(rpr: Any, language: str) -> None:
+def set_fonts(rpr: Any, language: str) -> None:
     """Times New Roman for every script (Word picks Cyrillic's font from w:ascii/w:hAnsi,
     East Asian and complex-script text from w:eastAsia/w:cs; theme fonts would override)."""
     fonts = rpr.find(qn("w:rFonts"))
@@ -211,16 +211,18 @@ def _set_fonts(rpr: Any, language: str) -> None:
     lang.set(qn("w:val"), language)
 
 
-def _docx_styles(document: DocxDocument, language: str) -> None:
+def docx_styles(document: DocxDocument, language: str) -> None:
+    """Times New Roman 14 for every script, single spacing, no space around paragraphs (the
+    plan's DOCX uses it too)."""
     defaults = document.styles.element.find(qn("w:docDefaults"))
     if defaults is not None:
         rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
         if rpr is not None:
-            _set_fonts(rpr, language)
+            set_fonts(rpr, language)
     normal = document.styles["Normal"]
     normal.font.name = DOCX_FONT
     normal.font.size = Pt(DOCX_SIZE)
-    _set_fonts(normal.element.get_or_add_rPr(), language)
+    set_fonts(normal.element.get_or_add_rPr(), language)
     paragraph = normal.paragraph_format
     paragraph.line_spacing = 1.0
     paragraph.space_before = Pt(0)
@@ -231,6 +233,11 @@ def _docx_section(document: DocxDocument) -> None:
     section = document.sections[0]
     section.page_width = Cm(PAGE_WIDTH)
     section.page_height = Cm(PAGE_HEIGHT)
+    set_margins(section)
+
+
+def set_margins(section: Any) -> None:
+    """The margins of a filed document, 3/1.5/2/2 cm (a landscape section keeps them too)."""
     section.left_margin = Cm(MARGIN_LEFT)
     section.right_margin = Cm(MARGIN_RIGHT)
     section.top_margin = Cm(MARGIN_TOP)
@@ -319,7 +326,7 @@ def docx_bytes(content: ProtocolContent) -> bytes:
     language = "en-GB" if _locale(content) == "en" else "ru-RU"
     document = Document()
     _docx_section(document)
-    _docx_styles(document, language)
+    docx_styles(document, language)
     _docx_footer(document, footer)
     for block in parts:
         if block.kind == "title":
