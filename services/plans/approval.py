@@ -53,7 +53,7 @@ from services.plans import queries
 from services.plans.access import is_current, load_plan
 from services.plans.checks import PlanField
 from services.plans.content import PlanContent, PlanRowContent
-from services.plans.editing import _copy_rows
+from services.plans.editing import next_edition
 from services.plans.kinds import ADOPTED, APPROVED
 from services.plans.views import PlanView, build_content, build_view
 from services.protocol_content import ProtocolContent
@@ -231,21 +231,7 @@ async def _keep_later_edits(
 ) -> None:
     """The draft changed after the notice: its edits go to edition + 1 (a draft, to be
     approved again) and this edition is put back to what the notice froze."""
-    draft = AnnualPlan(
-        association_id=plan.association_id,
-        school_year=plan.school_year,
-        edition=plan.edition + 1,
-        supersedes_id=plan.id,
-        version=1,
-        status=PlanStatus.DRAFT,
-        created_by_id=plan.created_by_id,
-        created_at=now,
-    )
-    for field in PlanField:
-        setattr(draft, field.value, getattr(plan, field.value))
-    session.add(draft)
-    await session.flush()
-    await _copy_rows(session, plan, draft, next_year=False)
+    await next_edition(session, plan, plan.created_by_id, now)
     for field in PlanField:
         setattr(plan, field.value, getattr(approved, field.value))
     await session.execute(delete(AnnualPlanRow).where(AnnualPlanRow.plan_id == plan.id))

@@ -71,6 +71,30 @@ def new_row(plan_id: int, position: int, row: RowInput, meeting_id: int | None) 
     )
 
 
+async def next_edition(
+    session: AsyncSession, plan: AnnualPlan, created_by_id: int | None, now: datetime
+) -> AnnualPlan:
+    """Edition + 1 of `plan`: a draft with its fields and rows (meeting links kept), to be
+    approved again; `plan` itself is left as it is."""
+    draft = AnnualPlan(
+        association_id=plan.association_id,
+        school_year=plan.school_year,
+        edition=plan.edition + 1,
+        supersedes_id=plan.id,
+        version=1,
+        status=PlanStatus.DRAFT,
+        created_by_id=created_by_id,
+        created_at=now,
+    )
+    for field in PlanField:
+        setattr(draft, field.value, getattr(plan, field.value))
+    session.add(draft)
+    await session.flush()
+    await _copy_rows(session, plan, draft, next_year=False)
+    await session.flush()
+    return draft
+
+
 @writes
 async def create_draft(
     session: AsyncSession, actor: Actor, association_id: int, school_year: int, now: datetime
@@ -119,22 +143,7 @@ async def new_edition(session: AsyncSession, actor: Actor, plan_id: int, now: da
         raise DomainError(ErrorCode.PLAN_IS_DRAFT)
     if not await is_current(session, plan):
         raise DomainError(ErrorCode.STALE)
-    draft = AnnualPlan(
-        association_id=association.id,
-        school_year=plan.school_year,
-        edition=plan.edition + 1,
-        supersedes_id=plan.id,
-        version=1,
-        status=PlanStatus.DRAFT,
-        created_by_id=actor.person_id,
-        created_at=now,
-    )
-    for field in PlanField:
-        setattr(draft, field.value, getattr(plan, field.value))
-    session.add(draft)
-    await session.flush()
-    await _copy_rows(session, plan, draft, next_year=False)
-    await session.flush()
+    draft = await next_edition(session, plan, actor.person_id, now)
     _audit(session, actor, "plan.new_edition", now, draft, supersedes_id=plan.id)
     return await build_view(session, actor, draft, association)
 
