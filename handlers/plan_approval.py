@@ -15,7 +15,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import formats
-from handlers.ui import edit, inline, short
+from handlers.ui import edit, inline, quote, short
 from models import MeetingStatus
 from services import meetings, plans
 from services.clock import Clock
@@ -84,7 +84,7 @@ async def add_to_meeting(
         draft_decision=_(plans.APPROVAL_DECISION) % year,
     )
     done = _("Added to the agenda of «{topic}»: «{title}».").format(
-        topic=view.topic, title=_(plans.APPROVAL_QUESTION) % year
+        topic=quote(view.topic), title=_(plans.APPROVAL_QUESTION) % year
     )
     if view.status is MeetingStatus.PUBLISHED:
         done += "\n" + _("Everyone gets the changed notice; the plan's content is fixed by it.")

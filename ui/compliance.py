@@ -10,6 +10,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.utils.text_decorations import html_decoration
 
 from models import CadencePeriod, Category
 from services.compliance import CheckView, FindingView, Rule
@@ -17,6 +18,8 @@ from ui.callbacks.common import AssocAction, AssocPick
 from ui.callbacks.meetings import MeetingAction, MeetingCb
 from ui.callbacks.people import ProfileEdit, ProfileField
 from ui.common import inline
+
+quote = html_decoration.quote  # association names are typed by people
 
 ROMAN = ("I", "II", "III", "IV")
 
@@ -117,7 +120,7 @@ def finding_text(view: FindingView) -> str:
     mark = "📝" if view.note else "⚠️"
     return "\n".join(
         (
-            f"{mark} «{view.association}»",
+            f"{mark} «{quote(view.association)}»",
             what(view),
             _("Rule: {source}.").format(source=_(view.source)),
         )
@@ -159,7 +162,7 @@ def digest_text(day: date, views: list[FindingView]) -> str:
         _("📋 New findings of the regulations' checks, {day}:").format(day=day.strftime("%d.%m.%Y"))
     ]
     for view in views[:DIGEST_MAX]:
-        lines.append(f"• «{view.association}»: {what(view)} ({_(view.source)})")
+        lines.append(f"• «{quote(view.association)}»: {what(view)} ({_(view.source)})")
     if len(views) > DIGEST_MAX:
         lines.append(_("…and {n} more: /check").format(n=len(views) - DIGEST_MAX))
     return "\n".join(lines)
@@ -179,7 +182,7 @@ def _cadence_line(view: CheckView) -> str | None:
 
 
 def check_text(view: CheckView) -> str:
-    lines = [_("✅ Check: «{name}»").format(name=view.name)]
+    lines = [_("✅ Check: «{name}»").format(name=quote(view.name))]
     cadence = _cadence_line(view)
     if cadence:
         lines.append(cadence)

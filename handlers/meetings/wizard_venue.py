@@ -4,8 +4,6 @@ pick is saved with the draft's version (a stale or forged button changes nothing
 
 from __future__ import annotations
 
-from html import escape
-
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -15,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.meetings.panel import apply, remember
 from handlers.meetings.states import Drafting
-from handlers.ui import WizardText, inline, short
+from handlers.ui import WizardText, inline, quote, short
 from services import meetings
 from services.clock import Clock
 from services.meetings import MeetingView
@@ -78,12 +76,12 @@ async def venue_typed(
             _(
                 "No school of the directory matches «{typed}». Type another part of the "
                 "name, or ask the methodist to add the school to the directory."
-            ).format(typed=escape(short(typed, 100))),
+            ).format(typed=quote(short(typed, 100))),
             reply_markup=_choices(data["meeting_id"], data["version"], []),
         )
         return
     await message.answer(
-        _("Schools matching «{typed}»: pick the venue.").format(typed=escape(short(typed, 100))),
+        _("Schools matching «{typed}»: pick the venue.").format(typed=quote(short(typed, 100))),
         reply_markup=_choices(data["meeting_id"], data["version"], found),
     )
 
