@@ -54,7 +54,8 @@ def answers() -> Iterator[set[str]]:
         _ANSWERED.reset(token)
 
 
-def _already_answered(exc: TelegramBadRequest) -> bool:
+def already_answered(exc: TelegramBadRequest) -> bool:
+    """Telegram answers a second (or late) answerCallbackQuery with "query is too old …"."""
     text = exc.message.lower()
     return "query is too old" in text or "already answered" in text
 
@@ -106,7 +107,7 @@ class ReplyRetry(BaseRequestMiddleware):
                 self.retried += 1
             except TelegramBadRequest as exc:
                 # A callback answered by a call whose answer was lost: answered, not an error.
-                if attempt and isinstance(method, AnswerCallbackQuery) and _already_answered(exc):
+                if attempt and isinstance(method, AnswerCallbackQuery) and already_answered(exc):
                     return cast(Response[TelegramType], True)
                 raise
         raise AssertionError("unreachable")

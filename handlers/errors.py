@@ -13,7 +13,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import CallbackQuery, TelegramObject, Update
 from aiogram.utils.i18n import gettext as _
 
-from bot.retry import answers
+from bot.retry import already_answered, answers
 from handlers.approval_errors import approval_texts
 from handlers.plan_errors import plan_texts
 from handlers.ui import days_phrase, short
@@ -321,12 +321,6 @@ class ErrorReplyMiddleware(BaseMiddleware):
         return None
 
 
-def _already_answered(exc: TelegramBadRequest) -> bool:
-    """Telegram answers a second (or late) answerCallbackQuery with "query is too old …"."""
-    text = exc.message.lower()
-    return "query is too old" in text or "already answered" in text
-
-
 async def _release(query: CallbackQuery) -> None:
     """Answer a callback silently if nobody has yet."""
     with contextlib.suppress(TelegramAPIError):  # answered already, or too old: no spinner
@@ -344,7 +338,7 @@ async def _answer(update: Update, data: dict[str, Any], text: str, answered: set
                     await query.answer(short(text), show_alert=True)
                     return
                 except TelegramBadRequest as exc:  # answered by a call whose answer was lost
-                    if not _already_answered(exc):
+                    if not already_answered(exc):
                         raise
             bot: Bot | None = data.get("bot")
             if bot is not None:
