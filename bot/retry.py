@@ -41,6 +41,18 @@ DELAYS: tuple[float, ...] = (0.5, 1.0, 2.0)
 _ANSWERED: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar(
     "answered_callbacks", default=None
 )
+_UNATTENDED: contextvars.ContextVar[bool] = contextvars.ContextVar("unattended", default=False)
+
+
+@contextmanager
+def unattended() -> Iterator[None]:
+    """Calls made inside are nobody's wait (the engine's progress and live cards): not
+    retried here, since their job tries again on its next round."""
+    token = _UNATTENDED.set(True)
+    try:
+        yield
+    finally:
+        _UNATTENDED.reset(token)
 
 
 @contextmanager
@@ -79,7 +91,7 @@ class ReplyRetry(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
-        if is_bulk() or isinstance(method, GetUpdates):
+        if is_bulk() or _UNATTENDED.get() or isinstance(method, GetUpdates):
             return await make_request(bot, method)
         result = await self._call(make_request, bot, method)
         if isinstance(method, AnswerCallbackQuery):

@@ -34,7 +34,7 @@ from aiogram.utils.i18n import I18n
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import messages
+from bot import messages, retry
 from bot.render import render
 from scheduler.kinds import Kind, registry
 from scheduler.kinds.summary import what
@@ -243,9 +243,11 @@ class Delivery:
     async def progress(self) -> int:
         """Edit each running broadcast's progress message when its figures changed (at most
         every `progress_seconds`); when a group is done, the summary; and the live quorum
-        cards. Returns edits made."""
-        edits = await self.live_cards() + await self.poll_cards()
-        return edits + await self._progress()
+        cards. Returns edits made. Its calls are not retried by bot.retry: the next round
+        tries again."""
+        with retry.unattended():
+            edits = await self.live_cards() + await self.poll_cards()
+            return edits + await self._progress()
 
     async def poll_cards(self) -> int:
         """Named polls' results cards in their authors' chats: edited when the figures

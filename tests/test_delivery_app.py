@@ -20,7 +20,6 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import retry
 from bot.app import build_bot, build_dispatcher
 from bot.config import Settings
 from bot.db import create_engine, create_sessionmaker
@@ -32,7 +31,7 @@ from services.outbox import keys
 from services.people import load_actor
 from tests.e2e import Person, buttons
 from tests.factories import ADMIN_ID, make_world, member_link, register
-from tests.fakeapi import FakeTelegram, Fault, FaultCode
+from tests.fakeapi import FakeTelegram, Fault
 
 TOKEN = "123456:TEST-token"
 CHAIR = 2001
@@ -202,10 +201,6 @@ async def test_announcement_reaches_everyone_once_through_faults(app: App) -> No
     assert marks == {BLOCKED: False, STRANGER: False, ENGLISH: None}
 
 
-# A call refused more often than bot.retry retries it (the engine then tries on its next round).
-REFUSED: tuple[FaultCode, ...] = tuple(500 for _ in range(len(retry.DELAYS) + 1))
-
-
 async def deliver_all(app: App, group_key: str) -> outbox.GroupStatus:
     """Ticks, the sender and the progress job until the group is done (time moves 10 s a
     round)."""
@@ -242,16 +237,16 @@ async def test_killed_right_after_send_the_chair_still_gets_progress_and_summary
     await app.delivery.progress()
     assert tg.messages(CHAIR) == []  # within the grace its handler would be sending it
     clock.advance(timedelta(seconds=6))
-    tg.fault(CHAIR, *REFUSED)
+    tg.fault(CHAIR, 500)
     await app.delivery.progress()
-    assert tg.messages(CHAIR) == []  # refused past the retries: tried again on the next round
+    assert tg.messages(CHAIR) == []  # refused: tried again on the next round
     await app.delivery.progress()
     [progress] = tg.messages(CHAIR)
     assert progress["text"] == "📤 Отправляется: объявление\nДоставлено 0 из 12"
 
     await deliver_all(app, sent.group_key)
-    tg.fault(CHAIR, *REFUSED)
-    await app.delivery.progress()  # the final edit: 500s past the retries, not finished yet
+    tg.fault(CHAIR, 500)
+    await app.delivery.progress()  # the final edit: a 500, so not finished yet
     assert tg.messages(CHAIR)[0]["text"].startswith("📤")
     async with app.sm() as s:
         assert await outbox.group_status(s, keys.broadcast_group(sent.broadcast_id)) == (

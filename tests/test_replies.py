@@ -35,7 +35,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.limiter import MAX_RETRY_AFTER_ROUNDS, LimiterMiddleware, RateLimiter, Slot, bulk
-from bot.retry import DELAYS, ReplyRetry
+from bot.retry import DELAYS, ReplyRetry, unattended
 from handlers.resume import KEY
 from models import AgendaItem, Meeting, Person
 from services import protocols
@@ -165,6 +165,14 @@ async def test_a_bad_request_is_not_retried() -> None:
 async def test_bulk_calls_are_left_to_the_outbox() -> None:
     bot, session, limiter, waits = scripted_bot([server_error(), message()])
     with bulk(), pytest.raises(TelegramServerError):
+        await bot.send_message(5, "hi")
+    assert len(session.calls) == 1 and waits == [] and limiter.granted == 1
+
+
+async def test_unattended_calls_are_left_to_their_next_round() -> None:
+    """The engine's progress messages and live cards: nobody waits, its next round retries."""
+    bot, session, limiter, waits = scripted_bot([server_error(), message()])
+    with unattended(), pytest.raises(TelegramServerError):
         await bot.send_message(5, "hi")
     assert len(session.calls) == 1 and waits == [] and limiter.granted == 1
 
