@@ -34,6 +34,7 @@ from documents.protocol import (
     docx_styles,
     set_margins,
 )
+from documents.stable_zip import restamp
 from models import AssociationKind, PlanStatus
 from services import plans
 
@@ -233,7 +234,7 @@ def docx_bytes(content: plans.PlanContent) -> bytes:
     props.modified = made
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return restamp(buffer.getvalue(), made)
 
 
 def file_stem(content: plans.PlanContent) -> str:

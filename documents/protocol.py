@@ -37,6 +37,7 @@ from fpdf.enums import Align, XPos, YPos
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from documents.i18n import translations
+from documents.stable_zip import restamp
 from services.protocol_content import ProtocolContent
 
 TEMPLATE = "protocol_document.html"
@@ -364,7 +365,7 @@ def docx_bytes(content: ProtocolContent) -> bytes:
     props.modified = made
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return restamp(buffer.getvalue(), made)
 
 
 # --- PDF --------------------------------------------------------------------------------

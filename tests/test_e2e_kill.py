@@ -78,6 +78,15 @@ async def wait_until(
         raise AssertionError(f"not in {seconds} s: {say()}") from None
 
 
+def settled(texts: list[str]) -> bool:
+    """The chair's chat ends with the finished progress message and the summary."""
+    return (
+        len(texts) >= 2
+        and texts[-2] == "✅ Отправлено: объявление"
+        and texts[-1].startswith("Объявление: доставлено")
+    )
+
+
 async def test_sigkill_mid_broadcast_loses_nothing(db_url: str) -> None:
     url = db_url  # migrated: SQLite, and the machine's PostgreSQL
     await seed(url)
@@ -99,6 +108,10 @@ async def test_sigkill_mid_broadcast_loses_nothing(db_url: str) -> None:
             first.send_signal(signal.SIGKILL)
             await first.wait()
         at_kill = sum(copies(tg).values())
+        # A progress message the first process sent but did not live to record is a call in
+        # doubt, like a member's copy: the second process cannot know it and sends its own.
+        chair_at_kill = len(chair_texts(tg))
+        assert chair_at_kill <= 1, chair_texts(tg)
         assert at_kill < len(MEMBERS), "the broadcast was over before the kill"
 
         second = await start(tg, url)
@@ -106,9 +119,7 @@ async def test_sigkill_mid_broadcast_loses_nothing(db_url: str) -> None:
             await wait_until(lambda: set(copies(tg)) == set(MEMBERS), 90)
             # Killed before any handler could send the chair a progress message (the seed is
             # what «Отправить» commits): the chair gets one all the same, and the summary.
-            done = "✅ Отправлено: объявление"
-            await wait_until(lambda: len(chair_texts(tg)) == 2, 60, lambda: chair_texts(tg))
-            await wait_until(lambda: chair_texts(tg)[0] == done, 30, lambda: chair_texts(tg))
+            await wait_until(lambda: settled(chair_texts(tg)), 60, lambda: chair_texts(tg))
         finally:
             second.send_signal(signal.SIGTERM)
             output, _ = await asyncio.wait_for(second.communicate(), 30)
@@ -117,7 +128,8 @@ async def test_sigkill_mid_broadcast_loses_nothing(db_url: str) -> None:
 
     counted = copies(tg)
     assert set(counted) == set(MEMBERS)  # nothing lost
-    progress, summary = chair_texts(tg)
+    *stale, progress, summary = chair_texts(tg)
+    assert len(stale) <= chair_at_kill and all(t.startswith("📤 Отправляется") for t in stale)
     assert progress == "✅ Отправлено: объявление"
     assert summary.startswith("Объявление: доставлено 150 из 150.")
     duplicates = sum(n - 1 for n in counted.values())

@@ -188,6 +188,10 @@ def test_an_unapproved_plan_leaves_the_forms_blanks_and_a_gmo_has_no_schedule() 
     assert "Протокол № ____ от ____________" in texts
     assert "График заседаний" not in texts
     assert docx_bytes(content) == docx_bytes(content)  # the same plan, the same file
+    # Dated by the plan (1 September of its year, unapproved), not by the clock of the call.
+    with zipfile.ZipFile(io.BytesIO(docx_bytes(content))) as archive:
+        stamps = {entry.date_time for entry in archive.infolist()}
+    assert stamps == {(content.school_year, 9, 1, 12, 0, 0)}
 
 
 def test_the_english_docx_is_in_english() -> None:

@@ -231,6 +231,15 @@ def test_docx_is_a4_with_times_new_roman_14(ru_docx: bytes, content: ProtocolCon
     assert all(run.bold for run in title.runs)
 
 
+def test_the_same_protocol_gives_the_same_docx(ru_docx: bytes, content: ProtocolContent) -> None:
+    # Every entry is dated by the protocol's own moment, not by the clock of the call.
+    with zipfile.ZipFile(io.BytesIO(ru_docx)) as archive:
+        stamps = {entry.date_time for entry in archive.infolist()}
+    made = max(s.signed_at for s in (content.presiding, content.keeper) if s.signed_at)
+    assert stamps == {made.astimezone(UTC).timetuple()[:6]}
+    assert docx_bytes(content) == ru_docx
+
+
 def test_docx_holds_the_protocol(ru_docx: bytes) -> None:
     text = docx_text(ru_docx)
     for fact in FACTS:
