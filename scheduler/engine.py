@@ -15,29 +15,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import enum
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from aiogram import Bot
-from aiogram.exceptions import (
-    TelegramAPIError,
-    TelegramBadRequest,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-)
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.exceptions import TelegramAPIError
 from aiogram.utils.i18n import I18n
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import messages, retry
 from bot.render import render
+from scheduler import live
 from scheduler.kinds import Kind, registry
 from scheduler.kinds.summary import what
+from scheduler.live import Call
 from scheduler.sender import Item, Sender
 from services import (
     attendance,
@@ -59,14 +53,7 @@ PROGRESS_GRACE = timedelta(seconds=5)
 # How long a finished broadcast's final progress edit is retried (5xx, no answer) before the
 # broadcast is marked finished without it; its summary goes either way.
 FINAL_EDIT_PATIENCE = timedelta(minutes=2)
-
-
-class Call(enum.Enum):
-    """How a call about a live message ended."""
-
-    DONE = "done"  # made (or nothing to change)
-    REFUSED = "refused"  # refused for good (the message is gone, the bot blocked)
-    AGAIN = "again"  # a server error, a 429 past the limiter, no answer: try again later
+TICK_JOB = "outbox-tick"
 
 
 @dataclass(frozen=True)
@@ -120,6 +107,8 @@ class Delivery:
         self._jobs_idle = asyncio.Event()
         self._jobs_idle.set()
         self._final_since: dict[int, datetime] = {}  # broadcast id: final edit failing since
+        self._ticking = False
+        self._tick_again = False  # rows were enqueued while a tick ran: tick once more
 
     @contextlib.asynccontextmanager
     async def job(self) -> AsyncIterator[None]:
@@ -145,7 +134,7 @@ class Delivery:
         scheduler = AsyncIOScheduler(timezone=UTC)  # the in-memory job store: nothing pickled
         common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 30}
         every = {
-            "outbox-tick": (self.tick, self.settings.tick_seconds),
+            TICK_JOB: (self._ticks, self.settings.tick_seconds),
             "broadcast-progress": (self.progress, self.settings.progress_seconds),
             "meeting-clock": (self.meeting_clock, self.settings.clock_seconds),
         }
@@ -164,6 +153,29 @@ class Delivery:
         )
         scheduler.start()
         self.scheduler = scheduler
+        outbox.wake.listen(self.sessionmaker, self.wake)
+
+    def wake(self) -> None:
+        """Rows were committed to the outbox in this process: tick now rather than at the
+        next interval (a tick already running ticks once more when it ends)."""
+        if self.scheduler is None:
+            return
+        if self._ticking:
+            self._tick_again = True
+            return
+        self.scheduler.modify_job(TICK_JOB, next_run_time=datetime.now(UTC))
+
+    async def _ticks(self) -> None:
+        """The scheduled tick, again while `wake` asked for one during the last."""
+        self._ticking = True
+        try:
+            again = True
+            while again:
+                self._tick_again = False
+                await self.tick()
+                again = self._tick_again
+        finally:
+            self._ticking = False
 
     async def _run(self, job: Callable[[], Awaitable[object]]) -> None:
         """What APScheduler calls: one of this engine's jobs, inside `job()`."""
@@ -267,7 +279,7 @@ class Delivery:
                 markup = messages.survey_results_keyboard(found)
             if text == card.text:
                 continue
-            edits += await self._edit(card.chat_id, card.message_id, text, markup)
+            edits += await live.edit(self.bot, card.chat_id, card.message_id, text, markup)
             async with self.sessionmaker() as session:
                 await surveys.record_card(session, card.survey_id, text, now)
         return edits
@@ -308,12 +320,12 @@ class Delivery:
                 if text == last_text or recent:
                     continue
                 if message_id is not None:
-                    edits += await self._edit(b.chat_id, message_id, text)
+                    edits += await live.edit(self.bot, b.chat_id, message_id, text)
                 async with self.sessionmaker() as session:
                     await broadcasts.record_progress(session, b.id, text, now, finished=False)
                 continue
             if message_id is not None and text != last_text:
-                call = await self._call_edit(b.chat_id, message_id, text)
+                call = await live.call_edit(self.bot, b.chat_id, message_id, text)
                 if call is Call.AGAIN and not self._patience_over(b.id, now, True):
                     continue  # the final edit again next round, then finished
                 edits += call is Call.DONE
@@ -343,7 +355,7 @@ class Delivery:
         try:
             sent = await self.bot.send_message(b.chat_id, text)
         except TelegramAPIError as exc:
-            call = self._failure(exc)
+            call = live.failure(exc)
             log.warning("broadcast %s: progress message not sent: %s", b.id, exc.message)
             return call, None
         async with self.sessionmaker() as session:
@@ -354,14 +366,6 @@ class Delivery:
         async with self.sessionmaker() as session:
             found = await broadcasts.get(session, b.id)
         return Call.DONE, found.message_id if found is not None else None
-
-    @staticmethod
-    def _failure(exc: TelegramAPIError) -> Call:
-        if isinstance(exc, TelegramBadRequest) and "not modified" in exc.message:
-            return Call.DONE
-        if isinstance(exc, TelegramServerError | TelegramRetryAfter | TelegramNetworkError):
-            return Call.AGAIN
-        return Call.REFUSED
 
     async def live_cards(self) -> int:
         """The chairs' quorum cards: edited when their figures changed, at most every
@@ -381,41 +385,10 @@ class Delivery:
                 markup = messages.controls(view, card.quorum)
             if text == card.text:
                 continue
-            edits += await self._edit(card.chat_id, card.message_id, text, markup)
+            edits += await live.edit(self.bot, card.chat_id, card.message_id, text, markup)
             async with self.sessionmaker() as session:
                 await attendance.record_card(session, card.meeting_id, text, now)
         return edits
-
-    async def _call_edit(
-        self,
-        chat_id: int,
-        message_id: int,
-        text: str,
-        reply_markup: InlineKeyboardMarkup | None = None,
-    ) -> Call:
-        """Edit one of the bot's live messages (progress, quorum and poll cards); a failure
-        is logged with ids and said how it ended."""
-        try:
-            await self.bot.edit_message_text(
-                text=text, chat_id=chat_id, message_id=message_id, reply_markup=reply_markup
-            )
-        except TelegramAPIError as exc:
-            call = self._failure(exc)
-            if call is not Call.DONE:
-                log.warning("live message %s in %s: %s", message_id, chat_id, exc.message)
-            return call
-        return Call.DONE
-
-    async def _edit(
-        self,
-        chat_id: int,
-        message_id: int,
-        text: str,
-        reply_markup: InlineKeyboardMarkup | None = None,
-    ) -> int:
-        """A live message's edit that nobody waits for (the next one catches up): 1 if made."""
-        call = await self._call_edit(chat_id, message_id, text, reply_markup)
-        return 1 if call is Call.DONE else 0
 
     async def meeting_clock(self) -> meetings.ClockReport:
         """Publish the meetings planned for now; end those whose time is over; close the

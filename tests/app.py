@@ -54,6 +54,14 @@ class App:
         await asyncio.sleep(0.05)  # let the fake record the last answers
 
 
+def pause_jobs(dp: Dispatcher) -> None:
+    """The test runs the engine's jobs itself (`App.settle`, `delivery.tick()`): its scheduler
+    stands still, and so does the tick an enqueue would wake."""
+    engine: Delivery = dp["delivery"]
+    if engine.scheduler is not None:
+        engine.scheduler.pause()
+
+
 @asynccontextmanager
 async def running(
     db_url: str,
@@ -91,6 +99,7 @@ async def started(
             if "delivery" in dp.workflow_data:
                 break
             await asyncio.sleep(0.02)
+        pause_jobs(dp)
         yield App(tg, dp, bot, sm, clock)
     finally:
         await dp.stop_polling()

@@ -29,6 +29,7 @@ from services import announcements, outbox, people, roster
 from services.clock import FixedClock
 from services.outbox import keys
 from services.people import load_actor
+from tests.app import pause_jobs
 from tests.e2e import Person, buttons
 from tests.factories import ADMIN_ID, make_world, member_link, register
 from tests.fakeapi import FakeTelegram, Fault
@@ -113,6 +114,7 @@ async def serving(
             if "delivery" in dp.workflow_data:
                 break
             await asyncio.sleep(0.02)
+        pause_jobs(dp)
         yield App(tg, dp, bot, sm, clock, association_id)
     finally:
         with contextlib.suppress(RuntimeError):  # stopped already (a restart in the test)

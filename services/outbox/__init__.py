@@ -23,10 +23,12 @@ module             holds
 ``retention``      `purge_finished` (housekeeping)
 ``window``         the sending window: `in_window`, `reminder_due`
 ``queries``        the SELECT builders
+``wake``           this process's engine told, after a commit, that rows were enqueued
 =================  ============================================================
 """
 
 from . import keys as keys
+from . import wake as wake
 from .claim import Claimed as Claimed
 from .claim import anything_to_do as anything_to_do
 from .claim import cancel as cancel

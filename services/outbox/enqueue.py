@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import OutboxMessage, OutboxStatus
 
+from . import wake
+
 BATCH = 1000  # rows per INSERT statement
 
 
@@ -70,6 +72,8 @@ async def enqueue(session: AsyncSession, items: Sequence[Outgoing]) -> int:
     for start in range(0, len(rows), BATCH):
         result = await session.execute(stmt, rows[start : start + BATCH])
         inserted += len(result.all())
+    if inserted:
+        wake.arm(session)
     return inserted
 
 
