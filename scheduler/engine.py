@@ -154,10 +154,12 @@ class Delivery:
         scheduler.start()
         self.scheduler = scheduler
         outbox.wake.listen(self.sessionmaker, self.wake)
+        self.sender.on_low = self.wake
 
     def wake(self) -> None:
-        """Rows were committed to the outbox in this process: tick now rather than at the
-        next interval (a tick already running ticks once more when it ends)."""
+        """Rows were committed to the outbox in this process, or the sender's queue runs
+        low: tick now rather than at the next interval (a tick already running ticks once
+        more when it ends)."""
         if self.scheduler is None:
             return
         if self._ticking:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -95,6 +96,9 @@ class Sender:
         self._idle = asyncio.Event()
         self._idle.set()
         self._uploads: dict[int, asyncio.Lock] = {}  # one upload per stored file at a time
+        # Called when the queue runs low (the engine ticks for more at once, so a long
+        # broadcast's pace does not depend on the tick's interval).
+        self.on_low: Callable[[], None] | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -140,6 +144,8 @@ class Sender:
     async def _work(self) -> None:
         while True:
             item = await self.queue.get()
+            if self.queue.qsize() == self.concurrency and self.on_low is not None:
+                self.on_low()  # once per crossing: as the queue falls to one item per worker
             self._busy += 1
             self._idle.clear()
             try:
