@@ -17,7 +17,7 @@ from bot.config import StorageSettings
 PG_BACKUP = "DATABASE_URL is PostgreSQL: back it up with pg_dump and restore it with pg_restore"
 
 
-def _parser() -> argparse.ArgumentParser:
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
         description="metod-bot: without a command, run the bot; with one, an operator's task.",
@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
-    args = _parser().parse_args(argv)
+    args = parser().parse_args(argv)
     try:
         settings = StorageSettings()
     except ValidationError as exc:
