@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(LOCK_HASH)
 MO := locales/ru/LC_MESSAGES/messages.mo locales/en/LC_MESSAGES/messages.mo
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint typecheck unit locales locales-compile bench lock clean venv
+.PHONY: run test lint typecheck unit locales locales-compile bench lock clean venv backup
 
 run: $(STAMP) locales-compile
 	@$(PY) -m bot
@@ -27,6 +27,11 @@ unit: $(STAMP) locales-compile
 
 bench: $(STAMP) locales-compile
 	$(PY) -m bench
+
+# One consistent copy of the SQLite database, the bot running or not: `make backup`
+# (into BACKUP_DIR) or `make backup TO=/srv/copies/` (a folder) or `TO=file.sqlite3`.
+backup: $(STAMP)
+	@$(PY) -m bot backup $(TO)
 
 venv: $(STAMP)
 

@@ -1,8 +1,12 @@
-"""`python -m bot`: read settings, compile locales, migrate, then long-poll until SIGTERM."""
+"""`python -m bot`: read settings, compile locales, migrate, then long-poll until SIGTERM.
+
+`python -m bot backup|restore|migrate-db …`: the operator's commands (bot/ops.py).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
 
@@ -37,7 +41,12 @@ def load_settings() -> Settings | None:
         return None
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args:
+        from bot import ops
+
+        return ops.main(args)
     settings = load_settings()
     if settings is None:
         return 2
@@ -49,13 +58,22 @@ def main() -> int:
     # one is still busy (normal under load: runs coalesce): keep its errors only.
     logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.root.level))
     logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
-    from bot import i18n, migrate
+    from bot import backup, i18n, migrate
     from bot.app import run
 
     for path in i18n.compile_catalogs():
         logging.getLogger("bot").info("compiled %s", path.name)
-    migrate.upgrade(settings.database_url)
-    asyncio.run(run(settings))
+    database = backup.sqlite_file(settings.database_url)
+    with contextlib.ExitStack() as held:
+        if database is not None:
+            # Held while the bot runs: `python -m bot restore` is refused meanwhile.
+            try:
+                held.enter_context(backup.bot_lock(database))
+            except backup.BackupError as exc:
+                print(f"metod-bot cannot start: {exc}.", file=sys.stderr)
+                return 1
+        migrate.upgrade(settings.database_url)
+        asyncio.run(run(settings))
     return 0
 
 

@@ -30,6 +30,7 @@ from handlers import build_root_router
 from handlers.commands import set_commands
 from handlers.errors import ErrorReplyMiddleware
 from handlers.resume import ResumeMiddleware
+from scheduler import backups
 from scheduler.engine import Delivery, EngineSettings
 from services.clock import Clock, SystemClock
 
@@ -137,6 +138,7 @@ async def _on_startup(bot: Bot, dispatcher: Dispatcher) -> None:
     )
     delivery.start()
     dispatcher["delivery"] = delivery
+    backups.install(delivery, dispatcher["settings"])
 
 
 async def _on_shutdown(dispatcher: Dispatcher) -> None:

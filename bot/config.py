@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from aiogram.utils.token import TokenValidationError, validate_token
 from pydantic import BeforeValidator, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -23,10 +22,11 @@ def _split_ids(value: Any) -> Any:
     return value
 
 
-def normalize_database_url(url: str) -> str:
+def normalize_database_url(url: str, *, create: bool = True) -> str:
     """Accept `sqlite://`, `postgres://` and `postgresql://` forms; return async-driver URLs.
 
-    An SQLite file's folder is created so a fresh checkout starts without set-up.
+    An SQLite file's folder is created (unless `create` is False) so a fresh checkout starts
+    without set-up.
     """
     url = url.strip()
     for prefix in (
@@ -41,24 +41,53 @@ def normalize_database_url(url: str) -> str:
         url = "sqlite+aiosqlite://" + url[len("sqlite://") :]
     if url.startswith("sqlite+aiosqlite:///"):
         path = url[len("sqlite+aiosqlite:///") :].split("?", 1)[0]
-        if path and path != ":memory:":
+        if path and path != ":memory:" and create:
             Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
     return url
 
 
-class Settings(BaseSettings):
+class StorageSettings(BaseSettings):
+    """The settings of the database and its backups: all that `python -m bot backup`,
+    `restore` and `migrate-db` read (no BOT_TOKEN needed, nothing created)."""
+
     model_config = SettingsConfigDict(
         env_file=ROOT / ".env", env_file_encoding="utf-8", extra="ignore"
     )
 
-    bot_token: str
     database_url: str = f"sqlite:///{DEFAULT_DB_PATH}"
+    default_timezone: str = "Europe/Moscow"
+    # Daily backups of an SQLite database (ignored on PostgreSQL: pg_dump, see README).
+    backup_dir: Path | None = None  # None: `backups/` beside the database file
+    backup_keep: int = Field(default=14, ge=0, le=10_000)  # 0: no daily backup
+    backup_hour: int = Field(default=2, ge=0, le=23)  # in DEFAULT_TIMEZONE
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalize_db(cls, value: str) -> str:
+        return normalize_database_url(value, create=False)
+
+    @field_validator("backup_dir", mode="before")
+    @classmethod
+    def _empty_dir(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _valid_tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a tzdata folder
+            raise ValueError(f"unknown IANA time zone {value!r}") from exc
+        return value
+
+
+class Settings(StorageSettings):
+    bot_token: str
     telegram_api_base: str | None = None
     redis_url: str | None = None
     admin_ids: Annotated[list[int], NoDecode, BeforeValidator(_split_ids)] = Field(
         default_factory=list
     )
-    default_timezone: str = "Europe/Moscow"
     default_locale: str = "ru"
     log_level: str = "INFO"
     # Delivery engine (outbox, sender, limiter).
@@ -76,6 +105,9 @@ class Settings(BaseSettings):
         value = value.strip()
         if not value:
             raise ValueError("is not set")
+        # Imported here: the operator's commands (bot/ops.py) read settings without aiogram.
+        from aiogram.utils.token import TokenValidationError, validate_token
+
         try:
             validate_token(value)
         except TokenValidationError as exc:
@@ -91,15 +123,6 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_none(cls, value: str | None) -> str | None:
         return value.strip().rstrip("/") or None if value else None
-
-    @field_validator("default_timezone")
-    @classmethod
-    def _valid_tz(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a tzdata folder
-            raise ValueError(f"unknown IANA time zone {value!r}") from exc
-        return value
 
     @field_validator("default_locale")
     @classmethod

@@ -3,7 +3,7 @@ a message is one or more parts, each one Telegram call."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from aiogram.types import InlineKeyboardMarkup
@@ -35,8 +35,9 @@ CAPTION_MAX = 1024
 
 @dataclass(frozen=True)
 class Part:
-    """A text message, or a file (by Telegram's file_id, or one of our stored files,
-    uploaded once and then re-sent by file_id) with an optional caption."""
+    """A text message, or a file (by Telegram's file_id, or stored bytes: uploaded once and
+    then re-sent by file_id, uploaded again when Telegram no longer knows it: bot.files)
+    with an optional caption."""
 
     text: str | None = None
     file_id: str | None = None
@@ -69,10 +70,14 @@ def announcement_parts(content: Content) -> list[Part]:
     text = render("announcement.html", a=content)
     if content.file_id is None:
         return [Part(text=text)]
-    kind = content.file_kind or "document"
+    file = Part(
+        file_id=content.file_id,
+        file_kind=content.file_kind or "document",
+        stored_file_id=content.stored_file_id,
+    )
     if visible_length(text) <= CAPTION_MAX:
-        return [Part(file_id=content.file_id, file_kind=kind, caption=text)]
-    return [Part(text=text), Part(file_id=content.file_id, file_kind=kind)]
+        return [replace(file, caption=text)]
+    return [Part(text=text), file]
 
 
 # ---------------------------------------------------------------- meetings
@@ -205,7 +210,7 @@ def notice_parts(
     )
     parts = [Part(text=text, reply_markup=rsvp_keyboard(view, now) if personal else None)]
     for material in [*view.materials, *(m for q in view.agenda for m in q.materials)]:
-        parts.append(Part(file_id=material.file_id, file_kind="document"))
+        parts.append(Part(file_id=material.file_id, stored_file_id=material.stored_file_id))
     return parts
 
 

@@ -1,6 +1,10 @@
-"""The system administrator (ADMIN_IDS): services, municipalities, methodists."""
+"""The system administrator (ADMIN_IDS): services, municipalities, methodists; /backup."""
 
 from __future__ import annotations
+
+import asyncio
+import logging
+from html import escape
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
@@ -11,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import backup
 from bot.config import Settings
 from bot.render import render
 from handlers.ui import (
@@ -28,11 +33,14 @@ from handlers.ui import (
 from models import InviteKind
 from services import associations, invites
 from services.associations import TIMEZONES, check_timezone
+from services.capabilities import may_back_up
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
 from services.validation import check_title
 from ui.callbacks.common import Pick, Picker, PickPage, PickStep
+
+log = logging.getLogger(__name__)
 
 
 class NewService(StatesGroup):
@@ -216,6 +224,50 @@ async def methodist_link(
     )
 
 
+async def backup_now(message: Message, actor: Actor, settings: Settings, clock: Clock) -> None:
+    """A copy of the database made now, on the server: its path, size, and the time of the
+    last daily one. The file itself never goes through Telegram (people's data stays on the
+    operator's server)."""
+    if not may_back_up(actor):
+        raise DomainError(ErrorCode.FORBIDDEN)
+    database = backup.sqlite_file(settings.database_url)
+    if database is None:
+        await message.answer(
+            _(
+                "The database is PostgreSQL: back it up on the server with pg_dump "
+                "(README, «Backups»)."
+            )
+        )
+        return
+    folder = backup.default_dir(database, settings.backup_dir)
+    dest = backup.dated(folder, backup.MANUAL, clock.now())
+    try:
+        made = await asyncio.to_thread(backup.backup, database, dest)
+        await asyncio.to_thread(backup.prune, folder, backup.MANUAL, max(1, settings.backup_keep))
+    except (backup.BackupError, OSError) as exc:
+        log.error("/backup failed: %s", exc)
+        await message.answer(_("❌ The backup failed: {error}").format(error=escape(str(exc))))
+        return
+    last = backup.last(folder, backup.DAILY)
+    if settings.backup_keep == 0:
+        daily = _("daily backups are off (BACKUP_KEEP=0)")
+    elif last is None:
+        daily = _("none yet")
+    else:
+        daily = local_time(last, settings.default_timezone)
+    await message.answer(
+        _(
+            "💾 Backup made on the server: <code>{path}</code> ({size}).\n"
+            "Last daily backup: {daily}.\n"
+            "The file stays on the server: it is never sent through Telegram."
+        ).format(
+            path=escape(str(made.path)),
+            size=_("{size} MB").format(size=f"{made.size / 1_048_576:.1f}"),
+            daily=daily,
+        )
+    )
+
+
 async def hint(message: Message) -> None:
     await message.answer(_("Please answer the question above (text or a button), or /cancel."))
 
@@ -242,6 +294,7 @@ def setup() -> Router:
     )
     router.message.register(municipality_tz_typed, NewMunicipality.timezone, WizardText())
     router.message.register(new_methodist, Command("newmethodist"), StateFilter("*"))
+    router.message.register(backup_now, Command("backup"), StateFilter("*"))
     router.callback_query.register(
         methodist_link, Pick.filter(F.what == PickStep.METHODIST_SERVICE)
     )

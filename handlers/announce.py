@@ -7,7 +7,7 @@ nothing: /announce offers the unsent draft again."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -17,6 +17,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import files
 from bot.messages import Part, announcement_parts, split_parts
 from bot.render import render
 from handlers.ui import MENU_ANNOUNCE, MenuButton, WizardText, inline, later, quote
@@ -95,16 +96,24 @@ async def target_chosen(
 
 
 async def written(
-    message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    bot: Bot,
 ) -> None:
     data = await state.get_data()
     target = announcements.Target(data.get("association_id"), data.get("service_id"), "")
     file_id = file_kind = file_name = None
+    size: int | None = None
     if message.document is not None:
         file_id, file_kind = message.document.file_id, "document"
-        file_name = message.document.file_name
+        file_name, size = message.document.file_name, message.document.file_size
     elif message.photo:
         file_id, file_kind = message.photo[-1].file_id, "photo"
+        file_name, size = "photo.jpg", message.photo[-1].file_size
+    content = await files.download(bot, file_id, size) if file_id else None
     draft = await announcements.save_draft(
         session,
         actor,
@@ -114,6 +123,7 @@ async def written(
         file_id=file_id,
         file_kind=file_kind,
         file_name=file_name,
+        content=content,
     )
     await state.clear()
     await _preview(message, session, actor, draft)

@@ -66,6 +66,7 @@ ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("newservice", N_("Create a methodological service")),
     ("newmunicipality", N_("Add a municipality")),
     ("newmethodist", N_("Link for a methodist")),
+    ("backup", N_("Back up the database now")),
 )
 
 

@@ -37,6 +37,11 @@ class Announcement(IdMixin, Base):
     file_id: Mapped[str | None] = mapped_column(String(255))  # Telegram's, as the author sent
     file_kind: Mapped[str | None] = mapped_column(String(16))  # document | photo
     file_name: Mapped[str | None] = mapped_column(String(255))
+    # Its bytes (kept when it arrived, up to Telegram's 20 MB download limit): sent again
+    # from them when Telegram no longer knows the file_id (a new bot token). None: by file_id.
+    stored_file_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("stored_files.id", ondelete="SET NULL")
+    )
     status: Mapped[AnnouncementStatus] = mapped_column(
         str_enum(AnnouncementStatus), default=AnnouncementStatus.DRAFT
     )

@@ -156,6 +156,11 @@ class Material(IdMixin, Base):
     file_id: Mapped[str] = mapped_column(String(255))
     file_name: Mapped[str | None] = mapped_column(String(255))
     file_size: Mapped[int | None] = mapped_column(BigInteger)
+    # Its bytes (kept when it arrived, up to Telegram's 20 MB download limit): sent again
+    # from them when Telegram no longer knows the file_id (a new bot token). None: by file_id.
+    stored_file_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("stored_files.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
@@ -200,6 +205,11 @@ class AgendaProposal(IdMixin, Base):
     text: Mapped[str] = mapped_column(String(300))
     file_id: Mapped[str | None] = mapped_column(String(255))
     file_name: Mapped[str | None] = mapped_column(String(255))
+    # Its bytes (kept when it arrived, up to Telegram's 20 MB download limit): sent again
+    # from them when Telegram no longer knows the file_id (a new bot token). None: by file_id.
+    stored_file_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("stored_files.id", ondelete="SET NULL")
+    )
     status: Mapped[ProposalStatus] = mapped_column(
         str_enum(ProposalStatus), default=ProposalStatus.PENDING
     )

@@ -23,3 +23,9 @@ def outcome_lost(*, kind: str, row_id: int, chat_id: int | None, failure: str, e
         failure,
         error,
     )
+
+
+def backup_failed(error: str) -> None:
+    """The daily backup of the SQLite database could not be made (a full disk, a folder it
+    may not write, a damaged database): no copy today until the operator acts."""
+    log.error("%s: daily backup failed: %s", ALERT, error)

@@ -32,15 +32,14 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import BufferedInputFile, Message
+from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 from aiohttp import ClientConnectorError
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import files
 from bot.limiter import NotOurs, bulk
 from bot.messages import Part, split_parts
-from models import StoredFile
 from scheduler import alerts
 from scheduler.kinds import OUTCOMES, Kind
 from services import outbox, people
@@ -299,40 +298,12 @@ class Sender:
         )
 
     async def _send_stored(self, chat_id: int, part: Part, seconds: int) -> Message:
-        """Our file: uploaded the first time, then sent by the file_id Telegram gave it. While
-        one worker uploads it, the others wait for its file_id instead of uploading too."""
+        """A file with stored bytes (ours, or one a person sent): by the file_id Telegram
+        gave this bot, uploaded the first time or when Telegram no longer knows it
+        (bot.files). While one worker uploads it, the others wait for its file_id instead
+        of uploading too."""
         assert part.stored_file_id is not None
         lock = self._uploads.setdefault(part.stored_file_id, asyncio.Lock())
-        async with lock:
-            async with self.sessionmaker() as session:
-                stored = await session.get_one(StoredFile, part.stored_file_id)
-                await session.commit()
-            if stored.telegram_file_id is not None:
-                document: str | BufferedInputFile = stored.telegram_file_id
-            else:
-                document = BufferedInputFile(stored.content, filename=stored.file_name)
-                message = await self.bot.send_document(
-                    chat_id,
-                    document,
-                    caption=part.caption,
-                    reply_markup=part.reply_markup,
-                    request_timeout=seconds,
-                )
-                if message.document is not None:
-                    async with self.sessionmaker() as session:
-                        await session.execute(
-                            update(StoredFile)
-                            .where(
-                                StoredFile.id == stored.id, StoredFile.telegram_file_id.is_(None)
-                            )
-                            .values(telegram_file_id=message.document.file_id)
-                        )
-                        await session.commit()
-                return message
-        return await self.bot.send_document(
-            chat_id,
-            document,
-            caption=part.caption,
-            reply_markup=part.reply_markup,
-            request_timeout=seconds,
+        return await files.send_file(
+            self.bot, self.sessionmaker, chat_id, part, upload_lock=lock, request_timeout=seconds
         )

@@ -20,7 +20,7 @@ from models import (
     MethodService,
     Person,
 )
-from services import audit, outbox
+from services import audit, files, outbox
 from services.errors import DomainError, ErrorCode
 from services.outbox import keys
 from services.permissions import Action, Actor, Decision, Scope, decide, require
@@ -56,6 +56,7 @@ class Content:
     file_name: str | None
     status: AnnouncementStatus
     recipients: int | None
+    stored_file_id: int | None = None  # the file's bytes, when kept
 
 
 def check_text(text: str | None) -> str | None:
@@ -123,6 +124,7 @@ async def save_draft(
     file_id: str | None = None,
     file_kind: str | None = None,
     file_name: str | None = None,
+    content: bytes | None = None,
 ) -> int:
     """The author's draft (one at a time: a new one replaces an older unsent one)."""
     if actor.person_id is None:
@@ -147,6 +149,7 @@ async def save_draft(
         file_id=file_id,
         file_kind=file_kind,
         file_name=(file_name or "")[:255] or None,
+        stored_file_id=await files.keep(session, file_name, content) if file_id else None,
         status=AnnouncementStatus.DRAFT,
     )
     session.add(draft)
@@ -185,6 +188,7 @@ async def _content(session: AsyncSession, announcement: Announcement) -> Content
         file_name=announcement.file_name,
         status=announcement.status,
         recipients=announcement.recipients,
+        stored_file_id=announcement.stored_file_id,
     )
 
 

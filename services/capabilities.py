@@ -43,3 +43,8 @@ def may_announce(actor: Actor) -> bool:
 def may_check(actor: Actor) -> bool:
     """/check, «✅ Проверка» (a methodist, a chair, deputy or secretary)."""
     return may_anywhere(actor, Action.CHECK_COMPLIANCE)
+
+
+def may_back_up(actor: Actor) -> bool:
+    """/backup: a copy of the database made now (the system administrator)."""
+    return may_anywhere(actor, Action.BACK_UP)

@@ -34,6 +34,8 @@ class Action(enum.StrEnum):
     # a school a teacher typed: the service's methodists, the chair and deputy of the
     # associations whose members typed it (services/schools.py, issue 20)
     REVIEW_SCHOOLS = "review_schools"
+    # /backup: a copy of the database made now, kept on the server (issue 14)
+    BACK_UP = "back_up"
 
 
 class Decision(enum.IntEnum):
@@ -51,6 +53,7 @@ _ADMIN: dict[Action, Decision] = {
     Action.SEND_SURVEYS: A,
     Action.LINK_GROUP: A,
     Action.REVIEW_SCHOOLS: A,
+    Action.BACK_UP: A,
 }
 _METHODIST: dict[Action, Decision] = {
     Action.CREATE_ASSOCIATION: A,

@@ -83,6 +83,7 @@ Inspection::
     tg.commands(scope=None, language_code="") -> list[dict]
     tg.menu_button(chat_id=None) -> dict | None
     tg.file_content(file_id) -> bytes
+    tg.forget_files()                            # a new bot token: old file_ids are unknown
     tg.pending_updates -> list[dict]             # updates not yet confirmed by getUpdates
     tg.bot_user -> dict
 
@@ -1088,6 +1089,14 @@ class FakeTelegram:
 
     def file_content(self, file_id: str) -> bytes:
         return self._files[file_id].content
+
+    def forget_files(self) -> list[str]:
+        """What a new bot token does: every file_id known so far answers «wrong file
+        identifier» (send) or «invalid file_id» (getFile). Returns the forgotten ids."""
+        forgotten = list(self._files)
+        self._files.clear()
+        self._file_paths.clear()
+        return forgotten
 
     def delivered_to(self, chat_id: int) -> list[Delivery]:
         """``deliveries`` to that chat, in arrival order."""

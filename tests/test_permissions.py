@@ -64,6 +64,8 @@ TABLE: dict[Action, tuple[Decision, ...]] = {
     Action.READ_PROTOCOLS: (D, A, A, A, A, A),
     # issue 20: a school a teacher typed (the chair's scope: an association of its teachers)
     Action.REVIEW_SCHOOLS: (A, A, A, A, D, D),
+    # issue 14: /backup, the system administrator only (the database holds everyone's data)
+    Action.BACK_UP: (A, D, D, D, D, D),
 }
 
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import formats
+from bot import files, formats
 from bot.messages import meeting_facts, notice_parts, rsvp_keyboard, split_parts
 from bot.render import render
 from handlers.ui import MENU_MEETINGS, MenuButton, inline, show_card
@@ -141,6 +141,8 @@ async def open_meeting(
     session: AsyncSession,
     actor: Actor,
     clock: Clock,
+    bot: Bot,
+    sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     view = await meetings.get(session, actor, callback_data.meeting_id)
     assert isinstance(query.message, Message)
@@ -163,7 +165,7 @@ async def open_meeting(
                 part.text, reply_markup=rsvp_keyboard(view, clock.now()) if published else None
             )
         elif part.file_id is not None:
-            await query.message.answer_document(part.file_id)
+            await files.send_file(bot, sessionmaker, query.message.chat.id, part)
 
 
 def register(router: Router) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import files
 from handlers.meetings.states import Answering
 from handlers.ui import WizardText, quote
 from models import RsvpAnswer
@@ -78,10 +79,16 @@ async def ask_proposal(
 
 
 async def proposal_typed(
-    message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    bot: Bot,
 ) -> None:
     data = await state.get_data()
     document = message.document
+    content = await files.download(bot, document.file_id, document.file_size) if document else None
     proposal = await meetings.propose(
         session,
         actor,
@@ -91,6 +98,7 @@ async def proposal_typed(
         file_id=document.file_id if document else None,
         file_name=document.file_name if document else None,
         file_size=document.file_size if document else None,
+        content=content,
     )
     await state.clear()
     await message.answer(

@@ -3,13 +3,14 @@ the minutes."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import files
 from handlers.meetings.panel import apply, draft_cb, remember
 from handlers.meetings.states import Drafting
 from handlers.ui import WizardText, inline
@@ -69,11 +70,17 @@ async def ask_material(
 
 
 async def material_sent(
-    message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    bot: Bot,
 ) -> None:
     data = await state.get_data()
     document = message.document
     assert document is not None
+    content = await files.download(bot, document.file_id, document.file_size)
     change = meetings.add_material(
         session,
         actor,
@@ -83,6 +90,7 @@ async def material_sent(
         file_id=document.file_id,
         file_name=document.file_name,
         file_size=document.file_size,
+        content=content,
     )
     await apply(message, session, actor, data["meeting_id"], change, clock.now(), state=state)
 

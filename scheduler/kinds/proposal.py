@@ -24,7 +24,7 @@ class ProposalKind(MeetingKind):
         text = render("meeting_proposal.html", m=r.view, t=r.facts, p=proposal)
         parts = [Part(text=text, reply_markup=messages.proposal_keyboard(proposal.id))]
         if proposal.file_id:
-            parts.append(Part(file_id=proposal.file_id))
+            parts.append(Part(file_id=proposal.file_id, stored_file_id=proposal.stored_file_id))
         return parts
 
 

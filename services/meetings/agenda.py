@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import AgendaItem, Material
+from services import files
 from services.errors import DomainError, ErrorCode
 from services.meetings import queries
 from services.meetings.access import editable, published_meeting
@@ -122,7 +123,10 @@ async def add_material(
     file_name: str | None,
     file_size: int | None,
     agenda_item_id: int | None = None,
+    content: bytes | None = None,
 ) -> MeetingView:
+    """A material; `content`, its bytes when the bot could download them, is kept so it is
+    sent again from them when Telegram stops knowing `file_id` (a new token)."""
     meeting, _association = await editable(session, actor, meeting_id, version)
     if file_size is not None and file_size > FILE_MAX:
         raise DomainError(ErrorCode.FILE_TOO_BIG, max_mb=FILE_MAX // (1024 * 1024))
@@ -140,6 +144,7 @@ async def add_material(
             file_id=file_id,
             file_name=(file_name or "")[:255] or None,
             file_size=file_size,
+            stored_file_id=await files.keep(session, file_name, content),
         )
     )
     return await touch(session, meeting, now)

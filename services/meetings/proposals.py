@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import AgendaItem, AgendaProposal, Meeting, MeetingForm, Person, ProposalStatus, Role
-from services import audit, deadlines, outbox
+from services import audit, deadlines, files, outbox
 from services.errors import DomainError, ErrorCode
 from services.meetings import queries
 from services.meetings.access import open_meeting
@@ -38,6 +38,7 @@ class ProposalView:
     file_name: str | None
     status: ProposalStatus
     comment: str | None
+    stored_file_id: int | None = None
 
 
 async def proposal_view(session: AsyncSession, proposal: AgendaProposal) -> ProposalView:
@@ -54,6 +55,7 @@ async def proposal_view(session: AsyncSession, proposal: AgendaProposal) -> Prop
         proposal.file_name,
         proposal.status,
         proposal.comment,
+        proposal.stored_file_id,
     )
 
 
@@ -68,6 +70,7 @@ async def propose(
     file_id: str | None = None,
     file_name: str | None = None,
     file_size: int | None = None,
+    content: bytes | None = None,
 ) -> ProposalView:
     """A member proposes a question until the end of (meeting day − proposal days); the
     chair, deputy and secretary are asked to accept or reject it."""
@@ -87,6 +90,7 @@ async def propose(
         text=check_title(text, angles=True),
         file_id=file_id,
         file_name=(file_name or "")[:255] or None,
+        stored_file_id=await files.keep(session, file_name, content) if file_id else None,
         status=ProposalStatus.PENDING,
         created_at=now,
     )

@@ -23,6 +23,7 @@ class MaterialView:
     file_id: str
     file_name: str | None
     agenda_item_id: int | None
+    stored_file_id: int | None = None  # its bytes, when kept
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,7 @@ async def build_view(session: AsyncSession, meeting: Meeting) -> MeetingView:
     by_item: dict[int | None, list[MaterialView]] = {}
     for m in files:
         by_item.setdefault(m.agenda_item_id, []).append(
-            MaterialView(m.id, m.file_id, m.file_name, m.agenda_item_id)
+            MaterialView(m.id, m.file_id, m.file_name, m.agenda_item_id, m.stored_file_id)
         )
     agenda = [
         AgendaView(
