@@ -38,7 +38,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from documents.i18n import translations
 from documents.stable_zip import restamp
-from services.protocol_content import ProtocolContent
+from services.protocol_content import ProtocolContent, initials
 
 TEMPLATE = "protocol_document.html"
 # templates/ of the project (documents import no bot: the path is found from here)
@@ -113,6 +113,7 @@ def _environment(locale: str) -> Environment:
         finalize=_one_line,
     )
     env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["initials"] = initials
     return env
 
 

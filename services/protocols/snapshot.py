@@ -148,4 +148,7 @@ async def snapshot(
         present=tuple(present),
         absent=tuple(absent),
         questions=tuple(questions),
+        kind=association.kind.value,
+        validity=(association.validity_num, association.validity_den),
+        decision=(association.decision_num, association.decision_den),
     )
