@@ -124,3 +124,77 @@ def test_content_keeps_kind_and_fractions_through_json() -> None:
         old.pop(key)
     restored = ProtocolContent.from_json(old)
     assert (restored.kind, restored.validity, restored.decision) == ("rmo", (1, 2), (2, 3))
+
+
+# --- the association's kind and the meeting's form ----------------------------------------
+
+
+def test_council_wording() -> None:
+    content = make_content(kind="council", form="in_person")
+    parts = blocks(content)
+    words = [b.text for b in parts]
+    assert "заседания муниципального методического совета" in words
+    assert any(w.startswith("Присутствовали: 3 из 4 членов Совета.") for w in words)
+    signatures = [(b.lead, b.text) for b in parts if b.kind == "signature"]
+    assert signatures == [
+        ("Председатель Совета", "С.И. Петров"),
+        ("Ответственный секретарь", "А.П. Иванова"),
+    ]
+    deputy = replace(content, presiding=replace(content.presiding, title="deputy"))
+    lead = next(b.lead for b in blocks(deputy) if b.kind == "signature")
+    assert lead == "Заместитель председателя Совета"
+
+
+def test_rmo_and_other_kinds() -> None:
+    rmo = blocks(make_content(kind="rmo"))
+    assert "заседания районного методического объединения" in [b.text for b in rmo]
+    assert next(b.lead for b in rmo if b.kind == "signature") == "Руководитель РМО"
+    group = blocks(make_content(kind="creative_group"))
+    assert "заседания профессионального объединения педагогов" in [b.text for b in group]
+    lead = next(b.lead for b in group if b.kind == "signature")
+    assert lead == "Руководитель профессионального объединения"
+
+
+def test_absentee_wording_has_no_heard_and_a_tally_appendix() -> None:
+    content = make_content(form="absentee")
+    parts = blocks(content)
+    words = [b.text for b in parts]
+    assert "Форма: заочное заседание (опросные листы)" in words
+    assert "Приняли участие в голосовании: 3 из 4 членов объединения." in words
+    assert not any(w.startswith("Присутствовали") for w in words)
+    assert not any(b.lead == "СЛУШАЛИ:" for b in parts)
+    assert not any(w.startswith("Место") for w in words)
+    index = words.index("Приложение: результаты голосования по опросным листам")
+    assert words[index + 1 : index + 3] == [
+        "1. Об утверждении плана на второе полугодие: «за» — 3, «против» — 0, «воздержались» — 1; "
+        "опросных листов: 3 из 4; принято",
+        "2. Об участии в областном конкурсе: «за» — 1, «против» — 2, «воздержались» — 0; "
+        "опросных листов: 3 из 4; не принято",
+    ]
+
+
+def test_in_person_has_no_appendix_and_heard_stays() -> None:
+    parts = blocks(make_content(form="in_person"))
+    assert "Форма: очное заседание" in [b.text for b in parts]
+    assert any(b.lead == "СЛУШАЛИ:" for b in parts)
+    assert not any("опросным листам" in b.text for b in parts)
+
+
+def test_hybrid_lists_the_room_and_online_apart() -> None:
+    words = texts(make_content(form="hybrid"))
+    assert "Форма: гибридное заседание (очно и онлайн)" in words
+    room = words.index("Очно: 2")
+    online = words.index("Дистанционно (онлайн): 1")
+    assert words[room + 1 : room + 3] == [
+        "1. Петров Сергей Иванович, МОУ СОШ № 5",
+        "2. Иванова Анна Петровна, Лицей № 2",
+    ]
+    assert words[online + 1] == "1. Сидорова Мария Олеговна, Гимназия № 1"
+
+
+def test_english_council_and_absentee() -> None:
+    words = texts(make_content(locale="en", kind="council", form="absentee"))
+    assert "of the meeting of the municipal methodological council" in words
+    assert "Form: absentee meeting (ballot papers)" in words
+    assert "Took part in the vote: 3 of 4 members of the Council." in words
+    assert "Appendix: results of the vote by ballot papers" in words
