@@ -55,6 +55,7 @@ class Question:
     decision: str = ""  # «Решили»: the draft decision, reworded if need be
     outcome: Outcome | None = None
     recorded: bool = False  # the minutes keeper wrote the decision (not only the draft)
+    spoke: str = ""  # «Выступили»: who else spoke, optional
 
     @property
     def resolved(self) -> str:
@@ -155,6 +156,7 @@ class ProtocolContent:
                 decision=raw.get("decision", ""),
                 outcome=Outcome(**outcome) if outcome else None,
                 recorded=bool(raw.get("recorded", False)),
+                spoke=raw.get("spoke", ""),
             )
 
         return cls(

@@ -151,7 +151,7 @@ FACTS = (
     "Смирнова Елена Викторовна — методист ИМЦ",
     "Об утверждении плана на второе полугодие",
     "Об участии в областном конкурсе",
-    "Петров С. И. — Рассказал о плане.",
+    "Рассказал о плане.",
     f"Пример разметки: {HTML_LOOKING}",
     "Обсудили условия конкурса.",
     "Утвердить план на второе полугодие.",
@@ -178,7 +178,8 @@ RUSSIAN = (
     "1. Об утверждении плана на второе полугодие (докладчик: Петров С. И.)",
     "1. По первому вопросу: Об утверждении плана на второе полугодие",
     "2. По второму вопросу: Об участии в областном конкурсе",
-    "СЛУШАЛИ: Петров С. И. — Рассказал о плане.",
+    "Докладчик: Петров С. И.",
+    "СЛУШАЛИ: Рассказал о плане.",
     "РЕШИЛИ: Утвердить план на второе полугодие.",
     "Голосовали: «за» — 3, «против» — 0, «воздержались» — 1. Решение принято.",
     "Голосовали: «за» — 1, «против» — 2, «воздержались» — 0. Решение не принято: голосов «за» "
@@ -201,7 +202,7 @@ def test_blocks_keep_a_users_text_inside_its_block(content: ProtocolContent) -> 
     assert [b.kind for b in parts].count("signature") == 2
     heard = next(b for b in parts if b.lead and "ПОДДЕЛКА" in b.text)
     assert heard.kind == "paragraph"
-    assert heard.text == "Петров С. И. — Строка\n#title ПОДДЕЛКА\n#sig a|b|c конец"
+    assert heard.text == "Строка\n#title ПОДДЕЛКА\n#sig a|b|c конец"
     assert parts[0] == Block("title", parts[0].text)
     assert parts[0].text.endswith("3")
 
@@ -296,7 +297,7 @@ def test_russian_wording_pdf(ru_pdf: bytes) -> None:
     text = flat(body_text(ru_pdf))
     for wording in RUSSIAN:
         assert flat(wording) in text, wording
-    assert re.search(r"стр\. 1 из \d", pdf_text(ru_pdf))
+    assert not re.search(r"стр\. \d", pdf_text(ru_pdf))  # the number is at the top now
     reader = pypdf.PdfReader(io.BytesIO(ru_pdf))
     assert reader.metadata is not None
     assert reader.metadata.title == "Протокол № 3"
@@ -316,7 +317,8 @@ ENGLISH = (
     "Agenda of the meeting:",
     "1. On the first item: Об утверждении плана на второе полугодие",
     "2. On the second item: Об участии в областном конкурсе",
-    "HEARD: Петров С. И. — Рассказал о плане.",
+    "Speaker: Петров С. И.",
+    "HEARD: Рассказал о плане.",
     "RESOLVED: Утвердить план на второе полугодие.",
     "Voted: for — 3, against — 0, abstained — 1. Adopted.",
     "Voted: for — 1, against — 2, abstained — 0. Not adopted: the votes for are not more than "
@@ -333,7 +335,7 @@ def test_english_docx_and_pdf(en_content: ProtocolContent) -> None:
     for wording in ENGLISH + FACTS:
         assert wording in docx_words, wording
         assert flat(wording) in pdf_words, wording
-    assert re.search(r"page 1 of \d", pdf_text(pdf_bytes(en_content)))
+    assert not re.search(r"page \d", pdf_text(pdf_bytes(en_content)))
     assert "декабря" not in docx_words
 
 
@@ -386,7 +388,7 @@ def test_thirty_long_questions_paginate(content: ProtocolContent) -> None:
     assert pages > 20
     last = flat(reader.pages[-1].extract_text())
     assert "А.П. Иванова" in last
-    assert f"page {pages} of {pages}" in last
+    assert last.startswith(f"{pages} ")  # the number at the top of the page
     text = flat(pdf_text(pdf))
     assert "30. On item 30: Вопрос номер 30" in text
     assert "10. On the tenth item: Вопрос номер 10" in text

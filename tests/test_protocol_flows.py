@@ -192,7 +192,10 @@ async def test_the_keeper_completes_and_both_sign(
     documents = [c for c in preview.calls if isinstance(c, SendDocument)]
     assert [d.caption for d in documents] == ["Черновик, ещё не подписан."] * 2
     names = [getattr(d.document, "filename", "") for d in documents]
-    assert names == ["protocol_1_2026-12-20.docx", "protocol_1_2026-12-20.pdf"]
+    assert names == [  # the names a secretary files them under
+        "Протокол №1 от 20.12.2026 — РМО учителей математики.docx",
+        "Протокол №1 от 20.12.2026 — РМО учителей математики.pdf",
+    ]
 
     # A member's forged signature and a stale revision: refused, nothing written.
     before = await written(sm)
