@@ -1,6 +1,6 @@
-"""Bar charts as PNG for survey results: horizontal bars with their counts, DejaVu Sans (it
-has Cyrillic and ships with matplotlib), a fixed width of 800 px, drawn with the Agg canvas
-directly (no pyplot global state, safe in a server)."""
+"""Bar charts as PNG for survey results: horizontal bars with their counts, in the documents'
+typeface (documents.fonts, shipped with the project), a fixed width of 800 px, drawn with the
+Agg canvas directly (no pyplot global state, safe in a server)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from collections.abc import Sequence
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from documents import fonts
+
 WIDTH_IN, DPI = 8.0, 100  # 800 px wide
 BAR_IN = 0.45  # height per bar
 LABEL_WRAP = 34
 TITLE_WRAP = 70
-FONT = "DejaVu Sans"
+FONT = fonts.FAMILY
 COLOR = "#3b6ea5"
 
 
@@ -23,6 +25,7 @@ def bar_chart_png(title: str, labels: Sequence[str], counts: Sequence[int]) -> b
     """One horizontal bar per label, top to bottom in the given order, each with its count."""
     if len(labels) != len(counts):
         raise ValueError("one count per label")
+    fonts.matplotlib_family()
     wrapped = [textwrap.fill(label, LABEL_WRAP) or " " for label in labels]
     lines = sum(max(1, w.count("\n") + 1) for w in wrapped)
     height = 1.3 + max(len(labels) * BAR_IN, lines * 0.22)

@@ -36,6 +36,7 @@ from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from documents import fonts
 from documents.i18n import translations
 from documents.stable_zip import restamp
 from services.protocol_content import ProtocolContent, initials
@@ -64,11 +65,11 @@ class Block:
 # Page geometry, in centimetres (DOCX) and millimetres (PDF).
 PAGE_WIDTH, PAGE_HEIGHT = 21.0, 29.7
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 3.0, 1.5, 2.0, 2.0
-DOCX_FONT = "Times New Roman"
+DOCX_FONT = fonts.DOCX_FAMILY
 DOCX_SIZE = 14
-PDF_FONT = "DejaVuSerif"
-PDF_SIZE = 13
-PDF_LINE = 6.2  # mm per line at 13 pt
+PDF_FONT = fonts.FAMILY  # metric-compatible with Times New Roman: the same size and lines
+PDF_SIZE = DOCX_SIZE
+PDF_LINE = PDF_SIZE * 1.15 * 25.4 / 72  # mm per line: Word's single spacing of Times 14
 SIGN_LINE = "____________"  # DOCX: where to sign (the PDF draws a line)
 INDENT = 1.25  # cm: a paragraph's first line (ГОСТ Р 7.0.97)
 SIGN_COLUMNS = (84.0, 30.0, 2.0)  # PDF, mm: position, the line to sign on, the gap between
@@ -248,6 +249,7 @@ def docx_styles(document: DocxDocument, language: str) -> None:
     normal.font.name = DOCX_FONT
     normal.font.size = Pt(DOCX_SIZE)
     set_fonts(normal.element.get_or_add_rPr(), language)
+    fonts.docx_fallback(document)
     paragraph = normal.paragraph_format
     paragraph.line_spacing = 1.0
     paragraph.space_before = Pt(0)
@@ -420,13 +422,6 @@ def docx_bytes(content: ProtocolContent) -> bytes:
 # --- PDF --------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _font_dir() -> Path:
-    import matplotlib  # only for the DejaVu fonts it ships
-
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-
-
 class _ProtocolPdf(FPDF):
     """A4 pages with the protocol's margins and the page number at the top from page two.
 
@@ -439,10 +434,8 @@ class _ProtocolPdf(FPDF):
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.keep_tail = 0.0  # mm kept on the page with a paragraph's last two lines
         self._widths: dict[tuple[str, float, str], float] = {}
-        fonts = _font_dir()
-        self.add_font(PDF_FONT, "", fonts / "DejaVuSerif.ttf")
-        self.add_font(PDF_FONT, "B", fonts / "DejaVuSerif-Bold.ttf")
-        self.add_font(PDF_FONT, "I", fonts / "DejaVuSerif-Italic.ttf")
+        for style, path in fonts.FILES.items():
+            self.add_font(PDF_FONT, style, path)
         self.set_margins(MARGIN_LEFT * 10, MARGIN_TOP * 10, MARGIN_RIGHT * 10)
         self.set_auto_page_break(auto=True, margin=MARGIN_BOTTOM * 10)
 
@@ -619,7 +612,8 @@ class _ProtocolPdf(FPDF):
 
 
 def pdf_bytes(content: ProtocolContent) -> bytes:
-    """The protocol as a PDF: A4, DejaVu Serif 13, numbered pages."""
+    """The protocol as a PDF: A4, Liberation Serif 14 (Times New Roman's metrics), numbered
+    pages."""
     parts = blocks(content)
     pdf = _ProtocolPdf()
     pdf.set_title(_title(content))
