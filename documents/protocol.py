@@ -438,6 +438,7 @@ class _ProtocolPdf(FPDF):
             self.add_font(PDF_FONT, style, path)
         self.set_margins(MARGIN_LEFT * 10, MARGIN_TOP * 10, MARGIN_RIGHT * 10)
         self.set_auto_page_break(auto=True, margin=MARGIN_BOTTOM * 10)
+        self.c_margin = 0  # text starts at the margin, as in the DOCX
 
     def header(self) -> None:
         """The page number at the top centre, from page two on (none on page one)."""
