@@ -70,9 +70,9 @@ DOCX_SIZE = 14
 PDF_FONT = fonts.FAMILY  # metric-compatible with Times New Roman: the same size and lines
 PDF_SIZE = DOCX_SIZE
 PDF_LINE = PDF_SIZE * 1.15 * 25.4 / 72  # mm per line: Word's single spacing of Times 14
-SIGN_LINE = "____________"  # DOCX: where to sign (the PDF draws a line)
+SIGN_LINE = "_________"  # DOCX: where to sign (the PDF draws a line), 2.2 cm
 INDENT = 1.25  # cm: a paragraph's first line (ГОСТ Р 7.0.97)
-SIGN_COLUMNS = (84.0, 30.0, 2.0)  # PDF, mm: position, the line to sign on, the gap between
+SIGN_COLUMNS = (78.0, 22.0, 2.0)  # PDF, mm: position, the line to sign on, the gap between
 
 # A user's line break inside a `{{ }}` value: U+2028 (LINE SEPARATOR) keeps the block on one
 # template line; `blocks` turns it back into "\n".
@@ -329,7 +329,7 @@ def _docx_lines(
 def _docx_signature(document: DocxDocument, block: Block, *, keep_with_next: bool) -> None:
     """Position · a line to sign on · name (and «подписано …» under it): a borderless table
     whose row never splits across pages, kept with the next signature when asked."""
-    widths = (7.5, 3.0, PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT - 10.5)
+    widths = (7.8, 2.4, PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT - 10.2)  # as the PDF's
     table = document.add_table(rows=1, cols=3)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False

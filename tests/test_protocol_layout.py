@@ -177,3 +177,16 @@ def test_file_title_is_what_a_secretary_files() -> None:
     long = file_title(replace(content, association="Объединение " * 40))
     assert len(long.encode()) <= 200 and not long.endswith(" ")
     assert file_stem(content) == "protocol_3_2026-12-20"  # the ASCII fallback (ZIP entries)
+
+
+def test_pdf_the_longest_usual_signature_still_on_one_line() -> None:
+    base = make_content(kind="council")
+    content = replace(
+        base,
+        presiding=replace(
+            base.presiding, title="deputy", name="Анна-Мария Петровна Иванова-Смирнова"
+        ),
+    )
+    last = page_lines(pdf_bytes(content))[-1]
+    assert "Заместитель председателя Совета А.-М.П. Иванова-Смирнова" in last
+    assert "Ответственный секретарь А.П. Иванова" in last
