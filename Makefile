@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(LOCK_HASH)
 MO := locales/ru/LC_MESSAGES/messages.mo locales/en/LC_MESSAGES/messages.mo
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint typecheck unit locales locales-compile bench lock clean venv backup
+.PHONY: run test lint typecheck unit locales locales-compile bench lock clean venv backup preview
 
 run: $(STAMP) locales-compile
 	@$(PY) -m bot
@@ -53,6 +53,10 @@ locales: $(STAMP)
 		--no-fuzzy-matching --ignore-obsolete --width=100
 	$(PY) -m bot.i18n fill-en
 	$(PY) -m bot.i18n compile
+
+# The README's picture: page one of a sample protocol's PDF, rendered by PDFium.
+preview: $(STAMP)
+	$(PY) -m documents.preview docs/protocol-page-1.png
 
 # Re-resolve the pinned ranges of pyproject.toml into requirements.lock.
 lock:

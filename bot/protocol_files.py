@@ -24,6 +24,18 @@ async def draw(content: ProtocolContent) -> tuple[bytes, bytes]:
 
 
 def names(content: ProtocolContent) -> tuple[str, str]:
+    """«Протокол №3 от 20.12.2026 — РМО учителей математики.docx» and «….pdf»: the names a
+    secretary files them under (Telegram sends a document's name as UTF-8; a ZIP entry's
+    name is UTF-8 too)."""
+    from documents.protocol import file_title
+
+    title = file_title(content)
+    return f"{title}.docx", f"{title}.pdf"
+
+
+def ascii_names(content: ProtocolContent) -> tuple[str, str]:
+    """`protocol_3_2026-12-20.docx` and `….pdf`: inside a ZIP, where an older unpacker (the
+    one built into Windows) garbles names that are not ASCII."""
     from documents.protocol import file_stem
 
     stem = file_stem(content)

@@ -1,6 +1,6 @@
-"""Bar charts as PNG for survey results: horizontal bars with their counts, DejaVu Sans (it
-has Cyrillic and ships with matplotlib), a fixed width of 800 px, drawn with the Agg canvas
-directly (no pyplot global state, safe in a server)."""
+"""Bar charts as PNG for survey results: horizontal bars with their counts, in the documents'
+typeface (documents.fonts, shipped with the project), a fixed width of 800 px, drawn with the
+Agg canvas directly (no pyplot global state, safe in a server)."""
 
 from __future__ import annotations
 
@@ -11,38 +11,90 @@ from collections.abc import Sequence
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from documents import fonts
+
 WIDTH_IN, DPI = 8.0, 100  # 800 px wide
 BAR_IN = 0.45  # height per bar
 LABEL_WRAP = 34
-TITLE_WRAP = 70
-FONT = "DejaVu Sans"
+TITLE_WRAP = 88  # characters per title line at 11 pt: the whole width of the image
+TITLE_LINE_IN = 0.22
+FONT = fonts.FAMILY
 COLOR = "#3b6ea5"
 
 
-def bar_chart_png(title: str, labels: Sequence[str], counts: Sequence[int]) -> bytes:
-    """One horizontal bar per label, top to bottom in the given order, each with its count."""
-    if len(labels) != len(counts):
-        raise ValueError("one count per label")
+def bar_label(count: int, percent: float | None) -> str:
+    """«12 (63.2%)»: the count and its share of those who answered."""
+    if percent is None:
+        return str(count)
+    return f"{count} ({percent:.1f}%)".replace(".0%", "%")
+
+
+def chart_figure(
+    title: str,
+    labels: Sequence[str],
+    counts: Sequence[int],
+    *,
+    percents: Sequence[float] | None = None,
+    answered: int | None = None,
+) -> Figure:
+    """One horizontal bar per label, top to bottom in the given order, each with its count
+    and, given `percents`, its share; the title wrapped over the image's whole width (never
+    cut at its edge), «n = …» after it when `answered` is given. The figure, drawn on an Agg
+    canvas (`bar_chart_png` saves it as PNG)."""
+    if len(labels) != len(counts) or (percents is not None and len(percents) != len(counts)):
+        raise ValueError("one count (and one percent) per label")
+    fonts.matplotlib_family()
+    heading = title if answered is None else f"{title} (n = {answered})"
+    title_lines = textwrap.wrap(heading, TITLE_WRAP, break_long_words=True) or [" "]
     wrapped = [textwrap.fill(label, LABEL_WRAP) or " " for label in labels]
-    lines = sum(max(1, w.count("\n") + 1) for w in wrapped)
-    height = 1.3 + max(len(labels) * BAR_IN, lines * 0.22)
+    lines = sum(max(1, w.count("\n") + 1) for w in wrapped) + 1
+    title_in = 0.25 + TITLE_LINE_IN * len(title_lines)
+    height = 0.9 + title_in + max(len(labels) * BAR_IN, lines * 0.22)
     figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
     FigureCanvasAgg(figure)
+    figure.text(
+        0.02,
+        1 - 0.12 / height,
+        "\n".join(title_lines),
+        fontfamily=FONT,
+        fontsize=11,
+        fontweight="bold",
+        ha="left",
+        va="top",
+        parse_math=False,
+    )
     axes = figure.add_subplot()
     positions = list(range(len(labels)))
     bars = axes.barh(positions, list(counts), color=COLOR, height=0.6)
-    axes.set_yticks(positions, wrapped, fontfamily=FONT, fontsize=9, parse_math=False)
+    axes.set_yticks(positions, wrapped, fontfamily=FONT, fontsize=10, parse_math=False)
     axes.invert_yaxis()
     top = max(counts, default=0)
-    axes.set_xlim(0, max(1, top) * 1.15)
-    axes.bar_label(bars, labels=[str(c) for c in counts], padding=3, fontfamily=FONT, fontsize=9)
+    axes.set_xlim(0, max(1, top) * 1.3)
+    shares = list(percents) if percents is not None else [None] * len(counts)
+    axes.bar_label(
+        bars,
+        labels=[bar_label(c, p) for c, p in zip(counts, shares, strict=True)],
+        padding=3,
+        fontfamily=FONT,
+        fontsize=10,
+    )
     axes.xaxis.set_visible(False)
     for side in ("top", "right", "bottom"):
         axes.spines[side].set_visible(False)
-    axes.set_title(
-        textwrap.fill(title, TITLE_WRAP), fontfamily=FONT, fontsize=11, loc="left", parse_math=False
-    )
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0, 1, 1 - title_in / height))
+    return figure
+
+
+def bar_chart_png(
+    title: str,
+    labels: Sequence[str],
+    counts: Sequence[int],
+    *,
+    percents: Sequence[float] | None = None,
+    answered: int | None = None,
+) -> bytes:
+    """`chart_figure` as PNG bytes."""
+    figure = chart_figure(title, labels, counts, percents=percents, answered=answered)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()

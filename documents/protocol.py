@@ -36,9 +36,10 @@ from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from documents import fonts
 from documents.i18n import translations
 from documents.stable_zip import restamp
-from services.protocol_content import ProtocolContent
+from services.protocol_content import ProtocolContent, initials
 
 TEMPLATE = "protocol_document.html"
 # templates/ of the project (documents import no bot: the path is found from here)
@@ -64,12 +65,14 @@ class Block:
 # Page geometry, in centimetres (DOCX) and millimetres (PDF).
 PAGE_WIDTH, PAGE_HEIGHT = 21.0, 29.7
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 3.0, 1.5, 2.0, 2.0
-DOCX_FONT = "Times New Roman"
+DOCX_FONT = fonts.DOCX_FAMILY
 DOCX_SIZE = 14
-PDF_FONT = "DejaVuSerif"
-PDF_SIZE = 13
-PDF_LINE = 6.2  # mm per line at 13 pt
-SIGN_LINE = "____________"  # DOCX: where to sign (the PDF draws a line)
+PDF_FONT = fonts.FAMILY  # metric-compatible with Times New Roman: the same size and lines
+PDF_SIZE = DOCX_SIZE
+PDF_LINE = PDF_SIZE * 1.15 * 25.4 / 72  # mm per line: Word's single spacing of Times 14
+SIGN_LINE = "_________"  # DOCX: where to sign (the PDF draws a line), 2.2 cm
+INDENT = 1.25  # cm: a paragraph's first line (ГОСТ Р 7.0.97)
+SIGN_COLUMNS = (78.0, 22.0, 2.0)  # PDF, mm: position, the line to sign on, the gap between
 
 # A user's line break inside a `{{ }}` value: U+2028 (LINE SEPARATOR) keeps the block on one
 # template line; `blocks` turns it back into "\n".
@@ -113,6 +116,7 @@ def _environment(locale: str) -> Environment:
         finalize=_one_line,
     )
     env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["initials"] = initials
     return env
 
 
@@ -171,15 +175,36 @@ def blocks(content: ProtocolContent) -> list[Block]:
 
 
 def file_stem(content: ProtocolContent) -> str:
-    """`protocol_3_2026-12-20`: ASCII, safe as a file name anywhere."""
+    """`protocol_3_2026-12-20`: ASCII, safe as a file name anywhere (the fallback where a
+    file system or a client cannot take the secretary's name of the file)."""
     return f"protocol_{content.number}_{content.meeting_day.isoformat()}"
 
 
-def _texts(content: ProtocolContent) -> tuple[str, str]:
-    """The document's title («Протокол № 3») and its page footer pattern."""
+# What no file system takes in a name (Windows' reserved characters, the path separators).
+_NOT_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+NAME_BYTES = 200  # a file name's UTF-8 bytes, well under the usual 255 with the extension
+
+
+def file_title(content: ProtocolContent) -> str:
+    """«Протокол №3 от 20.12.2026 — РМО учителей математики»: the name a secretary files the
+    document under (Telegram shows it), in the association's language, without the
+    characters a file system refuses, at most NAME_BYTES bytes of UTF-8."""
     _ = translations(_locale(content)).gettext
-    title = _("Minutes No. %(number)s") % {"number": content.number}
-    return title, _("page %(page)s of %(pages)s")
+    head = _("Minutes No.%(number)s of %(date)s") % {
+        "number": content.number,
+        "date": content.meeting_day.strftime("%d.%m.%Y"),
+    }
+    association = " ".join(_NOT_IN_NAMES.sub(" ", content.association).split()).strip(". ")
+    title = f"{head} — {association}" if association else head
+    while len(title.encode()) > NAME_BYTES:
+        title = title[:-1]
+    return title.rstrip(" .—") or file_stem(content)
+
+
+def _title(content: ProtocolContent) -> str:
+    """The document's title («Протокол № 3»)."""
+    _ = translations(_locale(content)).gettext
+    return _("Minutes No. %(number)s") % {"number": content.number}
 
 
 def _made_at(content: ProtocolContent) -> datetime:
@@ -224,6 +249,7 @@ def docx_styles(document: DocxDocument, language: str) -> None:
     normal.font.name = DOCX_FONT
     normal.font.size = Pt(DOCX_SIZE)
     set_fonts(normal.element.get_or_add_rPr(), language)
+    fonts.docx_fallback(document)
     paragraph = normal.paragraph_format
     paragraph.line_spacing = 1.0
     paragraph.space_before = Pt(0)
@@ -257,16 +283,15 @@ def _docx_field(paragraph: Paragraph, instruction: str) -> None:
     paragraph._p.append(field)
 
 
-def _docx_footer(document: DocxDocument, pattern: str) -> None:
-    """«стр. 1 из 2»: the pattern's placeholders become PAGE and NUMPAGES fields."""
-    paragraph = document.sections[0].footer.paragraphs[0]
+def _docx_header(document: DocxDocument) -> None:
+    """The page number at the top centre from page two (ГОСТ Р 7.0.97): a PAGE field in the
+    header, and a different, empty, first-page header."""
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    fields = {"\x01": "PAGE", "\x02": "NUMPAGES"}
-    for piece in re.split("([\x01\x02])", pattern % {"page": "\x01", "pages": "\x02"}):
-        if piece in fields:
-            _docx_field(paragraph, fields[piece])
-        elif piece:
-            paragraph.add_run(piece)
+    paragraph.paragraph_format.first_line_indent = Cm(0)
+    _docx_field(paragraph, "PAGE")
 
 
 def _docx_lines(
@@ -277,27 +302,34 @@ def _docx_lines(
     bold: bool = False,
     align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.JUSTIFY,
     indent: float = 0.0,
+    first_line: float = 0.0,
     keep_with_next: bool = False,
+    keep_last: bool = False,
 ) -> None:
-    """One paragraph per line of `text` (a user's line breaks start new paragraphs)."""
-    for number, line in enumerate(text.split("\n")):
+    """One paragraph per line of `text` (a user's line breaks start new paragraphs);
+    `keep_last` keeps only the last of them with the next block."""
+    pieces = text.split("\n")
+    for number, line in enumerate(pieces):
         paragraph = document.add_paragraph()
         paragraph.alignment = align
         fmt = paragraph.paragraph_format
-        fmt.keep_with_next = keep_with_next
+        fmt.keep_with_next = keep_with_next or (keep_last and number == len(pieces) - 1)
+        fmt.widow_control = True
         if indent:
             fmt.left_indent = Cm(indent)
             fmt.first_line_indent = Cm(-indent)
+        elif first_line:
+            fmt.first_line_indent = Cm(first_line)
         if number == 0 and lead:
             paragraph.add_run(lead + " ").bold = True
         if line:
             paragraph.add_run(line).bold = bold or None
 
 
-def _docx_signature(document: DocxDocument, block: Block) -> None:
+def _docx_signature(document: DocxDocument, block: Block, *, keep_with_next: bool) -> None:
     """Position · a line to sign on · name (and «подписано …» under it): a borderless table
-    whose row never splits across pages."""
-    widths = (7.5, 3.0, PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT - 10.5)
+    whose row never splits across pages, kept with the next signature when asked."""
+    widths = (7.8, 2.4, PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT - 10.2)  # as the PDF's
     table = document.add_table(rows=1, cols=3)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
@@ -318,18 +350,35 @@ def _docx_signature(document: DocxDocument, block: Block) -> None:
         note = name.add_paragraph()
         note.alignment = WD_ALIGN_PARAGRAPH.LEFT
         note.add_run(block.note).italic = True
+    for cell in cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = keep_with_next
+            paragraph.paragraph_format.first_line_indent = Cm(0)
+
+
+def _kept_from(parts: list[Block]) -> int:
+    """Where the tail kept on one page with the signatures starts: the last block of text
+    before them (its last lines, the gaps and the signatures are never apart)."""
+    first_sig = next((i for i, b in enumerate(parts) if b.kind == "signature"), len(parts))
+    for index in range(first_sig - 1, -1, -1):
+        if parts[index].kind != "spacer":
+            return index
+    return first_sig
 
 
 def docx_bytes(content: ProtocolContent) -> bytes:
     """The protocol as a Word document: A4, Times New Roman 14, single spacing."""
     parts = blocks(content)
-    title, footer = _texts(content)
+    title = _title(content)
     language = "en-GB" if _locale(content) == "en" else "ru-RU"
     document = Document()
     _docx_section(document)
     docx_styles(document, language)
-    _docx_footer(document, footer)
-    for block in parts:
+    _docx_header(document)
+    kept = _kept_from(parts)
+    last_sig = max((i for i, b in enumerate(parts) if b.kind == "signature"), default=-1)
+    for index, block in enumerate(parts):
+        keep = kept <= index < last_sig
         if block.kind == "title":
             _docx_lines(document, block.text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         elif block.kind == "subtitle":
@@ -343,13 +392,15 @@ def docx_bytes(content: ProtocolContent) -> bytes:
                 keep_with_next=True,
             )
         elif block.kind == "paragraph":
-            _docx_lines(document, block.text, lead=block.lead)
+            _docx_lines(document, block.text, lead=block.lead, first_line=INDENT, keep_last=keep)
         elif block.kind == "item":
-            _docx_lines(document, block.text, align=WD_ALIGN_PARAGRAPH.LEFT, indent=0.75)
+            _docx_lines(
+                document, block.text, align=WD_ALIGN_PARAGRAPH.LEFT, indent=0.75, keep_last=keep
+            )
         elif block.kind == "signature":
-            _docx_signature(document, block)
+            _docx_signature(document, block, keep_with_next=keep)
         else:
-            document.add_paragraph()
+            document.add_paragraph().paragraph_format.keep_with_next = keep
     made = _made_at(content)
     props = document.core_properties
     props.title = title
@@ -371,37 +422,45 @@ def docx_bytes(content: ProtocolContent) -> bytes:
 # --- PDF --------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _font_dir() -> Path:
-    import matplotlib  # only for the DejaVu fonts it ships
-
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-
-
 class _ProtocolPdf(FPDF):
-    """A4 pages with the protocol's margins and «стр. N из M» in the footer.
+    """A4 pages with the protocol's margins and the page number at the top from page two.
 
     Text is broken into lines here (words measured once each), then drawn line by line:
     fpdf2's own `multi_cell` measures every character of a line again and again, which made
     30 questions of 4,000 characters take seconds.
     """
 
-    def __init__(self, footer_pattern: str) -> None:
+    def __init__(self) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
-        self.footer_pattern = footer_pattern
+        self.keep_tail = 0.0  # mm kept on the page with a paragraph's last two lines
         self._widths: dict[tuple[str, float, str], float] = {}
-        fonts = _font_dir()
-        self.add_font(PDF_FONT, "", fonts / "DejaVuSerif.ttf")
-        self.add_font(PDF_FONT, "B", fonts / "DejaVuSerif-Bold.ttf")
-        self.add_font(PDF_FONT, "I", fonts / "DejaVuSerif-Italic.ttf")
+        for style, path in fonts.FILES.items():
+            self.add_font(PDF_FONT, style, path)
         self.set_margins(MARGIN_LEFT * 10, MARGIN_TOP * 10, MARGIN_RIGHT * 10)
         self.set_auto_page_break(auto=True, margin=MARGIN_BOTTOM * 10)
+        self.c_margin = 0  # text starts at the margin, as in the DOCX
 
-    def footer(self) -> None:
-        self.set_y(-MARGIN_BOTTOM * 10 + 5)
-        self.set_font(PDF_FONT, "", 10)
-        text = self.footer_pattern % {"page": self.page_no(), "pages": self.str_alias_nb_pages}
-        self.cell(0, 5, text, align=Align.C)
+    def header(self) -> None:
+        """The page number at the top centre, from page two on (none on page one)."""
+        if self.page_no() < 2:
+            return
+        style, size = self.font_style, self.font_size_pt
+        self.set_font(PDF_FONT, "", PDF_SIZE - 1)
+        self.set_xy(self.l_margin, MARGIN_TOP * 10 / 2 - 2)
+        self.cell(self.epw, 5, str(self.page_no()), align=Align.C)
+        self.set_xy(self.l_margin, self.t_margin)
+        self.set_font(PDF_FONT, style, size)
+
+    def keep(self, remaining: int) -> None:
+        """Before one of a paragraph's last two lines: a new page unless those lines and the
+        kept tail (the signatures) fit on this one."""
+        if (
+            self.keep_tail
+            and remaining <= 2
+            and self.will_page_break(PDF_LINE * remaining + self.keep_tail)
+        ):
+            self.add_page()
+            self.keep_tail = 0.0
 
     def measure(self, text: str) -> float:
         key = (self.font_style, self.font_size_pt, text)
@@ -461,42 +520,78 @@ class _ProtocolPdf(FPDF):
         self.cell(width, PDF_LINE, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def lines(
-        self, text: str, *, style: str = "", align: Align = Align.L, indent: float = 0.0
+        self,
+        text: str,
+        *,
+        style: str = "",
+        align: Align = Align.L,
+        indent: float = 0.0,
+        first_line: float = 0.0,
     ) -> None:
+        """Each of the text's lines (a user's line break) a paragraph: its first line
+        `first_line` mm in."""
         self.set_font(PDF_FONT, style, PDF_SIZE)
         width = self.epw - indent
-        for line in self.wrap(text, width):
-            self.text_line(line, width, indent=indent, align=align)
+        drawn: list[tuple[str, float]] = []
+        for paragraph in text.split("\n"):
+            wrapped = self.wrap(paragraph, width, first=width - first_line)
+            drawn += [(line, first_line if n == 0 else 0.0) for n, line in enumerate(wrapped)]
+        for number, (line, extra) in enumerate(drawn):
+            self.keep(len(drawn) - number)
+            self.text_line(line, width - extra, indent=indent + extra, align=align)
 
     def led(self, lead: str, text: str) -> None:
-        """A paragraph led by a bold word («СЛУШАЛИ:») on its first line."""
+        """A paragraph led by a bold word («СЛУШАЛИ:») on its first line, indented."""
+        first_line = INDENT * 10
         self.set_font(PDF_FONT, "B", PDF_SIZE)
         lead_w = self.measure(lead + " ")
         self.set_font(PDF_FONT, "", PDF_SIZE)
-        first, *rest = self.wrap(text, self.epw, first=self.epw - lead_w)
+        first, *rest = self.wrap(text, self.epw, first=self.epw - lead_w - first_line)
+        self.keep(len(rest) + 1)
         if self.will_page_break(PDF_LINE):
             self.add_page()
-        self.set_x(self.l_margin)
+        self.set_x(self.l_margin + first_line)
         self.set_font(PDF_FONT, "B", PDF_SIZE)
         self.cell(lead_w, PDF_LINE, lead, new_x=XPos.RIGHT, new_y=YPos.TOP)
         self.set_font(PDF_FONT, "", PDF_SIZE)
-        self.cell(self.epw - lead_w, PDF_LINE, first, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        for line in rest:
+        width = self.epw - lead_w - first_line
+        self.cell(width, PDF_LINE, first, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        for number, line in enumerate(rest):
+            self.keep(len(rest) - number)
             self.text_line(line, self.epw)
 
-    def signature(self, block: Block) -> None:
-        """Position · a line to sign on · name; «подписано …» under the line and the name. The
-        whole signature stays on one page."""
-        label_w, line_w, gap = 84.0, 20.0, 2.0
-        line_x = self.l_margin + label_w + gap
-        name_x = line_x + line_w + gap
-        name_w = self.l_margin + self.epw - name_x
-        note_w = self.l_margin + self.epw - line_x
+    def signature_rows(self, block: Block) -> tuple[list[str], list[str], list[str]]:
+        """The signature's position, name and note as lines in their columns."""
+        label_w, line_w, gap = SIGN_COLUMNS
+        name_w = self.epw - label_w - line_w - 2 * gap
+        note_w = self.epw - label_w - gap
         self.set_font(PDF_FONT, "", PDF_SIZE)
         label = self.wrap(block.lead, label_w)
         name = self.wrap(block.text, name_w)
         self.set_font(PDF_FONT, "I", PDF_SIZE - 2)
         note = self.wrap(block.note, note_w) if block.note else []
+        return label, name, note
+
+    def tail_height(self, tail: list[Block]) -> float:
+        """How much of a page the gaps and signatures after the last text take."""
+        height = 0.0
+        for block in tail:
+            if block.kind == "signature":
+                label, name, note = self.signature_rows(block)
+                height += PDF_LINE * max(len(label), len(name) + len(note))
+            elif block.kind == "spacer":
+                height += PDF_LINE / 2
+        return height
+
+    def signature(self, block: Block) -> None:
+        """Position · a line to sign on · name on one line; «подписано …» under the line and
+        the name. The whole signature stays on one page."""
+        label_w, line_w, gap = SIGN_COLUMNS
+        line_x = self.l_margin + label_w + gap
+        name_x = line_x + line_w + gap
+        name_w = self.l_margin + self.epw - name_x
+        note_w = self.l_margin + self.epw - line_x
+        label, name, note = self.signature_rows(block)
         rows = max(len(label), len(name) + len(note))
         if self.will_page_break(PDF_LINE * rows):
             self.add_page()
@@ -518,18 +613,21 @@ class _ProtocolPdf(FPDF):
 
 
 def pdf_bytes(content: ProtocolContent) -> bytes:
-    """The protocol as a PDF: A4, DejaVu Serif 13, numbered pages."""
+    """The protocol as a PDF: A4, Liberation Serif 14 (Times New Roman's metrics), numbered
+    pages."""
     parts = blocks(content)
-    title, footer = _texts(content)
-    pdf = _ProtocolPdf(footer)
-    pdf.set_title(title)
+    pdf = _ProtocolPdf()
+    pdf.set_title(_title(content))
     pdf.set_subject(content.topic)
     pdf.set_author(content.association)
     pdf.set_creator("metod-bot")
     pdf.set_lang(_locale(content))
     pdf.set_creation_date(_made_at(content))
     pdf.add_page()
-    for block in parts:
+    kept = _kept_from(parts)
+    for index, block in enumerate(parts):
+        if index == kept:
+            pdf.keep_tail = pdf.tail_height(parts[index + 1 :])
         if block.kind == "title":
             pdf.lines(block.text, style="B", align=Align.C)
         elif block.kind == "subtitle":
@@ -542,7 +640,7 @@ def pdf_bytes(content: ProtocolContent) -> bytes:
             if block.lead:
                 pdf.led(block.lead, block.text)
             else:
-                pdf.lines(block.text)
+                pdf.lines(block.text, first_line=INDENT * 10)
         elif block.kind == "item":
             pdf.lines(block.text, indent=5)
         elif block.kind == "signature":

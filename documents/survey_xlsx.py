@@ -1,10 +1,14 @@
-"""A survey's results as an XLSX workbook: the answers, one row per response (numbered, never
-by the response's id; names only for a named survey), and a summary per question (option,
-count, %). Labels are in the survey's language."""
+"""A survey's results as an XLSX workbook a spreadsheet user trusts: the answers, one row per
+response (numbered, never by the response's id; names only for a named survey; scale answers
+as numbers Excel averages; long answers wrapped; an autofilter), and a summary (the survey's
+period, audience and response count, then per question: option, count, %, free-text answers
+under their question's label). Both sheets print on A4 fitted to the width; the workbook
+carries the survey's title. Labels are in the survey's language."""
 
 from __future__ import annotations
 
 import io
+from typing import Any
 
 # openpyxl ships no type information (types-openpyxl is not a dependency).
 from openpyxl import Workbook  # type: ignore[import-untyped]
@@ -36,6 +40,9 @@ LABELS: dict[str, str] = {
     "other": N_("Other"),
     "mean": N_("Average"),
     "texts": N_("Answers"),
+    "period": N_("Period"),
+    "audience": N_("Audience"),
+    "none": N_("No answers yet."),
 }
 CELL_MAX = 32_767  # Excel's limit for one cell's text
 SHEET_TITLE_MAX = 31
@@ -50,6 +57,25 @@ def _text(value: str) -> str:
     # A leading "=" would be read as a formula by spreadsheet programs.
     value = value[:CELL_MAX]
     return "'" + value if value.startswith(("=", "+", "-", "@")) else value
+
+
+def _cell(kind: str, value: str) -> str | int | None:
+    """An answer as its cell: a scale's value a number, a text as typed, none empty."""
+    if not value:
+        return None
+    if kind == "scale" and value.isdigit():
+        return int(value)
+    return _text(value)
+
+
+def _print_setup(sheet: Any, *, landscape: bool) -> None:
+    """A4, fitted to the page's width (as many pages down as it takes)."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.gridLines = landscape
 
 
 def xlsx_bytes(results: Results) -> bytes:
@@ -71,12 +97,21 @@ def xlsx_bytes(results: Results) -> bytes:
     for cell in answers[1]:
         cell.font = bold
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    kinds = [q.kind for q in results.questions]
+    top = Alignment(wrap_text=True, vertical="top")
     for row in results.rows:
         line: list[str | int | None] = [row.number]
         if not results.anonymous:
             line.append(_text(row.name or ""))
-        line += [_text(c) if c else None for c in row.cells]
+        line += [_cell(kind, c) for kind, c in zip(kinds, row.cells, strict=False)]
         answers.append(line)
+        for cell in answers[answers.max_row]:
+            cell.alignment = top
+    if not results.rows:
+        answers.append([None, words["none"]])
+    answers.auto_filter.ref = answers.dimensions
+    answers.print_title_rows = "1:1"
+    _print_setup(answers, landscape=True)
     answers.column_dimensions["A"].width = 6
     first = 2 if results.anonymous else 3
     if not results.anonymous:
@@ -88,8 +123,14 @@ def xlsx_bytes(results: Results) -> bytes:
     summary = book.create_sheet(words["summary"][:SHEET_TITLE_MAX])
     summary.append([_text(results.title)])
     summary["A1"].font = Font(bold=True, size=13)
+    if results.period:
+        summary.append([words["period"], results.period])
+    if results.audience:
+        summary.append([words["audience"], _text(", ".join(results.audience))])
     summary.append([words["responses"], results.responses])
     summary.append([words["recipients"], results.recipients])
+    if not results.responses:
+        summary.append([words["none"]])
     for q in results.questions:
         summary.append([])
         summary.append([_text(f"{q.position}. {q.text}")])
@@ -108,11 +149,30 @@ def xlsx_bytes(results: Results) -> bytes:
                 summary.append(["", _text(text)])
         if q.mean is not None:
             summary.append([words["mean"], q.mean])
-        for text in q.texts:
-            summary.append(["", _text(text)])
+            summary.cell(summary.max_row, 2).number_format = "0.00"
+        if q.texts:
+            summary.append([words["texts"]])
+            summary.cell(summary.max_row, 1).font = Font(italic=True)
+            for text in q.texts:
+                summary.append([_text(text)])
+                summary.merge_cells(
+                    start_row=summary.max_row, end_row=summary.max_row, start_column=1, end_column=3
+                )
+                summary.cell(summary.max_row, 1).alignment = top
+                summary.row_dimensions[summary.max_row].height = 15 * max(
+                    1, -(-len(text) // 80) + text.count("\n")
+                )
+    for row in summary.iter_rows():
+        for cell in row:
+            if cell.alignment is None or not cell.alignment.wrap_text:
+                cell.alignment = top
     summary.column_dimensions["A"].width = 48
     summary.column_dimensions["B"].width = 14
     summary.column_dimensions["C"].width = 10
+    _print_setup(summary, landscape=False)
+    book.properties.title = results.title
+    book.properties.creator = "metod-bot"
+    book.properties.lastModifiedBy = "metod-bot"
 
     buffer = io.BytesIO()
     book.save(buffer)

@@ -8,9 +8,12 @@ them (DOMAIN.md, "Protocol"). `documents.protocol` draws the DOCX and the PDF fr
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from typing import Any
+
+from services.quorum import Fraction, Quorum
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,7 @@ class Question:
     decision: str = ""  # «Решили»: the draft decision, reworded if need be
     outcome: Outcome | None = None
     recorded: bool = False  # the minutes keeper wrote the decision (not only the draft)
+    spoke: str = ""  # «Выступили»: who else spoke, optional
 
     @property
     def resolved(self) -> str:
@@ -100,10 +104,23 @@ class ProtocolContent:
     guests: tuple[Guest, ...] = ()
     questions: tuple[Question, ...] = ()
     attachments: tuple[Attachment, ...] = ()
+    kind: str = "rmo"  # the association's kind (models.AssociationKind): the wording
+    validity: tuple[int, int] = (1, 2)  # the association's fractions when the draft was made
+    decision: tuple[int, int] = (2, 3)
+    city: str | None = None  # the place of compilation, printed under the title
 
     @property
     def present_count(self) -> int:
         return len(self.present)
+
+    def quorum_of(self, present: int, members: int) -> Quorum:
+        """services.quorum's verdict for P of M with this association's fractions."""
+        return Quorum(present, members, Fraction(*self.validity), Fraction(*self.decision))
+
+    @property
+    def quorum(self) -> Quorum:
+        """The meeting's quorum: those present (or who answered the ballot) of M."""
+        return self.quorum_of(self.present_count, self.members)
 
     @property
     def signed(self) -> bool:
@@ -139,6 +156,7 @@ class ProtocolContent:
                 decision=raw.get("decision", ""),
                 outcome=Outcome(**outcome) if outcome else None,
                 recorded=bool(raw.get("recorded", False)),
+                spoke=raw.get("spoke", ""),
             )
 
         return cls(
@@ -159,4 +177,99 @@ class ProtocolContent:
             guests=tuple(Guest(**g) for g in data.get("guests", [])),
             questions=tuple(question(q) for q in data.get("questions", [])),
             attachments=tuple(Attachment(**a) for a in data.get("attachments", [])),
+            kind=data.get("kind", "rmo"),
+            validity=_fraction(data.get("validity"), (1, 2)),
+            decision=_fraction(data.get("decision"), (2, 3)),
+            city=data.get("city"),
         )
+
+
+def _fraction(raw: Any, default: tuple[int, int]) -> tuple[int, int]:
+    """A stored [num, den] (a version saved before fractions were kept: the defaults)."""
+    if isinstance(raw, list | tuple) and len(raw) == 2:
+        return int(raw[0]), int(raw[1])
+    return default
+
+
+# --- «И.О. Фамилия» ------------------------------------------------------------------------
+
+_PATRONYMIC = re.compile(r"(ич|вна|чна|ична|инична|оглы|кызы|улы|гызы)$", re.IGNORECASE)
+_PATRONYMIC_WORDS = {"оглы", "кызы", "улы", "гызы"}
+_SURNAME = re.compile(
+    r"(ов|ова|ев|ева|ёв|ёва|ин|ина|ын|ына|ский|ская|цкий|цкая|ской|ых|их|ко|енко|ук|юк|ян"
+    r"|дзе|швили)$",
+    re.IGNORECASE,
+)
+# Given names that end like a surname («Ирина» like «Пушкина»).
+_GIVEN = frozenset(
+    [
+        "ирина",
+        "марина",
+        "галина",
+        "алина",
+        "полина",
+        "кристина",
+        "ангелина",
+        "валентина",
+        "нина",
+        "арина",
+        "карина",
+        "регина",
+        "алевтина",
+        "зарина",
+        "дина",
+        "эвелина",
+        "каролина",
+        "георгин",
+        "валентин",
+        "вениамин",
+        "константин",
+    ]
+)
+
+
+def _surname_like(word: str) -> bool:
+    return bool(_SURNAME.search(word)) and word.lower() not in _GIVEN
+
+
+def _initial(word: str) -> str:
+    """«Анна-Мария» → «А.-М.»; «С.» stays «С.»; «С.И.» stays «С.И.»."""
+    if "." in word:
+        return word
+    parts = [p for p in word.split("-") if p]
+    return "-".join(p[0].upper() + "." for p in parts)
+
+
+def initials(full_name: str) -> str:
+    """A signer's name as a Russian paper signs it, «И.О. Фамилия».
+
+    The roster writes «Фамилия Имя Отчество»; a name typed «Имя Отчество Фамилия» (the
+    patronymic second) or «Имя Фамилия» (the second word a surname) is read that way. Hyphens
+    stay in initials and surnames («Анна-Мария Петровна Иванова-Смирнова» → «А.-М.П.
+    Иванова-Смирнова»), «ё» stays, a one-word name is printed as it is, and initials already
+    typed («Петров С. И.») are only moved in front.
+    """
+    words = [w for w in full_name.split() if any(ch.isalpha() for ch in w)]
+    if len(words) < 2:
+        return " ".join(words)
+    # Initials already typed: «Петров С. И.», «Петров С.И.», «С.И. Петров».
+    if all("." in w for w in words[1:]):
+        return "".join(words[1:]) + " " + words[0]
+    if "." in words[0]:
+        dotted = [w for w in words if "." in w]
+        rest = [w for w in words if "." not in w]
+        return "".join(dotted) + " " + " ".join(rest)
+    # A patronymic of two words («Мамед оглы») counts as one.
+    if len(words) >= 4 and words[-1].lower() in _PATRONYMIC_WORDS:
+        words = [*words[:-2], words[-2] + " " + words[-1]]
+    if len(words) == 3 and _PATRONYMIC.search(words[1]):
+        given, patronymic, surname = words
+        return f"{_initial(given)}{_initial(patronymic.split()[0])} {surname}"
+    given_first = words[0].lower() in _GIVEN and words[1].lower() not in _GIVEN
+    if len(words) == 2 and (
+        given_first or (_surname_like(words[1]) and not _surname_like(words[0]))
+    ):
+        return f"{_initial(words[0])} {words[1]}"
+    surname, given, *others = words
+    letters = _initial(given) + "".join(_initial(w.split()[0]) for w in others[:1])
+    return f"{letters} {surname}"

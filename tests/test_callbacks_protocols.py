@@ -24,6 +24,7 @@ PROTO = [
     ("pr:open:42:0", ProtoAction.OPEN, 0),
     ("pr:heard:42:3", ProtoAction.HEARD, 3),
     ("pr:decision:42:2", ProtoAction.DECISION, 2),
+    ("pr:spoke:42:4", ProtoAction.SPOKE, 4),
     ("pr:guests:42:0", ProtoAction.GUESTS, 0),
     ("pr:noguests:42:0", ProtoAction.NO_GUESTS, 0),
     ("pr:files:42:0", ProtoAction.FILES, 0),

@@ -304,7 +304,7 @@ async def test_a_school_typed_again_by_another_teacher_is_matched(
     assert reply.texts[0] == waiting, reply.texts
 
 
-async def test_heard_says_the_speaker_is_put_before_the_text(
+async def test_heard_says_how_to_start_and_that_the_speaker_is_apart(
     early: Flow, sm: async_sessionmaker[AsyncSession]
 ) -> None:
     async with sm() as s:
@@ -328,10 +328,12 @@ async def test_heard_says_the_speaker_is_put_before_the_text(
         pid = await s.scalar(select(Protocol.id).where(Protocol.meeting_id == view.id))
     assert pid is not None
     asked = await early.press_data(4001, ProtoCb.question(ProtoAction.HEARD, pid, 1).pack())
-    assert asked.texts[0].split("\n\n")[2] == (
-        "В протоколе ваш текст пойдёт после имени докладчика: «Участник 000 — …». "
-        "Имя повторять не нужно."
+    parts = asked.texts[0].split("\n\n")
+    assert parts[2] == (  # whom they heard, in the accusative, in front (issue 17)
+        "Начните с того, кого слушали, в винительном падеже, и что он(а) сообщил(а): "
+        "«Иванову М.П., учителя МОУ СОШ № 1, которая …»."
     )
+    assert parts[3] == "Докладчик «Участник 000» печатается отдельной строкой над вашим текстом."
 
 
 async def test_the_protocol_card_shows_a_question_never_voted_on_as_such(

@@ -167,6 +167,18 @@ async def test_the_keeper_completes_and_both_sign(
         "Доклад председателя о плане.\nОбсуждение: вопросов нет."
     )
 
+    # «Выступили» (optional): from the button under the «Слушали» prompt.
+    asked = await flow.press(SECRETARY, "Слушали 1")
+    assert "винительном падеже" in asked.texts[0]
+    spoke = await flow.press(SECRETARY, "Выступили")
+    assert spoke.texts[0].startswith("<b>Выступили</b> по вопросу 1: План работы")
+    await flow.send(SECRETARY, "Петрова Н.С. предложила дополнить план.")
+    done = await flow.press(SECRETARY, "Готово")
+    assert done.alerts() == ["Сохранено."]
+    view = await current(sm, ended)
+    assert view.content.questions[0].spoke == "Петрова Н.С. предложила дополнить план."
+    assert view.content.questions[0].heard.startswith("Доклад председателя")
+
     # «Решили» reworded in one message.
     asked = await flow.press(SECRETARY, "Решили 1")
     assert asked.texts[0].startswith("<b>Решили</b> по вопросу 1: План работы")
@@ -192,7 +204,10 @@ async def test_the_keeper_completes_and_both_sign(
     documents = [c for c in preview.calls if isinstance(c, SendDocument)]
     assert [d.caption for d in documents] == ["Черновик, ещё не подписан."] * 2
     names = [getattr(d.document, "filename", "") for d in documents]
-    assert names == ["protocol_1_2026-12-20.docx", "protocol_1_2026-12-20.pdf"]
+    assert names == [  # the names a secretary files them under
+        "Протокол №1 от 20.12.2026 — РМО учителей математики.docx",
+        "Протокол №1 от 20.12.2026 — РМО учителей математики.pdf",
+    ]
 
     # A member's forged signature and a stale revision: refused, nothing written.
     before = await written(sm)

@@ -512,3 +512,28 @@ async def test_a_methodist_opens_the_overdue_protocol_and_the_archive(
     assert seen.number == 1 and not seen.can_edit and seen.signs_as == ()
     archive = await protocols.archive(session, methodist, world.association_id, None, NOW)
     assert [r.number for r in archive.rows] == [1] and archive.can_export
+
+
+async def test_spoke_is_optional_and_the_snapshot_keeps_kind_fractions_and_place(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    world, secretary, (t0, t1, _t2) = await team(session, clock)
+    view = await meeting(session, world, date(2026, 12, 20), questions=2)
+    protocol = await held(session, view, [world.chair, secretary, t0, t1])
+    assert protocol is not None
+    pid = protocol.id
+    later = clock.now() + timedelta(days=1)
+    draft = await protocols.get(session, secretary, pid)
+    assert draft.content.kind == "rmo"
+    assert (draft.content.validity, draft.content.decision) == ((1, 2), (2, 3))
+    assert draft.content.city  # the association's municipality, under the title
+    spoke = await protocols.set_spoke(session, secretary, pid, 2, "Петрова Н.С. предложила.", later)
+    assert [q.spoke for q in spoke.content.questions] == ["", "Петрова Н.С. предложила."]
+    with pytest.raises(DomainError) as err:
+        await protocols.set_spoke(session, t0, pid, 2, "Текст", later)
+    assert err.value.code is ErrorCode.FORBIDDEN
+    with pytest.raises(DomainError) as err:
+        await protocols.set_spoke(session, secretary, pid, 2, "<b>жирный</b>", later)
+    assert err.value.code is ErrorCode.HTML_NOT_ALLOWED
+    cleared = await protocols.set_spoke(session, secretary, pid, 2, "-", later)
+    assert [q.spoke for q in cleared.content.questions] == ["", ""]

@@ -63,7 +63,7 @@ def documents(app: App, chat: int) -> dict[str, bytes]:
     found = {}
     for message in app.tg.messages(chat):
         document = message.get("document")
-        if document and document["file_name"].startswith("protocol"):
+        if document and document["file_name"].startswith("Протокол №"):
             found[document["file_name"]] = app.tg.file_content(document["file_id"])
     return found
 
@@ -235,7 +235,10 @@ async def meeting_to_protocol(app: App, world: World, clock: FixedClock) -> None
     first = await tg.wait_for_message(t3, after=last)
     second = await tg.wait_for_message(t3, after=first["message_id"])
     names = [m["document"]["file_name"] for m in (first, second)]
-    assert names == ["protocol_1_2026-12-20.docx", "protocol_1_2026-12-20.pdf"], names
+    assert names == [
+        "Протокол №1 от 20.12.2026 — РМО учителей математики.docx",
+        "Протокол №1 от 20.12.2026 — РМО учителей математики.pdf",
+    ], names
 
 
 async def test_no_attendance_then_roll_after_the_end_and_the_overdue_flag(db_url: str) -> None:

@@ -15,12 +15,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from matplotlib.text import Text
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 from sqlalchemy import DateTime, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import models.survey  # noqa: F401  (registers the survey tables until models/__init__ does)
-from documents.chart import bar_chart_png
+from documents.chart import bar_chart_png, bar_label, chart_figure
 from documents.survey_xlsx import xlsx_bytes
 from models import (
     Association,
@@ -834,12 +835,34 @@ async def test_xlsx_holds_the_right_numbers(session: AsyncSession, clock: FixedC
     answers = [list(r) for r in book["Ответы"].iter_rows(values_only=True)]
     assert answers[0] == ["№", "ФИО", "1. Формат", "2. Оценка", "3. Тема"]
     assert answers[1:] == [
-        [1, "Учитель Номер 00", "Очно", "5", "Функциональная грамотность"],
+        [1, "Учитель Номер 00", "Очно", 5, "Функциональная грамотность"],
         [2, "Учитель Номер 01", "Очно", None, "'=1+1"],
-        [3, "Учитель Номер 02", "Смешанно", "4", "ОГЭ"],
+        [3, "Учитель Номер 02", "Смешанно", 4, "ОГЭ"],
     ]
+    sheet = book["Ответы"]
+    assert sheet["D2"].data_type == "n" and sheet["D4"].value == 4  # Excel averages them
+    assert sheet.auto_filter.ref == "A1:E4"
+    assert sheet["E2"].alignment.wrap_text
+    for printed in (sheet, book["Сводка"]):
+        assert str(printed.page_setup.paperSize) == printed.PAPERSIZE_A4 == "9"
+        assert printed.page_setup.fitToWidth == 1 and printed.page_setup.fitToHeight == 0
+        assert printed.sheet_properties.pageSetUpPr.fitToPage
+    assert book.properties.title == results.title
     summary = [list(r) for r in book["Сводка"].iter_rows(values_only=True)]
+    assert summary[0][0] == results.title
+    labels = [row[0] for row in summary]
+    assert labels[1:5] == ["Период", "Кому направлен", "Всего ответов", "Получили опрос"]
+    assert summary[1][1] == results.period and " – " in results.period
+    assert summary[2][1] == "РМО учителей математики"
     assert ["Всего ответов", 3, None] in summary
+    at = labels.index("3. Тема")
+    assert labels[at + 1 : at + 6] == [
+        "Ответили",
+        "Ответы",
+        "Функциональная грамотность",
+        "'=1+1",
+        "ОГЭ",
+    ]
     assert ["Очно", 2, 66.7] in summary
     assert ["Онлайн", 0, 0] in summary or ["Онлайн", 0, 0.0] in summary
     assert ["Смешанно", 1, 33.3] in summary
@@ -847,6 +870,15 @@ async def test_xlsx_holds_the_right_numbers(session: AsyncSession, clock: FixedC
     assert scale_rows[1] == ["Ответили", 2, None]
     assert ["5", 1, 50] in scale_rows or ["5", 1, 50.0] in scale_rows
     assert ["Среднее", 4.5, None] in scale_rows
+
+    # No answers yet: the workbook says so.
+    empty = await questionnaire(session, world, MIXED)
+    nothing = await surveys.results(session, world.chair, empty.id)
+    book = load_workbook(io.BytesIO(xlsx_bytes(nothing)))
+    rows = [list(r) for r in book["Ответы"].iter_rows(values_only=True)]
+    assert rows[1][:3] == [None, "Ответов пока нет.", None]
+    summary = [list(r) for r in book["Сводка"].iter_rows(values_only=True)]
+    assert ["Всего ответов", 0, None] in summary and ["Ответов пока нет.", None, None] in summary
 
     # Anonymous, in English: no name column.
     anonymous = await questionnaire(session, world, YES_NO, anonymous=True)
@@ -872,6 +904,31 @@ def test_bar_chart_png() -> None:
     assert bar_chart_png("Пусто", [], []).startswith(b"\x89PNG")
     many = bar_chart_png("Шкала", [str(n) for n in range(1, 11)], list(range(10)))
     assert len(many) < 200 * 1024
+
+
+def test_chart_titles_wrap_inside_the_image_and_bars_say_n_and_percent() -> None:
+    long_title = "3. " + "Насколько вы удовлетворены организацией методической работы " * 3
+    figure = chart_figure(
+        long_title,
+        ["Да", "Частично", "Нет"],
+        [12, 5, 2],
+        percents=[63.2, 26.3, 10.5],
+        answered=19,
+    )
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    box = figure.bbox
+    texts = [t for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    words = [t.get_text() for t in texts]
+    for shown in texts:  # every text, the title's lines too, within the image
+        extent = shown.get_window_extent(renderer)
+        assert extent.x0 >= box.x0 - 0.5 and extent.x1 <= box.x1 + 0.5, shown.get_text()[:40]
+        assert extent.y0 >= box.y0 - 0.5 and extent.y1 <= box.y1 + 0.5, shown.get_text()[:40]
+    [title] = [w for w in words if w.startswith("3. ")]
+    assert title.count("\n") >= 2 and title.endswith("(n = 19)")
+    assert " ".join(title.split()) == " ".join(f"{long_title} (n = 19)".split())
+    assert {"12 (63.2%)", "5 (26.3%)", "2 (10.5%)"} <= set(words)
+    assert bar_label(3, 100.0) == "3 (100%)" and bar_label(3, None) == "3"
 
 
 def test_chart_text_is_never_mathtext() -> None:

@@ -51,7 +51,11 @@ def setup_hints() -> Router:
     router.message.register(
         text_hint,
         StateFilter(
-            ProtocolEdit.heard, ProtocolEdit.decision, ProtocolEdit.guests, ProtocolEdit.correction
+            ProtocolEdit.heard,
+            ProtocolEdit.spoke,
+            ProtocolEdit.decision,
+            ProtocolEdit.guests,
+            ProtocolEdit.correction,
         ),
     )
     router.message.register(recipients_hint, StateFilter(ProtocolEdit.recipients))

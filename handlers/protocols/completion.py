@@ -19,11 +19,17 @@ from services.permissions import Actor
 from ui.callbacks.protocols import ProtoAction, ProtoCb
 
 
-def done_keyboard(protocol_id: int) -> InlineKeyboardMarkup:
+def done_keyboard(protocol_id: int, spoke_of: int = 0) -> InlineKeyboardMarkup:
+    """«Done»; under «Слушали» also «Выступили» of the same question (optional)."""
     kb = InlineKeyboardBuilder()
     kb.button(
         text=_("✅ Done"), callback_data=ProtoCb(action=ProtoAction.DONE, protocol_id=protocol_id)
     )
+    if spoke_of:
+        kb.button(
+            text=_("🗣 Also spoke (optional)"),
+            callback_data=ProtoCb.question(ProtoAction.SPOKE, protocol_id, spoke_of),
+        )
     return inline(kb, 1)
 
 
@@ -47,16 +53,49 @@ async def ask_heard(
             "in several messages: they are joined. Tap «Done» when you have finished."
         ),
     ]
+    lines.append(
+        _(
+            "Start with whom you heard and what they said: «M.P. Ivanova, teacher at School "
+            "No. 1, who …»."
+        )
+    )
     if q.speaker:
         lines.append(
-            _(
-                "The protocol puts the speaker before your text: «{speaker} — …». "
-                "No need to type the name."
-            ).format(speaker=quote(q.speaker))
+            _("The speaker «{speaker}» is printed on its own line above your text.").format(
+                speaker=quote(q.speaker)
+            )
         )
     if q.heard:
         lines.append(_("Now: {text}").format(text=quote(q.heard[:300])))
         lines.append(_("What you send replaces it."))
+    await query.message.answer(
+        "\n\n".join(lines), reply_markup=done_keyboard(view.id, spoke_of=q.position)
+    )
+
+
+async def ask_spoke(
+    query: CallbackQuery,
+    callback_data: ProtoCb,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+) -> None:
+    """«Выступили»: who else spoke on the question, optional."""
+    assert isinstance(query.message, Message)
+    view = await protocols.get(session, actor, callback_data.protocol_id)
+    q = view.question(callback_data.position)
+    await state.set_state(ProtocolEdit.spoke)
+    await state.update_data(protocol_id=view.id, position=q.position, parts=[])
+    await query.answer()
+    lines = [
+        _("<b>Also spoke</b> on question {n}: {title}").format(n=q.position, title=quote(q.title)),
+        _(
+            "Send who else spoke and what they said (optional): «N.S. Petrova proposed …». "
+            "Several messages are joined; «-» removes it. Tap «Done» when you have finished."
+        ),
+    ]
+    if q.spoke:
+        lines.append(_("Now: {text}").format(text=quote(q.spoke[:300])))
     await query.message.answer("\n\n".join(lines), reply_markup=done_keyboard(view.id))
 
 
@@ -247,14 +286,14 @@ async def done(
     assert isinstance(query.message, Message)
     current = await state.get_state()
     data = await state.get_data()
-    if current == ProtocolEdit.heard.state and int(data.get("protocol_id", 0)) == (
-        callback_data.protocol_id
-    ):
+    joined = current in (ProtocolEdit.heard.state, ProtocolEdit.spoke.state)
+    if joined and int(data.get("protocol_id", 0)) == callback_data.protocol_id:
         heard = protocols.join_heard(data.get("parts", []))
         if heard is None:
             await query.answer(_("Nothing was sent yet: send the text first."), show_alert=True)
             return
-        await protocols.set_heard(
+        save = protocols.set_heard if current == ProtocolEdit.heard.state else protocols.set_spoke
+        await save(
             session, actor, callback_data.protocol_id, int(data["position"]), heard, clock.now()
         )
         await query.answer(_("Saved."))
@@ -271,6 +310,8 @@ def register(router: Router) -> None:
     text = router.message.register
     on(ask_heard, ProtoCb.filter(F.action == ProtoAction.HEARD))
     text(heard_part, ProtocolEdit.heard, WizardText())
+    on(ask_spoke, ProtoCb.filter(F.action == ProtoAction.SPOKE))
+    text(heard_part, ProtocolEdit.spoke, WizardText())
     on(ask_decision, ProtoCb.filter(F.action == ProtoAction.DECISION))
     text(decision_typed, ProtocolEdit.decision, WizardText())
     on(ask_guests, ProtoCb.filter(F.action == ProtoAction.GUESTS))

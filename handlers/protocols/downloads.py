@@ -61,7 +61,7 @@ async def export(
     entries: list[tuple[str, bytes]] = []
     for view in views:
         docx, pdf = await protocol_files.signed_bytes(sessionmaker, view)
-        docx_name, pdf_name = protocol_files.names(view.content)
+        docx_name, pdf_name = protocol_files.ascii_names(view.content)
         entries += [(docx_name, docx), (pdf_name, pdf)]
     parts = zip_parts(entries)
     label = year_label(callback_data.year).replace("/", "-")

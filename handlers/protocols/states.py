@@ -12,3 +12,4 @@ class ProtocolEdit(StatesGroup):
     files = State()
     correction = State()  # why a signed protocol is corrected
     recipients = State()  # picking interested persons from one's contacts
+    spoke = State()  # «Выступили» of one question (optional): messages joined until «Done»

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
@@ -116,7 +117,11 @@ async def charts(
         if not q.options:
             continue
         png = await asyncio.to_thread(
-            bar_chart_png,
+            partial(
+                bar_chart_png,
+                percents=[o.percent for o in q.options],
+                answered=q.answered,
+            ),
             f"{q.position}. {q.text}",
             [o.label for o in q.options],
             [o.count for o in q.options],

@@ -37,6 +37,7 @@ from services.protocols.completion import (
     parse_guests,
     set_decision,
     set_heard,
+    set_spoke,
 )
 from services.protocols.delivery import keep_files, recipients, stored_files, unwanted
 from services.protocols.drafting import make, on_meeting_end
@@ -113,6 +114,7 @@ __all__ = [
     "remove_recipient",
     "set_decision",
     "set_heard",
+    "set_spoke",
     "sign",
     "signed_of_year",
     "stored_files",

@@ -105,6 +105,18 @@ async def set_heard(
 
 
 @writes
+async def set_spoke(
+    session: AsyncSession, actor: Actor, protocol_id: int, position: int, text: str, now: datetime
+) -> ProtocolView:
+    """«Выступили» of one question (optional; the keeper's messages joined, "-" clears it)."""
+    value = "" if text.strip() == "-" else check_text(text, max_len=HEARD_MAX, angles=True)
+    protocol, version, association, content = await editable(session, actor, protocol_id)
+    question_at(content, position)
+    content = content.with_question(position, spoke=value)
+    return await save(session, actor, protocol, version, association, content, "spoke", now)
+
+
+@writes
 async def set_decision(
     session: AsyncSession, actor: Actor, protocol_id: int, position: int, text: str, now: datetime
 ) -> ProtocolView:

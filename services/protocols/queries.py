@@ -16,6 +16,7 @@ from models import (
     MeetingStatus,
     Membership,
     Methodist,
+    Municipality,
     Protocol,
     ProtocolRecipient,
     ProtocolVersion,
@@ -191,3 +192,8 @@ def declined(meeting_id: int) -> Select[int, str | None]:
     return select(Rsvp.person_id, Rsvp.reason).where(
         Rsvp.meeting_id == meeting_id, Rsvp.answer == RsvpAnswer.NO
     )
+
+
+def municipality_name(municipality_id: int) -> Select[str]:
+    """The place a protocol is compiled in: the association's municipality."""
+    return select(Municipality.name).where(Municipality.id == municipality_id)

@@ -124,6 +124,7 @@ async def snapshot(
         )
     day = meeting_day(meeting, association.timezone)
     assert day is not None
+    city = await session.scalar(queries.municipality_name(association.municipality_id))
     presiding_role = await role_of(session, association.id, presiding_id)
     keeper_role = await role_of(session, association.id, keeper_id)
     return ProtocolContent(
@@ -148,4 +149,8 @@ async def snapshot(
         present=tuple(present),
         absent=tuple(absent),
         questions=tuple(questions),
+        kind=association.kind.value,
+        validity=(association.validity_num, association.validity_den),
+        decision=(association.decision_num, association.decision_den),
+        city=city,
     )

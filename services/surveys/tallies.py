@@ -3,7 +3,9 @@ anonymity rule (shown from 3 responses, then changed only every 3 more or at clo
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,7 +13,7 @@ from models.survey import QuestionKind, Survey, SurveyQuestion, SurveyStatus
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
 from services.surveys import queries
-from services.surveys.access import load_survey, managed, questions_of
+from services.surveys.access import audience_of, load_survey, managed, questions_of
 from services.surveys.common import ANONYMITY_MIN, SCALE_MAX, SCALE_MIN
 from services.surveys.views import Answer, OptionCount, QuestionResult, ResponseRow, Results
 from services.tx import reads, writes
@@ -21,8 +23,23 @@ def percent(count: int, of: int) -> float:
     return round(100 * count / of, 1) if of else 0.0
 
 
+def period(survey: Survey, timezone: str) -> str:
+    """«01.12.2026 – 10.12.2026»: from its opening (or creation) to its closing, local."""
+
+    def day(moment: datetime | None) -> str:
+        if moment is None:
+            return "…"
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return aware.astimezone(ZoneInfo(timezone)).strftime("%d.%m.%Y")
+
+    return (
+        f"{day(survey.opens_at or survey.created_at)} – {day(survey.closed_at or survey.closes_at)}"
+    )
+
+
 async def compute(session: AsyncSession, survey: Survey, received: int) -> Results:
     questions = await questions_of(session, survey.id)
+    audience = await audience_of(session, survey.id)
     responses = (
         await session.execute(queries.responses(survey.id, anonymous=survey.anonymous))
     ).all()
@@ -84,6 +101,8 @@ async def compute(session: AsyncSession, survey: Survey, received: int) -> Resul
         recipients=int(recipients or 0),
         questions=tuple(results),
         rows=rows,
+        period=period(survey, audience[0].timezone if audience else "UTC"),
+        audience=tuple(a.name for a in audience),
     )
 
 

@@ -174,6 +174,8 @@ class Results:
     recipients: int
     questions: tuple[QuestionResult, ...]
     rows: tuple[ResponseRow, ...]
+    period: str = ""  # «01.12.2026 – 10.12.2026» in the audience's time zone
+    audience: tuple[str, ...] = ()  # the associations it was sent to
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -197,8 +199,9 @@ class Results:
             ResponseRow(number=r["number"], name=r["name"], cells=tuple(r["cells"]))
             for r in data["rows"]
         )
-        plain = {k: v for k, v in data.items() if k not in ("questions", "rows")}
-        return cls(**plain, questions=questions, rows=rows)
+        plain = {k: v for k, v in data.items() if k not in ("questions", "rows", "audience")}
+        audience = tuple(data.get("audience", ()))
+        return cls(**plain, questions=questions, rows=rows, audience=audience)
 
 
 @dataclass(frozen=True)

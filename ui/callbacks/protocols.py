@@ -24,6 +24,7 @@ class ProtoAction(StrEnum):
     OPEN = "open"  # the card (also «Refresh»)
     HEARD = "heard"  # «Слушали» of a question: `position`
     DECISION = "decision"  # «Решили» of a question: `position`
+    SPOKE = "spoke"  # «Выступили» of a question (optional): `position`
     GUESTS = "guests"
     NO_GUESTS = "noguests"  # clear the guests
     FILES = "files"
@@ -34,7 +35,7 @@ class ProtoAction(StrEnum):
     CORRECT = "correct"  # start a corrected version of a signed protocol
 
 
-QUESTION_ACTIONS = frozenset({ProtoAction.HEARD, ProtoAction.DECISION})
+QUESTION_ACTIONS = frozenset({ProtoAction.HEARD, ProtoAction.DECISION, ProtoAction.SPOKE})
 
 
 class ProtoCb(CallbackData, prefix="pr"):
@@ -64,7 +65,7 @@ class ProtoCb(CallbackData, prefix="pr"):
 
     @property
     def position(self) -> int:
-        """The question's number (heard, decision)."""
+        """The question's number (heard, decision, spoke)."""
         if self.action not in QUESTION_ACTIONS:
             raise ValueError(f"{self.action} carries no question")
         return self.arg
