@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+
+if sys.version_info < (3, 11):  # noqa: UP036 - the one sentence an old Python gets
+    sys.exit(
+        "metod-bot needs Python 3.11 or newer, and this is Python "
+        + sys.version.split()[0]
+        + ": install python3.11 (or newer) and recreate .venv with it."
+    )
+
 import asyncio
 import logging
-import sys
 
 from pydantic import ValidationError
 
@@ -51,11 +59,16 @@ def main() -> int:
     logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
     from bot import i18n, migrate
     from bot.app import run
+    from bot.startup import StartupRefused
 
     for path in i18n.compile_catalogs():
         logging.getLogger("bot").info("compiled %s", path.name)
     migrate.upgrade(settings.database_url)
-    asyncio.run(run(settings))
+    try:
+        asyncio.run(run(settings))
+    except StartupRefused as exc:
+        print(f"metod-bot cannot start: {exc}.", file=sys.stderr)
+        return 2
     return 0
 
 

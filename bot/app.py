@@ -26,6 +26,7 @@ from bot.middlewares import (
     PerPersonOrder,
 )
 from bot.retry import ReplyRetry
+from bot.startup import wait_for_telegram
 from handlers import build_root_router
 from handlers.commands import set_commands
 from handlers.errors import ErrorReplyMiddleware
@@ -154,7 +155,14 @@ async def run(settings: Settings) -> None:
         await engine.dispose()
         raise
     try:
-        await bot.delete_webhook(drop_pending_updates=False)
+        try:
+            me = await wait_for_telegram(bot, settings)
+        except BaseException:
+            await bot.session.close()
+            raise
+        if me is None:  # a signal during the retries
+            await bot.session.close()
+            return
         await dp.start_polling(
             bot,
             allowed_updates=dp.resolve_used_update_types(),

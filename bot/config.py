@@ -14,10 +14,22 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = ROOT / "data" / "metod-bot.sqlite3"
 
 
+ADMIN_IDS_HELP = (
+    "wants numeric Telegram ids (like 123456789), not {given!r}: send /start to the bot "
+    "from that account, and it answers a person it does not know with their id"
+)
+
+
 def _split_ids(value: Any) -> Any:
     if isinstance(value, str):
         parts = [p.strip() for p in value.replace(";", ",").split(",")]
-        return [int(p) for p in parts if p]
+        ids = []
+        for part in filter(None, parts):
+            try:
+                ids.append(int(part))
+            except ValueError:
+                raise ValueError(ADMIN_IDS_HELP.format(given=part)) from None
+        return ids
     if isinstance(value, int):
         return [value]
     return value
@@ -69,6 +81,10 @@ class Settings(BaseSettings):
     lease_seconds: int = Field(default=60, ge=5, le=3600)
     rate_per_second: int = Field(default=30, ge=1, le=1000)
     rate_per_chat_second: int = Field(default=1, ge=1, le=100)
+    # Start-up: while Telegram cannot be reached, try again after this many seconds,
+    # doubling each time up to the cap.
+    startup_retry_seconds: float = Field(default=1.0, gt=0, le=600)
+    startup_retry_max_seconds: float = Field(default=60.0, gt=0, le=3600)
 
     @field_validator("bot_token")
     @classmethod
