@@ -85,6 +85,11 @@ class Settings(BaseSettings):
     # doubling each time up to the cap.
     startup_retry_seconds: float = Field(default=1.0, gt=0, le=600)
     startup_retry_max_seconds: float = Field(default=60.0, gt=0, le=3600)
+    # The operator's alerts to ADMIN_IDS: a due message waiting longer than this; Telegram
+    # unreachable longer than this; how often they are checked.
+    alert_backlog_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
+    alert_telegram_minutes: float = Field(default=10.0, gt=0, le=24 * 60)
+    alert_check_seconds: float = Field(default=30.0, gt=0, le=3600)
 
     @field_validator("bot_token")
     @classmethod
