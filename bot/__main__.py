@@ -57,6 +57,9 @@ def main() -> int:
     # one is still busy (normal under load: runs coalesce): keep its errors only.
     logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.root.level))
     logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
+    # Alembic tells its plugins, its context and every step at INFO: DEBUG only.
+    if logging.root.level > logging.DEBUG:
+        logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.root.level))
     from bot import i18n, migrate
     from bot.app import run
     from bot.startup import StartupRefused

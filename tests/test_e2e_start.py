@@ -11,7 +11,7 @@ import asyncio
 import re
 import signal
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -37,7 +37,7 @@ class Log:
         self.process = process
         self.lines: list[str] = []
 
-    async def until(self, pattern: re.Pattern[str], count: int, seconds: float = 30) -> None:
+    async def until(self, pattern: re.Pattern[str], count: int, seconds: float = 120) -> None:
         assert self.process.stdout is not None
         try:
             async with asyncio.timeout(seconds):
@@ -68,14 +68,16 @@ def assert_clean(log: str) -> None:
     assert "Traceback" not in log, log
     # Migrations ran (a fresh database) without their step-by-step INFO lines.
     assert "Running upgrade" not in log and "Context impl" not in log, log
+    assert " alembic" not in log, log
 
 
 @pytest.fixture
-async def closed_port() -> AsyncIterator[str]:
+def closed_port() -> Iterator[str]:
+    """A port bound and not listening: a connection is refused, and no other test's server
+    can take the port meanwhile (as it could a port merely closed)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    yield f"http://127.0.0.1:{port}"  # nothing listens there now
+        yield f"http://127.0.0.1:{s.getsockname()[1]}"
 
 
 @pytest.fixture
