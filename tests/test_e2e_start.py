@@ -30,12 +30,27 @@ def fresh_db(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'bot.sqlite3'}"
 
 
+STARTED: list[asyncio.subprocess.Process] = []
+
+
+@pytest.fixture(autouse=True)
+async def no_process_left() -> AsyncIterator[None]:
+    """A failed test leaves no bot running (it would go on polling another test's fake)."""
+    yield
+    while STARTED:
+        process = STARTED.pop()
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
 class Log:
     """The process's output, read line by line as it comes."""
 
     def __init__(self, process: asyncio.subprocess.Process) -> None:
         self.process = process
         self.lines: list[str] = []
+        STARTED.append(process)
 
     async def until(self, pattern: re.Pattern[str], count: int, seconds: float = 120) -> None:
         assert self.process.stdout is not None
@@ -100,7 +115,8 @@ async def silent_server() -> AsyncIterator[str]:
 async def test_a_token_telegram_rejects_exits_2_with_one_line(fresh_db: str) -> None:
     async with FakeTelegram(TOKEN) as tg:
         process = await start_bot(tg, fresh_db, BOT_TOKEN="654321:REJECTED-token", **FAST)
-        output, _ = await asyncio.wait_for(process.communicate(), 60)
+        STARTED.append(process)
+        output, _ = await asyncio.wait_for(process.communicate(), 120)
     log = output.decode()
     assert process.returncode == 2, log
     assert "Telegram rejected BOT_TOKEN: check it with @BotFather" in log
