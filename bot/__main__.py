@@ -5,10 +5,18 @@
 
 from __future__ import annotations
 
+import sys
+
+if sys.version_info < (3, 11):  # noqa: UP036 - the one sentence an old Python gets
+    sys.exit(
+        "metod-bot needs Python 3.11 or newer, and this is Python "
+        + sys.version.split()[0]
+        + ": install python3.11 (or newer) and recreate .venv with it."
+    )
+
 import asyncio
 import contextlib
 import logging
-import sys
 
 from pydantic import ValidationError
 
@@ -58,8 +66,12 @@ def main(argv: list[str] | None = None) -> int:
     # one is still busy (normal under load: runs coalesce): keep its errors only.
     logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.root.level))
     logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
+    # Alembic tells its plugins, its context and every step at INFO: DEBUG only.
+    if logging.root.level > logging.DEBUG:
+        logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.root.level))
     from bot import backup, i18n, migrate
     from bot.app import run
+    from bot.startup import StartupRefused
 
     for path in i18n.compile_catalogs():
         logging.getLogger("bot").info("compiled %s", path.name)
@@ -73,7 +85,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"metod-bot cannot start: {exc}.", file=sys.stderr)
                 return 1
         migrate.upgrade(settings.database_url)
-        asyncio.run(run(settings))
+        try:
+            asyncio.run(run(settings))
+        except StartupRefused as exc:
+            print(f"metod-bot cannot start: {exc}.", file=sys.stderr)
+            return 2
     return 0
 
 

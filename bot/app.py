@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.db import create_engine, create_sessionmaker
+from bot.health import TelegramHealth
 from bot.i18n import DOMAIN, LOCALES_DIR
 from bot.limiter import LimiterMiddleware, Limits, RateLimiter
 from bot.middlewares import (
@@ -26,12 +27,15 @@ from bot.middlewares import (
     PerPersonOrder,
 )
 from bot.retry import ReplyRetry
+from bot.startup import wait_for_telegram
 from handlers import build_root_router
 from handlers.commands import set_commands
 from handlers.errors import ErrorReplyMiddleware
 from handlers.resume import ResumeMiddleware
 from scheduler import backups
+from scheduler.alerts import AlertSettings
 from scheduler.engine import Delivery, EngineSettings
+from services import alerts
 from services.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
@@ -43,7 +47,11 @@ def build_limiter(settings: Settings) -> RateLimiter:
     )
 
 
-def build_bot(settings: Settings, limiter: RateLimiter | None = None) -> Bot:
+def build_bot(
+    settings: Settings,
+    limiter: RateLimiter | None = None,
+    health: TelegramHealth | None = None,
+) -> Bot:
     """The Bot, its every message-producing call paced by the one limiter; a reply, an edit
     or a callback's answer that meets a 5xx or a timeout is tried again, each time through
     the limiter (the retry middleware is registered first: it wraps the limiter)."""
@@ -52,6 +60,8 @@ def build_bot(settings: Settings, limiter: RateLimiter | None = None) -> Bot:
         if settings.telegram_api_base
         else AiohttpSession()
     )
+    if health is not None:  # outermost: sees what a call came to after the retries
+        session.middleware(health)
     session.middleware(ReplyRetry())
     session.middleware(LimiterMiddleware(limiter or build_limiter(settings)))
     return Bot(
@@ -70,6 +80,14 @@ def engine_settings(settings: Settings) -> EngineSettings:
         lease=timedelta(seconds=settings.lease_seconds),
         default_locale=settings.default_locale,
         clock_seconds=max(15.0, settings.tick_seconds),
+        alerts=AlertSettings(
+            admin_ids=tuple(settings.admin_ids),
+            thresholds=alerts.Thresholds(
+                backlog=timedelta(minutes=settings.alert_backlog_minutes),
+                telegram=timedelta(minutes=settings.alert_telegram_minutes),
+            ),
+            check_seconds=settings.alert_check_seconds,
+        ),
     )
 
 
@@ -135,6 +153,7 @@ async def _on_startup(bot: Bot, dispatcher: Dispatcher) -> None:
         dispatcher["clock"],
         i18n,
         engine_settings(dispatcher["settings"]),
+        health=dispatcher.workflow_data.get("health"),
     )
     delivery.start()
     dispatcher["delivery"] = delivery
@@ -150,13 +169,22 @@ async def _on_shutdown(dispatcher: Dispatcher) -> None:
 async def run(settings: Settings) -> None:
     engine = create_engine(settings.database_url)
     try:
-        bot = build_bot(settings)
+        health = TelegramHealth()
+        bot = build_bot(settings, health=health)
         dp = build_dispatcher(settings, create_sessionmaker(engine))
+        dp["health"] = health
     except BaseException:
         await engine.dispose()
         raise
     try:
-        await bot.delete_webhook(drop_pending_updates=False)
+        try:
+            me = await wait_for_telegram(bot, settings)
+        except BaseException:
+            await bot.session.close()
+            raise
+        if me is None:  # a signal during the retries
+            await bot.session.close()
+            return
         await dp.start_polling(
             bot,
             allowed_updates=dp.resolve_used_update_types(),

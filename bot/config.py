@@ -13,10 +13,22 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = ROOT / "data" / "metod-bot.sqlite3"
 
 
+ADMIN_IDS_HELP = (
+    "wants numeric Telegram ids (like 123456789), not {given!r}: send /start to the bot "
+    "from that account, and it answers a person it does not know with their id"
+)
+
+
 def _split_ids(value: Any) -> Any:
     if isinstance(value, str):
         parts = [p.strip() for p in value.replace(";", ",").split(",")]
-        return [int(p) for p in parts if p]
+        ids = []
+        for part in filter(None, parts):
+            try:
+                ids.append(int(part))
+            except ValueError:
+                raise ValueError(ADMIN_IDS_HELP.format(given=part)) from None
+        return ids
     if isinstance(value, int):
         return [value]
     return value
@@ -98,6 +110,15 @@ class Settings(StorageSettings):
     lease_seconds: int = Field(default=60, ge=5, le=3600)
     rate_per_second: int = Field(default=30, ge=1, le=1000)
     rate_per_chat_second: int = Field(default=1, ge=1, le=100)
+    # Start-up: while Telegram cannot be reached, try again after this many seconds,
+    # doubling each time up to the cap.
+    startup_retry_seconds: float = Field(default=1.0, gt=0, le=600)
+    startup_retry_max_seconds: float = Field(default=60.0, gt=0, le=3600)
+    # The operator's alerts to ADMIN_IDS: a due message waiting longer than this; Telegram
+    # unreachable longer than this; how often they are checked.
+    alert_backlog_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
+    alert_telegram_minutes: float = Field(default=10.0, gt=0, le=24 * 60)
+    alert_check_seconds: float = Field(default=30.0, gt=0, le=3600)
 
     @field_validator("bot_token")
     @classmethod

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from collections.abc import Iterator
+
 from alembic import command
 from alembic.config import Config
 
@@ -16,9 +20,25 @@ def alembic_config(database_url: str) -> Config:
     return cfg
 
 
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Alembic tells its context and every step at INFO («Context impl SQLiteImpl», «Will
+    assume non-transactional DDL», «Running upgrade …»): kept for LOG_LEVEL=DEBUG only."""
+    alembic_log = logging.getLogger("alembic")
+    before = alembic_log.level
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):
+        alembic_log.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        alembic_log.setLevel(before)
+
+
 def upgrade(database_url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(database_url), revision)
+    with _quiet():
+        command.upgrade(alembic_config(database_url), revision)
 
 
 def downgrade(database_url: str, revision: str) -> None:
-    command.downgrade(alembic_config(database_url), revision)
+    with _quiet():
+        command.downgrade(alembic_config(database_url), revision)

@@ -1,8 +1,11 @@
 """iCalendar (RFC 5545) invitations for meetings, written by hand: no third-party library.
 
 One VEVENT per file. The meeting's stable UID and its revision as SEQUENCE let a calendar
-replace an earlier invitation; a cancellation is `METHOD:CANCEL` with `STATUS:CANCELLED`
-(RFC 5546). Times are written in UTC, so no VTIMEZONE is needed.
+replace an earlier invitation. An invitation is `METHOD:PUBLISH` (RFC 5546 §3.2.1: a
+REQUEST must name its ATTENDEEs, and the bot sends one file to every member, naming none);
+a cancellation is `METHOD:CANCEL` with `STATUS:CANCELLED` and a SEQUENCE above the last
+invitation's (the meeting's revision goes up when it is cancelled). Times are written in
+UTC, so no VTIMEZONE is needed.
 """
 
 from __future__ import annotations
@@ -97,7 +100,7 @@ def _lines(event: IcsEvent) -> Iterator[str]:
     yield "VERSION:2.0"
     yield f"PRODID:{PRODID}"
     yield "CALSCALE:GREGORIAN"
-    yield "METHOD:CANCEL" if event.cancelled else "METHOD:REQUEST"
+    yield "METHOD:CANCEL" if event.cancelled else "METHOD:PUBLISH"
     yield "BEGIN:VEVENT"
     yield f"UID:{escape_text(event.uid)}"
     yield f"SEQUENCE:{event.sequence}"

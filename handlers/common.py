@@ -32,7 +32,8 @@ async def start(message: Message, state: FSMContext, me: people.Me, bot: Bot) ->
     await state.clear()
     if actor.person_id is None:
         await message.answer(
-            render("start_intro.html", is_admin=actor.is_admin),
+            # The id, so the operator can make the first administrator (ADMIN_IDS).
+            render("start_intro.html", is_admin=actor.is_admin, user_id=message.chat.id),
             reply_markup=menu(actor) if actor.is_admin else ReplyKeyboardRemove(),
         )
         await refresh_menu(bot, actor, message.chat.id)

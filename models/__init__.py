@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
+from models.alert import AlertName, OperatorAlert
 from models.announcement import Announcement, AnnouncementStatus
 from models.association import Association, AssociationKind, CadencePeriod
 from models.attendance import PRESENT_KINDS, Attendance, Choice, Presence, Vote
@@ -41,6 +42,7 @@ __all__ = [
     "PRESENT_KINDS",
     "AgendaItem",
     "AgendaProposal",
+    "AlertName",
     "Announcement",
     "AnnouncementStatus",
     "AnnualPlan",
@@ -67,6 +69,7 @@ __all__ = [
     "MethodService",
     "Methodist",
     "Municipality",
+    "OperatorAlert",
     "OutboxMessage",
     "OutboxStatus",
     "Person",

@@ -6,12 +6,14 @@ the log: pg_dump does this job there (README, «Backups»)."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import backup
 from bot.config import StorageSettings
@@ -26,6 +28,8 @@ class DailyBackup:
     database: Path
     folder: Path
     keep: int
+    # Where the administrators' alert is recorded (the bot's database); None: the log only.
+    alerts_to: async_sessionmaker[AsyncSession] | None = None
 
     async def run(self, now: datetime | None = None) -> backup.Made | None:
         """Make today's copy and drop the oldest past `keep`; None (and an alert) on failure."""
@@ -34,7 +38,10 @@ class DailyBackup:
             made = await asyncio.to_thread(backup.backup, self.database, dest)
             removed = await asyncio.to_thread(backup.prune, self.folder, backup.DAILY, self.keep)
         except (backup.BackupError, OSError) as exc:
-            alerts.backup_failed(str(exc))
+            if self.alerts_to is None:
+                log.error("%s: the daily backup failed: %s", alerts.ALERT, exc)
+            else:
+                await alerts.backup_failed(self.alerts_to, now or datetime.now(UTC), str(exc))
             return None
         log.info("daily backup %s (%s bytes), %s old removed", made.path, made.size, len(removed))
         return made
@@ -59,10 +66,11 @@ def daily_backup(settings: StorageSettings) -> DailyBackup | None:
 
 def install(delivery: Delivery, settings: StorageSettings) -> DailyBackup | None:
     """Add the daily backup to the engine's scheduler (a job `stop` lets finish)."""
-    job = daily_backup(settings)
+    found = daily_backup(settings)
     scheduler: AsyncIOScheduler | None = delivery.scheduler
-    if job is None or scheduler is None:
-        return job
+    if found is None or scheduler is None:
+        return found
+    job = dataclasses.replace(found, alerts_to=delivery.sessionmaker)
 
     async def daily() -> None:
         async with delivery.job():

@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from aiogram import Bot
@@ -27,7 +27,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import messages, retry
+from bot.health import TelegramHealth
 from bot.render import render
+from scheduler import alerts as ops
 from scheduler import live
 from scheduler.kinds import Kind, registry
 from scheduler.kinds.summary import what
@@ -66,6 +68,7 @@ class EngineSettings:
     default_locale: str = "ru"
     daily_hour_utc: int = 3  # 06:00 in Moscow, before anyone's working day
     clock_seconds: float = 15.0  # scheduled publications and meetings that are over
+    alerts: ops.AlertSettings = field(default_factory=ops.AlertSettings)
 
 
 @dataclass(frozen=True)
@@ -85,8 +88,10 @@ class Delivery:
         i18n: I18n,
         settings: EngineSettings | None = None,
         kinds: dict[str, Kind] | None = None,
+        health: TelegramHealth | None = None,
     ) -> None:
         self.bot = bot
+        self.health = health
         self.sessionmaker = sessionmaker
         self.clock = clock
         self.i18n = i18n
@@ -137,6 +142,7 @@ class Delivery:
             TICK_JOB: (self._ticks, self.settings.tick_seconds),
             "broadcast-progress": (self.progress, self.settings.progress_seconds),
             "meeting-clock": (self.meeting_clock, self.settings.clock_seconds),
+            "operator-alerts": (self.check_alerts, self.settings.alerts.check_seconds),
         }
         for job_id, (job, seconds) in every.items():
             scheduler.add_job(
@@ -404,6 +410,9 @@ class Delivery:
         if report.published or report.ended:
             log.info("meetings published %s, ended %s", report.published, report.ended)
         return report
+
+    async def check_alerts(self) -> list[ops.Raised]:  # the operator's alerts
+        return await ops.check(self.sessionmaker, self.clock, self.settings.alerts, self.health)
 
     async def daily(self) -> dict[str, int]:
         """Once a day: housekeeping, then the regulations' compliance checks."""

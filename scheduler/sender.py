@@ -231,13 +231,23 @@ class Sender:
         async with self.sessionmaker() as session:
             await outbox.record_failed(session, row.id, row.attempts, failure, error, done)
         self.stats.failed += 1
-        self._lost(row, failure, error)
+        await self._lost(row, failure, error)
 
-    @staticmethod
-    def _lost(row: Claimed, failure: Failure, error: str) -> None:
+    async def _lost(self, row: Claimed, failure: Failure, error: str) -> None:
+        """A row given up for a reason that is not the person's (blocked, never opened the
+        bot): counted for the operator's alert; an outcome someone waits for, alerted too."""
+        if failure in outbox.UNREACHABLE:
+            return
+        await alerts.given_up(self.sessionmaker, self.clock.now(), error)
         if row.kind in OUTCOMES:
-            alerts.outcome_lost(
-                kind=row.kind, row_id=row.id, chat_id=row.chat_id, failure=failure, error=error
+            await alerts.outcome_lost(
+                self.sessionmaker,
+                self.clock.now(),
+                kind=row.kind,
+                row_id=row.id,
+                chat_id=row.chat_id,
+                failure=failure,
+                error=error,
             )
 
     async def _unreachable(
@@ -266,7 +276,7 @@ class Sender:
             self.stats.retried += 1
         else:
             self.stats.failed += 1
-            self._lost(row, Failure.GAVE_UP, error)
+            await self._lost(row, Failure.GAVE_UP, error)
 
     async def _send(self, chat_id: int, part: Part) -> Message:
         timeout = int(max(1, self.timeout))

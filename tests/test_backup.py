@@ -19,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import backup
 from bot.config import ROOT, Settings, StorageSettings
+from models import AlertName
 from scheduler.backups import DailyBackup, daily_backup
+from services import alerts as service_alerts
 from services.clock import FixedClock
 from tests.factories import ADMIN_ID
 from tests.flow import open_flow
@@ -201,6 +203,23 @@ async def test_daily_backup_keeps_the_newest_and_alerts_on_failure(
     assert alert.levelno == logging.ERROR
     assert "daily backup failed" in alert.getMessage()
     assert "\n" not in alert.getMessage() and alert.exc_info is None
+
+
+async def test_a_failed_daily_backup_is_an_administrators_alert(
+    live: tuple[Path, sqlite3.Connection],
+    tmp_path: Path,
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    database, _conn = live
+    (tmp_path / "blocked").write_text("a file where the folder should be")
+    failing = DailyBackup(database, tmp_path / "blocked", keep=3, alerts_to=sessionmaker)
+    now = datetime(2026, 12, 1, 23, 0, tzinfo=UTC)
+    assert await failing.run(now) is None
+    raised = await service_alerts.check(
+        session, now, admin_ids=[1001], thresholds=service_alerts.Thresholds()
+    )
+    assert [a.name for a in raised] == [AlertName.BACKUP]
 
 
 def test_daily_backup_settings(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

@@ -15,6 +15,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.config import DEFAULT_DB_PATH, ROOT, Settings, normalize_database_url
+from bot.startup import delays
 
 SETTINGS_VARS = (
     "BOT_TOKEN",
@@ -25,6 +26,8 @@ SETTINGS_VARS = (
     "DEFAULT_TIMEZONE",
     "DEFAULT_LOCALE",
     "LOG_LEVEL",
+    "STARTUP_RETRY_SECONDS",
+    "STARTUP_RETRY_MAX_SECONDS",
 )
 TOKEN = "123456:ABC-test-token"
 
@@ -242,3 +245,43 @@ def test_malformed_bot_token_exits_2_before_touching_anything() -> None:
     assert "Traceback" not in proc.stderr
     assert "does not look like a token" in proc.stderr and "Value error" not in proc.stderr
     assert "DEFAULT_TIMEZONE" in proc.stderr  # every problem is named at once
+
+
+def test_admin_ids_as_a_username_exits_2_saying_how_to_find_the_id() -> None:
+    proc = run_bot(BOT_TOKEN=TOKEN, ADMIN_IDS="1001, @chair_name")
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and "invalid literal" not in proc.stderr
+    assert "ADMIN_IDS" in proc.stderr and "numeric Telegram ids" in proc.stderr
+    assert "'@chair_name'" in proc.stderr and "/start" in proc.stderr  # how to find yours
+    assert proc.stdout == ""
+
+
+def test_startup_retry_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    defaults = settings(monkeypatch)
+    assert (defaults.startup_retry_seconds, defaults.startup_retry_max_seconds) == (1.0, 60.0)
+    fast = settings(monkeypatch, STARTUP_RETRY_SECONDS="0.1", STARTUP_RETRY_MAX_SECONDS="2")
+    assert (fast.startup_retry_seconds, fast.startup_retry_max_seconds) == (0.1, 2.0)
+    with pytest.raises(ValidationError):
+        settings(monkeypatch, STARTUP_RETRY_SECONDS="0")
+
+
+def test_startup_delays_double_up_to_the_cap() -> None:
+    backoff = delays(1.0, 60.0)
+    assert [next(backoff) for _ in range(9)] == [1, 2, 4, 8, 16, 32, 60, 60, 60]
+    assert next(delays(5.0, 2.0)) == 2.0  # a first delay above the cap is the cap
+
+
+def test_an_old_python_gets_one_sentence() -> None:
+    """`python -m bot` on Python 3.10 (faked here: the check runs before any other import)."""
+    fake_310 = (
+        "import runpy, sys; sys.version_info = (3, 10, 13, 'final', 0); "
+        "sys.version = '3.10.13 (main)'; runpy.run_module('bot', run_name='__main__')"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", fake_310], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [
+        "metod-bot needs Python 3.11 or newer, and this is Python 3.10.13: "
+        "install python3.11 (or newer) and recreate .venv with it."
+    ]

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.app import build_bot, build_dispatcher
 from bot.config import Settings
 from bot.db import create_engine, create_sessionmaker
-from models import Identity
+from models import AlertName, Identity
 from scheduler.engine import Delivery
 from services import announcements, outbox, people, roster
 from services.clock import FixedClock
@@ -281,9 +281,12 @@ async def test_a_summary_given_up_raises_the_operators_alert(
     app: App, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Telegram answers the summary 500 every time: after the outbox's retries the row stays
-    failed and the operator's alert is raised (logged at ERROR until it has its channel)."""
+    failed and the operator's alert is raised: logged at ERROR, and sent to the
+    administrators once (a message given up, an outcome lost), even after a restart."""
     tg, clock = app.tg, app.clock
     tg.open_chat(CHAIR)
+    tg.add_user(ADMIN_ID, "Админ")
+    tg.open_chat(ADMIN_ID)
     async with app.sm() as s:
         chair = await load_actor(s, CHAIR, [])
         target = announcements.Target(app.association_id, None, "")
@@ -306,3 +309,18 @@ async def test_a_summary_given_up_raises_the_operators_alert(
     assert (status.total, status.failed) == (1, 1) and failure.code == outbox.Failure.GAVE_UP
     [alert] = [r for r in caplog.records if "OPERATOR ALERT" in r.getMessage()]
     assert alert.levelname == "ERROR" and "broadcast_summary" in alert.getMessage()
+
+    raised = await app.delivery.check_alerts()
+    assert {a.name for a in raised} == {AlertName.GIVEN_UP, AlertName.OUTCOME_LOST}
+    assert await app.delivery.check_alerts() == []  # once per crossing
+    await app.delivery.tick()
+    await app.delivery.sender.drained()
+    told = [m["text"] for m in tg.messages(ADMIN_ID)]
+    assert len(told) == 2 and all(t.startswith("⚠️ Сигнал оператору") for t in told), told
+    assert any("Бот отказался от 1 сообщений" in t for t in told), told
+    assert any("сводка рассылки" in t and "gave_up" in t for t in told), told
+    async with serving(tg, app.sm, clock, app.association_id) as again:  # a restart
+        assert await again.delivery.check_alerts() == []
+        await again.delivery.tick()
+        await again.delivery.sender.drained()
+    assert len(tg.messages(ADMIN_ID)) == 2

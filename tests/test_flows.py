@@ -66,9 +66,12 @@ async def snapshot(sm: async_sessionmaker[AsyncSession]) -> tuple[int, ...]:
 async def test_start_without_token_explains_how_to_join(flow: Flow) -> None:
     reply = await flow.send(STRANGER, "/start")
     assert "ссылк" in reply.text and "председател" in reply.text
+    # Their numeric id, so the operator can make the first administrator (ADMIN_IDS).
+    assert f"<code>{STRANGER}</code>" in reply.text and "ADMIN_IDS" in reply.text
     flow.languages[OTHER] = "en"
     reply = await flow.send(OTHER, "/start")
     assert "invite link" in reply.text
+    assert f"Your Telegram id: <code>{OTHER}</code>" in reply.text
 
 
 async def test_registration_asks_only_what_it_does_not_know(

@@ -1,15 +1,15 @@
-"""ICS invitations: escaping, folding at 75 octets, UTC times, REQUEST / CANCEL, and a round
-trip through a small unfold-and-parse reader written here (RFC 5545 §3.1)."""
+"""ICS invitations: escaping, folding at 75 octets, UTC times, PUBLISH / CANCEL, a round trip
+through a small unfold-and-parse reader written here (RFC 5545 §3.1), and the icalendar
+library reading what we write (a development dependency)."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 
 from documents.ics import MAX_LINE_OCTETS, IcsEvent, build_ics, escape_text, fold
@@ -112,7 +112,7 @@ def test_request_structure_and_values_round_trip() -> None:
         "VERSION:2.0",
         "PRODID:-//metod-bot//RU",
         "CALSCALE:GREGORIAN",
-        "METHOD:REQUEST",
+        "METHOD:PUBLISH",  # a REQUEST without ATTENDEE is invalid (RFC 5546)
     ]
     assert lines[-2:] == ["END:VEVENT", "END:VCALENDAR"]
     props = vevent(data)
@@ -174,7 +174,7 @@ def test_cancel_method_status_and_no_alarm() -> None:
     assert props["SEQUENCE"] == "4"
     assert props["UID"] == "meeting-12@metod-bot"
     assert b"VALARM" not in data
-    assert b"METHOD:REQUEST" not in data
+    assert b"METHOD:REQUEST" not in data and b"METHOD:PUBLISH" not in data
 
 
 def test_optional_properties_left_out() -> None:
@@ -297,16 +297,29 @@ def test_negative_sequence_is_rejected() -> None:
         build_ics(event(sequence=-1))
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("icalendar") is None, reason="icalendar is not installed"
-)
-def test_icalendar_library_reads_it() -> None:  # pragma: no cover - optional dependency
-    icalendar = importlib.import_module("icalendar")  # not a dependency: used when present
+def test_icalendar_library_reads_it() -> None:
     e = event(description="a, b; c\\d\n" + "Ж" * 100, organizer_name='Петров "Пётр"')
     cal = icalendar.Calendar.from_ical(build_ics(e))
+    assert str(cal["METHOD"]) == "PUBLISH"
     (ev,) = [c for c in cal.walk() if c.name == "VEVENT"]
+    assert str(ev["UID"]) == e.uid
+    assert int(str(ev["SEQUENCE"])) == 3
+    assert str(ev["STATUS"]) == "CONFIRMED"
     assert str(ev["SUMMARY"]) == e.summary
     assert str(ev["DESCRIPTION"]) == e.description
     assert ev.decoded("DTSTART") == e.start
     assert ev.decoded("DTEND") == e.end
     assert ev["ORGANIZER"].params["CN"] == 'Петров "Пётр"'
+    assert not [c for c in cal.walk() if c.name == "VEVENT" and "ATTENDEE" in c]
+
+
+def test_icalendar_library_reads_the_cancellation() -> None:
+    invitation = icalendar.Calendar.from_ical(build_ics(event(sequence=3)))
+    cancel = icalendar.Calendar.from_ical(build_ics(event(sequence=4, cancelled=True)))
+    assert str(cancel["METHOD"]) == "CANCEL"
+    (first,) = [c for c in invitation.walk() if c.name == "VEVENT"]
+    (ev,) = [c for c in cancel.walk() if c.name == "VEVENT"]
+    assert str(ev["UID"]) == str(first["UID"])  # the same event
+    assert int(str(ev["SEQUENCE"])) == int(str(first["SEQUENCE"])) + 1  # newer than the invitation
+    assert str(ev["STATUS"]) == "CANCELLED"
+    assert not [c for c in cancel.walk() if c.name == "VALARM"]

@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
 
+import icalendar
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from documents.invitations import meeting_ics
 from models import (
     Association,
     AssociationKind,
@@ -554,3 +556,28 @@ async def test_ending_before_the_start_is_refused(session: AsyncSession, clock: 
         session, world.chair, view.id, datetime(2026, 12, 20, 8, 30, tzinfo=UTC)
     )
     assert ended.status is MeetingStatus.ENDED
+
+
+async def test_calendar_files_of_a_published_then_cancelled_meeting(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    """The invitation is PUBLISH; the cancellation is CANCEL of the same UID with SEQUENCE + 1,
+    read back by the icalendar library (RFC 5546: a calendar drops the event it has)."""
+    world = await make_world(session, clock)
+    view = await ready_draft(session, world, world.chair, clock)
+    await meetings.publish(session, world.chair, view.id, view.version, NOW)
+    published = await meetings.load(session, view.id)
+    await meetings.cancel(session, world.chair, view.id, "Карантин", NOW)
+    cancelled = await meetings.load(session, view.id)
+
+    def event(data: bytes) -> tuple[str, icalendar.Component]:
+        calendar = icalendar.Calendar.from_ical(data)
+        (vevent,) = [c for c in calendar.walk() if c.name == "VEVENT"]
+        return str(calendar["METHOD"]), vevent
+
+    method, invitation = event(meeting_ics(published, description="Повестка"))
+    assert method == "PUBLISH" and str(invitation["STATUS"]) == "CONFIRMED"
+    method, cancellation = event(meeting_ics(cancelled, description="", cancelled=True))
+    assert method == "CANCEL" and str(cancellation["STATUS"]) == "CANCELLED"
+    assert str(cancellation["UID"]) == str(invitation["UID"]) == f"meeting-{view.id}@metod-bot"
+    assert int(str(cancellation["SEQUENCE"])) == int(str(invitation["SEQUENCE"])) + 1

@@ -78,7 +78,7 @@ async def scenario(app: App, clock: FixedClock) -> None:
     for tg_id in EVERYONE:
         assert got(app, tg_id, "Функциональная грамотность") >= 1, texts(app, tg_id)
         [ics] = ics_files(app, tg_id)
-        assert b"SEQUENCE:1" in ics and b"METHOD:REQUEST" in ics
+        assert b"SEQUENCE:1" in ics and b"METHOD:PUBLISH" in ics
     notice = next(m for m in tg.messages(TEACHERS[0]) if "Вы придёте?" in m.get("text", ""))
     assert "О плане работы на второе полугодие — Учитель Номер 0" in notice["text"]
 

@@ -21,6 +21,7 @@ from bot.i18n import DOMAIN, LOCALES_DIR
 from scheduler.engine import Delivery, EngineSettings
 from scheduler.kinds import PROPOSAL, PROPOSAL_DECIDED, registry
 from services import (
+    alerts,
     announcements,
     attendance,
     broadcasts,
@@ -177,6 +178,28 @@ KEYS: list[tuple[str, Callable[[], str], str, dict[str, int | date]]] = [
      lambda: keys.compliance_digest(day=DAY, person_id=P),
      "compliance_digest", {"day": DAY, "person_id": P}),
     # a school a teacher typed, rejected (services/schools.py, issue 20)
+    # the operator's alerts to administrators (services/alerts), one format per alert
+    ("alert:backlog:2", lambda: keys.alert_group("backlog", 2), "alert_backlog_group",
+     {"crossing": 2}),
+    ("alert:backlog:2:chat=1001", lambda: keys.alert("backlog", crossing=2, chat_id=1001),
+     "alert_backlog", {"crossing": 2, "chat_id": 1001}),
+    ("alert:telegram:2", lambda: keys.alert_group("telegram", 2), "alert_telegram_group",
+     {"crossing": 2}),
+    ("alert:telegram:2:chat=1001", lambda: keys.alert("telegram", crossing=2, chat_id=1001),
+     "alert_telegram", {"crossing": 2, "chat_id": 1001}),
+    ("alert:given_up:2", lambda: keys.alert_group("given_up", 2), "alert_given_up_group",
+     {"crossing": 2}),
+    ("alert:given_up:2:chat=1001", lambda: keys.alert("given_up", crossing=2, chat_id=1001),
+     "alert_given_up", {"crossing": 2, "chat_id": 1001}),
+    ("alert:outcome_lost:2", lambda: keys.alert_group("outcome_lost", 2),
+     "alert_outcome_lost_group", {"crossing": 2}),
+    ("alert:outcome_lost:2:chat=1001",
+     lambda: keys.alert("outcome_lost", crossing=2, chat_id=1001),
+     "alert_outcome_lost", {"crossing": 2, "chat_id": 1001}),
+    ("alert:backup:2", lambda: keys.alert_group("backup", 2), "alert_backup_group",
+     {"crossing": 2}),
+    ("alert:backup:2:chat=1001", lambda: keys.alert("backup", crossing=2, chat_id=1001),
+     "alert_backup", {"crossing": 2, "chat_id": 1001}),
     ("school:8", lambda: keys.school_group(8), "school_group", {"school_id": 8}),
     ("school:8:rejected:person=40", lambda: keys.school_rejected(school_id=8, person_id=P),
      "school_rejected", {"school_id": 8, "person_id": P}),
@@ -246,6 +269,7 @@ def test_the_row_kinds_keys_speak_of_are_todays() -> None:
         *plans.APPROVAL_KINDS,
         *compliance.KINDS,
         schools.REJECTED_KIND,
+        alerts.KIND,
     }
 
 

@@ -21,6 +21,7 @@ module                        kinds
 ``summary``                   a broadcast's summary to the one who started it
 ``compliance``                a compliance finding to the chair, the methodists' digest
 ``school``                    a school a teacher typed was rejected: choose another
+``alert``                     the operator's alerts to the administrators
 ============================  ==========================================================
 
 ``base`` holds the `Kind` protocol and a small cache; ``meeting`` what a meeting's kinds
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 from services.clock import Clock, SystemClock
 
+from .alert import OperatorAlertKind
 from .announcement import AnnouncementKind
 from .ballot import BallotReminderKind
 from .base import Kind as Kind
@@ -92,5 +94,5 @@ def registry(clock: Clock | None = None) -> dict[str, Kind]:
     kinds.extend(cls(clock, shared) for cls in PROTOCOL_KINDS)
     kinds.extend([SurveyInviteKind(), SurveyReminderKind(), SummaryKind()])
     kinds.extend(plan_kinds())
-    kinds.extend([FindingKind(), DigestKind(), SchoolRejectedKind()])
+    kinds.extend([FindingKind(), DigestKind(), SchoolRejectedKind(), OperatorAlertKind()])
     return {kind.name: kind for kind in kinds}

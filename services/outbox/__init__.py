@@ -19,7 +19,7 @@ module             holds
                    `cancel` (claimed rows no longer wanted), `release`
 ``outcomes``       `Failure`, `record_sent` / `_failed` / `_retry` / `_part`, backoff
 ``groups``         `cancel_group`, `cancel_prefix`, `requeue_not_joined`,
-                   `group_status`, `group_failures`
+                   `group_status`, `group_failures`, `backlog`
 ``retention``      `purge_finished` (housekeeping)
 ``window``         the sending window: `in_window`, `reminder_due`
 ``queries``        the SELECT builders
@@ -41,8 +41,10 @@ from .enqueue import each_person as each_person
 from .enqueue import enqueue as enqueue
 from .enqueue import fan_out as fan_out
 from .enqueue import insert_for as insert_for
+from .groups import Backlog as Backlog
 from .groups import Failed as Failed
 from .groups import GroupStatus as GroupStatus
+from .groups import backlog as backlog
 from .groups import cancel_group as cancel_group
 from .groups import cancel_prefix as cancel_prefix
 from .groups import group_failures as group_failures
@@ -58,6 +60,7 @@ from .outcomes import record_failed as record_failed
 from .outcomes import record_part as record_part
 from .outcomes import record_retry as record_retry
 from .outcomes import record_sent as record_sent
+from .queries import PRIORITY_DUE as PRIORITY_DUE
 from .retention import FINAL as FINAL
 from .retention import purge_finished as purge_finished
 from .window import EVENT_MARGIN as EVENT_MARGIN

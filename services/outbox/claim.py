@@ -105,7 +105,8 @@ async def claim(
     session: AsyncSession, now: datetime, limit: int, lease: timedelta
 ) -> list[Claimed]:
     """Claim up to `limit` due rows for this process: `sending` with a lease, committed.
-    Rows due for a retry go first (`queries.due_ids`), then the rest by due time.
+    Urgent rows go first (due at `PRIORITY_DUE`: the operator's alerts), then rows due
+    for a retry (`queries.due_ids`), then the rest by due time.
 
     PostgreSQL: the SELECT takes `FOR UPDATE SKIP LOCKED`, so ticks of several
     processes never claim one row twice. SQLite: SQLAlchemy drops SKIP LOCKED there; the
@@ -116,13 +117,15 @@ async def claim(
         return []
     o = OutboxMessage
     claimed: list[Claimed] = []
-    for retries in (True, False):  # rows due for a retry first, then the rest by due time
+    # Urgent rows first (the operator's alerts), then rows due for a retry, then the rest.
+    for urgent, retries in ((True, False), (False, True), (False, False)):
         room = limit - len(claimed)
         if room <= 0:
             break
         # The ids first, then the UPDATE: as `IN (SELECT … LIMIT … FOR UPDATE)` PostgreSQL
         # may run the subquery again for each row and so claim far more than `room`.
-        ids = list(await session.scalars(queries.due_ids(now, room, retries=retries)))
+        found = queries.due_ids(now, room, retries=retries, urgent=urgent)
+        ids = list(await session.scalars(found))
         if not ids:
             continue
         result = await session.execute(

@@ -103,3 +103,16 @@ async def group_failures(session: AsyncSession, group_key: str) -> list[Failed]:
         Failed(person, chat, code or Failure.GAVE_UP.value, name)
         for person, chat, code, name in rows.all()
     ]
+
+
+@dataclass(frozen=True)
+class Backlog:
+    waiting: int  # pending rows due before the threshold
+    oldest: datetime | None  # the earliest due time among them
+
+
+@reads
+async def backlog(session: AsyncSession, before: datetime, *, but_kind: str) -> Backlog:
+    """The rows still waiting that were due before `before` (rows of `but_kind` aside)."""
+    row = (await session.execute(queries.overdue(before, but_kind))).one()
+    return Backlog(int(row[0] or 0), row[1])

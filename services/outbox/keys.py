@@ -420,3 +420,27 @@ def school_group(school_id: int) -> str:
 def school_rejected(*, school_id: int, person_id: int) -> str:
     """To a teacher: the school they have was rejected; choose another."""
     return _SCHOOL_REJECTED.build(school_id=school_id, person_id=person_id)
+
+
+# ---------------------------------------------------------------- the operator's alerts
+
+# One format per alert (a key's fields are numbers): `crossing` counts that alert's crossings,
+# so each is sent once per crossing, to each administrator's chat.
+_ALERT_NAMES = ("backlog", "telegram", "given_up", "outcome_lost", "backup")
+_ALERT_GROUPS = {
+    name: register(f"alert_{name}_group", f"alert:{name}:{{crossing}}") for name in _ALERT_NAMES
+}
+_ALERTS = {
+    name: register(f"alert_{name}", f"alert:{name}:{{crossing}}:chat={{chat_id}}")
+    for name in _ALERT_NAMES
+}
+
+
+def alert_group(name: str, crossing: int) -> str:
+    """The messages of one crossing of an alert (`models.AlertName` values)."""
+    return _ALERT_GROUPS[name].build(crossing=crossing)
+
+
+def alert(name: str, *, crossing: int, chat_id: int) -> str:
+    """One crossing of an alert to one administrator's chat: never twice."""
+    return _ALERTS[name].build(crossing=crossing, chat_id=chat_id)

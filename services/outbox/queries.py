@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Select, and_, func, select
 
@@ -42,7 +42,14 @@ def first_expired(now: datetime) -> Select[int]:
     )
 
 
-def due_ids(now: datetime, limit: int, *, retries: bool = False) -> Select[int]:
+# A row due at or before this moment is urgent (the operator's alerts): claimed before any
+# other, even before retries, so it never waits behind the backlog it may be reporting.
+PRIORITY_DUE = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def due_ids(
+    now: datetime, limit: int, *, retries: bool = False, urgent: bool = False
+) -> Select[int]:
     """The ids a claim takes: due first, `FOR UPDATE SKIP LOCKED` on PostgreSQL (SQLAlchemy
     drops it on SQLite, where BEGIN IMMEDIATE serializes the claims). With `retries`, only
     rows tried before (a row put back after an error or a lost answer carries `last_error`;
@@ -52,6 +59,8 @@ def due_ids(now: datetime, limit: int, *, retries: bool = False) -> Select[int]:
     due = [o.status == OutboxStatus.PENDING, o.due_at <= now]
     if retries:
         due.append(o.last_error.is_not(None))
+    if urgent:
+        due.append(o.due_at <= PRIORITY_DUE)
     return (
         select(o.id)
         .where(*due)
@@ -95,4 +104,13 @@ def group_failures(
         .outerjoin(Person, Person.id == OutboxMessage.person_id)
         .where(OutboxMessage.group_key == group_key, OutboxMessage.status == OutboxStatus.FAILED)
         .order_by(Person.full_name, OutboxMessage.id)
+    )
+
+
+def overdue(before: datetime, but_kind: str) -> Select[int, datetime | None]:
+    """How many pending rows have been due since before `before`, and the earliest due time
+    (the operator's backlog alert; its own rows, `but_kind`, left out)."""
+    o = OutboxMessage
+    return select(func.count(), func.min(o.due_at)).where(
+        o.status == OutboxStatus.PENDING, o.due_at < before, o.kind != but_kind
     )
