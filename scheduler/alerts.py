@@ -24,20 +24,25 @@ ALERT = "OPERATOR ALERT"
 
 
 async def _note(
-    sessionmaker: async_sessionmaker[AsyncSession], name: AlertName, now: datetime, error: str
+    sessionmaker: async_sessionmaker[AsyncSession],
+    name: AlertName,
+    now: datetime,
+    error: str,
+    count: int = 1,
 ) -> None:
     try:
         async with sessionmaker() as session:
-            await alerts.note(session, name, now, error)
+            await alerts.note(session, name, now, error, count)
     except Exception:  # the alert must never take the sender down with it
         log.exception("%s: %s could not be noted", ALERT, name.value)
 
 
 async def given_up(
-    sessionmaker: async_sessionmaker[AsyncSession], now: datetime, error: str
+    sessionmaker: async_sessionmaker[AsyncSession], now: datetime, error: str, count: int = 1
 ) -> None:
-    """A message the outbox gave up on (retries spent, or Telegram refused it)."""
-    await _note(sessionmaker, AlertName.GIVEN_UP, now, error)
+    """Messages the outbox gave up on (retries spent, Telegram refused them, or it never
+    answered their calls)."""
+    await _note(sessionmaker, AlertName.GIVEN_UP, now, error, count)
 
 
 async def outcome_lost(

@@ -207,7 +207,9 @@ class Delivery:
             if not await outbox.anything_to_do(session, now):
                 return TickReport()
         async with self.sessionmaker() as session:
-            requeued, in_doubt = await outbox.recover(session, now)
+            requeued, in_doubt, given_up = await outbox.recover(session, now)
+        if given_up:
+            await ops.given_up(self.sessionmaker, now, outbox.NO_ANSWER_GIVEN_UP, count=given_up)
         if in_doubt:
             log.warning("%s outbox rows came back after their lease: in doubt", in_doubt)
         async with self.sessionmaker() as session:

@@ -20,8 +20,10 @@ from bot.i18n import DOMAIN, LOCALES_DIR
 from bot.retry import unattended
 from models import AlertName, OutboxMessage
 from scheduler import alerts as operator
+from scheduler.engine import Delivery, EngineSettings
 from scheduler.kinds.alert import alert_text
 from services import alerts, outbox
+from services.clock import FixedClock
 from services.outbox import Outgoing
 from tests.fakeapi import FakeTelegram
 
@@ -175,3 +177,37 @@ async def test_health_knows_since_when_telegram_does_not_answer() -> None:
                 assert health.down_since is None  # Telegram answered
         finally:
             await bot.session.close()
+
+
+async def test_a_message_never_answered_is_given_up_with_an_alert(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """A chat whose calls never get an answer: after `MAX_DOUBTS` leases the tick gives the
+    row up, and the administrators are told (counted with the other given-up messages)."""
+    lease = timedelta(seconds=60)
+    await enqueue_backlog(session, NOW, 1, "announcement:1")
+    moment = NOW
+    for _ in range(outbox.MAX_DOUBTS - 1):
+        [row] = await outbox.claim(session, moment, 10, lease)
+        assert await outbox.mark_started(session, row.id, row.attempts, moment, lease)
+        moment += lease * 2
+        assert (await outbox.recover(session, moment)).given_up == 0
+    [row] = await outbox.claim(session, moment, 10, lease)
+    assert await outbox.mark_started(session, row.id, row.attempts, moment, lease)
+    moment += lease * 2
+    await session.commit()
+    assert await check(session, moment) == []
+
+    settings = Settings(bot_token=TOKEN, _env_file=None)
+    bot = build_bot(settings)
+    i18n = I18n(path=LOCALES_DIR, default_locale="ru", domain=DOMAIN)
+    delivery = Delivery(bot, sessionmaker, FixedClock(moment), i18n, EngineSettings())
+    try:
+        report = await delivery.tick()  # nothing is sent: the row is given up
+    finally:
+        await bot.session.close()
+    assert (report.requeued, report.in_doubt) == (0, 1)
+    raised = await alerts.check(session, moment, admin_ids=ADMINS, thresholds=LIMITS)
+    [given_up] = [a for a in raised if a.name == AlertName.GIVEN_UP]
+    assert given_up.params["count"] == 1
+    assert given_up.params["detail"] == outbox.NO_ANSWER_GIVEN_UP

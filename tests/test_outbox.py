@@ -136,8 +136,8 @@ async def test_lease_recovery_counts_only_started_calls_as_in_doubt(
     assert await outbox.mark_started(session, a.id, a.attempts, now, LEASE)
     assert await outbox.mark_started(session, c.id, c.attempts, now, LEASE)
     await outbox.record_sent(session, c.id, c.attempts, 555, 1, now)
-    assert await outbox.recover(session, now + LEASE / 2) == (0, 0)  # leases still live
-    assert await outbox.recover(session, now + LEASE * 2) == (2, 1)
+    assert await outbox.recover(session, now + LEASE / 2) == (0, 0, 0)  # leases still live
+    assert await outbox.recover(session, now + LEASE * 2) == (2, 1, 0)
     status = await outbox.group_status(session, "announcement:1")
     assert (status.sent, status.pending, status.in_doubt) == (1, 2, 1)
     # The stale claim of `a` cannot report anything any more: a later claim owns the row.
@@ -244,9 +244,10 @@ async def test_a_call_never_answered_stops_after_a_few_tries(
         [row] = await outbox.claim(session, moment, 10, LEASE)
         assert await outbox.mark_started(session, row.id, row.attempts, moment, LEASE)
         moment += LEASE * 2
-        requeued, in_doubt = await outbox.recover(session, moment)
+        requeued, in_doubt, given_up = await outbox.recover(session, moment)
         assert in_doubt == 1
         assert requeued == (1 if n < outbox.MAX_DOUBTS else 0)
+        assert given_up == (0 if n < outbox.MAX_DOUBTS else 1)
     status = await outbox.group_status(session, "announcement:1")
     assert (status.failed, status.pending, status.in_doubt) == (1, 0, outbox.MAX_DOUBTS)
     [failure] = await outbox.group_failures(session, "announcement:1")
@@ -295,7 +296,7 @@ async def test_a_retry_is_claimed_ahead_of_a_backlog(
     await outbox.enqueue(session, rows(2000, backlog_at, group="announcement:2"))
     await session.commit()
     moment = now + LEASE * 2  # both are due again now; the backlog was due before them
-    assert await outbox.recover(session, moment) == (1, 1)
+    assert await outbox.recover(session, moment) == (1, 1, 0)
     claimed = await outbox.claim(session, moment, 8, LEASE)
     assert {failed.id, lost.id} <= {row.id for row in claimed}
     assert len(claimed) == 8  # the rest of the room goes to the backlog, oldest first

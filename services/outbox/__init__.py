@@ -29,7 +29,9 @@ module             holds
 
 from . import keys as keys
 from . import wake as wake
+from .claim import NO_ANSWER_GIVEN_UP as NO_ANSWER_GIVEN_UP
 from .claim import Claimed as Claimed
+from .claim import Recovered as Recovered
 from .claim import anything_to_do as anything_to_do
 from .claim import cancel as cancel
 from .claim import claim as claim

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,11 +51,20 @@ async def anything_to_do(session: AsyncSession, now: datetime) -> bool:
     return due is not None or expired is not None
 
 
+NO_ANSWER_GIVEN_UP = "no answer from Telegram, several times"
+
+
+class Recovered(NamedTuple):
+    requeued: int  # back to pending
+    in_doubt: int  # of those, and of the given up: their call had started
+    given_up: int = 0  # unanswered `MAX_DOUBTS` times: failed for good
+
+
 @writes
-async def recover(session: AsyncSession, now: datetime) -> tuple[int, int]:
+async def recover(session: AsyncSession, now: datetime) -> Recovered:
     """Rows whose lease ran out while `sending` go back to pending: a dead process, or a call
-    that got no answer. Those whose call had started are counted as in doubt. Returns
-    (requeued, of which in doubt)."""
+    that got no answer. Those whose call had started are counted as in doubt; those
+    unanswered `MAX_DOUBTS` times are given up."""
     o = OutboxMessage
     # Back as a retry (`last_error` set): claimed ahead of rows that were never tried.
     requeue = {
@@ -72,7 +81,7 @@ async def recover(session: AsyncSession, now: datetime) -> tuple[int, int]:
         .values(
             status=OutboxStatus.FAILED,
             error_code=Failure.NO_ANSWER.value,
-            last_error="no answer from Telegram, several times",
+            last_error=NO_ANSWER_GIVEN_UP,
             doubts=o.doubts + 1,
             lease_until=None,
             started_at=None,
@@ -97,7 +106,7 @@ async def recover(session: AsyncSession, now: datetime) -> tuple[int, int]:
         .execution_options(synchronize_session=False)
     )
     requeued = in_doubt - given_up + len(quiet.all())
-    return requeued, in_doubt
+    return Recovered(requeued, in_doubt, given_up)
 
 
 @writes
