@@ -36,6 +36,7 @@ from models.survey import (
     SurveyResponse,
     SurveyStatus,
 )
+from models.yearend import CourseForm, YearCourse, YearReport
 
 __all__ = [
     "PRESENT_KINDS",
@@ -56,6 +57,7 @@ __all__ = [
     "Choice",
     "ComplianceFinding",
     "ComplianceSetting",
+    "CourseForm",
     "Identity",
     "Invite",
     "InviteKind",
@@ -94,4 +96,6 @@ __all__ = [
     "SurveyResponse",
     "SurveyStatus",
     "Vote",
+    "YearCourse",
+    "YearReport",
 ]

@@ -119,6 +119,15 @@ class ErrorCode(enum.StrEnum):
     # Approval of the plan at a meeting (issue 15, item 2).
     PLAN_NOT_ADOPTED = "plan_not_adopted"  # no adopted decision approves this plan
     PLAN_ON_AGENDA = "plan_on_agenda"  # the meeting already has this plan's question
+    # The year-end report and the annual analysis (issue 16).
+    TEMPLATE_FIXED = "template_fixed"  # the year-end report's questions and naming are fixed
+    REPORT_LINE = "report_line"  # line, parts
+    REPORT_DIRECTION = "report_direction"  # line, max
+    REPORT_HOURS = "report_hours"  # line, max
+    REPORT_FORM = "report_form"  # line
+    REPORT_DATE = "report_date"  # line, first, last
+    REPORT_COURSE_TWICE = "report_course_twice"  # line
+    REPORT_TOO_MANY = "report_too_many"  # max
 
 
 class DomainError(Exception):
