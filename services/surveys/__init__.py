@@ -85,6 +85,7 @@ from services.surveys.listing import mine as mine
 from services.surveys.listing import open_for as open_for
 from services.surveys.personal import personal_data as personal_data
 from services.surveys.tallies import card_results as card_results
+from services.surveys.tallies import figures as figures
 from services.surveys.tallies import results as results
 from services.surveys.templates import NEEDS as NEEDS
 from services.surveys.templates import SATISFACTION as SATISFACTION
