@@ -57,4 +57,21 @@ def year_texts() -> dict[ErrorCode, Text]:
         ErrorCode.REPORT_TOO_MANY: lambda p: _f(
             _("At most {max} lines, please. Nothing was saved."), p
         ),
+        ErrorCode.ANALYSIS_SUBMITTED: lambda p: _(
+            "The analysis is submitted and waits for the methodological service: it does not "
+            "change now. Nothing was changed."
+        ),
+        ErrorCode.ANALYSIS_ACCEPTED: lambda p: _(
+            "The analysis is accepted by the methodological service: it no longer changes."
+        ),
+        ErrorCode.ANALYSIS_NOT_SUBMITTED: lambda p: _(
+            "This analysis is not waiting for a decision (not submitted, or already decided). "
+            "Nothing was changed."
+        ),
+        ErrorCode.ANALYSIS_COMMENT_REQUIRED: lambda p: _(
+            "To return the analysis for revision, write a comment: what to correct."
+        ),
+        ErrorCode.ANALYSIS_SECTION: lambda p: _(
+            "There is no such section of the analysis. Nothing was changed."
+        ),
     }

@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
+from models.analysis import AnalysisStatus, AnnualAnalysis
 from models.announcement import Announcement, AnnouncementStatus
 from models.association import Association, AssociationKind, CadencePeriod
 from models.attendance import PRESENT_KINDS, Attendance, Choice, Presence, Vote
@@ -42,8 +43,10 @@ __all__ = [
     "PRESENT_KINDS",
     "AgendaItem",
     "AgendaProposal",
+    "AnalysisStatus",
     "Announcement",
     "AnnouncementStatus",
+    "AnnualAnalysis",
     "AnnualPlan",
     "AnnualPlanRow",
     "Association",

@@ -128,6 +128,11 @@ class ErrorCode(enum.StrEnum):
     REPORT_DATE = "report_date"  # line, first, last
     REPORT_COURSE_TWICE = "report_course_twice"  # line
     REPORT_TOO_MANY = "report_too_many"  # max
+    ANALYSIS_SUBMITTED = "analysis_submitted"  # it waits for the methodist: nothing changes
+    ANALYSIS_ACCEPTED = "analysis_accepted"  # accepted: frozen
+    ANALYSIS_NOT_SUBMITTED = "analysis_not_submitted"  # nothing to accept or return
+    ANALYSIS_COMMENT_REQUIRED = "analysis_comment_required"
+    ANALYSIS_SECTION = "analysis_section"  # not a section the chair writes
 
 
 class DomainError(Exception):

@@ -21,6 +21,7 @@ module                        kinds
 ``summary``                   a broadcast's summary to the one who started it
 ``compliance``                a compliance finding to the chair, the methodists' digest
 ``school``                    a school a teacher typed was rejected: choose another
+``analysis``                  an annual analysis submitted (to the methodists), decided
 ============================  ==========================================================
 
 ``base`` holds the `Kind` protocol and a small cache; ``meeting`` what a meeting's kinds
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 from services.clock import Clock, SystemClock
 
+from .analysis import AnalysisDecidedKind, AnalysisSubmittedKind
 from .announcement import AnnouncementKind
 from .ballot import BallotReminderKind
 from .base import Kind as Kind
@@ -93,4 +95,5 @@ def registry(clock: Clock | None = None) -> dict[str, Kind]:
     kinds.extend([SurveyInviteKind(), SurveyReminderKind(), SummaryKind()])
     kinds.extend(plan_kinds())
     kinds.extend([FindingKind(), DigestKind(), SchoolRejectedKind()])
+    kinds.extend([AnalysisSubmittedKind(), AnalysisDecidedKind()])
     return {kind.name: kind for kind in kinds}

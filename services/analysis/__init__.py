@@ -7,8 +7,24 @@ formulas, None where the bot has no data.
 
 Modules: `views` (the frozen values and `percent`), `tables` (pure functions of facts),
 `queries` (one plain select per table for the year), `build` (gathering and computing),
-`reading` (the use case)."""
+`reading` (the use case), `drafting` (the chair's sections, submitting, the
+methodist's decision)."""
 
+from services.analysis.drafting import (
+    COMMENT_MAX,
+    DECIDED,
+    KINDS,
+    SECTION_MAX,
+    SECTIONS,
+    SUBMITTED,
+    AnalysisState,
+    decision,
+    review,
+    set_measures,
+    state,
+    submit,
+    write_section,
+)
 from services.analysis.reading import analysis
 from services.analysis.views import (
     Analysis,
@@ -31,7 +47,14 @@ from services.analysis.views import (
 )
 
 __all__ = [
+    "COMMENT_MAX",
+    "DECIDED",
+    "KINDS",
+    "SECTIONS",
+    "SECTION_MAX",
+    "SUBMITTED",
     "Analysis",
+    "AnalysisState",
     "AttendanceRow",
     "AttendanceTable",
     "Cell",
@@ -48,5 +71,11 @@ __all__ = [
     "QuestionFigure",
     "SurveyFigures",
     "analysis",
+    "decision",
     "percent",
+    "review",
+    "set_measures",
+    "state",
+    "submit",
+    "write_section",
 ]

@@ -10,12 +10,16 @@ from sqlalchemy import Select, func, select
 from models import (
     PRESENT_KINDS,
     AgendaItem,
+    AnnualAnalysis,
+    AnnualPlan,
     AnnualPlanRow,
     Attendance,
     Meeting,
     MeetingStatus,
     Membership,
+    Methodist,
     Person,
+    PlanStatus,
     Protocol,
     School,
     Survey,
@@ -129,4 +133,32 @@ def plan_rows(row_ids: Collection[int]) -> Select[AnnualPlanRow]:
         select(AnnualPlanRow)
         .where(AnnualPlanRow.id.in_(list(row_ids)))
         .order_by(AnnualPlanRow.position)
+    )
+
+
+def kept(association_id: int, year: int, *, lock: bool = False) -> Select[AnnualAnalysis]:
+    stmt = select(AnnualAnalysis).where(
+        AnnualAnalysis.association_id == association_id, AnnualAnalysis.school_year == year
+    )
+    return stmt.with_for_update() if lock else stmt
+
+
+def approved_plan(association_id: int, year: int) -> Select[int]:
+    return (
+        select(AnnualPlan.id)
+        .where(
+            AnnualPlan.association_id == association_id,
+            AnnualPlan.school_year == year,
+            AnnualPlan.status == PlanStatus.APPROVED,
+        )
+        .order_by(AnnualPlan.edition.desc())
+        .limit(1)
+    )
+
+
+def methodists(service_id: int) -> Select[int]:
+    return (
+        select(Methodist.person_id)
+        .where(Methodist.service_id == service_id, Methodist.active)
+        .order_by(Methodist.person_id)
     )

@@ -6,9 +6,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Association
+from models import AnalysisStatus, Association
 from services import deadlines
 from services.analysis.build import compute
+from services.analysis.drafting import kept
 from services.analysis.views import Analysis
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor, Scope, require
@@ -31,4 +32,9 @@ async def analysis(
     year = school_year
     if year is None:
         year = deadlines.school_year(deadlines.local_day(now, association.timezone))
-    return await compute(session, actor, association, year, now)
+    row = await kept(session, association.id, year)
+    moment = now
+    if row is not None and row.submitted_at and row.status is not AnalysisStatus.RETURNED:
+        moment = row.submitted_at  # submitted: the figures as they were sent
+    measures = row.measures if row is not None else None
+    return await compute(session, actor, association, year, moment, measures)
