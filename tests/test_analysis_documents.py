@@ -104,7 +104,7 @@ async def test_the_docx_in_the_forms_order_and_layout(
     assert document.styles["Normal"].font.name == "Times New Roman"
     tables = document.tables
     for table in tables:
-        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        assert table.rows[0]._tr.get_or_add_trPr().find(qn("w:tblHeader")) is not None
     headers = [tuple(c.text for c in t.rows[0].cells) for t in tables]
     for header in FORM_TABLES:
         assert header in headers
