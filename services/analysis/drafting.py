@@ -16,7 +16,7 @@ from services import audit, outbox
 from services.analysis import queries
 from services.errors import DomainError, ErrorCode
 from services.outbox import keys
-from services.permissions import Action, Actor, Scope, require
+from services.permissions import Action, Actor, Decision, Scope, decide, require
 from services.tx import reads, writes
 from services.validation import check_text
 
@@ -266,3 +266,20 @@ async def decision(session: AsyncSession, analysis_id: int) -> AnalysisState | N
     """For the outbox: the analysis as it stands (None: gone)."""
     row = await session.get(AnnualAnalysis, analysis_id)
     return None if row is None else state_of(row)
+
+
+@dataclass(frozen=True)
+class Rights:
+    write: bool  # the chair's sections, «меры», submitting
+    review: bool  # «принято» / «на доработку»
+
+
+@reads
+async def rights(session: AsyncSession, actor: Actor, association_id: int) -> Rights:
+    """What the actor may do with the association's analysis (for the buttons shown)."""
+    association = await association_for(session, actor, association_id, Action.VIEW_ANALYSIS)
+    scope = Scope(association.service_id, association.id)
+    return Rights(
+        write=decide(actor, Action.WRITE_ANALYSIS, scope) is not Decision.DENY,
+        review=decide(actor, Action.REVIEW_ANALYSIS, scope) is not Decision.DENY,
+    )

@@ -29,7 +29,7 @@ class AnalysisAction(StrEnum):
     RETURN = "back"  # a methodist: «на доработку», then the comment
 
 
-class AnalysisCb(CallbackData, prefix="an"):
+class AnalysisCb(CallbackData, prefix="ya"):
     action: AnalysisAction
     association_id: Id
     year: Year
