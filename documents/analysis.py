@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -22,7 +23,7 @@ from docx.shared import Cm, Pt
 from docx.table import Table
 
 from documents import analysis_words as W
-from documents.chart import bar_chart_png
+from documents.chart import columns_png
 from documents.i18n import translations
 from documents.protocol import PAGE_HEIGHT, PAGE_WIDTH, UNSAFE, docx_styles, set_margins
 from documents.stable_zip import restamp
@@ -78,33 +79,30 @@ class Writer:
     def table(
         self, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
     ) -> Table:
-        table: Table = self.document.add_table(rows=1, cols=len(header))
+        table: Table = self.document.add_table(rows=1 + len(rows), cols=len(header))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         for n, width in enumerate(widths):
             table.columns[n].width = Cm(width)
-        self._row(table, 0, header, widths, bold=True)
-        table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-        for values in rows:
-            table.add_row()  # type: ignore[no-untyped-call]
-            self._row(table, len(table.rows) - 1, values, widths)
+        lines = list(table.rows)
+        self._row(lines[0].cells, header, widths, bold=True)
+        lines[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        for line, values in zip(lines[1:], rows, strict=True):
+            self._row(line.cells, values, widths)
         return table
 
     def _row(
         self,
-        table: Table,
-        line: int,
+        cells: Sequence[Any],
         values: Sequence[str],
         widths: Sequence[float],
         *,
         bold: bool = False,
     ) -> None:
-        for n, value in enumerate(values):
-            cell = table.cell(line, n)
-            cell.width = Cm(widths[n])
-            paragraph = cell.paragraphs[0]
-            run = paragraph.add_run(_clean(value))
+        for cell, value, width in zip(cells, values, widths, strict=True):
+            cell.width = Cm(width)
+            run = cell.paragraphs[0].add_run(_clean(value))
             run.font.size = Pt(TABLE_SIZE)
             run.bold = bold or None
 
@@ -312,9 +310,9 @@ def docx_bytes(
     w.paragraph(w.t(W.PLAN_HELD, held=found.held, planned=found.planned))
     if found.attendance.days:
         w.heading(W.CHART)
-        png = bar_chart_png(
+        png = columns_png(
             w.t(W.CHART),
-            [d.strftime("%d.%m.%Y") for d in found.attendance.days],
+            [d.strftime("%d.%m") for d in found.attendance.days],
             [c.present for c in found.attendance.totals],
         )
         document.add_picture(io.BytesIO(png), width=Cm(15))
