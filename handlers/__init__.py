@@ -10,6 +10,7 @@ from aiogram import Router
 
 from handlers import (
     admin,
+    analysis,
     announce,
     associations,
     attendance,
@@ -58,6 +59,7 @@ def feature_routers() -> list[Router]:
         plans.setup(),
         meetings.setup_calendar(),  # answers taps on the calendar's labels and greyed-out days
         compliance.setup(),  # /check
+        analysis.setup(),  # /analysis, «📊 Анализ года» (issue 16)
         # ↓ Place for feature routers still to come. Before the
         # wizard hints: a command of a router placed after them would get a wizard's hint.
         #

@@ -17,6 +17,7 @@ from bot.retry import already_answered, answers
 from handlers.approval_errors import approval_texts
 from handlers.plan_errors import plan_texts
 from handlers.ui import days_phrase, short
+from handlers.year_errors import year_texts
 from services.errors import DomainError, ErrorCode
 
 log = logging.getLogger(__name__)
@@ -266,6 +267,7 @@ _TEXTS: dict[ErrorCode, Callable[[dict[str, Any]], str]] = {
     ErrorCode.ALREADY_FINISHED: lambda p: _("You have already finished this survey. Thank you!"),
 }
 _TEXTS.update(plan_texts(_reason))  # the annual plan's refusals
+_TEXTS.update(year_texts())  # the year-end report and the annual analysis
 _TEXTS.update(approval_texts())  # its approval at a meeting
 
 

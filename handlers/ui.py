@@ -59,6 +59,7 @@ MENU_MEETINGS = N_("📅 Meetings")
 MENU_NEW_MEETING = N_("📝 New meeting")
 MENU_PLAN = N_("📅 Plan for the year")
 MENU_CHECK = N_("✅ Check")
+MENU_ANALYSIS = N_("📊 Analysis of the year")
 # Every persistent-menu label: a wizard never takes one of them as an answer (WizardText).
 MENU_LABELS: tuple[str, ...] = (
     MENU_PROFILE,
@@ -70,6 +71,7 @@ MENU_LABELS: tuple[str, ...] = (
     MENU_NEW_MEETING,
     MENU_PLAN,
     MENU_CHECK,
+    MENU_ANALYSIS,
 )
 
 
@@ -120,6 +122,7 @@ def menu(actor: Actor) -> ReplyKeyboardMarkup:
         rows.insert(2, [KeyboardButton(text=_(MENU_PLAN))])
         if may_check(actor):
             rows[2].append(KeyboardButton(text=_(MENU_CHECK)))
+        rows[2].append(KeyboardButton(text=_(MENU_ANALYSIS)))
     return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True)
 
 

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
 from models.alert import AlertName, OperatorAlert
+from models.analysis import AnalysisStatus, AnnualAnalysis
 from models.announcement import Announcement, AnnouncementStatus
 from models.association import Association, AssociationKind, CadencePeriod
 from models.attendance import PRESENT_KINDS, Attendance, Choice, Presence, Vote
@@ -37,14 +38,17 @@ from models.survey import (
     SurveyResponse,
     SurveyStatus,
 )
+from models.yearend import CourseForm, YearCourse, YearReport
 
 __all__ = [
     "PRESENT_KINDS",
     "AgendaItem",
     "AgendaProposal",
     "AlertName",
+    "AnalysisStatus",
     "Announcement",
     "AnnouncementStatus",
+    "AnnualAnalysis",
     "AnnualPlan",
     "AnnualPlanRow",
     "Association",
@@ -58,6 +62,7 @@ __all__ = [
     "Choice",
     "ComplianceFinding",
     "ComplianceSetting",
+    "CourseForm",
     "Identity",
     "Invite",
     "InviteKind",
@@ -97,4 +102,6 @@ __all__ = [
     "SurveyResponse",
     "SurveyStatus",
     "Vote",
+    "YearCourse",
+    "YearReport",
 ]

@@ -36,6 +36,10 @@ class ComplianceSetting(IdMixin, Base):
     min_seminars: Mapped[int]  # practical seminars at a school per period
     plan_due_month: Mapped[int | None]  # None: no plan rule
     plan_due_day: Mapped[int | None]
+    # The annual analysis is due by this (month, day) after its school year (issue 16);
+    # None: the kind's default.
+    analysis_due_month: Mapped[int | None]
+    analysis_due_day: Mapped[int | None]
     roster_min: Mapped[int | None]
     chair_category: Mapped[bool]
     updated_at: Mapped[datetime | None]

@@ -57,6 +57,9 @@ class Survey(IdMixin, Base):
     anonymous: Mapped[bool] = mapped_column(default=False, server_default=false())
     allow_other: Mapped[bool] = mapped_column(default=False, server_default=false())  # «другое»
     locale: Mapped[str] = mapped_column(String(8), default="ru", server_default="ru")
+    # The built-in template it was made from (services.surveys.templates.TemplateKey), kept
+    # where answers mean more than figures: the year-end report's go to the data bank.
+    template: Mapped[str | None] = mapped_column(String(16))
     opens_at: Mapped[datetime | None]
     closes_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]

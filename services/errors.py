@@ -119,6 +119,20 @@ class ErrorCode(enum.StrEnum):
     # Approval of the plan at a meeting (issue 15, item 2).
     PLAN_NOT_ADOPTED = "plan_not_adopted"  # no adopted decision approves this plan
     PLAN_ON_AGENDA = "plan_on_agenda"  # the meeting already has this plan's question
+    # The year-end report and the annual analysis (issue 16).
+    TEMPLATE_FIXED = "template_fixed"  # the year-end report's questions and naming are fixed
+    REPORT_LINE = "report_line"  # line, parts
+    REPORT_DIRECTION = "report_direction"  # line, max
+    REPORT_HOURS = "report_hours"  # line, max
+    REPORT_FORM = "report_form"  # line
+    REPORT_DATE = "report_date"  # line, first, last
+    REPORT_COURSE_TWICE = "report_course_twice"  # line
+    REPORT_TOO_MANY = "report_too_many"  # max
+    ANALYSIS_SUBMITTED = "analysis_submitted"  # it waits for the methodist: nothing changes
+    ANALYSIS_ACCEPTED = "analysis_accepted"  # accepted: frozen
+    ANALYSIS_NOT_SUBMITTED = "analysis_not_submitted"  # nothing to accept or return
+    ANALYSIS_COMMENT_REQUIRED = "analysis_comment_required"
+    ANALYSIS_SECTION = "analysis_section"  # not a section the chair writes
 
 
 class DomainError(Exception):

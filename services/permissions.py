@@ -36,6 +36,11 @@ class Action(enum.StrEnum):
     REVIEW_SCHOOLS = "review_schools"
     # /backup: a copy of the database made now, kept on the server (issue 14)
     BACK_UP = "back_up"
+    # the annual analysis (issue 16): read it; write the chair's sections and submit it;
+    # accept it or return it «на доработку» (the service's methodists)
+    VIEW_ANALYSIS = "view_analysis"
+    WRITE_ANALYSIS = "write_analysis"
+    REVIEW_ANALYSIS = "review_analysis"
 
 
 class Decision(enum.IntEnum):
@@ -69,6 +74,8 @@ _METHODIST: dict[Action, Decision] = {
     Action.SET_COMPLIANCE: A,
     Action.READ_PROTOCOLS: A,  # the service's associations: drafts too, the year's ZIP
     Action.REVIEW_SCHOOLS: A,
+    Action.VIEW_ANALYSIS: A,
+    Action.REVIEW_ANALYSIS: A,
 }
 _CHAIR: dict[Action, Decision] = {
     Action.INVITE_STAFF: A,
@@ -89,6 +96,8 @@ _CHAIR: dict[Action, Decision] = {
     Action.CHECK_COMPLIANCE: A,
     Action.READ_PROTOCOLS: A,
     Action.REVIEW_SCHOOLS: A,
+    Action.VIEW_ANALYSIS: A,
+    Action.WRITE_ANALYSIS: A,
 }
 _SECRETARY: dict[Action, Decision] = {
     Action.EDIT_ROSTER: A,  # members only: see `may_manage_role`
@@ -102,6 +111,7 @@ _SECRETARY: dict[Action, Decision] = {
     Action.VIEW_PLAN: A,
     Action.CHECK_COMPLIANCE: A,
     Action.READ_PROTOCOLS: A,
+    Action.VIEW_ANALYSIS: A,
 }
 _MEMBER: dict[Action, Decision] = {
     Action.PARTICIPATE: A,

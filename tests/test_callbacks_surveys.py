@@ -35,6 +35,7 @@ SURVEY_CB: list[tuple[str, SurveyAction, dict[str, int]]] = [
 SURVEY_EDIT: list[tuple[str, EditAction, dict[str, Any]]] = [
     ("se:tpl:0:5:needs:0", E.TEMPLATE, {"arg": 5, "value": TemplateKey.NEEDS}),
     ("se:tpl:0:5:satisfaction:0", E.TEMPLATE, {"arg": 5, "value": TemplateKey.SATISFACTION}),
+    ("se:tpl:0:5:yearend:0", E.TEMPLATE, {"arg": 5, "value": TemplateKey.YEAREND}),
     ("se:blank:0:5::0", E.BLANK, {"arg": 5}),
     ("se:add:9:0:single:3", E.ADD, {"value": QuestionKind.SINGLE}),
     ("se:add:9:0:multiple:3", E.ADD, {"value": QuestionKind.MULTIPLE}),

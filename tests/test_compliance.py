@@ -9,6 +9,7 @@ category, an extraordinary meeting's reason and a late protocol (reported elsewh
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select, update
@@ -141,9 +142,10 @@ def test_an_rmo_is_watched_from_the_plans_deadline_and_closed_at_the_years_end()
     four = tuple(MeetingFact(i, date(2026, 9 + i, 5), ENDED) for i in range(3))
     approved = frozenset({2026})
     # 30 September: not yet; 1 October: three of four, no seminar.
-    assert compliance.evaluate(facts(date(2026, 9, 30), meetings=four, roster=12)) == [
-        compliance.Found(Rule.CLOSED, "sy2025")
-    ]
+    analysed = frozenset({2025})  # last year's analysis went to the methodists
+    assert compliance.evaluate(
+        facts(date(2026, 9, 30), meetings=four, roster=12, analysed_years=analysed)
+    ) == [compliance.Found(Rule.CLOSED, "sy2025")]
     found = compliance.evaluate(
         facts(date(2026, 10, 1), meetings=four, approved_years=approved, roster=12,
               since=date(2026, 9, 1))
@@ -155,7 +157,29 @@ def test_an_rmo_is_watched_from_the_plans_deadline_and_closed_at_the_years_end()
         facts(date(2027, 9, 1), meetings=four, approved_years=approved, roster=12,
               since=date(2026, 9, 1))
     )  # fmt: skip
-    assert rules_of(found) == [(Rule.CLOSED, "sy2026")]
+    assert rules_of(found) == [(Rule.CLOSED, "sy2026"), (Rule.NO_ANALYSIS, "sy2026")]
+
+
+def test_the_analysis_not_submitted_after_its_day() -> None:
+    """«Анализ не представлен»: from 30 June after the school year (a setting) until it is
+    submitted; not for a year the association did not exist in; not for a council."""
+    since = date(2026, 9, 1)
+
+    def no_analysis(today: date, **kw: object) -> list[tuple[Rule, str]]:
+        given: dict[str, Any] = {"since": since, "roster": 12, **kw}
+        found = compliance.evaluate(facts(today, **given))
+        return [f for f in rules_of(found) if f[0] is Rule.NO_ANALYSIS]
+
+    assert no_analysis(date(2027, 6, 29)) == []
+    assert no_analysis(date(2027, 6, 30)) == [(Rule.NO_ANALYSIS, "sy2026")]
+    assert no_analysis(date(2027, 10, 1)) == [(Rule.NO_ANALYSIS, "sy2026")]  # still missing
+    assert no_analysis(date(2027, 6, 30), analysed_years=frozenset({2026})) == []
+    assert no_analysis(date(2027, 6, 30), since=date(2027, 9, 1)) == []
+    later = KindRules(4, CadencePeriod.SCHOOL_YEAR, analysis_due=(8, 15))
+    assert no_analysis(date(2027, 8, 14), rules=later) == []
+    assert no_analysis(date(2027, 8, 15), rules=later) == [(Rule.NO_ANALYSIS, "sy2026")]
+    council = compliance.DEFAULTS[AssociationKind.COUNCIL]
+    assert no_analysis(date(2027, 7, 1), rules=council) == []
 
 
 def test_a_council_counts_the_calendar_year_and_an_mma_the_quarter() -> None:

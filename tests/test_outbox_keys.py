@@ -22,6 +22,7 @@ from scheduler.engine import Delivery, EngineSettings
 from scheduler.kinds import PROPOSAL, PROPOSAL_DECIDED, registry
 from services import (
     alerts,
+    analysis,
     announcements,
     attendance,
     broadcasts,
@@ -165,6 +166,14 @@ KEYS: list[tuple[str, Callable[[], str], str, dict[str, int | date]]] = [
      "plan_adopted", {"plan_id": 5, "person_id": P}),
     ("plan:5:approved:person=40", lambda: keys.plan_approved(plan_id=5, person_id=P),
      "plan_approved", {"plan_id": 5, "person_id": P}),
+    # the annual analysis (services/analysis/drafting.py, issue 16)
+    ("analysis:7", lambda: keys.analysis_group(7), "analysis_group", {"analysis_id": 7}),
+    ("analysis:7:submitted:2:person=40",
+     lambda: keys.analysis_submitted(analysis_id=7, round=2, person_id=P),
+     "analysis_submitted", {"analysis_id": 7, "round": 2, "person_id": P}),
+    ("analysis:7:decided:2:person=40",
+     lambda: keys.analysis_decided(analysis_id=7, round=2, person_id=P),
+     "analysis_decided", {"analysis_id": 7, "round": 2, "person_id": P}),
     # compliance (services/compliance/notify.py, issue 15)
     ("compliance:5", lambda: keys.compliance_group(5), "compliance_group",
      {"association_id": 5}),
@@ -270,6 +279,7 @@ def test_the_row_kinds_keys_speak_of_are_todays() -> None:
         *compliance.KINDS,
         schools.REJECTED_KIND,
         alerts.KIND,
+        *analysis.KINDS,
     }
 
 

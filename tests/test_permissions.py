@@ -62,6 +62,9 @@ TABLE: dict[Action, tuple[Decision, ...]] = {
     Action.SET_COMPLIANCE: (D, A, D, D, D, D),  # the settings per kind: the methodists
     # issue 20: /protocols, the archive: the members and the service's methodists
     Action.READ_PROTOCOLS: (D, A, A, A, A, A),
+    Action.VIEW_ANALYSIS: (D, A, A, A, A, D),  # the staff and the service's methodists
+    Action.WRITE_ANALYSIS: (D, D, A, A, D, D),  # the chair's sections, submitting
+    Action.REVIEW_ANALYSIS: (D, A, D, D, D, D),  # «принято» / «на доработку»
     # issue 20: a school a teacher typed (the chair's scope: an association of its teachers)
     Action.REVIEW_SCHOOLS: (A, A, A, A, D, D),
     # issue 14: /backup, the system administrator only (the database holds everyone's data)

@@ -40,7 +40,7 @@ def test_every_command_the_readme_names_is_registered() -> None:
     assert named - commands == set()
 
 
-def test_the_school_year_section_names_plan_and_check() -> None:
+def test_the_school_year_section_names_plan_check_survey_and_analysis() -> None:
     named = set(NAMED.findall(section("Учебный год")))
-    assert named == {"plan", "check"}
+    assert named == {"plan", "check", "survey", "analysis"}
     assert named <= registered(build_root_router())

@@ -48,6 +48,7 @@ from services.permissions import Actor
 from services.surveys import Answer
 from tests.factories import ADMIN, World, make_world, member_link, register
 from tests.helpers import count
+from tests.yearend_ru import YEAREND_RU
 
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)  # 10:00 in Novosibirsk
 TZ = ZoneInfo("Asia/Novosibirsk")
@@ -769,6 +770,7 @@ RU = {
     "What would you suggest improving next year?": (
         "Что вы предложили бы улучшить в следующем году?"
     ),
+    **YEAREND_RU,
 }
 
 

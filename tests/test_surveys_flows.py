@@ -92,6 +92,7 @@ async def from_template(flow: Flow, chair: int) -> str:
     assert buttons(flow.last(chair, with_buttons=True)) == [
         (f"🎯 {NEEDS}", "se:tpl:0:1:needs:0"),
         ("⭐ Удовлетворённость работой объединения", "se:tpl:0:1:satisfaction:0"),
+        ("📋 Отчёт за учебный год (именной)", "se:tpl:0:1:yearend:0"),
         ("✏️ С чистого листа", "se:blank:0:1::0"),
     ]
     reply = await flow.press(chair, "🎯")

@@ -84,6 +84,12 @@ def what(view: FindingView) -> str:
         text = _("The plan for the school year {label} is not approved yet.").format(
             label=f"{year}/{year + 1}"
         )
+    elif rule is Rule.NO_ANALYSIS:
+        year = int(d["year"])
+        text = _(
+            "The analysis of the school year {label} is not submitted to the methodological "
+            "service (/analysis)."
+        ).format(label=f"{year}/{year + 1}")
     elif rule is Rule.ROSTER:
         text = _(
             "The roster has {roster} active members; an РМО is formed with at least {minimum} "

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import render
 from handlers.surveys.states import Answering
+from handlers.surveys.yearend import RETYPE, report_text
 from handlers.ui import WizardText, edit, inline, quote
 from models import QuestionKind, SurveyKind
 from services import surveys
@@ -42,7 +43,12 @@ def step_view(
     """One question: its text, «3 из 8», the buttons of its kind, back and skip."""
     q = step.question
     sid, pos = step.survey_id, step.position
-    text = render("survey_step.html", step=step, current=answer_label(step))
+    directions = (
+        [_(label) for _code, label in surveys.DIRECTIONS]
+        if step.template == surveys.TemplateKey.YEAREND and step.position == surveys.COURSES
+        else []
+    )
+    text = render("survey_step.html", step=step, current=answer_label(step), directions=directions)
     kb = InlineKeyboardBuilder()
     sizes: list[int] = []
     current = step.current.options if step.current else ()
@@ -102,15 +108,20 @@ def step_view(
     return text, kb.as_markup()
 
 
-def finish_view(survey_id: int, total: int, answered: int) -> tuple[str, InlineKeyboardMarkup]:
+def finish_view(
+    survey_id: int, total: int, answered: int, report: surveys.Report | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
     kb = InlineKeyboardBuilder()
     kb.button(
-        text=_("✅ Finish"), callback_data=SurveyCb(action=SurveyAction.FINISH, survey_id=survey_id)
+        text=_("✅ Confirm and send") if report else _("✅ Finish"),
+        callback_data=SurveyCb(action=SurveyAction.FINISH, survey_id=survey_id),
     )
     kb.button(
         text=_("◀️ Back"),
         callback_data=SurveyCb(action=SurveyAction.GO, survey_id=survey_id, pos=total),
     )
+    if report is not None:
+        return report_text(report), inline(kb, 1)
     text = _(
         "All questions are done ({answered} of {total} answered). "
         "Tap «Finish» to send your answers."
@@ -153,7 +164,8 @@ async def show_next(
     if progress.finished:
         raise DomainError(ErrorCode.ALREADY_FINISHED)
     if progress.next_position is None:
-        text, kb = finish_view(survey_id, progress.total, progress.answered)
+        report = await surveys.report_preview(session, actor, survey_id, clock.now())
+        text, kb = finish_view(survey_id, progress.total, progress.answered, report)
     else:
         step = await surveys.step(session, actor, survey_id, progress.next_position, clock.now())
         text, kb = step_view(step)
@@ -365,8 +377,15 @@ async def typed(
             multiple = step.question.kind is QuestionKind.MULTIPLE
             ticks = list(step.current.options) if multiple and step.current else []
         answer = Answer(options=tuple(ticks), other=text)
-    await state.clear()  # a refusal below ends the typing too: the survey may have closed
-    thanks = await give(session, actor, survey_id, pos, answer, clock)
+    try:
+        thanks = await give(session, actor, survey_id, pos, answer, clock)
+    except DomainError as error:
+        # A refusal ends the typing too (the survey may have closed), but a wrong line of the
+        # year-end report is typed again.
+        if error.code not in RETYPE:
+            await state.clear()
+        raise
+    await state.clear()
     if thanks is not None:
         await message.answer(thanks)
         return

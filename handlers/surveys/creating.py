@@ -60,6 +60,15 @@ def templates_keyboard(association_id: int) -> InlineKeyboardMarkup:
         ),
     )
     kb.button(
+        text=_("📋 Year-end report (named)"),
+        callback_data=SurveyEdit(
+            action=EditAction.TEMPLATE,
+            survey_id=0,
+            arg=association_id,
+            value=TemplateKey.YEAREND,
+        ),
+    )
+    kb.button(
         text=_("✏️ From scratch"),
         callback_data=SurveyEdit(action=EditAction.BLANK, survey_id=0, arg=association_id),
     )

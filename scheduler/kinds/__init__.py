@@ -22,6 +22,7 @@ module                        kinds
 ``compliance``                a compliance finding to the chair, the methodists' digest
 ``school``                    a school a teacher typed was rejected: choose another
 ``alert``                     the operator's alerts to the administrators
+``analysis``                  an annual analysis submitted (to the methodists), decided
 ============================  ==========================================================
 
 ``base`` holds the `Kind` protocol and a small cache; ``meeting`` what a meeting's kinds
@@ -33,6 +34,7 @@ from __future__ import annotations
 from services.clock import Clock, SystemClock
 
 from .alert import OperatorAlertKind
+from .analysis import AnalysisDecidedKind, AnalysisSubmittedKind
 from .announcement import AnnouncementKind
 from .ballot import BallotReminderKind
 from .base import Kind as Kind
@@ -95,4 +97,5 @@ def registry(clock: Clock | None = None) -> dict[str, Kind]:
     kinds.extend([SurveyInviteKind(), SurveyReminderKind(), SummaryKind()])
     kinds.extend(plan_kinds())
     kinds.extend([FindingKind(), DigestKind(), SchoolRejectedKind(), OperatorAlertKind()])
+    kinds.extend([AnalysisSubmittedKind(), AnalysisDecidedKind()])
     return {kind.name: kind for kind in kinds}

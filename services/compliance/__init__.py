@@ -6,6 +6,7 @@ chair and sends the methodists one digest a day (`daily`), /check (`views`), and
 methodist's settings per kind (`settings`)."""
 
 from services.compliance.daily import DIGEST, FINDING, KINDS, DailyReport, run_daily
+from services.compliance.facts import gather
 from services.compliance.findings import FindingView, finding_views
 from services.compliance.rules import (
     CATEGORY_RANK,
@@ -51,6 +52,7 @@ __all__ = [
     "check",
     "evaluate",
     "finding_views",
+    "gather",
     "match_rows",
     "period_of",
     "run_daily",

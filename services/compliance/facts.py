@@ -18,6 +18,8 @@ async def kind_rules(session: AsyncSession, association: Association) -> KindRul
     if row is None:
         return DEFAULTS[association.kind]
     due = (row.plan_due_month, row.plan_due_day)
+    analysis = (row.analysis_due_month, row.analysis_due_day)
+    default = DEFAULTS[association.kind].analysis_due
     return KindRules(
         min_meetings=row.min_meetings,
         period=CadencePeriod(row.period),
@@ -25,6 +27,9 @@ async def kind_rules(session: AsyncSession, association: Association) -> KindRul
         plan_due=None if None in due else (int(due[0] or 0), int(due[1] or 0)),
         roster_min=row.roster_min,
         chair_category=row.chair_category,
+        analysis_due=default
+        if None in analysis
+        else (int(analysis[0] or 0), int(analysis[1] or 0)),
     )
 
 
@@ -75,6 +80,7 @@ async def gather(session: AsyncSession, association: Association, now: datetime)
     )
     chair = await session.scalar(queries.chair(association.id))
     approved = await session.scalars(queries.approved_years(association.id))
+    analysed = await session.scalars(queries.analysed_years(association.id))
     return Facts(
         today=today,
         rules=rules,
@@ -95,4 +101,5 @@ async def gather(session: AsyncSession, association: Association, now: datetime)
         chair_id=chair.id if chair else None,
         chair_category=chair.category if chair else None,
         since=deadlines.local_day(association.created_at, tz),
+        analysed_years=frozenset(analysed.all()),
     )

@@ -8,6 +8,8 @@ from datetime import date
 from sqlalchemy import Select, select
 
 from models import (
+    AnalysisStatus,
+    AnnualAnalysis,
     AnnualPlan,
     AnnualPlanRow,
     Association,
@@ -64,6 +66,14 @@ def approved_years(association_id: int) -> Select[int]:
         .where(AnnualPlan.association_id == association_id)
         .where(AnnualPlan.status == PlanStatus.APPROVED)
         .distinct()
+    )
+
+
+def analysed_years(association_id: int) -> Select[int]:
+    """School years whose analysis went to the methodists (submitted, returned or accepted)."""
+    return select(AnnualAnalysis.school_year).where(
+        AnnualAnalysis.association_id == association_id,
+        AnnualAnalysis.status != AnalysisStatus.DRAFT,
     )
 
 

@@ -41,6 +41,9 @@ def N_(message: str) -> str:
 
 
 PLAN_DUE = (10, 1)  # 1 October: our setting; the seed implies a plan covering September
+# The annual analysis «в конце учебного года» (002 Annex 4 §5.3): by 30 June after the school
+# year, our setting (a methodist may move it per kind).
+ANALYSIS_DUE = (6, 30)
 ROSTER_MIN = 10  # 002 Annex 4 §1.4: an РМО is formed with at least 10 teachers
 
 
@@ -54,6 +57,7 @@ class Rule(enum.StrEnum):
     CHAIR_CATEGORY_UNKNOWN = "chair_category_unknown"  # «заполните банк данных»: a note
     NO_REASON = "no_reason"  # an extraordinary meeting without a recorded reason
     PROTOCOL_OVERDUE = "protocol_overdue"
+    NO_ANALYSIS = "no_analysis"  # «анализ не представлен» after the school year
 
 
 class Audience(enum.Enum):
@@ -82,6 +86,7 @@ RULES: Mapping[Rule, RuleSpec] = {
     Rule.CHAIR_CATEGORY_UNKNOWN: RuleSpec(N_("002 Annex 4 §3.1, §5.1"), Audience.CHAIR, note=True),
     Rule.NO_REASON: RuleSpec(N_("002 Annex 2 §4.6"), Audience.CHAIR),
     Rule.PROTOCOL_OVERDUE: RuleSpec(N_("002 Annex 2 §4.10"), Audience.REPORTED),
+    Rule.NO_ANALYSIS: RuleSpec(N_("000 Annex 2; 002 Annex 4 §5.3"), Audience.CHAIR),
 }
 
 # The minimum of meetings, by kind: the seed's clause (a minimum set by a methodist for
@@ -121,6 +126,7 @@ class KindRules:
     plan_due: tuple[int, int] | None = PLAN_DUE  # (month, day) in the school year's first
     roster_min: int | None = None
     chair_category: bool = False  # the chair needs the first or highest category
+    analysis_due: tuple[int, int] | None = None  # (month, day) after the school year
 
 
 _NONE = KindRules(0, CadencePeriod.SCHOOL_YEAR)
@@ -129,9 +135,16 @@ _NONE = KindRules(0, CadencePeriod.SCHOOL_YEAR)
 # seed does not say which year; a methodist may set the school year instead.
 DEFAULTS: Mapping[AssociationKind, KindRules] = {
     AssociationKind.RMO: KindRules(
-        4, CadencePeriod.SCHOOL_YEAR, min_seminars=1, roster_min=ROSTER_MIN, chair_category=True
+        4,
+        CadencePeriod.SCHOOL_YEAR,
+        min_seminars=1,
+        roster_min=ROSTER_MIN,
+        chair_category=True,
+        analysis_due=ANALYSIS_DUE,
     ),
-    AssociationKind.GMO: KindRules(0, CadencePeriod.SCHOOL_YEAR, chair_category=True),
+    AssociationKind.GMO: KindRules(
+        0, CadencePeriod.SCHOOL_YEAR, chair_category=True, analysis_due=ANALYSIS_DUE
+    ),
     AssociationKind.COUNCIL: KindRules(4, CadencePeriod.CALENDAR_YEAR),
     AssociationKind.MMA: KindRules(1, CadencePeriod.QUARTER),
     AssociationKind.SHMO: _NONE,
@@ -217,6 +230,7 @@ class Facts:
     chair_id: int | None = None
     chair_category: Category | None = None
     since: date | None = None  # the association's first day: no closing finding before
+    analysed_years: frozenset[int] = frozenset()  # school years whose analysis was submitted
 
 
 @dataclass(frozen=True)
@@ -324,6 +338,14 @@ def evaluate(facts: Facts) -> list[Found]:
     plan_due = rules.plan_due
     if plan_due and today >= date(year, *plan_due) and year not in facts.approved_years:
         found.append(Found(Rule.NO_PLAN, f"sy{year}", 0, {"year": year}))
+    if rules.analysis_due:
+        # This school year's analysis once its day has come (30 June by default), and last
+        # year's until it is submitted; none for a year the association did not exist in.
+        for ended in (year - 1, year):
+            analysis_day = date(ended + 1, *rules.analysis_due)
+            existed = facts.since is None or facts.since <= deadlines.school_year_bounds(ended)[1]
+            if analysis_day <= today and existed and ended not in facts.analysed_years:
+                found.append(Found(Rule.NO_ANALYSIS, f"sy{ended}", 0, {"year": ended}))
     if rules.roster_min is not None and facts.roster < rules.roster_min:
         found.append(
             Found(Rule.ROSTER, "", 0, {"roster": facts.roster, "minimum": rules.roster_min})

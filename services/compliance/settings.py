@@ -35,8 +35,10 @@ async def set_kind_rules(
         and (rules.roster_min is None or rules.roster_min > 0)
     ):
         raise DomainError(ErrorCode.BAD_NUMBER, min=0, max=MEETINGS_MAX)
-    if rules.plan_due is not None:
-        month, day = rules.plan_due
+    for due in (rules.plan_due, rules.analysis_due):
+        if due is None:
+            continue
+        month, day = due
         try:
             datetime(2001, month, day)  # 29 February never: not every year has it
         except ValueError as exc:
@@ -49,6 +51,7 @@ async def set_kind_rules(
     row.period = rules.period
     row.min_seminars = rules.min_seminars
     row.plan_due_month, row.plan_due_day = rules.plan_due or (None, None)
+    row.analysis_due_month, row.analysis_due_day = rules.analysis_due or (None, None)
     row.roster_min = rules.roster_min
     row.chair_category = rules.chair_category
     row.updated_at = now

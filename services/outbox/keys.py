@@ -51,6 +51,7 @@ _PLAN_APPROVAL_GROUP = register("plan_approval_group", "plan:{plan_id}:approval"
 _COMPLIANCE_GROUP = register("compliance_group", "compliance:{association_id}")
 _SCHOOL_GROUP = register("school_group", "school:{school_id}")
 _DIGEST_GROUP = register("compliance_digest_group", "compliance_digest:{day}")
+_ANALYSIS_GROUP = register("analysis_group", "analysis:{analysis_id}")
 
 # ---------------------------------------------------------------- dedupe keys
 
@@ -126,6 +127,12 @@ _COMPLIANCE = register(
 )
 _SCHOOL_REJECTED = register("school_rejected", "school:{school_id}:rejected:person={person_id}")
 _DIGEST = register("compliance_digest", "compliance_digest:{day}:person={person_id}")
+_ANALYSIS_SUBMITTED = register(
+    "analysis_submitted", "analysis:{analysis_id}:submitted:{round}:person={person_id}"
+)
+_ANALYSIS_DECIDED = register(
+    "analysis_decided", "analysis:{analysis_id}:decided:{round}:person={person_id}"
+)
 
 
 # ---------------------------------------------------------------- announcements, surveys
@@ -217,6 +224,21 @@ def plan_adopted(*, plan_id: int, person_id: int) -> str:
 
 def plan_approved(*, plan_id: int, person_id: int) -> str:
     return _PLAN_APPROVED.build(plan_id=plan_id, person_id=person_id)
+
+
+def analysis_group(analysis_id: int) -> str:
+    """An annual analysis' way to the methodists and back (issue 16)."""
+    return _ANALYSIS_GROUP.build(analysis_id=analysis_id)
+
+
+def analysis_submitted(*, analysis_id: int, round: int, person_id: int) -> str:
+    """To each methodist of the service, once per submission."""
+    return _ANALYSIS_SUBMITTED.build(analysis_id=analysis_id, round=round, person_id=person_id)
+
+
+def analysis_decided(*, analysis_id: int, round: int, person_id: int) -> str:
+    """To the chair who submitted it: «принято» or «на доработку», once per submission."""
+    return _ANALYSIS_DECIDED.build(analysis_id=analysis_id, round=round, person_id=person_id)
 
 
 # ---------------------------------------------------------------- meetings: prefixes

@@ -74,6 +74,7 @@ from services.surveys.editor import remove_question as remove_question
 from services.surveys.editor import set_settings as set_settings
 from services.surveys.editor import update_question as update_question
 from services.surveys.finishing import finish as finish
+from services.surveys.finishing import report_preview as report_preview
 from services.surveys.finishing import response_id as response_id
 from services.surveys.finishing import vote as vote
 from services.surveys.lifecycle import close as close
@@ -84,10 +85,12 @@ from services.surveys.listing import mine as mine
 from services.surveys.listing import open_for as open_for
 from services.surveys.personal import personal_data as personal_data
 from services.surveys.tallies import card_results as card_results
+from services.surveys.tallies import figures as figures
 from services.surveys.tallies import results as results
 from services.surveys.templates import NEEDS as NEEDS
 from services.surveys.templates import SATISFACTION as SATISFACTION
 from services.surveys.templates import TEMPLATES as TEMPLATES
+from services.surveys.templates import YEAREND as YEAREND
 from services.surveys.templates import Template as Template
 from services.surveys.templates import TemplateKey as TemplateKey
 from services.surveys.templates import TemplateQuestion as TemplateQuestion
@@ -105,3 +108,11 @@ from services.surveys.views import Schedule as Schedule
 from services.surveys.views import Step as Step
 from services.surveys.views import SurveyBrief as SurveyBrief
 from services.surveys.views import SurveyView as SurveyView
+from services.surveys.yearend import COURSES as COURSES
+from services.surveys.yearend import DIAGNOSTICS_OPTIONS as DIAGNOSTICS_OPTIONS
+from services.surveys.yearend import DIRECTIONS as DIRECTIONS
+from services.surveys.yearend import ROUTES_OPTIONS as ROUTES_OPTIONS
+from services.surveys.yearend import VENUES as VENUES
+from services.surveys.yearend import Course as Course
+from services.surveys.yearend import Report as Report
+from services.surveys.yearend import year_label as year_label

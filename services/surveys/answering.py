@@ -3,7 +3,7 @@ they finish), checking an answer, progress, back and skip."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,10 +16,10 @@ from models.survey import (
     SurveyRecipient,
     SurveyStatus,
 )
-from services import outbox
+from services import deadlines, outbox
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor, Decision, decide
-from services.surveys import queries
+from services.surveys import queries, yearend
 from services.surveys.access import (
     at_position,
     audience_of,
@@ -29,6 +29,7 @@ from services.surveys.access import (
     scope,
 )
 from services.surveys.common import LONG_MAX, SCALE_MAX, SCALE_MIN, TEXT_MAX
+from services.surveys.templates import TemplateKey
 from services.surveys.views import Answer, Progress, Step
 from services.tx import reads, writes
 from services.validation import check_text, check_title
@@ -136,6 +137,13 @@ def check_answer(question: SurveyQuestion, allow_other: bool, answer: Answer) ->
     return Answer(text=check_text(answer.text, max_len=LONG_MAX, angles=True))
 
 
+async def report_year(session: AsyncSession, survey: Survey, now: datetime) -> tuple[int, date]:
+    """A year-end report's school year and today, on its first association's calendar."""
+    audience = await audience_of(session, survey.id)
+    timezone = audience[0].timezone
+    return yearend.survey_year(survey, timezone), deadlines.local_day(now, timezone)
+
+
 def progress_of(
     survey: Survey,
     questions: list[SurveyQuestion],
@@ -173,6 +181,9 @@ async def record(
         kept = None
     else:
         kept = check_answer(question, survey.allow_other, answer).to_json()
+        if survey.template == TemplateKey.YEAREND:
+            year, today = await report_year(session, survey, now)
+            yearend.check(question.position, kept, year, today)
     draft = await draft_of(session, survey.id, actor.person_id, create=True)
     assert draft is not None
     answers = {**(draft.answers or {}), str(question.id): kept}
@@ -248,4 +259,5 @@ async def step(
         current=Answer.from_json(given) if given is not None else None,
         skipped=key in answers and given is None,
         closes_at=survey.closes_at,
+        template=survey.template,
     )

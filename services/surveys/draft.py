@@ -139,6 +139,7 @@ async def create_from_template(
         anonymous=template.anonymous,
         locale=locale,
     )
+    survey.template = template.key.value
     for position, q in enumerate(template.questions, start=1):
         text, options = check_question(q.kind, translate(q.text), [translate(o) for o in q.options])
         session.add(

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.survey import QuestionKind, SurveyKind, SurveyQuestion
+from models.survey import QuestionKind, Survey, SurveyKind, SurveyQuestion
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
 from services.surveys.access import (
@@ -22,6 +22,7 @@ from services.surveys.access import (
 )
 from services.surveys.common import QUESTIONS_MAX, TEXT_MAX
 from services.surveys.draft import check_question
+from services.surveys.templates import TemplateKey
 from services.surveys.views import SurveyView
 from services.tx import reads, writes
 from services.validation import check_title
@@ -38,6 +39,12 @@ async def get(session: AsyncSession, actor: Actor, survey_id: int) -> SurveyView
 async def load(session: AsyncSession, survey_id: int) -> SurveyView:
     """For the sender (invitations, reminders): the survey without anyone's rights."""
     return await view_of(session, await load_survey(session, survey_id))
+
+
+def fixed(survey: Survey) -> None:
+    """The year-end report's questions are read by position: they never change."""
+    if survey.template == TemplateKey.YEAREND:
+        raise DomainError(ErrorCode.TEMPLATE_FIXED)
 
 
 async def renumber(session: AsyncSession, ordered: list[SurveyQuestion]) -> None:
@@ -65,6 +72,7 @@ async def add_question(
 ) -> SurveyView:
     """A question at the end of a questionnaire (a poll keeps its one question)."""
     survey, _aud = await editable(session, actor, survey_id, version)
+    fixed(survey)
     questions = await questions_of(session, survey.id)
     limit = 1 if survey.kind is SurveyKind.POLL else QUESTIONS_MAX
     if len(questions) >= limit:
@@ -99,6 +107,7 @@ async def update_question(
 ) -> SurveyView:
     """Change a question's text, type, options or whether it is required."""
     survey, _aud = await editable(session, actor, survey_id, version)
+    fixed(survey)
     question = at_position(await questions_of(session, survey.id), position)
     new_kind = kind or question.kind
     if survey.kind is SurveyKind.POLL and new_kind not in (
@@ -124,6 +133,7 @@ async def remove_question(
     session: AsyncSession, actor: Actor, survey_id: int, version: int, position: int, now: datetime
 ) -> SurveyView:
     survey, _aud = await editable(session, actor, survey_id, version)
+    fixed(survey)
     questions = await questions_of(session, survey.id)
     question = at_position(questions, position)
     if survey.kind is SurveyKind.POLL:
@@ -146,6 +156,7 @@ async def move_question(
 ) -> SurveyView:
     """Put the question at `position` at `to` (1…n); the others keep their order."""
     survey, _aud = await editable(session, actor, survey_id, version)
+    fixed(survey)
     questions = await questions_of(session, survey.id)
     question = at_position(questions, position)
     if not 1 <= to <= len(questions):
@@ -170,6 +181,8 @@ async def set_settings(
 ) -> SurveyView:
     """Title (a questionnaire's), anonymous or named, «другое» allowed in choices."""
     survey, _aud = await editable(session, actor, survey_id, version)
+    if anonymous and survey.template == TemplateKey.YEAREND:
+        raise DomainError(ErrorCode.TEMPLATE_FIXED)
     if title is not None and survey.kind is SurveyKind.SURVEY:
         survey.title = check_title(title, max_len=TEXT_MAX, angles=True)
     if anonymous is not None:

@@ -15,12 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.survey import SurveyAnswer, SurveyDraft, SurveyKind, SurveyResponse
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
-from services.surveys import queries
+from services.surveys import queries, yearend
 from services.surveys.access import questions_of
-from services.surveys.answering import answering, draft_of, record
+from services.surveys.answering import answering, draft_of, record, report_year
 from services.surveys.common import CHUNK
+from services.surveys.templates import TemplateKey
 from services.surveys.views import Answer, Finished
-from services.tx import writes
+from services.tx import reads, writes
 
 
 def response_id() -> int:
@@ -60,6 +61,11 @@ async def finish_now(
         await session.execute(delete(SurveyDraft).where(SurveyDraft.id == draft.id))
     recipient.finished = True
     await session.flush()
+    if survey.template == TemplateKey.YEAREND:
+        year, today = await report_year(session, survey, now)
+        by_position = {q.position: answers.get(str(q.id)) for q in questions}
+        report = yearend.read(by_position, year, today)
+        await yearend.save(session, survey, actor.person_id, report, now)
     if survey.anonymous and session.get_bind().dialect.name == "postgresql":
         await reshuffle(session, survey.id)
     live = survey.kind is SurveyKind.POLL and not survey.anonymous
@@ -97,6 +103,22 @@ async def finish(session: AsyncSession, actor: Actor, survey_id: int, now: datet
     id, without a time, and — anonymous — without the person; the draft is deleted and only
     "finished" is kept."""
     return await finish_now(session, actor, survey_id, now)
+
+
+@reads
+async def report_preview(
+    session: AsyncSession, actor: Actor, survey_id: int, now: datetime
+) -> yearend.Report | None:
+    """A year-end report as finishing would save it (None: not a year-end report), for the
+    finish screen where the member confirms it."""
+    survey, _recipient = await answering(session, actor, survey_id, now, write=False)
+    if survey.template != TemplateKey.YEAREND or actor.person_id is None:
+        return None
+    questions = await questions_of(session, survey.id)
+    draft = await draft_of(session, survey.id, actor.person_id, create=False)
+    answers = draft.answers if draft else {}
+    year, today = await report_year(session, survey, now)
+    return yearend.read({q.position: answers.get(str(q.id)) for q in questions}, year, today)
 
 
 @writes

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Select, Subquery, func, select
 
-from models import Association, Membership, Person
+from models import Association, Membership, Person, YearCourse, YearReport
 from models.survey import (
     Survey,
     SurveyAnswer,
@@ -251,3 +251,13 @@ def questions_in(survey_ids: Collection[int]) -> Select[SurveyQuestion]:
         .where(SurveyQuestion.survey_id.in_(list(survey_ids)))
         .order_by(SurveyQuestion.survey_id, SurveyQuestion.position)
     )
+
+
+def year_report(person_id: int, year: int) -> Select[YearReport]:
+    return select(YearReport).where(
+        YearReport.person_id == person_id, YearReport.school_year == year
+    )
+
+
+def year_courses(report_id: int) -> Select[YearCourse]:
+    return select(YearCourse).where(YearCourse.report_id == report_id).order_by(YearCourse.position)

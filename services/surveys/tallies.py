@@ -172,3 +172,21 @@ async def card_results(session: AsyncSession, survey_id: int) -> Results:
         raise DomainError(ErrorCode.FORBIDDEN)
     received = int(await session.scalar(queries.response_count(survey.id)) or 0)
     return await compute(session, survey, received)
+
+
+@reads
+async def figures(session: AsyncSession, survey_id: int) -> Results | None:
+    """A survey's figures for another document (the annual analysis), keeping its anonymity
+    rule: a named survey live; an anonymous one only from 3 responses, and while open only
+    as last shown to its author (the snapshot), so no figure changes by one response; None
+    when nothing may be shown."""
+    survey = await load_survey(session, survey_id)
+    received = int(await session.scalar(queries.response_count(survey.id)) or 0)
+    if not survey.anonymous:
+        return await compute(session, survey, received)
+    if received < ANONYMITY_MIN:
+        return None
+    if survey.status is SurveyStatus.CLOSED:
+        return await compute(session, survey, received)
+    snapshot = survey.results_snapshot
+    return None if snapshot is None else Results.from_json(snapshot)

@@ -1,5 +1,6 @@
 """The built-in questionnaires: professional needs and deficits, satisfaction with the
-association's work. Both start anonymous; the author can make a draft named on its card.
+association's work (both start anonymous; the author can make a draft named on its card),
+and the members' year-end report (named, its questions fixed: services.surveys.yearend).
 Texts are English msgids, rendered in the author's language when a draft is made from them."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from models.survey import QuestionKind
+from services.surveys import yearend
 from services.surveys.common import N_
 
 
@@ -16,6 +18,7 @@ class TemplateKey(StrEnum):
 
     NEEDS = "needs"
     SATISFACTION = "satisfaction"
+    YEAREND = "yearend"
 
 
 @dataclass(frozen=True)
@@ -130,4 +133,46 @@ SATISFACTION = Template(
     ),
 )
 
-TEMPLATES: dict[str, Template] = {t.key: t for t in (NEEDS, SATISFACTION)}
+YEAREND = Template(
+    key=TemplateKey.YEAREND,
+    title=N_("Year-end report"),
+    anonymous=False,  # its answers go to the data bank under the person's name
+    questions=(
+        _Q(
+            _LONG,
+            N_(
+                "Qualification courses you took this school year, one per line: title; "
+                "direction (its number in the list); hours; in person or distance; provider; "
+                "date finished (DD.MM.YYYY). «No» if none."
+            ),
+        ),
+        _Q(
+            _MULTIPLE,
+            N_("Where did you share your experience this school year?"),
+            tuple(label for _code, label in yearend.VENUES),
+        ),
+        _Q(
+            _LONG,
+            N_(
+                "Professional contests you took part in and their results, one per line: "
+                "contest — result. «No» if none."
+            ),
+        ),
+        _Q(
+            _LONG,
+            N_("Open lessons and master classes you gave, one per line. «No» if none."),
+        ),
+        _Q(
+            _MULTIPLE,
+            N_("Which diagnostics of professional competences did you pass?"),
+            tuple(label for _code, label in yearend.DIAGNOSTICS_OPTIONS),
+        ),
+        _Q(
+            _MULTIPLE,
+            N_("Do you follow an individual route of professional development?"),
+            tuple(label for _code, label in yearend.ROUTES_OPTIONS),
+        ),
+    ),
+)
+
+TEMPLATES: dict[str, Template] = {t.key: t for t in (NEEDS, SATISFACTION, YEAREND)}

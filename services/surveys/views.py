@@ -124,6 +124,7 @@ class Step:
     current: Answer | None
     skipped: bool
     closes_at: datetime | None
+    template: str | None = None  # the built-in template it was made from
 
 
 @dataclass(frozen=True)

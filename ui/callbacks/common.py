@@ -79,6 +79,7 @@ class AssocAction(StrEnum):
     MEETING = "meeting"
     PROTOCOLS = "protocols"
     PLAN = "plan"
+    ANALYSIS = "analysis"
 
 
 class AssocPick(CallbackData, prefix="ap"):
@@ -104,6 +105,7 @@ class Picker(StrEnum):
     MEETING = AssocAction.MEETING.value
     PROTOCOLS = AssocAction.PROTOCOLS.value
     PLAN = AssocAction.PLAN.value
+    ANALYSIS = AssocAction.ANALYSIS.value
 
 
 class PickPage(CallbackData, prefix="pgn"):

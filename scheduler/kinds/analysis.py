@@ -1,0 +1,124 @@
+"""The annual analysis' way (issue 16): to each methodist of the service, «the analysis is
+submitted» with its documents and the buttons «принято» / «на доработку» (wanted while that
+submission waits); to the chair who submitted it, the decision with the comment."""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.utils.text_decorations import html_decoration
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.messages import Part
+from models import AnalysisStatus, Association
+from services import analysis
+from services.outbox import Claimed
+from ui.callbacks.analysis import AnalysisAction, AnalysisCb
+
+
+class AnalysisSubmittedKind:
+    name = analysis.SUBMITTED
+
+    async def unwanted(
+        self, sessionmaker: async_sessionmaker[AsyncSession], rows: list[Claimed]
+    ) -> set[int]:
+        gone = set()
+        async with sessionmaker() as session:
+            for row in rows:
+                found = await analysis.decision(session, int(row.params["analysis_id"]))
+                if (
+                    found is None
+                    or found.status is not AnalysisStatus.SUBMITTED
+                    or found.round != int(row.params["round"])
+                ):
+                    gone.add(row.id)
+        return gone
+
+    async def render(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        i18n: I18n,
+        row: Claimed,
+        locale: str,
+    ) -> list[Part]:
+        async with sessionmaker() as session:
+            found = await analysis.decision(session, int(row.params["analysis_id"]))
+            assert found is not None
+            association = await session.get_one(Association, found.association_id)
+            name = association.name
+        year = found.school_year
+        with i18n.context(), i18n.use_locale(locale):
+            text = _(
+                "📊 «{association}» submitted the analysis of the school year {label}. "
+                "Read it and accept it, or return it for revision with a comment."
+            ).format(association=html_decoration.quote(name), label=f"{year}/{year + 1}")
+            kb = InlineKeyboardBuilder()
+            for label, action in (
+                (_("📄 DOCX"), AnalysisAction.DOCX),
+                (_("📊 XLSX"), AnalysisAction.XLSX),
+                (_("✅ Accept"), AnalysisAction.ACCEPT),
+                (_("↩️ Return for revision"), AnalysisAction.RETURN),
+            ):
+                kb.button(
+                    text=label,
+                    callback_data=AnalysisCb(
+                        action=action, association_id=found.association_id, year=year
+                    ),
+                )
+            kb.adjust(2, 1, 1)
+            return [Part(text=text, reply_markup=kb.as_markup())]
+
+
+class AnalysisDecidedKind:
+    name = analysis.DECIDED
+
+    async def unwanted(
+        self, sessionmaker: async_sessionmaker[AsyncSession], rows: list[Claimed]
+    ) -> set[int]:
+        gone = set()
+        async with sessionmaker() as session:
+            for row in rows:
+                found = await analysis.decision(session, int(row.params["analysis_id"]))
+                if found is None or found.round != int(row.params["round"]):
+                    gone.add(row.id)
+        return gone
+
+    async def render(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        i18n: I18n,
+        row: Claimed,
+        locale: str,
+    ) -> list[Part]:
+        async with sessionmaker() as session:
+            found = await analysis.decision(session, int(row.params["analysis_id"]))
+            assert found is not None
+            association = await session.get_one(Association, found.association_id)
+            name = association.name
+        year = found.school_year
+        label = f"{year}/{year + 1}"
+        with i18n.context(), i18n.use_locale(locale):
+            quoted = html_decoration.quote(name)
+            if found.status is AnalysisStatus.ACCEPTED:
+                text = _(
+                    "✅ The methodological service accepted the analysis of «{association}» "
+                    "for {label}."
+                ).format(association=quoted, label=label)
+            else:
+                text = _(
+                    "↩️ The methodological service returned the analysis of «{association}» "
+                    "for {label} for revision."
+                ).format(association=quoted, label=label)
+            if found.comment:
+                text += "\n\n" + _("Comment: {comment}").format(
+                    comment=html_decoration.quote(found.comment)
+                )
+            kb = InlineKeyboardBuilder()
+            kb.button(
+                text=_("📊 Open the analysis"),
+                callback_data=AnalysisCb(
+                    action=AnalysisAction.OPEN, association_id=found.association_id, year=year
+                ),
+            )
+            return [Part(text=text, reply_markup=kb.as_markup())]
