@@ -1,7 +1,9 @@
 """The operator's commands: `python -m bot backup [PATH]`, `python -m bot restore PATH`,
-`python -m bot migrate-db --to URL`. They read only the database's settings (no BOT_TOKEN),
-never migrate the database they read, and end with one line: what was done, or why not
-(exit 1; a setting that cannot be read: exit 2). README, «Operator's guide», explains them."""
+`python -m bot migrate-db --to URL`. They read only the database's settings (no BOT_TOKEN)
+and end with one line: what was done, or why not (exit 1; a setting that cannot be read:
+exit 2). Backup and restore never migrate the database they read; migrate-db brings the
+SQLite file to the current schema before copying it (as the bot's next start would). README,
+«Operator's guide», explains them."""
 
 from __future__ import annotations
 

@@ -10,11 +10,42 @@ from datetime import UTC, datetime, time
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from documents import analysis_words as W
+from documents import cells
 from documents.i18n import translations
 from documents.stable_zip import restamp
 from services import analysis, surveys
 
 Cell = str | int | float | None
+
+
+def N_(message: str) -> str:
+    return message
+
+
+# Sheet titles and the headers the form's tables do not give (the association's language).
+ATTENDANCE = N_("Attendance")
+FORMATS = N_("Formats")
+DIRECTIONS = N_("Directions")
+FORMS = N_("Forms")
+EXPERIENCE = N_("Experience")
+DIAGNOSTICS = N_("Diagnostics")
+SURVEYS = N_("Surveys")
+UNREALISED = N_("Not held")
+QUESTIONS = N_("Questions")
+DATE = N_("Date")
+PRESENT = N_("Present")
+ROSTER = N_("On the roster")
+FORM = N_("Form")
+MEETINGS = N_("Meetings")
+PEOPLE = N_("People")
+SURVEY = N_("Survey")
+QUESTION = N_("Question")
+OPTION = N_("Option")
+COUNT = N_("Count")
+SHARE_OR_AVERAGE = N_("% or average")
+POSITION = N_("No.")
+TOPIC = N_("Topic")
+PROTOCOL = N_("Protocol No.")
 
 
 def _sheet(
@@ -23,7 +54,7 @@ def _sheet(
     sheet = book.create_sheet(title[:31])
     sheet.append(list(header))
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([cells.text(v) if isinstance(v, str) else v for v in row])
 
 
 def xlsx_bytes(found: analysis.Analysis) -> bytes:
@@ -41,19 +72,19 @@ def xlsx_bytes(found: analysis.Analysis) -> bytes:
         rows.append([gettext(W.TOTAL), day, cell.present, cell.roster, cell.percent])
     _sheet(
         book,
-        "attendance",
-        [gettext(W.SCHOOL), "date", "present", "roster", "%"],
+        gettext(ATTENDANCE),
+        [gettext(W.SCHOOL), gettext(DATE), gettext(PRESENT), gettext(ROSTER), "%"],
         rows,
     )
     formats: list[list[Cell]] = [
         [gettext(W.FORM_NAMES[f.value]), n] for f, n in found.formats.by_form
     ]
     formats += [[gettext(W.KIND_NAMES[k.key]), k.count] for k in found.formats.by_kind]
-    _sheet(book, "formats", ["form", "meetings"], formats)
+    _sheet(book, gettext(FORMATS), [gettext(FORM), gettext(MEETINGS)], formats)
     labels = dict(surveys.DIRECTIONS)
     _sheet(
         book,
-        "directions",
+        gettext(DIRECTIONS),
         [gettext(c) for c in W.DIRECTION_COLUMNS],
         [
             [n, gettext(labels[r.key]), r.people, r.percent]
@@ -63,13 +94,13 @@ def xlsx_bytes(found: analysis.Analysis) -> bytes:
     names = {"in_person": W.FORM_IN_PERSON, "distance": W.FORM_DISTANCE}
     _sheet(
         book,
-        "forms",
-        ["form", "people", "%"],
+        gettext(FORMS),
+        [gettext(FORM), gettext(PEOPLE), "%"],
         [[gettext(names[r.key]), r.people, r.percent] for r in found.courses.forms],
     )
     _sheet(
         book,
-        "experience",
+        gettext(EXPERIENCE),
         [gettext(c) for c in W.EXPERIENCE_COLUMNS],
         [
             [n, gettext(W.VENUES[r.key]), r.people, r.percent]
@@ -79,7 +110,7 @@ def xlsx_bytes(found: analysis.Analysis) -> bytes:
     d = found.diagnostics
     _sheet(
         book,
-        "diagnostics",
+        gettext(DIAGNOSTICS),
         [gettext(W.DEFICIT_COLUMNS[0]), gettext(W.DEFICIT_COLUMNS[2])],
         [
             [gettext(label), value]
@@ -97,11 +128,12 @@ def xlsx_bytes(found: analysis.Analysis) -> bytes:
                 survey_rows.append([s.title, q.text, "", q.answered, q.average_tenths / 10])
             for o in q.options:
                 survey_rows.append([s.title, q.text, o.option, o.count, o.percent])
-    _sheet(book, "surveys", ["survey", "question", "option", "count", "% / average"], survey_rows)
+    header = [SURVEY, QUESTION, OPTION, COUNT, SHARE_OR_AVERAGE]
+    _sheet(book, gettext(SURVEYS), [gettext(h) for h in header], survey_rows)
     _sheet(
         book,
-        "unrealised",
-        ["position", "date", "topic"],
+        gettext(UNREALISED),
+        [gettext(POSITION), gettext(DATE), gettext(TOPIC)],
         [
             [r.position, r.day.strftime("%d.%m.%Y") if r.day else "", r.topic]
             for r in found.unrealised
@@ -109,8 +141,8 @@ def xlsx_bytes(found: analysis.Analysis) -> bytes:
     )
     _sheet(
         book,
-        "questions",
-        ["protocol", "date", "position", "question"],
+        gettext(QUESTIONS),
+        [gettext(PROTOCOL), gettext(DATE), gettext(POSITION), gettext(QUESTION)],
         [[q.number, q.day.strftime("%d.%m.%Y"), q.position, q.title] for q in found.questions],
     )
     made = datetime.combine(found.day, time(12), tzinfo=UTC)

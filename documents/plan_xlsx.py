@@ -24,6 +24,7 @@ from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
+from documents import cells
 from documents.i18n import LOCALES, translations
 from models import PlanRowKind
 from services import plans
@@ -43,11 +44,6 @@ def N_(message: str) -> str:
 
 SHEET_TITLE = N_("Plan")
 _SPLIT = re.compile(r"[;\n]+")
-
-
-def _text(value: str) -> str:
-    # A leading "=" would be read as a formula by spreadsheet programs.
-    return "'" + value if value.startswith(("=", "+", "-", "@")) else value
 
 
 def _gettext(locale: str) -> Any:
@@ -88,11 +84,11 @@ def plan_bytes(content: plans.PlanContent) -> bytes:
         sheet.append(
             [
                 row.position,
-                _text(row.direction),
-                _text(row.topic),
+                cells.text(row.direction),
+                cells.text(row.topic),
                 row.day,
-                _text(row.venue or ""),
-                _text(_responsible(row, content.locale)),
+                cells.text(row.venue or ""),
+                cells.text(_responsible(row, content.locale)),
                 gettext(plans.KINDS[row.kind]),
             ]
         )

@@ -15,6 +15,7 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
+from documents import cells
 from documents.i18n import translations
 from services.surveys import Results
 
@@ -44,7 +45,6 @@ LABELS: dict[str, str] = {
     "audience": N_("Audience"),
     "none": N_("No answers yet."),
 }
-CELL_MAX = 32_767  # Excel's limit for one cell's text
 SHEET_TITLE_MAX = 31
 
 
@@ -53,19 +53,13 @@ def labels_for(locale: str) -> dict[str, str]:
     return {key: gettext(msgid) for key, msgid in LABELS.items()}
 
 
-def _text(value: str) -> str:
-    # A leading "=" would be read as a formula by spreadsheet programs.
-    value = value[:CELL_MAX]
-    return "'" + value if value.startswith(("=", "+", "-", "@")) else value
-
-
 def _cell(kind: str, value: str) -> str | int | None:
     """An answer as its cell: a scale's value a number, a text as typed, none empty."""
     if not value:
         return None
     if kind == "scale" and value.isdigit():
         return int(value)
-    return _text(value)
+    return cells.text(value)
 
 
 def _print_setup(sheet: Any, *, landscape: bool) -> None:
@@ -102,7 +96,7 @@ def xlsx_bytes(results: Results) -> bytes:
     for row in results.rows:
         line: list[str | int | None] = [row.number]
         if not results.anonymous:
-            line.append(_text(row.name or ""))
+            line.append(cells.text(row.name or ""))
         line += [_cell(kind, c) for kind, c in zip(kinds, row.cells, strict=False)]
         answers.append(line)
         for cell in answers[answers.max_row]:
@@ -121,19 +115,19 @@ def xlsx_bytes(results: Results) -> bytes:
     answers.freeze_panes = "B2"
 
     summary = book.create_sheet(words["summary"][:SHEET_TITLE_MAX])
-    summary.append([_text(results.title)])
+    summary.append([cells.text(results.title)])
     summary["A1"].font = Font(bold=True, size=13)
     if results.period:
         summary.append([words["period"], results.period])
     if results.audience:
-        summary.append([words["audience"], _text(", ".join(results.audience))])
+        summary.append([words["audience"], cells.text(", ".join(results.audience))])
     summary.append([words["responses"], results.responses])
     summary.append([words["recipients"], results.recipients])
     if not results.responses:
         summary.append([words["none"]])
     for q in results.questions:
         summary.append([])
-        summary.append([_text(f"{q.position}. {q.text}")])
+        summary.append([cells.text(f"{q.position}. {q.text}")])
         summary.cell(summary.max_row, 1).font = bold
         summary.append([words["answered"], q.answered])
         if q.options:
@@ -141,12 +135,12 @@ def xlsx_bytes(results: Results) -> bytes:
             for c in range(1, 4):
                 summary.cell(summary.max_row, c).font = bold
             for option in q.options:
-                summary.append([_text(option.label), option.count, option.percent])
+                summary.append([cells.text(option.label), option.count, option.percent])
                 summary.cell(summary.max_row, 3).number_format = "0.0"
         if q.other:
             summary.append([words["other"], len(q.other)])
             for text in q.other:
-                summary.append(["", _text(text)])
+                summary.append(["", cells.text(text)])
         if q.mean is not None:
             summary.append([words["mean"], q.mean])
             summary.cell(summary.max_row, 2).number_format = "0.00"
@@ -154,7 +148,7 @@ def xlsx_bytes(results: Results) -> bytes:
             summary.append([words["texts"]])
             summary.cell(summary.max_row, 1).font = Font(italic=True)
             for text in q.texts:
-                summary.append([_text(text)])
+                summary.append([cells.text(text)])
                 summary.merge_cells(
                     start_row=summary.max_row, end_row=summary.max_row, start_column=1, end_column=3
                 )

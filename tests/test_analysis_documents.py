@@ -137,21 +137,22 @@ async def test_the_docx_in_the_forms_order_and_layout(
 
     book = load_workbook(io.BytesIO(xlsx_bytes(found)))
     assert book.sheetnames == [
-        "attendance",
-        "formats",
-        "directions",
-        "forms",
-        "experience",
-        "diagnostics",
-        "surveys",
-        "unrealised",
-        "questions",
+        "Посещаемость",
+        "Форматы",
+        "Направления",
+        "Формы",
+        "Трансляция опыта",
+        "Диагностика",
+        "Опросы",
+        "Не проведено",
+        "Вопросы",
     ]
     first = book[book.sheetnames[0]]
     rows = list(first.iter_rows(values_only=True))
+    assert rows[0] == ("ОО", "Дата", "Присутствовали", "По списку", "%")
     assert ("МОУ СОШ № 5", "10.10.2026", 2, 3, 67) in rows
     assert ("Всего", "20.02.2027", 5, 6, 83) in rows
-    experience_sheet = list(book["experience"].iter_rows(values_only=True))
+    experience_sheet = list(book["Трансляция опыта"].iter_rows(values_only=True))
     assert experience_sheet[-1] == (7, "Опыт не транслировался", 2, 33)
 
 

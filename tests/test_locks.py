@@ -16,7 +16,16 @@ import pytest
 from bot.config import ROOT
 
 RUNTIME, DEV = ROOT / "requirements.lock", ROOT / "requirements-dev.lock"
-TOOLS = {"pytest", "pytest-asyncio", "pytest-xdist", "ruff", "mypy", "pypdf", "icalendar"}
+TOOLS = {
+    "pytest",
+    "pytest-asyncio",
+    "pytest-xdist",
+    "ruff",
+    "mypy",
+    "pypdf",
+    "pypdfium2",
+    "icalendar",
+}
 REQUIREMENT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)")
 HASH = re.compile(r"--hash=sha256:([0-9a-f]{64})")
 

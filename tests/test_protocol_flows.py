@@ -167,17 +167,20 @@ async def test_the_keeper_completes_and_both_sign(
         "Доклад председателя о плане.\nОбсуждение: вопросов нет."
     )
 
-    # «Выступили» (optional): from the button under the «Слушали» prompt.
+    # «Выступили» (optional): from the button under the «Слушали» prompt; «Слушали» typed
+    # just before it (no «Готово» yet) is kept, not dropped.
     asked = await flow.press(SECRETARY, "Слушали 1")
     assert "винительном падеже" in asked.texts[0]
-    spoke = await flow.press(SECRETARY, "Выступили")
+    prompt = flow.last(SECRETARY, with_buttons=True)
+    await flow.send(SECRETARY, "Доклад председателя о плане, с уточнением.")
+    spoke = await flow.press(SECRETARY, "Выступили", prompt)
     assert spoke.texts[0].startswith("<b>Выступили</b> по вопросу 1: План работы")
     await flow.send(SECRETARY, "Петрова Н.С. предложила дополнить план.")
     done = await flow.press(SECRETARY, "Готово")
     assert done.alerts() == ["Сохранено."]
     view = await current(sm, ended)
     assert view.content.questions[0].spoke == "Петрова Н.С. предложила дополнить план."
-    assert view.content.questions[0].heard.startswith("Доклад председателя")
+    assert view.content.questions[0].heard == "Доклад председателя о плане, с уточнением."
 
     # «Решили» reworded in one message.
     asked = await flow.press(SECRETARY, "Решили 1")

@@ -79,9 +79,22 @@ async def ask_spoke(
     state: FSMContext,
     session: AsyncSession,
     actor: Actor,
+    clock: Clock,
 ) -> None:
-    """«Выступили»: who else spoke on the question, optional."""
+    """«Выступили»: who else spoke on the question, optional. «Слушали» messages typed just
+    before (its «Done» not tapped yet) are saved first, not dropped."""
     assert isinstance(query.message, Message)
+    data = await state.get_data()
+    heard = protocols.join_heard(data.get("parts", []))
+    if (
+        await state.get_state() == ProtocolEdit.heard.state
+        and heard is not None
+        and int(data.get("protocol_id", 0)) == callback_data.protocol_id
+        and int(data.get("position", 0)) == callback_data.position
+    ):
+        await protocols.set_heard(
+            session, actor, callback_data.protocol_id, callback_data.position, heard, clock.now()
+        )
     view = await protocols.get(session, actor, callback_data.protocol_id)
     q = view.question(callback_data.position)
     await state.set_state(ProtocolEdit.spoke)

@@ -20,6 +20,16 @@ from .key_format import Parsed as Parsed
 from .key_format import parse as parse
 from .key_format import register
 from .key_format import subject_of as subject_of
+from .keys_year import analysis_decided as analysis_decided
+from .keys_year import analysis_group as analysis_group
+from .keys_year import analysis_submitted as analysis_submitted
+from .keys_year import compliance_digest as compliance_digest
+from .keys_year import compliance_digest_group as compliance_digest_group
+from .keys_year import compliance_finding as compliance_finding
+from .keys_year import compliance_group as compliance_group
+from .keys_year import plan_adopted as plan_adopted
+from .keys_year import plan_approval_group as plan_approval_group
+from .keys_year import plan_approved as plan_approved
 
 # ---------------------------------------------------------------- group keys
 
@@ -47,11 +57,7 @@ _RESULT_GROUP = register("meeting_vote_result_group", "meeting:{meeting_id}:resu
 _BALLOT_RESULTS_GROUP = register(
     "meeting_ballot_results_group", "meeting:{meeting_id}:ballot_results"
 )
-_PLAN_APPROVAL_GROUP = register("plan_approval_group", "plan:{plan_id}:approval")
-_COMPLIANCE_GROUP = register("compliance_group", "compliance:{association_id}")
 _SCHOOL_GROUP = register("school_group", "school:{school_id}")
-_DIGEST_GROUP = register("compliance_digest_group", "compliance_digest:{day}")
-_ANALYSIS_GROUP = register("analysis_group", "analysis:{analysis_id}")
 
 # ---------------------------------------------------------------- dedupe keys
 
@@ -119,20 +125,7 @@ _VOTE_RESULT = register(
 _BALLOT_RESULTS = register(
     "meeting_ballot_results", "meeting:{meeting_id}:ballot_results:person={person_id}"
 )
-_PLAN_ADOPTED = register("plan_adopted", "plan:{plan_id}:adopted:person={person_id}")
-_PLAN_APPROVED = register("plan_approved", "plan:{plan_id}:approved:person={person_id}")
-_COMPLIANCE = register(
-    "compliance_finding",
-    "compliance:{association_id}:finding={finding_id}:n={occurrence}:person={person_id}",
-)
 _SCHOOL_REJECTED = register("school_rejected", "school:{school_id}:rejected:person={person_id}")
-_DIGEST = register("compliance_digest", "compliance_digest:{day}:person={person_id}")
-_ANALYSIS_SUBMITTED = register(
-    "analysis_submitted", "analysis:{analysis_id}:submitted:{round}:person={person_id}"
-)
-_ANALYSIS_DECIDED = register(
-    "analysis_decided", "analysis:{analysis_id}:decided:{round}:person={person_id}"
-)
 
 
 # ---------------------------------------------------------------- announcements, surveys
@@ -207,38 +200,6 @@ def protocol_copy(*, protocol_id: int, version: int, person_id: int) -> str:
 
 def protocol_copy_to_chat(*, protocol_id: int, version: int, chat_id: int) -> str:
     return _PROTOCOL_COPY_CHAT.build(protocol_id=protocol_id, version=version, chat_id=chat_id)
-
-
-# ---------------------------------------------------------------- the annual plan
-
-
-def plan_approval_group(plan_id: int) -> str:
-    """The messages of an edition's approval: adopted (a council's chair asked to approve),
-    approved (the chair and the secretary told)."""
-    return _PLAN_APPROVAL_GROUP.build(plan_id=plan_id)
-
-
-def plan_adopted(*, plan_id: int, person_id: int) -> str:
-    return _PLAN_ADOPTED.build(plan_id=plan_id, person_id=person_id)
-
-
-def plan_approved(*, plan_id: int, person_id: int) -> str:
-    return _PLAN_APPROVED.build(plan_id=plan_id, person_id=person_id)
-
-
-def analysis_group(analysis_id: int) -> str:
-    """An annual analysis' way to the methodists and back (issue 16)."""
-    return _ANALYSIS_GROUP.build(analysis_id=analysis_id)
-
-
-def analysis_submitted(*, analysis_id: int, round: int, person_id: int) -> str:
-    """To each methodist of the service, once per submission."""
-    return _ANALYSIS_SUBMITTED.build(analysis_id=analysis_id, round=round, person_id=person_id)
-
-
-def analysis_decided(*, analysis_id: int, round: int, person_id: int) -> str:
-    """To the chair who submitted it: «принято» or «на доработку», once per submission."""
-    return _ANALYSIS_DECIDED.build(analysis_id=analysis_id, round=round, person_id=person_id)
 
 
 # ---------------------------------------------------------------- meetings: prefixes
@@ -405,30 +366,6 @@ def ballot_results_group(meeting_id: int) -> str:
 
 def ballot_results(*, meeting_id: int, person_id: int) -> str:
     return _BALLOT_RESULTS.build(meeting_id=meeting_id, person_id=person_id)
-
-
-# ---------------------------------------------------------------- compliance
-
-
-def compliance_group(association_id: int) -> str:
-    return _COMPLIANCE_GROUP.build(association_id=association_id)
-
-
-def compliance_finding(
-    *, association_id: int, finding_id: int, occurrence: int, person_id: int
-) -> str:
-    """A finding told to the chair: once per opening (`occurrence`) of the finding."""
-    ids = {"association_id": association_id, "finding_id": finding_id}
-    return _COMPLIANCE.build(**ids, occurrence=occurrence, person_id=person_id)
-
-
-def compliance_digest_group(day: date) -> str:
-    return _DIGEST_GROUP.build(day=day)
-
-
-def compliance_digest(*, day: date, person_id: int) -> str:
-    """A methodist's digest of the day: one a day."""
-    return _DIGEST.build(day=day, person_id=person_id)
 
 
 # ---------------------------------------------------------------- schools typed by teachers
