@@ -36,6 +36,8 @@ class Action(enum.StrEnum):
     REVIEW_SCHOOLS = "review_schools"
     # /backup: a copy of the database made now, kept on the server (issue 14)
     BACK_UP = "back_up"
+    # /overview: every association of the service at a glance (issue 18)
+    VIEW_OVERVIEW = "view_overview"
 
 
 class Decision(enum.IntEnum):
@@ -54,6 +56,7 @@ _ADMIN: dict[Action, Decision] = {
     Action.LINK_GROUP: A,
     Action.REVIEW_SCHOOLS: A,
     Action.BACK_UP: A,
+    Action.VIEW_OVERVIEW: A,
 }
 _METHODIST: dict[Action, Decision] = {
     Action.CREATE_ASSOCIATION: A,
@@ -69,6 +72,7 @@ _METHODIST: dict[Action, Decision] = {
     Action.SET_COMPLIANCE: A,
     Action.READ_PROTOCOLS: A,  # the service's associations: drafts too, the year's ZIP
     Action.REVIEW_SCHOOLS: A,
+    Action.VIEW_OVERVIEW: A,
 }
 _CHAIR: dict[Action, Decision] = {
     Action.INVITE_STAFF: A,

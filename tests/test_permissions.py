@@ -60,6 +60,7 @@ TABLE: dict[Action, tuple[Decision, ...]] = {
     Action.APPROVE_PLAN: (D, D, A, A, D, D),
     Action.CHECK_COMPLIANCE: (D, A, A, A, A, D),  # issue 15: /check, never a plain member
     Action.SET_COMPLIANCE: (D, A, D, D, D, D),  # the settings per kind: the methodists
+    Action.VIEW_OVERVIEW: (A, A, D, D, D, D),  # issue 18: the methodist's desk
     # issue 20: /protocols, the archive: the members and the service's methodists
     Action.READ_PROTOCOLS: (D, A, A, A, A, A),
     # issue 20: a school a teacher typed (the chair's scope: an association of its teachers)
