@@ -35,7 +35,7 @@ from aiogram.utils.text_decorations import html_decoration
 from bot.render import split_message
 from models import AssociationKind, InviteKind, Role
 from services.associations import AssociationView
-from services.capabilities import may_check
+from services.capabilities import may_check, may_overview
 from services.permissions import Actor
 from ui.callbacks.common import AssocAction, AssocPick, Picker, PickPage
 from ui.common import days_phrase as days_phrase
@@ -59,6 +59,7 @@ MENU_MEETINGS = N_("📅 Meetings")
 MENU_NEW_MEETING = N_("📝 New meeting")
 MENU_PLAN = N_("📅 Plan for the year")
 MENU_CHECK = N_("✅ Check")
+MENU_OVERVIEW = N_("🗂 Overview")
 # Every persistent-menu label: a wizard never takes one of them as an answer (WizardText).
 MENU_LABELS: tuple[str, ...] = (
     MENU_PROFILE,
@@ -70,6 +71,7 @@ MENU_LABELS: tuple[str, ...] = (
     MENU_NEW_MEETING,
     MENU_PLAN,
     MENU_CHECK,
+    MENU_OVERVIEW,
 )
 
 
@@ -120,6 +122,8 @@ def menu(actor: Actor) -> ReplyKeyboardMarkup:
         rows.insert(2, [KeyboardButton(text=_(MENU_PLAN))])
         if may_check(actor):
             rows[2].append(KeyboardButton(text=_(MENU_CHECK)))
+        if may_overview(actor):
+            rows[2].append(KeyboardButton(text=_(MENU_OVERVIEW)))
     return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True)
 
 

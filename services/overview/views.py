@@ -51,11 +51,16 @@ async def overview(
 
 @reads
 async def card(
-    session: AsyncSession, actor: Actor, association_id: int, now: datetime
+    session: AsyncSession,
+    actor: Actor,
+    association_id: int,
+    now: datetime,
+    service_id: int | None = None,
 ) -> OverviewRow:
-    """One association's row. NOT_FOUND for none; FORBIDDEN outside the actor's services."""
+    """One association's row. NOT_FOUND for none (or one not of `service_id`, the service
+    whose overview the tap came from); FORBIDDEN outside the actor's services."""
     association = await session.get(Association, association_id)
-    if association is None:
+    if association is None or service_id not in (None, association.service_id):
         raise DomainError(ErrorCode.NOT_FOUND)
     scope = Scope(association.service_id, association.id)
     if decide(actor, Action.VIEW_OVERVIEW, scope) is not Decision.ALLOW:
