@@ -5,12 +5,15 @@ methodists and the admins see them."""
 
 from __future__ import annotations
 
-from datetime import date
+import io
+from datetime import date, datetime
 
 import pytest
+from openpyxl import load_workbook  # type: ignore[import-untyped]
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from documents.overview_xlsx import xlsx_bytes
 from models import (
     AssociationKind,
     Attendance,
@@ -176,6 +179,38 @@ async def test_the_figures_of_a_seeded_service(session: AsyncSession, clock: Fix
         None,
     )
     assert seen.rows[2].needs_survey and seen.rows[2].reasons == ()
+    # The XLSX: a summary, then the service's sheet; numbers as numbers, the header frozen.
+    book = load_workbook(io.BytesIO(xlsx_bytes(seen, "ru")))
+    assert book.sheetnames == ["Сводка", "ИМЦ Ленинского района"]
+    summary, sheet = book["Сводка"], book["ИМЦ Ленинского района"]
+    assert [c.value for c in summary[2]] == [
+        "ИМЦ Ленинского района",
+        3,
+        1,
+        1,
+        1,
+        2,
+        1,
+        50,
+        1,
+        1,
+        0,
+        1,
+    ]
+    assert [c.value for c in sheet[2]] == [
+        1, "РМО учителей математики", "районное методическое объединение (РМО)",
+        "Петров Сергей Иванович", 2, 3, 3, 42, 2, 1, 4, 50, datetime(2026, 11, 5), 1, 1,
+        "нет", "нет", "—", "красный",
+        "открытых замечаний: 1; протоколов просрочено: 1; срок протокола — до 05.12.2026; "
+        "в этом учебном году не было опроса потребностей",
+    ]  # fmt: skip
+    assert sheet.cell(2, 13).number_format == "DD.MM.YYYY"
+    assert [c.value for c in sheet[3]][7:12] == [None, 0, 0, 0, None]  # not known: empty
+    for page in (summary, sheet):
+        assert page.freeze_panes == "A2" and page.auto_filter.ref == page.dimensions
+    english = load_workbook(io.BytesIO(xlsx_bytes(seen, "en")))
+    assert english.sheetnames == ["Summary", "ИМЦ Ленинского района"]
+    assert english["ИМЦ Ленинского района"].cell(1, 2).value == "Association"
     # The card: the same row; the admin sees it too.
     assert await overview.card(session, methodist, world.association_id, NOW) == rmo
     assert (await overview.card(session, ADMIN, world.association_id, NOW)) == rmo

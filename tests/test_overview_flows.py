@@ -5,7 +5,11 @@ written."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from aiogram.methods import SendDocument
+from openpyxl import load_workbook  # type: ignore[import-untyped]
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import AssociationKind
@@ -65,6 +69,17 @@ async def test_the_methodist_opens_the_overview_and_a_card(
     assert [text for text, _ in buttons(page)] == [
         "1. 🟠 ГМО учителей истории",
         f"2. 🟠 {NAME}",
+        "📊 XLSX",
+    ]
+    got = await flow.press(METHODIST, "XLSX", page)
+    [document] = [c for c in got.calls if isinstance(c, SendDocument)]
+    assert document.document.filename == "overview_2026-11-22.xlsx"  # type: ignore[union-attr]
+    data = document.document.data  # type: ignore[union-attr]
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Сводка", "ИМЦ Ленинского района"]
+    assert [c.value for c in book["ИМЦ Ленинского района"]["B"]][1:] == [
+        "ГМО учителей истории",
+        NAME,
     ]
     card = await flow.press(METHODIST, NAME, page)
     assert card.texts[-1] == "\n".join(

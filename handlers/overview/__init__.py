@@ -8,7 +8,8 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import get_i18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.overview.text import card_keyboard, card_text, page_keyboard, page_text, pages
@@ -61,6 +62,24 @@ async def open_card(
     await _show(query, card_text(row), card_keyboard(callback_data.service_id, callback_data.page))
 
 
+async def export(
+    query: CallbackQuery,
+    callback_data: OverviewCb,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    from documents.overview_xlsx import xlsx_bytes  # lazy: openpyxl only when asked for
+
+    now = clock.now()
+    view = await overview.overview(session, actor, now, callback_data.service_id or None)
+    await query.answer()
+    if isinstance(query.message, Message):
+        data = xlsx_bytes(view, get_i18n().current_locale)
+        name = f"overview_{now:%Y-%m-%d}.xlsx"
+        await query.message.answer_document(BufferedInputFile(data, name))
+
+
 def setup() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
@@ -68,4 +87,5 @@ def setup() -> Router:
     router.message.register(start, MenuButton(MENU_OVERVIEW), StateFilter("*"))
     router.callback_query.register(page, OverviewCb.filter(F.action == OverviewAction.PAGE))
     router.callback_query.register(open_card, OverviewCb.filter(F.action == OverviewAction.OPEN))
+    router.callback_query.register(export, OverviewCb.filter(F.action == OverviewAction.XLSX))
     return router

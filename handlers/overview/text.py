@@ -118,7 +118,11 @@ def page_keyboard(view: Overview, page: int, service_id: int) -> InlineKeyboardM
                 action=OverviewAction.PAGE, service_id=service_id, page=target
             ),
         )
-    builder.adjust(*([1] * len(shown)), max(1, len(nav)))
+    builder.button(
+        text=_("📊 XLSX"),
+        callback_data=OverviewCb(action=OverviewAction.XLSX, service_id=service_id, page=page),
+    )
+    builder.adjust(*([1] * len(shown)), *([len(nav)] if nav else []), 1)
     return builder.as_markup()
 
 
