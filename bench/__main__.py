@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bench import broadcast, checkin, roster_import, tick, updates
+from bench import broadcast, checkin, overview, roster_import, tick, updates
 
 BENCHES = {
     "roster": roster_import.main,
@@ -14,6 +14,7 @@ BENCHES = {
     "broadcast": broadcast.main,
     "tick": tick.main,
     "checkin": checkin.main,
+    "overview": overview.main,
 }
 
 
