@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bench import broadcast, checkin, roster_import, tick, updates, year
+from bench import broadcast, checkin, overview, roster_import, tick, updates, year
 
 BENCHES = {
     "roster": roster_import.main,
@@ -15,6 +15,7 @@ BENCHES = {
     "tick": tick.main,
     "checkin": checkin.main,
     "year": year.main,
+    "overview": overview.main,
 }
 
 

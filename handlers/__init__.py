@@ -22,6 +22,7 @@ from handlers import (
     meetings,
     members,
     onboarding,
+    overview,
     plan_approval,
     plans,
     profile,
@@ -60,6 +61,7 @@ def feature_routers() -> list[Router]:
         meetings.setup_calendar(),  # answers taps on the calendar's labels and greyed-out days
         compliance.setup(),  # /check
         analysis.setup(),  # /analysis, «📊 Анализ года» (issue 16)
+        overview.setup(),  # /overview: the methodist's desk (issue 18)
         # ↓ Place for feature routers still to come. Before the
         # wizard hints: a command of a router placed after them would get a wizard's hint.
         #

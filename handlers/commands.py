@@ -25,6 +25,7 @@ from services.capabilities import (
     may_announce,
     may_check,
     may_create_associations,
+    may_overview,
     may_review_schools,
 )
 from services.people import load_actor
@@ -53,6 +54,9 @@ STAFF_COMMANDS: tuple[tuple[str, str], ...] = (
 CHECK_COMMANDS: tuple[tuple[str, str], ...] = (
     ("check", N_("Checks of the regulations: what is missing")),
 )
+OVERVIEW_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("overview", N_("Every association of the service at a glance")),
+)
 ANNOUNCE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("announce", N_("Announcement to the members")),
     ("poll", N_("Quick poll of the members")),
@@ -78,6 +82,8 @@ def commands_for(actor: Actor) -> tuple[tuple[str, str], ...] | None:
     extra = list(STAFF_COMMANDS)
     if may_check(actor):
         extra += CHECK_COMMANDS
+    if may_overview(actor):
+        extra += OVERVIEW_COMMANDS
     if may_announce(actor):
         extra += ANNOUNCE_COMMANDS  # the admin as such announces to nobody
     if may_review_schools(actor):

@@ -35,7 +35,7 @@ from aiogram.utils.text_decorations import html_decoration
 from bot.render import split_message
 from models import AssociationKind, InviteKind, Role
 from services.associations import AssociationView
-from services.capabilities import may_check
+from services.capabilities import may_check, may_overview
 from services.permissions import Actor
 from ui.callbacks.common import AssocAction, AssocPick, Picker, PickPage
 from ui.common import days_phrase as days_phrase
@@ -60,6 +60,7 @@ MENU_NEW_MEETING = N_("📝 New meeting")
 MENU_PLAN = N_("📅 Plan for the year")
 MENU_CHECK = N_("✅ Check")
 MENU_ANALYSIS = N_("📊 Analysis of the year")
+MENU_OVERVIEW = N_("🗂 Overview")
 # Every persistent-menu label: a wizard never takes one of them as an answer (WizardText).
 MENU_LABELS: tuple[str, ...] = (
     MENU_PROFILE,
@@ -72,6 +73,7 @@ MENU_LABELS: tuple[str, ...] = (
     MENU_PLAN,
     MENU_CHECK,
     MENU_ANALYSIS,
+    MENU_OVERVIEW,
 )
 
 
@@ -123,6 +125,8 @@ def menu(actor: Actor) -> ReplyKeyboardMarkup:
         if may_check(actor):
             rows[2].append(KeyboardButton(text=_(MENU_CHECK)))
         rows[2].append(KeyboardButton(text=_(MENU_ANALYSIS)))
+        if may_overview(actor):
+            rows[2].append(KeyboardButton(text=_(MENU_OVERVIEW)))
     return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True)
 
 

@@ -45,6 +45,11 @@ def may_check(actor: Actor) -> bool:
     return may_anywhere(actor, Action.CHECK_COMPLIANCE)
 
 
+def may_overview(actor: Actor) -> bool:
+    """/overview, «🗂 Обзор» (a methodist, the admin)."""
+    return may_anywhere(actor, Action.VIEW_OVERVIEW)
+
+
 def may_back_up(actor: Actor) -> bool:
     """/backup: a copy of the database made now (the system administrator)."""
     return may_anywhere(actor, Action.BACK_UP)

@@ -41,6 +41,8 @@ class Action(enum.StrEnum):
     VIEW_ANALYSIS = "view_analysis"
     WRITE_ANALYSIS = "write_analysis"
     REVIEW_ANALYSIS = "review_analysis"
+    # /overview: every association of the service at a glance (issue 18)
+    VIEW_OVERVIEW = "view_overview"
 
 
 class Decision(enum.IntEnum):
@@ -59,6 +61,7 @@ _ADMIN: dict[Action, Decision] = {
     Action.LINK_GROUP: A,
     Action.REVIEW_SCHOOLS: A,
     Action.BACK_UP: A,
+    Action.VIEW_OVERVIEW: A,
 }
 _METHODIST: dict[Action, Decision] = {
     Action.CREATE_ASSOCIATION: A,
@@ -76,6 +79,7 @@ _METHODIST: dict[Action, Decision] = {
     Action.REVIEW_SCHOOLS: A,
     Action.VIEW_ANALYSIS: A,
     Action.REVIEW_ANALYSIS: A,
+    Action.VIEW_OVERVIEW: A,
 }
 _CHAIR: dict[Action, Decision] = {
     Action.INVITE_STAFF: A,

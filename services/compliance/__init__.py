@@ -6,7 +6,7 @@ chair and sends the methodists one digest a day (`daily`), /check (`views`), and
 methodist's settings per kind (`settings`)."""
 
 from services.compliance.daily import DIGEST, FINDING, KINDS, DailyReport, run_daily
-from services.compliance.facts import gather
+from services.compliance.facts import gather, rules_of
 from services.compliance.findings import FindingView, finding_views
 from services.compliance.rules import (
     CATEGORY_RANK,
@@ -55,6 +55,7 @@ __all__ = [
     "gather",
     "match_rows",
     "period_of",
+    "rules_of",
     "run_daily",
     "set_kind_rules",
     "tally",

@@ -7,7 +7,15 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Association, CadencePeriod, MeetingForm, MeetingStatus, PlanRowKind
+from models import (
+    Association,
+    AssociationKind,
+    CadencePeriod,
+    ComplianceSetting,
+    MeetingForm,
+    MeetingStatus,
+    PlanRowKind,
+)
 from services import attendance, deadlines
 from services.compliance import queries
 from services.compliance.rules import DEFAULTS, Facts, KindRules, MeetingFact, RowFact
@@ -15,11 +23,16 @@ from services.compliance.rules import DEFAULTS, Facts, KindRules, MeetingFact, R
 
 async def kind_rules(session: AsyncSession, association: Association) -> KindRules:
     row = await session.scalar(queries.setting(association.service_id, association.kind))
+    return rules_of(association.kind, row)
+
+
+def rules_of(kind: AssociationKind, row: ComplianceSetting | None) -> KindRules:
+    """The settings of a kind: a methodist's row for the service, else the defaults."""
     if row is None:
-        return DEFAULTS[association.kind]
+        return DEFAULTS[kind]
     due = (row.plan_due_month, row.plan_due_day)
     analysis = (row.analysis_due_month, row.analysis_due_day)
-    default = DEFAULTS[association.kind].analysis_due
+    default = DEFAULTS[kind].analysis_due
     return KindRules(
         min_meetings=row.min_meetings,
         period=CadencePeriod(row.period),

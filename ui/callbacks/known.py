@@ -15,7 +15,16 @@ from pydantic import ValidationError
 
 from ui.callbacks.base import ID_MAX
 
-FEATURES = ("attendance", "common", "meetings", "people", "plans", "protocols", "surveys")
+FEATURES = (
+    "attendance",
+    "common",
+    "meetings",
+    "overview",
+    "people",
+    "plans",
+    "protocols",
+    "surveys",
+)
 
 _NUMBER = re.compile(r"[0-9]+")
 _OUT_OF_RANGE = frozenset({"less_than_equal", "greater_than_equal", "less_than", "greater_than"})

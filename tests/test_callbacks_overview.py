@@ -1,0 +1,29 @@
+"""The overview's buttons: the strings they carry parse to the same action and ids, and pack
+back byte for byte (buttons stay in chats for days)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui.callbacks.overview import OverviewAction, OverviewCb
+
+BUTTONS = [
+    ("ov:pg:3:2:0", OverviewAction.PAGE, 3, 2, 0),
+    ("ov:op:0:1:42", OverviewAction.OPEN, 0, 1, 42),
+    ("ov:xl:3:0:0", OverviewAction.XLSX, 3, 0, 0),
+]
+
+
+@pytest.mark.parametrize(("packed", "action", "service_id", "page", "association_id"), BUTTONS)
+def test_the_buttons_keep_their_strings(
+    packed: str, action: OverviewAction, service_id: int, page: int, association_id: int
+) -> None:
+    parsed = OverviewCb.unpack(packed)
+    assert (parsed.action, parsed.service_id, parsed.page, parsed.association_id) == (
+        action,
+        service_id,
+        page,
+        association_id,
+    )
+    cb = OverviewCb(action=action, service_id=service_id, page=page, association_id=association_id)
+    assert cb.pack() == packed
