@@ -2,8 +2,8 @@
 service: associations by colour, meetings, attendance, overdue protocols, findings, plans and
 needs surveys), then one sheet per service with a row per association by attention. Numbers
 are numbers (percentages as whole numbers, dates as dates), the header row is frozen and
-carries an autofilter; a figure not known is an empty cell, the analysis not yet connected
-(issue 16) is «—». Labels in the reader's language."""
+carries an autofilter; a figure not known is an empty cell, an analysis of last year not
+begun is «—». Labels in the reader's language."""
 
 from __future__ import annotations
 

@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from documents.overview_xlsx import xlsx_bytes
 from models import (
+    AnalysisStatus,
+    AnnualAnalysis,
     AssociationKind,
     Attendance,
     ComplianceFinding,
@@ -31,6 +33,7 @@ from services import associations, compliance, invites, overview
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
 from services.overview import Colour, Reason, Why
+from services.surveys import TemplateKey
 from tests.factories import ADMIN, member_link, register
 from tests.test_compliance import NOW, PUBLISHED, TZ, add_meeting, world_of
 
@@ -87,7 +90,12 @@ def test_a_needs_survey_by_its_title() -> None:
     assert overview.is_needs_survey("Professional needs and deficits")
     assert overview.is_needs_survey("Диагностика ПОТРЕБНОСТЕЙ педагогов")
     assert not overview.is_needs_survey("Удовлетворённость работой РМО")
-    assert overview.analysis_accepted(1) is None  # issue 16 not landed: «—»
+    # Made from the built-in template: known by it, whatever the title says.
+    assert overview.is_needs_survey("Анкета", TemplateKey.NEEDS)
+    assert not overview.is_needs_survey("Потребности", TemplateKey.SATISFACTION)
+    assert overview.analysis_accepted(None) is None  # none begun: «—»
+    assert overview.analysis_accepted(AnalysisStatus.ACCEPTED) is True
+    assert overview.analysis_accepted(AnalysisStatus.SUBMITTED) is False
 
 
 # ---------------------------------------------------------------- on both engines
@@ -143,6 +151,11 @@ async def test_the_figures_of_a_seeded_service(session: AsyncSession, clock: Fix
     session.add(survey)
     await session.flush()
     session.add(SurveyAudience(survey_id=survey.id, association_id=surveyed))
+    # Last school year's analysis: accepted for one ГМО, returned for the other, none begun
+    # for the РМО.
+    for aid, status in ((surveyed, AnalysisStatus.ACCEPTED), (quiet, AnalysisStatus.RETURNED)):
+        session.add(AnnualAnalysis(association_id=aid, school_year=2025, status=status,
+                                   sections={}, created_at=NOW))  # fmt: skip
     await session.commit()
 
     seen = await overview.overview(session, methodist, NOW)
@@ -179,6 +192,7 @@ async def test_the_figures_of_a_seeded_service(session: AsyncSession, clock: Fix
         None,
     )
     assert seen.rows[2].needs_survey and seen.rows[2].reasons == ()
+    assert [r.analysis_accepted for r in seen.rows] == [None, False, True]
     # The XLSX: a summary, then the service's sheet; numbers as numbers, the header frozen.
     book = load_workbook(io.BytesIO(xlsx_bytes(seen, "ru")))
     assert book.sheetnames == ["Сводка", "ИМЦ Ленинского района"]

@@ -1,5 +1,5 @@
 """The overview's wording: a page of rows by attention, an association's card, the reasons
-in words, «—» where a figure is not known (issue 16's analysis until it lands)."""
+in words, «—» where a figure is not known (no analysis of last year begun)."""
 
 from __future__ import annotations
 

@@ -10,12 +10,12 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import MeetingForm, MeetingStatus, PlanRowKind
+from models import AnalysisStatus, MeetingForm, MeetingStatus, PlanRowKind
 from services import compliance, deadlines
 from services.compliance import Facts, MeetingFact, RowFact, Rule
 from services.overview import queries
 from services.overview.rows import OverviewRow, reasons_of
-from services.surveys import NEEDS
+from services.surveys import NEEDS, TemplateKey
 
 # A questionnaire counts as the needs survey when its title names needs or deficits: the
 # built-in template's title in either language (services.surveys.templates.NEEDS), or a
@@ -26,16 +26,17 @@ MeetingRow = tuple[
 NEEDS_WORDS = ("потребност", "дефицит", "needs", "deficit")
 
 
-def analysis_accepted(association_id: int) -> bool | None:
-    """Whether the association's analysis of the last school year is accepted.
-
-    Issue 16 (the annual analysis and its acceptance) has not landed on this branch: the
-    column shows «—». The lead connects here its service of the analysis's acceptance
-    (services/analysis: the accepted analysis of the school year) when merging."""
-    return None
+def analysis_accepted(status: AnalysisStatus | None) -> bool | None:
+    """Whether the analysis of the last school year (the one written at its end and submitted
+    to the service, services.analysis) is accepted; None: none was begun («—»)."""
+    return None if status is None else status is AnalysisStatus.ACCEPTED
 
 
-def is_needs_survey(title: str) -> bool:
+def is_needs_survey(title: str, template: str | None = None) -> bool:
+    """A needs survey: made from the built-in template; one made before the template was
+    recorded (or by hand) is known by its title."""
+    if template is not None:
+        return template == TemplateKey.NEEDS
     folded = title.casefold()
     return NEEDS.title.casefold() in folded or any(w in folded for w in NEEDS_WORDS)
 
@@ -89,9 +90,14 @@ async def gather(session: AsyncSession, scope: queries.Scope, now: datetime) -> 
         approved[aid].add(year)
     first_day = min(deadlines.school_year_bounds(y)[0] for y in years)
     since = datetime.combine(first_day - timedelta(days=1), datetime.min.time(), now.tzinfo)
-    surveys: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
-    for aid, title, created in await session.execute(queries.surveys_sent(scope, since)):
-        surveys[aid].append((title, created))
+    surveys: dict[int, list[tuple[str, str | None, datetime]]] = defaultdict(list)
+    for aid, title, template, created in await session.execute(queries.surveys_sent(scope, since)):
+        surveys[aid].append((title, template, created))
+    last_years = {year - 1 for year in years}
+    analyses = {
+        (aid, year): status
+        for aid, year, status in await session.execute(queries.analyses(scope, last_years))
+    }
 
     out = []
     for association, today in zip(found, days, strict=True):
@@ -150,9 +156,9 @@ async def gather(session: AsyncSession, scope: queries.Scope, now: datetime) -> 
         watch = compliance.watch_from(period, rules)
         short = rules.min_meetings > 0 and t.total < rules.min_meetings
         needs = any(
-            is_needs_survey(title)
+            is_needs_survey(title, template)
             and deadlines.local_day(created, association.timezone) >= year_first
-            for title, created in surveys.get(aid, [])
+            for title, template, created in surveys.get(aid, [])
         )
         mean = None
         valid_shares = [(p, m) for p, m in shares if m > 0]
@@ -180,7 +186,7 @@ async def gather(session: AsyncSession, scope: queries.Scope, now: datetime) -> 
                 open_findings=findings.get(aid, 0),
                 needs_survey=needs,
                 plan_approved=plan_ok,
-                analysis_accepted=analysis_accepted(aid),
+                analysis_accepted=analysis_accepted(analyses.get((aid, year - 1))),
                 reasons=reasons_of(
                     today,
                     open_findings=findings.get(aid, 0),

@@ -10,6 +10,8 @@ from sqlalchemy import Select, and_, case, exists, func, literal, select
 
 from models import (
     PRESENT_KINDS,
+    AnalysisStatus,
+    AnnualAnalysis,
     AnnualPlan,
     AnnualPlanRow,
     Association,
@@ -226,11 +228,18 @@ def open_findings(scope: Scope) -> Select[int, str, int]:
     )
 
 
-def surveys_sent(scope: Scope, since: datetime) -> Select[int, str, datetime]:
+def analyses(scope: Scope, years: Iterable[int]) -> Select[int, int, AnalysisStatus]:
+    """The annual analyses of these school years: (association, school year, status)."""
+    return select(
+        AnnualAnalysis.association_id, AnnualAnalysis.school_year, AnnualAnalysis.status
+    ).where(AnnualAnalysis.association_id.in_(scope), AnnualAnalysis.school_year.in_(years))
+
+
+def surveys_sent(scope: Scope, since: datetime) -> Select[int, str, str | None, datetime]:
     """Questionnaires sent to the associations created since `since`: (association, title,
-    created)."""
+    the built-in template it came from, created)."""
     return (
-        select(SurveyAudience.association_id, Survey.title, Survey.created_at)
+        select(SurveyAudience.association_id, Survey.title, Survey.template, Survey.created_at)
         .join(Survey, Survey.id == SurveyAudience.survey_id)
         .where(SurveyAudience.association_id.in_(scope))
         .where(Survey.kind == SurveyKind.SURVEY, Survey.status != SurveyStatus.DRAFT)

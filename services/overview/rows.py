@@ -67,7 +67,7 @@ class OverviewRow:
     open_findings: int
     needs_survey: bool
     plan_approved: bool
-    analysis_accepted: bool | None  # None: not known yet (issue 16 not landed): «—»
+    analysis_accepted: bool | None  # last school year's; None: none begun («—»)
     reasons: tuple[Why, ...]
 
     @property
