@@ -8,10 +8,14 @@ STAMP := $(VENV)/.installed-$(LOCK_HASH)
 MO := locales/ru/LC_MESSAGES/messages.mo locales/en/LC_MESSAGES/messages.mo
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint typecheck unit locales locales-compile bench lock clean venv backup preview
+.PHONY: run sandbox test lint typecheck unit locales locales-compile bench lock clean venv backup preview
 
 run: $(STAMP) locales-compile
 	@$(PY) -m bot
+
+# The bot without Telegram, played in a browser: README «Try it without Telegram».
+sandbox: $(STAMP) locales-compile
+	@$(PY) -m bot sandbox
 
 test: lint typecheck unit
 

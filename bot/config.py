@@ -98,6 +98,9 @@ class Settings(StorageSettings):
     lease_seconds: int = Field(default=60, ge=5, le=3600)
     rate_per_second: int = Field(default=30, ge=1, le=1000)
     rate_per_chat_second: int = Field(default=1, ge=1, le=100)
+    # The sandbox (`make sandbox`): its page's port (the next free one if taken) and folder.
+    sandbox_port: int = Field(default=8765, ge=1, le=65535)
+    sandbox_dir: Path = ROOT / "data" / "sandbox"
 
     @field_validator("bot_token")
     @classmethod
