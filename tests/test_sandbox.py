@@ -250,3 +250,26 @@ async def test_changes_arrive_as_server_sent_events(running: Running) -> None:
                     return
 
         await asyncio.wait_for(change(), 20)
+
+
+async def test_the_page_is_plain_files_from_the_same_process(running: Running) -> None:
+    async with running.http.get(running.base + "/") as page:
+        assert page.status == 200 and page.content_type == "text/html"
+        html = await page.text()
+    assert BANNER in html
+    assert 'name="viewport" content="width=device-width' in html  # a phone's 390 px
+    assert '<script src="/static/app.js">' in html
+    assert '<link rel="stylesheet" href="/static/style.css">' in html
+    served = {}
+    for name, kind in (("app.js", "javascript"), ("style.css", "text/css")):
+        async with running.http.get(f"{running.base}/static/{name}") as r:
+            assert r.status == 200 and kind in r.content_type
+            served[name] = await r.text()
+    for text in (html, *served.values()):  # nothing fetched from elsewhere, no build step
+        assert "http://" not in text and "https://" not in text and "import " not in text
+    script = served["app.js"]
+    assert 'new EventSource("/api/events")' in script
+    assert "innerHTML" not in script  # texts are rendered with textContent
+    for word in ("Председатель", "Chair", "Сбросить", "Reset", "До следующего события"):
+        assert word in script
+    assert "@media (max-width: 700px)" in served["style.css"]
