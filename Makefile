@@ -10,8 +10,9 @@ PYTEST_ARGS ?= -n 2
 
 .PHONY: run sandbox test lint typecheck unit locales locales-compile bench lock clean venv backup preview
 
+# On a fresh checkout (no BOT_TOKEN, DATABASE_URL, WEBHOOK_URL, no .env) the sandbox starts.
 run: $(STAMP) locales-compile
-	@$(PY) -m bot
+	@$(PY) -m bot sandbox --unless-configured
 
 # The bot without Telegram, played in a browser: README «Try it without Telegram».
 sandbox: $(STAMP) locales-compile

@@ -9,6 +9,8 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Mapping
+from pathlib import Path
 
 from aiohttp import web
 from dotenv import dotenv_values
@@ -22,6 +24,14 @@ from sandbox.web import BANNER, build_app
 log = logging.getLogger("sandbox")
 HOST = "127.0.0.1"  # loopback only: the sandbox has no passwords
 PORTS_TRIED = 50
+
+
+PRODUCTION = ("BOT_TOKEN", "DATABASE_URL", "WEBHOOK_URL")
+
+
+def configured(environ: Mapping[str, str], env_file: Path) -> bool:
+    """Set up for real: a production setting in the environment, or a .env file."""
+    return env_file.exists() or any((environ.get(name) or "").strip() for name in PRODUCTION)
 
 
 def token_is_set() -> bool:
@@ -67,8 +77,16 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
 
 
 def main(argv: list[str]) -> int:
+    """`python -m bot sandbox`; with `--unless-configured` (what `make run` runs) the bot
+    itself when a production setting or .env is there, the sandbox on a fresh checkout."""
+    if argv == ["--unless-configured"]:
+        if configured(os.environ, ROOT / ".env"):
+            from bot.__main__ import main as bot_main
+
+            return bot_main([])
+        argv = []
     if argv:
-        print("usage: python -m bot sandbox", file=sys.stderr)
+        print("usage: python -m bot sandbox [--unless-configured]", file=sys.stderr)
         return 2
     from bot import i18n
 

@@ -8,12 +8,14 @@ import os
 import re
 import signal
 import socket
+import subprocess
 import sys
 from pathlib import Path
 
 import aiohttp
 
 from bot.config import ROOT
+from sandbox.run import configured
 from tests.test_config import SETTINGS_VARS
 
 LINE = re.compile(r"^Sandbox: http://127\.0\.0\.1:(\d+)/$")
@@ -88,3 +90,35 @@ async def test_the_sandbox_starts_on_loopback_at_the_next_free_port(tmp_path: Pa
     assert "Traceback" not in err.decode()
     assert not production.exists()
     assert (tmp_path / "sandbox" / "sandbox.sqlite3").exists()
+
+
+def test_make_run_starts_the_sandbox_only_on_a_fresh_checkout(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    assert not configured({}, env_file)
+    assert not configured({"BOT_TOKEN": " ", "LOG_LEVEL": "DEBUG"}, env_file)
+    for name in ("BOT_TOKEN", "DATABASE_URL", "WEBHOOK_URL"):
+        assert configured({name: "x"}, env_file)
+    env_file.write_text("", encoding="utf-8")
+    assert configured({}, env_file)
+    recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nrun:", 1)[1]
+    assert recipe.split("\n")[1].strip() == "@$(PY) -m bot sandbox --unless-configured"
+
+
+def test_make_run_with_a_production_setting_and_no_token_exits_2_with_the_hint(
+    tmp_path: Path,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k.upper() not in SETTINGS_VARS}
+    env |= {"BOT_TOKEN": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "sandbox", "--unless-configured"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "BOT_TOKEN is not set" in proc.stderr and "make sandbox" in proc.stderr
+    assert proc.stdout == ""  # no sandbox
+    assert not (tmp_path / "bot.sqlite3").exists()
