@@ -273,3 +273,73 @@ async def test_the_page_is_plain_files_from_the_same_process(running: Running) -
     for word in ("Председатель", "Chair", "Сбросить", "Reset", "До следующего события"):
         assert word in script
     assert "@media (max-width: 700px)" in served["style.css"]
+
+
+def _button(message: dict[str, Any], prefix: str) -> str | None:
+    for row in message["buttons"]:
+        for button in row:
+            if (button["data"] or "").startswith(prefix):
+                return str(button["data"])
+    return None
+
+
+async def _tap(running: Running, person: int, prefix: str) -> dict[str, Any]:
+    """The person taps the button whose data starts with `prefix` on the latest message
+    that has one; returns the bot's answer to the tap."""
+    message = None
+    for _ in range(200):
+        found = [
+            m for m in (await running.chat(person))["messages"] if _button(m, prefix) is not None
+        ]
+        if found:
+            message = found[-1]
+            break
+        await asyncio.sleep(0.1)
+    assert message is not None, f"no {prefix} button for {person}: {await running.chat(person)}"
+    body = {"message_id": message["id"], "data": _button(message, prefix)}
+    query = (await running.post(f"/api/chat/{person}/press", body))["query_id"]
+    for _ in range(200):
+        answer: dict[str, Any] = await running.get(f"/api/answer/{query}")
+        if answer:
+            return answer
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the tap on {prefix} was never answered")
+
+
+async def test_the_walk_chair_publishes_two_come_and_check_in_quorum_4_of_10(
+    running: Running,
+) -> None:
+    """The issue's walk, through the page's API: the chair publishes the demonstration
+    meeting, two teachers answer «Буду», the clock moves to the meeting, both check in,
+    the chair's quorum card counts them, the invitation's .ics downloads."""
+    await running.post(f"/api/chat/{CHAIR}/send", {"text": "📝 Новое заседание"})
+    await _tap(running, CHAIR, "dr:open:")
+    published = await _tap(running, CHAIR, "dr:pub:")
+    assert published["text"] == "Опубликовано."
+    other = 404
+    for person in (TEACHER, other):
+        answer = await _tap(running, person, "mt:yes:")
+        assert "вы придёте" in answer["text"]
+    for _ in range(10):  # to the next event until the meeting starts
+        messages = (await running.chat(TEACHER))["messages"]
+        if any(_button(m, "ck:in:") for m in messages):
+            break
+        await running.post("/api/clock", {"step": "next"})
+    for person in (TEACHER, other):
+        answer = await _tap(running, person, "ck:in:")
+        assert not answer["show_alert"], answer
+    await running.post(f"/api/chat/{CHAIR}/send", {"text": "📅 Заседания"})
+    await _tap(running, CHAIR, "mt:open:")
+    await _tap(running, CHAIR, "ck:quorum:")
+    card = await running.wait_for(CHAIR, lambda m: "Кворум" in m["text"])
+    # The presiding chair and the minutes keeper count as present from the check-in's
+    # opening (services.attendance.checkin): with the two teachers, four of the ten.
+    assert "Присутствуют 4 из 10" in card["text"], card["text"]
+    ics = next(
+        m["document"]
+        for m in (await running.chat(TEACHER))["messages"]
+        if m.get("document", {}).get("name", "").endswith(".ics")
+    )
+    async with running.http.get(f"{running.base}/api/file/{ics['id']}?download=1") as r:
+        assert r.headers["Content-Disposition"].startswith("attachment;")
+        assert (await r.read()).startswith(b"BEGIN:VCALENDAR")
