@@ -19,11 +19,16 @@ NEED_PYTHON := import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
 MO := locales/ru/LC_MESSAGES/messages.mo locales/en/LC_MESSAGES/messages.mo
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint typecheck unit locales locales-compile locales-compile-run bench lock clean venv \
-	backup preview
+.PHONY: run sandbox test lint typecheck unit locales locales-compile locales-compile-run bench \
+	lock clean venv backup preview
 
+# On a fresh checkout (no BOT_TOKEN, DATABASE_URL, WEBHOOK_URL, no .env) the sandbox starts.
 run: $(RUN_STAMP) locales-compile-run
-	@$(PY) -m bot
+	@$(PY) -m bot sandbox --unless-configured
+
+# The bot without Telegram, played in a browser: README «Try it without Telegram».
+sandbox: $(RUN_STAMP) locales-compile-run
+	@$(PY) -m bot sandbox
 
 test: lint typecheck unit
 

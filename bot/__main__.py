@@ -1,6 +1,7 @@
 """`python -m bot`: read settings, compile locales, migrate, then long-poll until SIGTERM.
 
 `python -m bot backup|restore|migrate-db …`: the operator's commands (bot/ops.py).
+`python -m bot sandbox`: the sandbox, without Telegram (sandbox/run.py).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ HELP = f"""metod-bot cannot start: {{problem}}.
 Set it in the environment or in {ROOT / ".env"} (copy .env.example){{example}}
 Then run `make run` again. Every setting is listed in README.md."""
 TOKEN_EXAMPLE = """, for example:
-  BOT_TOKEN=123456:ABC...   (the token @BotFather gave you)"""
+  BOT_TOKEN=123456:ABC...   (the token @BotFather gave you)
+To try the bot without Telegram first: make sandbox (or python -m bot sandbox)"""
 
 
 def load_settings() -> Settings | None:
@@ -51,6 +53,10 @@ def load_settings() -> Settings | None:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["sandbox"]:
+        from sandbox.run import main as sandbox_main
+
+        return sandbox_main(args[1:])
     if args:
         from bot import ops
 

@@ -119,6 +119,9 @@ class Settings(StorageSettings):
     alert_backlog_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
     alert_telegram_minutes: float = Field(default=10.0, gt=0, le=24 * 60)
     alert_check_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # The sandbox (`make sandbox`): its page's port (the next free one if taken) and folder.
+    sandbox_port: int = Field(default=8765, ge=1, le=65535)
+    sandbox_dir: Path = ROOT / "data" / "sandbox"
 
     @field_validator("bot_token")
     @classmethod

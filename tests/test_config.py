@@ -226,6 +226,7 @@ def test_empty_bot_token_exits_2_with_a_hint() -> None:
     assert "BOT_TOKEN is not set" in proc.stderr
     assert "environment" in proc.stderr
     assert str(ROOT / ".env") in proc.stderr
+    assert "without Telegram first: make sandbox" in proc.stderr
     assert proc.stdout == ""
 
 

@@ -8,6 +8,7 @@ import importlib
 import inspect
 import pkgutil
 import re
+import tomllib
 from enum import Enum
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import ui.callbacks
 
 ROOT = Path(__file__).resolve().parent.parent
 LINE_LIMIT = 450
-OURS = {"bot", "documents", "handlers", "models", "scheduler", "services", "ui"}
+OURS = {"bot", "documents", "handlers", "models", "sandbox", "scheduler", "services", "ui"}
 
 
 def _modules(*folders: str) -> list[Path]:
@@ -74,7 +75,20 @@ def _importers(target: str, *folders: str) -> list[str]:
 
 
 def test_only_the_entry_point_imports_the_application_wiring() -> None:
-    assert _importers("bot.app", *sorted(OURS)) == ["bot/__main__.py"]
+    assert _importers("bot.app", *sorted(OURS)) == ["bot/__main__.py", "sandbox/runtime.py"]
+
+
+def test_the_sandbox_runs_on_the_runtime_install() -> None:
+    """`make sandbox` installs no development tool: the sandbox imports none, nor the tests."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    dev = {
+        re.split(r"[~=<>!\[ ]", spec)[0].lower().replace("-", "_")
+        for spec in project["project"]["optional-dependencies"]["dev"]
+    }
+    assert "pytest" in dev
+    forbidden = tuple(dev | {"tests", "_pytest"})
+    assert _violations(("sandbox",), forbidden) == []
+    assert _importers("sandbox", "bot", "handlers", "services", "scheduler") == ["bot/__main__.py"]
 
 
 def test_the_command_menus_sit_below_the_application() -> None:
