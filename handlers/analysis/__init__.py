@@ -112,6 +112,28 @@ async def card(
     return "\n".join(lines), kb.as_markup()
 
 
+async def opening(
+    message: Message, session: AsyncSession, actor: Actor, association_id: int, clock: Clock
+) -> None:
+    """The card of the one open school year, or the choice of the two (last year's while it
+    is not accepted, and the current one)."""
+    open_years = await analysis.years(session, actor, association_id, clock.now())
+    if len(open_years) == 1:
+        text, markup = await card(session, actor, association_id, open_years[0], clock)
+        await message.answer(text, reply_markup=markup)
+        return
+    kb = InlineKeyboardBuilder()
+    for year in open_years:
+        kb.button(
+            text=f"{year}/{year + 1}",
+            callback_data=AnalysisCb(
+                action=AnalysisAction.OPEN, association_id=association_id, year=year
+            ),
+        )
+    kb.adjust(2)
+    await message.answer(_("The analysis of which school year?"), reply_markup=kb.as_markup())
+
+
 async def begin(
     message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
 ) -> None:
@@ -122,8 +144,7 @@ async def begin(
             ErrorCode.NOT_REGISTERED if actor.person_id is None else ErrorCode.FORBIDDEN
         )
     if len(found) == 1:
-        text, kb = await card(session, actor, found[0].id, None, clock)
-        await message.answer(text, reply_markup=kb)
+        await opening(message, session, actor, found[0].id, clock)
         return
     await message.answer(
         _("Whose analysis?"), reply_markup=association_picker(found, AssocAction.ANALYSIS)
@@ -145,9 +166,8 @@ async def picked(
     clock: Clock,
 ) -> None:
     assert isinstance(query.message, Message)
-    text, kb = await card(session, actor, callback_data.association_id, None, clock)
     await query.answer()
-    await query.message.answer(text, reply_markup=kb)
+    await opening(query.message, session, actor, callback_data.association_id, clock)
 
 
 async def act(
@@ -161,6 +181,7 @@ async def act(
     assert isinstance(query.message, Message)
     aid, year, now = callback_data.association_id, callback_data.year, clock.now()
     action = callback_data.action
+    await analysis.require_open(session, actor, aid, year, now)  # a forged year is refused
     if action in (AnalysisAction.DOCX, AnalysisAction.XLSX):
         found = await analysis.analysis(session, actor, aid, now, year)
         kept = await analysis.state(session, actor, aid, year)
