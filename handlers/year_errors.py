@@ -74,6 +74,10 @@ def year_texts() -> dict[ErrorCode, Text]:
         ErrorCode.ANALYSIS_SECTION: lambda p: _(
             "There is no such section of the analysis. Nothing was changed."
         ),
+        ErrorCode.ANALYSIS_ROUND: lambda p: _(
+            "This button is for an earlier submission of the analysis: it was submitted again "
+            "since. Open the latest one. Nothing was changed."
+        ),
         ErrorCode.ANALYSIS_YEAR: lambda p: _(
             "The analysis of this school year is not open: only the current year's and last "
             "year's until it is accepted. Nothing was changed."

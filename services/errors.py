@@ -134,6 +134,7 @@ class ErrorCode(enum.StrEnum):
     ANALYSIS_COMMENT_REQUIRED = "analysis_comment_required"
     ANALYSIS_SECTION = "analysis_section"  # not a section the chair writes
     ANALYSIS_YEAR = "analysis_year"  # a school year /analysis does not open
+    ANALYSIS_ROUND = "analysis_round"  # a decision button of an earlier submission
 
 
 class DomainError(Exception):

@@ -130,9 +130,14 @@ async def test_the_chair_writes_and_submits_the_methodist_accepts(
 
     # Another service's methodist may not accept it.
     before = await snapshot(sm)
-    await flow.press_data(FOREIGN, f"ya:ok:{aid}:2026:0")
+    await flow.press_data(FOREIGN, f"ya:ok:{aid}:2026:1")
     assert await snapshot(sm) == before
-    reply = await flow.press_data(METHODIST, f"ya:ok:{aid}:2026:0")
+    # A button of another submission (round 2 is not the one waiting): refused.
+    for stale in (f"ya:ok:{aid}:2026:2", f"ya:back:{aid}:2026:0"):
+        reply = await flow.press_data(METHODIST, stale)
+        assert any("более ранней" in t or "другой" in t for t in reply.alerts() + reply.texts)
+    assert await snapshot(sm) == before
+    reply = await flow.press_data(METHODIST, f"ya:ok:{aid}:2026:1")
     assert "Принято: руководитель получит сообщение." in reply.alerts() + reply.texts
     rows, _sent = await snapshot(sm)
     assert [r[0].value for r in rows] == ["accepted"]  # type: ignore[attr-defined]
@@ -140,7 +145,7 @@ async def test_the_chair_writes_and_submits_the_methodist_accepts(
     # Last year's analysis submitted and accepted: /analysis opens only the current year.
     await flow.press(chair, "2025/2026", choice)
     await flow.press(chair, "Представить")
-    await flow.press_data(METHODIST, f"ya:ok:{aid}:2025:0")
+    await flow.press_data(METHODIST, f"ya:ok:{aid}:2025:1")
     reply = await flow.send(chair, "/analysis")
     assert "анализ работы за 2026/2027 учебный год" in reply.texts[0]
     reply = await flow.press_data(chair, f"ya:open:{aid}:2025:0")

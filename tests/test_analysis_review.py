@@ -227,7 +227,15 @@ async def test_sections_submit_return_resubmit_accept(
     )
     state = await analysis.submit(session, chair, aid, YEAR, NOW)
     assert (state.round, state.comment) == (2, None)
-    state = await analysis.review(session, m1, aid, YEAR, True, None, NOW)
+    # The first submission's buttons (round 1) do not decide the second: nothing changed.
+    before = await kept(session)
+    for accept, comment in ((True, None), (False, "Ещё раз")):
+        await expect(
+            ErrorCode.ANALYSIS_ROUND,
+            analysis.review(session, m1, aid, YEAR, accept, comment, NOW, round=1),
+        )
+    assert await kept(session) == before and len(await messages(session)) == 5
+    state = await analysis.review(session, m1, aid, YEAR, True, None, NOW, round=2)
     assert state.status is AnalysisStatus.ACCEPTED
     sent = await messages(session)
     assert [(k, d.split(":")[2:4]) for k, _p, d in sent[3:]] == [

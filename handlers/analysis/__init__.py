@@ -104,9 +104,9 @@ async def card(
         button(_("Measures taken: no"), AnalysisAction.MEASURES_NO)
         button(_("📨 Submit to the methodological service"), AnalysisAction.SUBMIT)
         sizes += [1, 2, 1]
-    if status is AnalysisStatus.SUBMITTED and may.review:
-        button(_("✅ Accept"), AnalysisAction.ACCEPT)
-        button(_("↩️ Return for revision"), AnalysisAction.RETURN)
+    if state and status is AnalysisStatus.SUBMITTED and may.review:
+        button(_("✅ Accept"), AnalysisAction.ACCEPT, state.round)
+        button(_("↩️ Return for revision"), AnalysisAction.RETURN, state.round)
         sizes += [2]
     kb.adjust(*sizes)
     return "\n".join(lines), kb.as_markup()
@@ -246,7 +246,8 @@ async def act(
         await analysis.submit(session, actor, aid, year, now)
         await query.answer(_("Submitted to the methodological service."))
     elif action is AnalysisAction.ACCEPT:
-        await analysis.review(session, actor, aid, year, True, None, now)
+        round_ = callback_data.arg
+        await analysis.review(session, actor, aid, year, True, None, now, round=round_)
         await query.answer(_("Accepted: the chair is told."))
     elif action is AnalysisAction.RETURN:
         kept = await analysis.state(session, actor, aid, year)
@@ -254,8 +255,10 @@ async def act(
             raise DomainError(ErrorCode.ANALYSIS_NOT_SUBMITTED)
         if not (await analysis.rights(session, actor, aid)).review:
             raise DomainError(ErrorCode.FORBIDDEN)
+        if kept.round != callback_data.arg:
+            raise DomainError(ErrorCode.ANALYSIS_ROUND)
         await state.set_state(Writing.comment)
-        await state.update_data(association_id=aid, year=year)
+        await state.update_data(association_id=aid, year=year, round=kept.round)
         await query.answer()
         await query.message.answer(_("What should the chair correct? Type the comment."))
         return
@@ -279,8 +282,9 @@ async def typed_comment(
     message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
 ) -> None:
     data = await state.get_data()
-    aid, year = int(data["association_id"]), int(data["year"])
-    await analysis.review(session, actor, aid, year, False, message.text or "", clock.now())
+    aid, year, round_ = int(data["association_id"]), int(data["year"]), int(data["round"])
+    text = message.text or ""
+    await analysis.review(session, actor, aid, year, False, text, clock.now(), round=round_)
     await state.clear()
     await message.answer(_("Returned for revision: the chair is told."))
 
