@@ -122,8 +122,18 @@ async def test_the_chair_writes_and_submits_the_methodist_accepts(
     assert reply.alerts() or reply.texts
     assert await snapshot(sm) == before
 
+    await flow.press_data(chair, f"ya:sec:{aid}:2026:9")  # typing a section when…
     reply = await flow.press(chair, "Представить")
     assert "Анализ представлен в методическую службу." in reply.alerts() + reply.texts
+    # …it is submitted meanwhile: the text is refused and the typing ends (the state is
+    # cleared), so the next message is not taken for the section again.
+    before = await snapshot(sm)
+    refused = "Анализ представлен и ждёт решения методической службы"
+    reply = await flow.send(chair, "Поздний текст раздела")
+    assert any(refused in t for t in reply.texts)
+    reply = await flow.send(chair, "Ещё один текст")
+    assert not any(refused in t for t in reply.texts)
+    assert await snapshot(sm) == before
     rows, sent = await snapshot(sm)
     assert [r[0].value for r in rows] == ["submitted"]  # type: ignore[attr-defined]
     assert any(key.endswith(":submitted:1:person=2") or ":submitted:1:" in key for key in sent)

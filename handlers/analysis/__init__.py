@@ -52,6 +52,23 @@ SECTION_TITLES = {
 }
 
 
+# A refusal of the typed text itself: typed again (the state stays); any other refusal (another
+# methodist decided first, submitted or accepted meanwhile) ends the typing.
+RETYPE = frozenset(
+    {
+        ErrorCode.TEXT_TOO_LONG,
+        ErrorCode.HTML_NOT_ALLOWED,
+        ErrorCode.TEXT_EMPTY,
+        ErrorCode.ANALYSIS_COMMENT_REQUIRED,
+    }
+)
+
+
+async def refused(state: FSMContext, error: DomainError) -> None:
+    if error.code not in RETYPE:
+        await state.clear()
+
+
 class Writing(StatesGroup):
     section = State()
     comment = State()
@@ -271,7 +288,13 @@ async def typed_section(
 ) -> None:
     data = await state.get_data()
     aid, year, key = int(data["association_id"]), int(data["year"]), str(data["key"])
-    await analysis.write_section(session, actor, aid, year, key, message.text or "", clock.now())
+    try:
+        await analysis.write_section(
+            session, actor, aid, year, key, message.text or "", clock.now()
+        )
+    except DomainError as error:
+        await refused(state, error)
+        raise
     await state.clear()
     await message.answer(_("The section is saved as a draft."))
     text, kb = await card(session, actor, aid, year, clock)
@@ -284,7 +307,11 @@ async def typed_comment(
     data = await state.get_data()
     aid, year, round_ = int(data["association_id"]), int(data["year"]), int(data["round"])
     text = message.text or ""
-    await analysis.review(session, actor, aid, year, False, text, clock.now(), round=round_)
+    try:
+        await analysis.review(session, actor, aid, year, False, text, clock.now(), round=round_)
+    except DomainError as error:
+        await refused(state, error)
+        raise
     await state.clear()
     await message.answer(_("Returned for revision: the chair is told."))
 
