@@ -25,8 +25,8 @@ def _f(text: str, params: Mapping[str, Any]) -> str:
 def year_texts() -> dict[ErrorCode, Text]:
     return {
         ErrorCode.TEMPLATE_FIXED: lambda p: _(
-            "The year-end report's questions are fixed, and it is always named: "
-            "its answers go to the data bank. Nothing was changed."
+            "The year-end report's questions are fixed (no «Other» answer), and it is always "
+            "named: its answers go to the data bank. Nothing was changed."
         ),
         ErrorCode.REPORT_LINE: lambda p: _f(
             _(

@@ -109,8 +109,14 @@ async def test_the_template_is_named_and_fixed(session: AsyncSession, clock: Fix
         ErrorCode.TEMPLATE_FIXED,
         surveys.set_settings(session, chair, view.id, v, NOW, anonymous=True),
     )
+    # «Другое» is not offered: the report keeps only its own codes (yearend.py).
+    await expect(
+        ErrorCode.TEMPLATE_FIXED,
+        surveys.set_settings(session, chair, view.id, v, NOW, allow_other=True),
+    )
     after = await surveys.get(session, chair, view.id)
     assert after.version == v and not after.anonymous and len(after.questions) == 6
+    assert not after.allow_other
     # The other templates stay editable and anonymous.
     needs = await surveys.create_from_template(
         session, chair, world.association_id, "needs", lambda s: s, NOW
