@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import MeetingForm, Membership
+from models import AnnualPlan, MeetingForm, Membership, PlanStatus
 from services import analysis, people, roster, surveys
 from services.analysis import Cell
 from services.clock import FixedClock
@@ -157,6 +157,33 @@ async def test_members_who_left_since_still_count_at_their_meetings(
     assert rows[C] == (Cell(0, 0), Cell(0, 0), Cell(1, 1))
     assert table.totals == (Cell(3, 5), Cell(3, 5), Cell(5, 6))
     assert [c.percent for c in table.totals] == [60, 60, 83]
+
+
+async def test_theme_goal_and_tasks_are_the_approved_editions(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    """A later draft edition of the plan (not approved yet) does not change the analysis's
+    theme, goal and tasks: they are the approved edition's, the one submitting attaches."""
+    seeded = await seed(session, clock)
+    aid = seeded.world.association_id
+    approved = await session.scalar(select(AnnualPlan.id).where(AnnualPlan.association_id == aid))
+    session.add(
+        AnnualPlan(
+            association_id=aid,
+            school_year=2026,
+            status=PlanStatus.DRAFT,
+            edition=2,
+            supersedes_id=approved,
+            theme="Черновик темы",
+            goal="Черновик цели",
+            tasks="Черновая задача",
+        )
+    )
+    await session.commit()
+    found = await analysis.analysis(session, seeded.world.chair, aid, NOW)
+    assert found.theme == "Функциональная грамотность"
+    assert found.goal == "Повышение профессиональной компетентности"
+    assert found.tasks == ("Организовать семинары", "Провести открытые уроки")
 
 
 async def test_no_data_and_anonymity(session: AsyncSession, clock: FixedClock) -> None:

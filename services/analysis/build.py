@@ -214,7 +214,10 @@ async def compute(
     needs = await survey_figures(session, association, surveys.TemplateKey.NEEDS, first, last)
 
     # The plan: its rows from services.plans, "held" and "planned" from services.compliance.
-    plan = await plans.current_plan(session, actor, association.id, year)
+    # Theme, goal and tasks of the approved edition (the one submitting attaches, as the
+    # meeting approved it), never a later draft.
+    approved = await session.scalar(queries.approved_plan(association.id, year))
+    content = await plans.plan_content(session, actor, approved) if approved is not None else None
     found = await compliance.gather(session, association, now)
     period = compliance.Period(CadencePeriod.SCHOOL_YEAR, first, last)
     matched = compliance.match_rows(found.rows, found.meetings)
@@ -229,7 +232,6 @@ async def compute(
         for row in ((await session.scalars(queries.plan_rows(missing))).all() if missing else [])
     )
     tally = compliance.tally(period, found)
-    content = plan.content if plan else None
     tasks = tuple(
         line.strip()
         for line in ((content.tasks if content else None) or "").splitlines()
