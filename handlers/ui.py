@@ -35,7 +35,7 @@ from aiogram.utils.text_decorations import html_decoration
 from bot.render import split_message
 from models import AssociationKind, InviteKind, Role
 from services.associations import AssociationView
-from services.capabilities import may_check, may_overview
+from services.capabilities import may_check, may_overview, may_view_analysis
 from services.permissions import Actor
 from ui.callbacks.common import AssocAction, AssocPick, Picker, PickPage
 from ui.common import days_phrase as days_phrase
@@ -124,7 +124,8 @@ def menu(actor: Actor) -> ReplyKeyboardMarkup:
         rows.insert(2, [KeyboardButton(text=_(MENU_PLAN))])
         if may_check(actor):
             rows[2].append(KeyboardButton(text=_(MENU_CHECK)))
-        rows[2].append(KeyboardButton(text=_(MENU_ANALYSIS)))
+        if may_view_analysis(actor):
+            rows[2].append(KeyboardButton(text=_(MENU_ANALYSIS)))
         if may_overview(actor):
             rows[2].append(KeyboardButton(text=_(MENU_OVERVIEW)))
     return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True)

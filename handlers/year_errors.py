@@ -25,8 +25,8 @@ def _f(text: str, params: Mapping[str, Any]) -> str:
 def year_texts() -> dict[ErrorCode, Text]:
     return {
         ErrorCode.TEMPLATE_FIXED: lambda p: _(
-            "The year-end report's questions are fixed, and it is always named: "
-            "its answers go to the data bank. Nothing was changed."
+            "The year-end report's questions are fixed (no «Other» answer), and it is always "
+            "named: its answers go to the data bank. Nothing was changed."
         ),
         ErrorCode.REPORT_LINE: lambda p: _f(
             _(
@@ -73,5 +73,13 @@ def year_texts() -> dict[ErrorCode, Text]:
         ),
         ErrorCode.ANALYSIS_SECTION: lambda p: _(
             "There is no such section of the analysis. Nothing was changed."
+        ),
+        ErrorCode.ANALYSIS_ROUND: lambda p: _(
+            "This button is for an earlier submission of the analysis: it was submitted again "
+            "since. Open the latest one. Nothing was changed."
+        ),
+        ErrorCode.ANALYSIS_YEAR: lambda p: _(
+            "The analysis of this school year is not open: only the current year's and last "
+            "year's until it is accepted. Nothing was changed."
         ),
     }

@@ -50,6 +50,12 @@ def may_overview(actor: Actor) -> bool:
     return may_anywhere(actor, Action.VIEW_OVERVIEW)
 
 
+def may_view_analysis(actor: Actor) -> bool:
+    """/analysis, «📊 Анализ года» (a methodist, a chair, deputy or secretary; the admin as
+    such does not)."""
+    return may_anywhere(actor, Action.VIEW_ANALYSIS)
+
+
 def may_back_up(actor: Actor) -> bool:
     """/backup: a copy of the database made now (the system administrator)."""
     return may_anywhere(actor, Action.BACK_UP)

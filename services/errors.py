@@ -133,6 +133,8 @@ class ErrorCode(enum.StrEnum):
     ANALYSIS_NOT_SUBMITTED = "analysis_not_submitted"  # nothing to accept or return
     ANALYSIS_COMMENT_REQUIRED = "analysis_comment_required"
     ANALYSIS_SECTION = "analysis_section"  # not a section the chair writes
+    ANALYSIS_YEAR = "analysis_year"  # a school year /analysis does not open
+    ANALYSIS_ROUND = "analysis_round"  # a decision button of an earlier submission
 
 
 class DomainError(Exception):

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import MeetingForm
-from services import analysis, surveys
+from models import AnnualPlan, MeetingForm, Membership, PlanStatus
+from services import analysis, people, roster, surveys
 from services.analysis import Cell
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
@@ -128,6 +129,61 @@ async def test_the_seeded_year_by_hand(session: AsyncSession, clock: FixedClock)
         (1, 2, "Разное"),
         (2, 1, "Открытый урок «Функциональная грамотность»"),
     ]
+
+
+async def test_members_who_left_since_still_count_at_their_meetings(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    """Each meeting's roster is taken from that meeting's own rows (its marks, its ballots)
+    besides today's members: b1 removed and a2 gone with /forget after the year's meetings
+    still count in those meetings' cells and %; today's roster is 4."""
+    seeded = await seed(session, clock)
+    aid, p = seeded.world.association_id, seeded.people
+    membership = await session.scalar(
+        select(Membership.id).where(
+            Membership.association_id == aid, Membership.person_id == p["b1"].person_id
+        )
+    )
+    await session.commit()
+    assert membership is not None
+    await roster.remove(session, seeded.world.chair, membership, NOW)
+    await people.forget(session, p["a2"], NOW)
+    found = await analysis.analysis(session, seeded.world.chair, aid, NOW)
+    assert found.roster == 4
+    table = found.attendance
+    rows = {row.school: row.cells for row in table.rows}
+    assert rows[A] == (Cell(2, 3), Cell(1, 3), Cell(2, 2))
+    assert rows[B] == (Cell(1, 2), Cell(2, 2), Cell(2, 3))
+    assert rows[C] == (Cell(0, 0), Cell(0, 0), Cell(1, 1))
+    assert table.totals == (Cell(3, 5), Cell(3, 5), Cell(5, 6))
+    assert [c.percent for c in table.totals] == [60, 60, 83]
+
+
+async def test_theme_goal_and_tasks_are_the_approved_editions(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    """A later draft edition of the plan (not approved yet) does not change the analysis's
+    theme, goal and tasks: they are the approved edition's, the one submitting attaches."""
+    seeded = await seed(session, clock)
+    aid = seeded.world.association_id
+    approved = await session.scalar(select(AnnualPlan.id).where(AnnualPlan.association_id == aid))
+    session.add(
+        AnnualPlan(
+            association_id=aid,
+            school_year=2026,
+            status=PlanStatus.DRAFT,
+            edition=2,
+            supersedes_id=approved,
+            theme="Черновик темы",
+            goal="Черновик цели",
+            tasks="Черновая задача",
+        )
+    )
+    await session.commit()
+    found = await analysis.analysis(session, seeded.world.chair, aid, NOW)
+    assert found.theme == "Функциональная грамотность"
+    assert found.goal == "Повышение профессиональной компетентности"
+    assert found.tasks == ("Организовать семинары", "Провести открытые уроки")
 
 
 async def test_no_data_and_anonymity(session: AsyncSession, clock: FixedClock) -> None:

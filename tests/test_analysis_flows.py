@@ -79,7 +79,21 @@ async def test_the_chair_writes_and_submits_the_methodist_accepts(
         await register(s, link.token, FOREIGN, clock, name="Чужая Вера")
     chair, aid = world.chair_tg, world.association_id
 
+    # Last school year's analysis is open too until it is accepted: a choice of two years.
     reply = await flow.send(chair, "📊 Анализ года")
+    assert reply.texts == ["Анализ какого учебного года?"]
+    choice = flow.last(chair, with_buttons=True)
+    assert buttons(choice) == [
+        ("2025/2026", f"ya:open:{aid}:2025:0"),
+        ("2026/2027", f"ya:open:{aid}:2026:0"),
+    ]
+    # A forged year outside those two: refused, nothing written.
+    before = await snapshot(sm)
+    for forged in (f"ya:open:{aid}:2024:0", f"ya:send:{aid}:2024:0", f"ya:my:{aid}:2027:0"):
+        reply = await flow.press_data(chair, forged)
+        assert any("не открыт" in t for t in reply.alerts() + reply.texts), forged
+    assert await snapshot(sm) == before
+    reply = await flow.press(chair, "2026/2027", choice)
     assert reply.texts[0].startswith(
         "📊 <b>РМО учителей математики</b>: анализ работы за 2026/2027 учебный год\n"
         "Состояние: черновик\n"
@@ -108,17 +122,41 @@ async def test_the_chair_writes_and_submits_the_methodist_accepts(
     assert reply.alerts() or reply.texts
     assert await snapshot(sm) == before
 
+    await flow.press_data(chair, f"ya:sec:{aid}:2026:9")  # typing a section when…
     reply = await flow.press(chair, "Представить")
     assert "Анализ представлен в методическую службу." in reply.alerts() + reply.texts
+    # …it is submitted meanwhile: the text is refused and the typing ends (the state is
+    # cleared), so the next message is not taken for the section again.
+    before = await snapshot(sm)
+    refused = "Анализ представлен и ждёт решения методической службы"
+    reply = await flow.send(chair, "Поздний текст раздела")
+    assert any(refused in t for t in reply.texts)
+    reply = await flow.send(chair, "Ещё один текст")
+    assert not any(refused in t for t in reply.texts)
+    assert await snapshot(sm) == before
     rows, sent = await snapshot(sm)
     assert [r[0].value for r in rows] == ["submitted"]  # type: ignore[attr-defined]
     assert any(key.endswith(":submitted:1:person=2") or ":submitted:1:" in key for key in sent)
 
     # Another service's methodist may not accept it.
     before = await snapshot(sm)
-    await flow.press_data(FOREIGN, f"ya:ok:{aid}:2026:0")
+    await flow.press_data(FOREIGN, f"ya:ok:{aid}:2026:1")
     assert await snapshot(sm) == before
-    reply = await flow.press_data(METHODIST, f"ya:ok:{aid}:2026:0")
+    # A button of another submission (round 2 is not the one waiting): refused.
+    for stale in (f"ya:ok:{aid}:2026:2", f"ya:back:{aid}:2026:0"):
+        reply = await flow.press_data(METHODIST, stale)
+        assert any("более ранней" in t or "другой" in t for t in reply.alerts() + reply.texts)
+    assert await snapshot(sm) == before
+    reply = await flow.press_data(METHODIST, f"ya:ok:{aid}:2026:1")
     assert "Принято: руководитель получит сообщение." in reply.alerts() + reply.texts
     rows, _sent = await snapshot(sm)
     assert [r[0].value for r in rows] == ["accepted"]  # type: ignore[attr-defined]
+
+    # Last year's analysis submitted and accepted: /analysis opens only the current year.
+    await flow.press(chair, "2025/2026", choice)
+    await flow.press(chair, "Представить")
+    await flow.press_data(METHODIST, f"ya:ok:{aid}:2025:1")
+    reply = await flow.send(chair, "/analysis")
+    assert "анализ работы за 2026/2027 учебный год" in reply.texts[0]
+    reply = await flow.press_data(chair, f"ya:open:{aid}:2025:0")
+    assert any("не открыт" in t for t in reply.alerts() + reply.texts)

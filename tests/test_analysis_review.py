@@ -15,7 +15,16 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import AnalysisStatus, AnnualAnalysis, Association, AssociationKind, OutboxMessage
+from models import (
+    AnalysisStatus,
+    AnnualAnalysis,
+    Association,
+    AssociationKind,
+    Meeting,
+    MeetingForm,
+    MeetingStatus,
+    OutboxMessage,
+)
 from services import analysis, associations, compliance, invites
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
@@ -143,8 +152,22 @@ async def test_sections_submit_return_resubmit_accept(
     found = await analysis.analysis(session, chair, aid, NOW)
     assert found.diagnostics.measures is True
 
-    # The compliance finding until it is submitted.
+    # The compliance finding until it is submitted (the association held a meeting in the
+    # bot that year: without one there is no finding, nothing to analyse from the data).
     association = await session.get_one(Association, aid)
+    facts = await compliance.gather(session, association, JULY)
+    await session.commit()
+    assert compliance.Rule.NO_ANALYSIS not in [f.rule for f in compliance.evaluate(facts)]
+    session.add(
+        Meeting(
+            association_id=aid,
+            topic="Заседание",
+            form=MeetingForm.IN_PERSON,
+            starts_at=datetime(2026, 10, 10, 5, 0, tzinfo=UTC),
+            status=MeetingStatus.ENDED,
+        )
+    )
+    await session.commit()
     facts = await compliance.gather(session, association, JULY)
     await session.commit()
     assert [f.rule for f in compliance.evaluate(facts) if f.rule.value == "no_analysis"] == [
@@ -204,7 +227,15 @@ async def test_sections_submit_return_resubmit_accept(
     )
     state = await analysis.submit(session, chair, aid, YEAR, NOW)
     assert (state.round, state.comment) == (2, None)
-    state = await analysis.review(session, m1, aid, YEAR, True, None, NOW)
+    # The first submission's buttons (round 1) do not decide the second: nothing changed.
+    before = await kept(session)
+    for accept, comment in ((True, None), (False, "Ещё раз")):
+        await expect(
+            ErrorCode.ANALYSIS_ROUND,
+            analysis.review(session, m1, aid, YEAR, accept, comment, NOW, round=1),
+        )
+    assert await kept(session) == before and len(await messages(session)) == 5
+    state = await analysis.review(session, m1, aid, YEAR, True, None, NOW, round=2)
     assert state.status is AnalysisStatus.ACCEPTED
     sent = await messages(session)
     assert [(k, d.split(":")[2:4]) for k, _p, d in sent[3:]] == [

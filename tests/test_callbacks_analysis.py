@@ -18,8 +18,8 @@ BUTTONS = [
     ("ya:my:5:2026:0", A.MEASURES_YES, 0),
     ("ya:mn:5:2026:0", A.MEASURES_NO, 0),
     ("ya:send:5:2026:0", A.SUBMIT, 0),
-    ("ya:ok:5:2026:0", A.ACCEPT, 0),
-    ("ya:back:5:2026:0", A.RETURN, 0),
+    ("ya:ok:5:2026:1", A.ACCEPT, 1),
+    ("ya:back:5:2026:3", A.RETURN, 3),
 ]
 
 
@@ -39,7 +39,9 @@ def test_each_action_is_covered() -> None:
     assert {action for _p, action, _a in BUTTONS} == set(AnalysisAction)
 
 
-@pytest.mark.parametrize("forged", ["ya:open:5:1999:0", "ya:zap:5:2026:0", "ya:sec:5:2026:99"])
+@pytest.mark.parametrize(
+    "forged", ["ya:open:5:1999:0", "ya:zap:5:2026:0", "ya:sec:5:2026:-1", "ya:ok:5:2026:100001"]
+)
 def test_forged_strings_are_refused(forged: str) -> None:
     with pytest.raises(ValueError):
         AnalysisCb.unpack(forged)

@@ -162,11 +162,13 @@ def test_an_rmo_is_watched_from_the_plans_deadline_and_closed_at_the_years_end()
 
 def test_the_analysis_not_submitted_after_its_day() -> None:
     """«Анализ не представлен»: from 30 June after the school year (a setting) until it is
-    submitted; not for a year the association did not exist in; not for a council."""
+    submitted; not for a year the association did not exist in or held no meeting in the
+    bot in; not for a council."""
     since = date(2026, 9, 1)
+    held = (MeetingFact(1, date(2026, 10, 5), ENDED),)
 
     def no_analysis(today: date, **kw: object) -> list[tuple[Rule, str]]:
-        given: dict[str, Any] = {"since": since, "roster": 12, **kw}
+        given: dict[str, Any] = {"since": since, "roster": 12, "meetings": held, **kw}
         found = compliance.evaluate(facts(today, **given))
         return [f for f in rules_of(found) if f[0] is Rule.NO_ANALYSIS]
 
@@ -180,6 +182,19 @@ def test_the_analysis_not_submitted_after_its_day() -> None:
     assert no_analysis(date(2027, 8, 15), rules=later) == [(Rule.NO_ANALYSIS, "sy2026")]
     council = compliance.DEFAULTS[AssociationKind.COUNCIL]
     assert no_analysis(date(2027, 7, 1), rules=council) == []
+    # A year without a meeting held in the bot (the bot not used yet, e.g. the year before
+    # the feature): nothing to analyse from the data, no finding — a cancelled or a merely
+    # published meeting is not held.
+    assert no_analysis(date(2027, 6, 30), meetings=()) == []
+    assert no_analysis(date(2027, 6, 30), since=None, meetings=()) == []
+    idle = (
+        MeetingFact(2, date(2026, 11, 5), MeetingStatus.CANCELLED),
+        MeetingFact(3, date(2027, 5, 5), MeetingStatus.PUBLISHED),
+        MeetingFact(4, date(2027, 9, 5), ENDED),  # next school year's
+    )
+    assert no_analysis(date(2027, 10, 1), meetings=idle) == []
+    # Held only last year: last year's finding stays, this year's is not raised.
+    assert no_analysis(date(2028, 7, 1), since=None) == [(Rule.NO_ANALYSIS, "sy2026")]
 
 
 def test_a_council_counts_the_calendar_year_and_an_mma_the_quarter() -> None:

@@ -10,6 +10,7 @@ from services.capabilities import (
     may_anywhere,
     may_create_associations,
     may_review_schools,
+    may_view_analysis,
 )
 from services.permissions import (
     Action,
@@ -146,4 +147,5 @@ def test_menu_and_wizard_gates_are_the_permission_tables(actor: Actor) -> None:
         actor.is_admin or actor.is_methodist or bool(roles & {Role.CHAIR, Role.DEPUTY})
     )
     assert may_announce(actor) == (actor.is_methodist or bool(roles - {Role.MEMBER}))
+    assert may_view_analysis(actor) == (actor.is_methodist or bool(roles - {Role.MEMBER}))
     assert may_anywhere(actor, Action.PARTICIPATE) == bool(roles)

@@ -10,16 +10,17 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import CourseForm, OutboxMessage, Person, SurveyDraft, YearCourse, YearReport
-from models.survey import QuestionKind
+from models.survey import QuestionKind, Survey, SurveyAudience
 from services import surveys
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
 from services.surveys import Answer
+from services.surveys.answering import report_year
 from tests.factories import World, make_world, member_link, register
 from tests.helpers import count
 
@@ -109,8 +110,14 @@ async def test_the_template_is_named_and_fixed(session: AsyncSession, clock: Fix
         ErrorCode.TEMPLATE_FIXED,
         surveys.set_settings(session, chair, view.id, v, NOW, anonymous=True),
     )
+    # «Другое» is not offered: the report keeps only its own codes (yearend.py).
+    await expect(
+        ErrorCode.TEMPLATE_FIXED,
+        surveys.set_settings(session, chair, view.id, v, NOW, allow_other=True),
+    )
     after = await surveys.get(session, chair, view.id)
     assert after.version == v and not after.anonymous and len(after.questions) == 6
+    assert not after.allow_other
     # The other templates stay editable and anonymous.
     needs = await surveys.create_from_template(
         session, chair, world.association_id, "needs", lambda s: s, NOW
@@ -253,3 +260,20 @@ async def test_a_second_report_of_the_same_year_replaces_only_that_year(
     assert titles == ["Подготовка к ОГЭ"]
     person = await session.get_one(Person, teacher.person_id)
     assert person.awards == "Учитель года — лауреат (2026/2027)"  # not twice
+
+
+async def test_a_report_without_an_association_left_counts_on_utc(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    """The report's school year is on its first association's calendar, and on UTC when the
+    survey has none left (one helper for the reports and the results, no IndexError)."""
+    world = await make_world(session, clock)
+    view = await surveys.create_from_template(
+        session, world.chair, world.association_id, "yearend", lambda s: s, NOW
+    )
+    await session.execute(delete(SurveyAudience).where(SurveyAudience.survey_id == view.id))
+    await session.commit()
+    survey = await session.get_one(Survey, view.id)
+    year, today = await report_year(session, survey, NOW)
+    await session.commit()
+    assert (year, today) == (2026, NOW.astimezone(UTC).date())

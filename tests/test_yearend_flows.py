@@ -121,3 +121,55 @@ async def test_report_typed_checked_and_confirmed(
     reply = await flow.press(TEACHER, "Подтвердить")
     assert reply.texts[-1] == "✅ Ответы отправлены. Спасибо!"
     assert await counts(sm) == (0, 1, 1)
+
+
+async def test_a_long_report_is_shown_in_parts_with_the_confirm_button_reachable(
+    flow: Flow, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    """A report over Telegram's 4,096 characters (many contests and open lessons) is shown
+    as several messages, the buttons under the last one: «Подтвердить и отправить» works."""
+    now = clock.now()
+    async with sm() as s:
+        world = await make_world(s, clock)
+        token = await member_link(s, world, clock)
+        teacher = await register(s, token, TEACHER, clock, name="Иванова Анна Петровна")
+        view = await surveys.create_from_template(
+            s, world.chair, world.association_id, "yearend", lambda t: YEAREND_RU.get(t, t), now
+        )
+        view = await surveys.set_schedule(
+            s,
+            world.chair,
+            view.id,
+            view.version,
+            now,
+            opens_at=None,
+            closes_at=now + timedelta(days=7),
+        )
+        view = (await surveys.open_survey(s, world.chair, view.id, view.version, now)).view
+        contests = "\n".join(
+            f"Конкурс педагогического мастерства № {n} " + "к" * 100 for n in range(25)
+        )
+        lessons = "\n".join(f"Открытый урок № {n} " + "у" * 120 for n in range(25))
+        for position, answer in (
+            (2, Answer(options=(1,))),
+            (3, Answer(text=contests)),
+            (4, Answer(text=lessons)),
+            (5, Answer(options=(2,))),
+            (6, Answer(options=(0,))),
+        ):
+            await surveys.answer(s, teacher, view.id, position, answer, now)
+
+    await flow.press_data(TEACHER, f"sv:start:{view.id}:0:0")
+    reply = await flow.send(
+        TEACHER, "Функциональная грамотность; 3; 36; дистанционно; ИРО; 10.11.2026"
+    )
+    assert len(reply.texts) >= 2 and all(len(t) <= 4096 for t in reply.texts)
+    assert reply.texts[0].startswith("📋 <b>Ваш отчёт за учебный год 2026/2027</b>")
+    assert "Открытый урок № 24" in reply.texts[-1]
+    assert [label for label, _data in buttons(flow.last(TEACHER, with_buttons=True))] == [
+        "✅ Подтвердить и отправить",
+        "◀️ Назад",
+    ]
+    reply = await flow.press(TEACHER, "Подтвердить")
+    assert reply.texts[-1] == "✅ Ответы отправлены. Спасибо!"
+    assert await counts(sm) == (0, 1, 1)

@@ -52,6 +52,23 @@ SECTION_TITLES = {
 }
 
 
+# A refusal of the typed text itself: typed again (the state stays); any other refusal (another
+# methodist decided first, submitted or accepted meanwhile) ends the typing.
+RETYPE = frozenset(
+    {
+        ErrorCode.TEXT_TOO_LONG,
+        ErrorCode.HTML_NOT_ALLOWED,
+        ErrorCode.TEXT_EMPTY,
+        ErrorCode.ANALYSIS_COMMENT_REQUIRED,
+    }
+)
+
+
+async def refused(state: FSMContext, error: DomainError) -> None:
+    if error.code not in RETYPE:
+        await state.clear()
+
+
 class Writing(StatesGroup):
     section = State()
     comment = State()
@@ -104,12 +121,34 @@ async def card(
         button(_("Measures taken: no"), AnalysisAction.MEASURES_NO)
         button(_("📨 Submit to the methodological service"), AnalysisAction.SUBMIT)
         sizes += [1, 2, 1]
-    if status is AnalysisStatus.SUBMITTED and may.review:
-        button(_("✅ Accept"), AnalysisAction.ACCEPT)
-        button(_("↩️ Return for revision"), AnalysisAction.RETURN)
+    if state and status is AnalysisStatus.SUBMITTED and may.review:
+        button(_("✅ Accept"), AnalysisAction.ACCEPT, state.round)
+        button(_("↩️ Return for revision"), AnalysisAction.RETURN, state.round)
         sizes += [2]
     kb.adjust(*sizes)
     return "\n".join(lines), kb.as_markup()
+
+
+async def opening(
+    message: Message, session: AsyncSession, actor: Actor, association_id: int, clock: Clock
+) -> None:
+    """The card of the one open school year, or the choice of the two (last year's while it
+    is not accepted, and the current one)."""
+    open_years = await analysis.years(session, actor, association_id, clock.now())
+    if len(open_years) == 1:
+        text, markup = await card(session, actor, association_id, open_years[0], clock)
+        await message.answer(text, reply_markup=markup)
+        return
+    kb = InlineKeyboardBuilder()
+    for year in open_years:
+        kb.button(
+            text=f"{year}/{year + 1}",
+            callback_data=AnalysisCb(
+                action=AnalysisAction.OPEN, association_id=association_id, year=year
+            ),
+        )
+    kb.adjust(2)
+    await message.answer(_("The analysis of which school year?"), reply_markup=kb.as_markup())
 
 
 async def begin(
@@ -122,8 +161,7 @@ async def begin(
             ErrorCode.NOT_REGISTERED if actor.person_id is None else ErrorCode.FORBIDDEN
         )
     if len(found) == 1:
-        text, kb = await card(session, actor, found[0].id, None, clock)
-        await message.answer(text, reply_markup=kb)
+        await opening(message, session, actor, found[0].id, clock)
         return
     await message.answer(
         _("Whose analysis?"), reply_markup=association_picker(found, AssocAction.ANALYSIS)
@@ -145,9 +183,8 @@ async def picked(
     clock: Clock,
 ) -> None:
     assert isinstance(query.message, Message)
-    text, kb = await card(session, actor, callback_data.association_id, None, clock)
     await query.answer()
-    await query.message.answer(text, reply_markup=kb)
+    await opening(query.message, session, actor, callback_data.association_id, clock)
 
 
 async def act(
@@ -161,6 +198,7 @@ async def act(
     assert isinstance(query.message, Message)
     aid, year, now = callback_data.association_id, callback_data.year, clock.now()
     action = callback_data.action
+    await analysis.require_open(session, actor, aid, year, now)  # a forged year is refused
     if action in (AnalysisAction.DOCX, AnalysisAction.XLSX):
         found = await analysis.analysis(session, actor, aid, now, year)
         kept = await analysis.state(session, actor, aid, year)
@@ -225,7 +263,8 @@ async def act(
         await analysis.submit(session, actor, aid, year, now)
         await query.answer(_("Submitted to the methodological service."))
     elif action is AnalysisAction.ACCEPT:
-        await analysis.review(session, actor, aid, year, True, None, now)
+        round_ = callback_data.arg
+        await analysis.review(session, actor, aid, year, True, None, now, round=round_)
         await query.answer(_("Accepted: the chair is told."))
     elif action is AnalysisAction.RETURN:
         kept = await analysis.state(session, actor, aid, year)
@@ -233,8 +272,10 @@ async def act(
             raise DomainError(ErrorCode.ANALYSIS_NOT_SUBMITTED)
         if not (await analysis.rights(session, actor, aid)).review:
             raise DomainError(ErrorCode.FORBIDDEN)
+        if kept.round != callback_data.arg:
+            raise DomainError(ErrorCode.ANALYSIS_ROUND)
         await state.set_state(Writing.comment)
-        await state.update_data(association_id=aid, year=year)
+        await state.update_data(association_id=aid, year=year, round=kept.round)
         await query.answer()
         await query.message.answer(_("What should the chair correct? Type the comment."))
         return
@@ -247,7 +288,13 @@ async def typed_section(
 ) -> None:
     data = await state.get_data()
     aid, year, key = int(data["association_id"]), int(data["year"]), str(data["key"])
-    await analysis.write_section(session, actor, aid, year, key, message.text or "", clock.now())
+    try:
+        await analysis.write_section(
+            session, actor, aid, year, key, message.text or "", clock.now()
+        )
+    except DomainError as error:
+        await refused(state, error)
+        raise
     await state.clear()
     await message.answer(_("The section is saved as a draft."))
     text, kb = await card(session, actor, aid, year, clock)
@@ -258,8 +305,13 @@ async def typed_comment(
     message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
 ) -> None:
     data = await state.get_data()
-    aid, year = int(data["association_id"]), int(data["year"])
-    await analysis.review(session, actor, aid, year, False, message.text or "", clock.now())
+    aid, year, round_ = int(data["association_id"]), int(data["year"]), int(data["round"])
+    text = message.text or ""
+    try:
+        await analysis.review(session, actor, aid, year, False, text, clock.now(), round=round_)
+    except DomainError as error:
+        await refused(state, error)
+        raise
     await state.clear()
     await message.answer(_("Returned for revision: the chair is told."))
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.render import render
 from handlers.surveys.states import Answering
 from handlers.surveys.yearend import RETYPE, report_text
-from handlers.ui import WizardText, edit, inline, quote
+from handlers.ui import WizardText, edit, inline, quote, show_card
 from models import QuestionKind, SurveyKind
 from services import surveys
 from services.clock import Clock
@@ -170,10 +170,9 @@ async def show_next(
         step = await surveys.step(session, actor, survey_id, progress.next_position, clock.now())
         text, kb = step_view(step)
         await expect(state, step)
-    if in_place:
-        await edit(message, text, kb)
-    else:
-        await message.answer(text, reply_markup=kb)
+    # A long year-end report passes 4,096 characters: sent in parts, the buttons («Подтвердить
+    # и отправить») under the last one.
+    await show_card(message, text, kb, in_place=in_place)
 
 
 async def give(

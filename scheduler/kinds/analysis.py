@@ -54,16 +54,19 @@ class AnalysisSubmittedKind:
                 "Read it and accept it, or return it for revision with a comment."
             ).format(association=html_decoration.quote(name), label=f"{year}/{year + 1}")
             kb = InlineKeyboardBuilder()
-            for label, action in (
-                (_("📄 DOCX"), AnalysisAction.DOCX),
-                (_("📊 XLSX"), AnalysisAction.XLSX),
-                (_("✅ Accept"), AnalysisAction.ACCEPT),
-                (_("↩️ Return for revision"), AnalysisAction.RETURN),
+            # The decision buttons carry this submission's round: after a resubmission they
+            # are refused (the methodist has not read the new one).
+            submission = int(row.params.get("round", found.round))
+            for label, action, arg in (
+                (_("📄 DOCX"), AnalysisAction.DOCX, 0),
+                (_("📊 XLSX"), AnalysisAction.XLSX, 0),
+                (_("✅ Accept"), AnalysisAction.ACCEPT, submission),
+                (_("↩️ Return for revision"), AnalysisAction.RETURN, submission),
             ):
                 kb.button(
                     text=label,
                     callback_data=AnalysisCb(
-                        action=action, association_id=found.association_id, year=year
+                        action=action, association_id=found.association_id, year=year, arg=arg
                     ),
                 )
             kb.adjust(2, 1, 1)

@@ -27,7 +27,7 @@ from services.analysis.drafting import (
     submit,
     write_section,
 )
-from services.analysis.reading import analysis
+from services.analysis.reading import analysis, require_open, years
 from services.analysis.views import (
     Analysis,
     AttendanceRow,
@@ -76,10 +76,12 @@ __all__ = [
     "analysis",
     "decision",
     "percent",
+    "require_open",
     "review",
     "rights",
     "set_measures",
     "state",
     "submit",
     "write_section",
+    "years",
 ]

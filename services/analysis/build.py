@@ -129,22 +129,36 @@ async def compute(
     ids = [m.id for m, _d in held]
     present: dict[int, set[int]] = defaultdict(set)
     schools: dict[int, dict[int, str]] = defaultdict(dict)
+    # Voting members at each meeting by its own rows (a mark, a ballot): one who left the
+    # association or was forgotten since still counts in that meeting's roster and cell.
+    members_then: dict[int, set[int]] = defaultdict(set)
+    ever: dict[int, date] = {}  # a guest (never a member) is never counted
+    for member, joined_at, was_at in (
+        await session.execute(queries.memberships(association.id))
+    ).all():
+        ever[member] = deadlines.local_day(joined_at, tz)
+        profile_school.setdefault(member, was_at or "")
     if ids:
-        for mid, pid, school in (await session.execute(queries.schools_at(ids))).all():
+        for mid, pid, school, voting in (await session.execute(queries.schools_at(ids))).all():
             if pid is not None and school:
                 schools[mid][pid] = school
+            if pid is not None and voting:
+                members_then[mid].add(pid)
         in_person = {m.id for m, _d in held if m.form is MeetingForm.IN_PERSON}
         for mid, pid, _school in (await session.execute(queries.present(ids))).all():
             if mid in in_person and pid is not None:
                 present[mid].add(pid)
         for mid, pid in (await session.execute(queries.ballot_voters(ids))).all():
+            if pid is not None:
+                members_then[mid].add(pid)  # a ballot is a voting member's
             if mid not in in_person and pid is not None:
                 present[mid].add(pid)
     facts = [
         MeetingFacts(
             id=m.id,
             day=mday,
-            roster=frozenset(pid for pid, joined in since.items() if joined <= mday),
+            roster=frozenset(pid for pid, joined in since.items() if joined <= mday)
+            | {pid for pid in members_then[m.id] if pid in ever and ever[pid] <= mday},
             present=frozenset(present[m.id]),
             schools=schools[m.id],
         )
@@ -200,7 +214,10 @@ async def compute(
     needs = await survey_figures(session, association, surveys.TemplateKey.NEEDS, first, last)
 
     # The plan: its rows from services.plans, "held" and "planned" from services.compliance.
-    plan = await plans.current_plan(session, actor, association.id, year)
+    # Theme, goal and tasks of the approved edition (the one submitting attaches, as the
+    # meeting approved it), never a later draft.
+    approved = await session.scalar(queries.approved_plan(association.id, year))
+    content = await plans.plan_content(session, actor, approved) if approved is not None else None
     found = await compliance.gather(session, association, now)
     period = compliance.Period(CadencePeriod.SCHOOL_YEAR, first, last)
     matched = compliance.match_rows(found.rows, found.meetings)
@@ -215,7 +232,6 @@ async def compute(
         for row in ((await session.scalars(queries.plan_rows(missing))).all() if missing else [])
     )
     tally = compliance.tally(period, found)
-    content = plan.content if plan else None
     tasks = tuple(
         line.strip()
         for line in ((content.tasks if content else None) or "").splitlines()

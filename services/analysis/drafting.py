@@ -218,13 +218,17 @@ async def review(
     accept: bool,
     comment: str | None,
     now: datetime,
+    round: int | None = None,
 ) -> AnalysisState:
     """A methodist of the association's service: «принято», or «на доработку» with a
-    comment (required); the chair who submitted it is told, once per submission."""
+    comment (required); the chair who submitted it is told, once per submission. With
+    `round` (a button's), a decision on another submission is refused, nothing changed."""
     association = await association_for(session, actor, association_id, Action.REVIEW_ANALYSIS)
     row = await kept(session, association_id, year, lock=True)
     if row is None or row.status is not AnalysisStatus.SUBMITTED:
         raise DomainError(ErrorCode.ANALYSIS_NOT_SUBMITTED)
+    if round is not None and round != row.round:
+        raise DomainError(ErrorCode.ANALYSIS_ROUND)
     text = None
     if comment is not None and comment.strip():
         text = check_text(comment, max_len=COMMENT_MAX)

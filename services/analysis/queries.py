@@ -55,6 +55,17 @@ def roster(association_id: int) -> Select[int, datetime, str | None]:
     )
 
 
+def memberships(association_id: int) -> Select[int, datetime, str | None]:
+    """Everyone who has been a member (a membership stays, inactive, after leaving or
+    /forget, the tombstone keeps the school): who, since when, their school on the profile."""
+    return (
+        select(Membership.person_id, Membership.created_at, School.name)
+        .join(Person, Person.id == Membership.person_id)
+        .outerjoin(School, School.id == Person.school_id)
+        .where(Membership.association_id == association_id)
+    )
+
+
 def names(person_ids: Collection[int]) -> Select[int, str | None]:
     return select(Person.id, Person.full_name).where(Person.id.in_(list(person_ids)))
 
@@ -68,11 +79,12 @@ def present(meeting_ids: Collection[int]) -> Select[int, int | None, str | None]
     )
 
 
-def schools_at(meeting_ids: Collection[int]) -> Select[int, int | None, str | None]:
-    """Every attendance row's school at the time (present or not)."""
-    return select(Attendance.meeting_id, Attendance.person_id, Attendance.school_name).where(
-        Attendance.meeting_id.in_(list(meeting_ids)), Attendance.person_id.is_not(None)
-    )
+def schools_at(meeting_ids: Collection[int]) -> Select[int, int | None, str | None, bool]:
+    """Every attendance row's school at the time (present or not), and whether the person
+    was a voting member then (a row is written for members only)."""
+    return select(
+        Attendance.meeting_id, Attendance.person_id, Attendance.school_name, Attendance.voting
+    ).where(Attendance.meeting_id.in_(list(meeting_ids)), Attendance.person_id.is_not(None))
 
 
 def ballot_voters(meeting_ids: Collection[int]) -> Select[int, int | None]:

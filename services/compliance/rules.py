@@ -21,6 +21,10 @@ Definitions (issue 15, item 4):
   the last quarter) for a calendar year, the first day of the quarter's last month for a
   quarter. After the period's last day an unmet minimum is the closing finding «период
   закрыт с нарушением» (for the period just closed, until the next one closes).
+- «анализ не представлен» (**no analysis**): the school year's analysis not submitted from
+  its day on (30 June after the year by default), this year's and last year's; none for a
+  school year in which the association held no meeting in the bot (it was not using the bot
+  then: there is nothing to analyse from the data), nor for one before it existed.
 """
 
 from __future__ import annotations
@@ -340,11 +344,18 @@ def evaluate(facts: Facts) -> list[Found]:
         found.append(Found(Rule.NO_PLAN, f"sy{year}", 0, {"year": year}))
     if rules.analysis_due:
         # This school year's analysis once its day has come (30 June by default), and last
-        # year's until it is submitted; none for a year the association did not exist in.
+        # year's until it is submitted; none for a year the association did not exist in,
+        # nor for one in which it held no meeting in the bot (it was not using the bot then:
+        # there is nothing to analyse from the data, e.g. the year before the feature).
         for ended in (year - 1, year):
             analysis_day = date(ended + 1, *rules.analysis_due)
-            existed = facts.since is None or facts.since <= deadlines.school_year_bounds(ended)[1]
-            if analysis_day <= today and existed and ended not in facts.analysed_years:
+            first, last = deadlines.school_year_bounds(ended)
+            existed = facts.since is None or facts.since <= last
+            used = any(
+                m.status is MeetingStatus.ENDED and m.day is not None and first <= m.day <= last
+                for m in facts.meetings
+            )
+            if analysis_day <= today and existed and used and ended not in facts.analysed_years:
                 found.append(Found(Rule.NO_ANALYSIS, f"sy{ended}", 0, {"year": ended}))
     if rules.roster_min is not None and facts.roster < rules.roster_min:
         found.append(

@@ -31,6 +31,11 @@ async def audience_of(session: AsyncSession, survey_id: int) -> list[Association
     return list((await session.scalars(queries.audience(survey_id))).all())
 
 
+def zone_of(audience: Sequence[Association]) -> str:
+    """A survey's calendar: its first association's time zone (UTC when it has none left)."""
+    return audience[0].timezone if audience else "UTC"
+
+
 async def questions_of(session: AsyncSession, survey_id: int) -> list[SurveyQuestion]:
     return list((await session.scalars(queries.questions(survey_id))).all())
 

@@ -27,6 +27,7 @@ from services.surveys.access import (
     question_view,
     questions_of,
     scope,
+    zone_of,
 )
 from services.surveys.common import LONG_MAX, SCALE_MAX, SCALE_MIN, TEXT_MAX
 from services.surveys.templates import TemplateKey
@@ -139,8 +140,7 @@ def check_answer(question: SurveyQuestion, allow_other: bool, answer: Answer) ->
 
 async def report_year(session: AsyncSession, survey: Survey, now: datetime) -> tuple[int, date]:
     """A year-end report's school year and today, on its first association's calendar."""
-    audience = await audience_of(session, survey.id)
-    timezone = audience[0].timezone
+    timezone = zone_of(await audience_of(session, survey.id))
     return yearend.survey_year(survey, timezone), deadlines.local_day(now, timezone)
 
 

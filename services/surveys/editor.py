@@ -181,7 +181,8 @@ async def set_settings(
 ) -> SurveyView:
     """Title (a questionnaire's), anonymous or named, «другое» allowed in choices."""
     survey, _aud = await editable(session, actor, survey_id, version)
-    if anonymous and survey.template == TemplateKey.YEAREND:
+    if (anonymous or allow_other) and survey.template == TemplateKey.YEAREND:
+        # Named always (the data bank); no «другое»: the report keeps only its own codes.
         raise DomainError(ErrorCode.TEMPLATE_FIXED)
     if title is not None and survey.kind is SurveyKind.SURVEY:
         survey.title = check_title(title, max_len=TEXT_MAX, angles=True)

@@ -13,7 +13,7 @@ from models.survey import QuestionKind, Survey, SurveyQuestion, SurveyStatus
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
 from services.surveys import queries
-from services.surveys.access import audience_of, load_survey, managed, questions_of
+from services.surveys.access import audience_of, load_survey, managed, questions_of, zone_of
 from services.surveys.common import ANONYMITY_MIN, SCALE_MAX, SCALE_MIN
 from services.surveys.views import Answer, OptionCount, QuestionResult, ResponseRow, Results
 from services.tx import reads, writes
@@ -101,7 +101,7 @@ async def compute(session: AsyncSession, survey: Survey, received: int) -> Resul
         recipients=int(recipients or 0),
         questions=tuple(results),
         rows=rows,
-        period=period(survey, audience[0].timezone if audience else "UTC"),
+        period=period(survey, zone_of(audience)),
         audience=tuple(a.name for a in audience),
     )
 

@@ -13,7 +13,7 @@ from pydantic import Field
 from ui.callbacks.base import Id
 
 Year = Annotated[int, Field(ge=2000, le=2200)]
-Section = Annotated[int, Field(ge=0, le=50)]
+Arg = Annotated[int, Field(ge=0, le=100_000)]
 
 
 class AnalysisAction(StrEnum):
@@ -25,12 +25,12 @@ class AnalysisAction(StrEnum):
     MEASURES_YES = "my"
     MEASURES_NO = "mn"
     SUBMIT = "send"
-    ACCEPT = "ok"  # a methodist: «принято»
-    RETURN = "back"  # a methodist: «на доработку», then the comment
+    ACCEPT = "ok"  # a methodist: «принято» (of round `arg`)
+    RETURN = "back"  # a methodist: «на доработку» (of round `arg`), then the comment
 
 
 class AnalysisCb(CallbackData, prefix="ya"):
     action: AnalysisAction
     association_id: Id
     year: Year
-    arg: Section = 0
+    arg: Arg = 0  # SECTION: the section; ACCEPT, RETURN: the submission's round
