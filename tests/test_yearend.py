@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import CourseForm, OutboxMessage, Person, SurveyDraft, YearCourse, YearReport
 from models.survey import QuestionKind, Survey, SurveyAudience
-from services import surveys
+from services import people, surveys
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
@@ -277,3 +277,34 @@ async def test_a_report_without_an_association_left_counts_on_utc(
     year, today = await report_year(session, survey, NOW)
     await session.commit()
     assert (year, today) == (2026, NOW.astimezone(UTC).date())
+
+
+async def test_mydata_shows_the_reports_and_forget_deletes_them(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    """152-ФЗ: /mydata lists what the person reported; /forget deletes it (courses too)."""
+    _world, (teacher, other), view = await report_survey(session, clock)
+    for person in (teacher, other):
+        await answer_all(session, person, view.id, COURSE)
+        await surveys.finish(session, person, view.id, NOW)
+    data = await people.export_data(session, teacher)
+    [report] = data["year_end_reports"]
+    assert report["school_year"] == "2026/2027"
+    assert report["courses"] == [
+        {
+            "title": "Функциональная грамотность",
+            "direction": "literacy",
+            "hours": 36,
+            "form": "distance",
+            "provider": "ИРО",
+            "finished_on": "2026-11-15",
+        }
+    ]
+    assert report["experience_shared"] == ["shmo", "municipal"]
+    assert report["contests"] == [["Учитель года", "лауреат"], ["Педагогический дебют", ""]]
+
+    await people.forget(session, teacher, NOW)
+    assert {r.person_id for r in (await session.scalars(select(YearReport))).all()} == {
+        other.person_id
+    }
+    assert await count(session, YearCourse) == 1  # the other teacher's course only

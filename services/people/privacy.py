@@ -108,6 +108,7 @@ async def forget(session: AsyncSession, actor: Actor, now: datetime) -> None:
     await session.execute(
         update(Methodist).where(Methodist.person_id == person_id).values(active=False)
     )
+    await surveys.forget_reports(session, person_id)
     audit.record(session, actor, "person.forgotten", now, object_type="person", object_id=person_id)
     await session.flush()
     # The audit log keeps what was done and by which (now anonymous) person, not the account.

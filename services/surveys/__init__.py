@@ -115,4 +115,5 @@ from services.surveys.yearend import ROUTES_OPTIONS as ROUTES_OPTIONS
 from services.surveys.yearend import VENUES as VENUES
 from services.surveys.yearend import Course as Course
 from services.surveys.yearend import Report as Report
+from services.surveys.yearend import forget_reports as forget_reports
 from services.surveys.yearend import year_label as year_label

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.survey import SurveyQuestion
 from services.surveys import queries
 from services.surveys.tallies import cell
+from services.surveys.yearend import reports_of
 from services.tx import reads
 
 
@@ -30,7 +31,8 @@ def _answer(question: SurveyQuestion, value: dict[str, Any] | None) -> dict[str,
 @reads
 async def personal_data(session: AsyncSession, person_id: int) -> dict[str, Any]:
     """`surveys`: those sent to the person (answers: named ones, or those kept while
-    answering); `surveys_written`: those they wrote."""
+    answering); `year_end_reports`: their year-end reports (courses, experience, contests…);
+    `surveys_written`: those they wrote."""
     sent = (await session.execute(queries.sent_to(person_id))).all()
     named: dict[int, list[dict[str, Any]]] = {}
     for survey_id, question, value in (
@@ -67,6 +69,7 @@ async def personal_data(session: AsyncSession, person_id: int) -> dict[str, Any]
     written = (await session.execute(queries.written_by(person_id, limit=10_000))).all()
     return {
         "surveys": surveys,
+        "year_end_reports": await reports_of(session, person_id),
         "surveys_written": [
             {
                 "title": s.title,

@@ -253,6 +253,12 @@ def questions_in(survey_ids: Collection[int]) -> Select[SurveyQuestion]:
     )
 
 
+def year_reports_of(person_id: int) -> Select[YearReport]:
+    return (
+        select(YearReport).where(YearReport.person_id == person_id).order_by(YearReport.school_year)
+    )
+
+
 def year_report(person_id: int, year: int) -> Select[YearReport]:
     return select(YearReport).where(
         YearReport.person_id == person_id, YearReport.school_year == year

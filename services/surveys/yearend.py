@@ -284,6 +284,41 @@ async def save(
     return row
 
 
+async def reports_of(session: AsyncSession, person_id: int) -> list[dict[str, Any]]:
+    """Every year-end report of the person, for /mydata (152-ФЗ)."""
+    out = []
+    for row in (await session.scalars(queries.year_reports_of(person_id))).all():
+        courses = (await session.scalars(queries.year_courses(row.id))).all()
+        out.append(
+            {
+                "school_year": year_label(row.school_year),
+                "courses": [
+                    {
+                        "title": c.title,
+                        "direction": c.direction,
+                        "hours": c.hours,
+                        "form": c.form.value,
+                        "provider": c.provider,
+                        "finished_on": c.finished_on.isoformat(),
+                    }
+                    for c in courses
+                ],
+                "experience_shared": list(row.venues or ()),
+                "contests": [list(c) for c in row.contests or ()],
+                "open_lessons": list(row.open_lessons or ()),
+                "diagnostics": list(row.diagnostics or ()),
+                "individual_routes": list(row.routes or ()),
+            }
+        )
+    return out
+
+
+async def forget_reports(session: AsyncSession, person_id: int) -> None:
+    """/forget: the person's year-end reports go (their courses with them); an analysis made
+    later counts them no more."""
+    await session.execute(delete(YearReport).where(YearReport.person_id == person_id))
+
+
 async def saved(session: AsyncSession, person_id: int, year: int) -> Report | None:
     """A person's report of a school year, as kept."""
     row = await session.scalar(queries.year_report(person_id, year))
