@@ -68,6 +68,11 @@ def school_year(day: date) -> int:
     return day.year if day.month >= SCHOOL_YEAR_START_MONTH else day.year - 1
 
 
+def school_year_label(start_year: int) -> str:
+    """«2026/2027»: the school year that starts in `start_year`, as documents write it."""
+    return f"{start_year}/{start_year + 1}"
+
+
 def school_year_bounds(start_year: int) -> tuple[date, date]:
     """First and last day of the school year that starts in `start_year`."""
     return date(start_year, 9, 1), date(start_year + 1, 8, 31)

@@ -24,6 +24,7 @@ from handlers.ui import MENU_ANALYSIS, MenuButton, WizardText, association_picke
 from models import AnalysisStatus
 from services import analysis, associations
 from services.clock import Clock
+from services.deadlines import school_year_label
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor
 from ui.callbacks.analysis import AnalysisAction, AnalysisCb
@@ -75,7 +76,7 @@ class Writing(StatesGroup):
 
 
 def _title(msgid: str, year: int) -> str:
-    return _(msgid) % {"year": f"{year}/{year + 1}", "next": f"{year + 1}/{year + 2}"}
+    return _(msgid) % {"year": school_year_label(year), "next": school_year_label(year + 1)}
 
 
 async def card(
@@ -142,7 +143,7 @@ async def opening(
     kb = InlineKeyboardBuilder()
     for year in open_years:
         kb.button(
-            text=f"{year}/{year + 1}",
+            text=school_year_label(year),
             callback_data=AnalysisCb(
                 action=AnalysisAction.OPEN, association_id=association_id, year=year
             ),

@@ -13,8 +13,21 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.messages import Part
 from models import AnalysisStatus, Association
 from services import analysis
+from services.deadlines import school_year_label
 from services.outbox import Claimed
 from ui.callbacks.analysis import AnalysisAction, AnalysisCb
+
+
+async def _analysis_of(
+    sessionmaker: async_sessionmaker[AsyncSession], row: Claimed
+) -> tuple[analysis.AnalysisState, str]:
+    """The row's analysis (still there: `unwanted` dropped the row otherwise) and the name of
+    its association."""
+    async with sessionmaker() as session:
+        found = await analysis.decision(session, int(row.params["analysis_id"]))
+        assert found is not None
+        association = await session.get_one(Association, found.association_id)
+        return found, association.name
 
 
 class AnalysisSubmittedKind:
@@ -42,17 +55,13 @@ class AnalysisSubmittedKind:
         row: Claimed,
         locale: str,
     ) -> list[Part]:
-        async with sessionmaker() as session:
-            found = await analysis.decision(session, int(row.params["analysis_id"]))
-            assert found is not None
-            association = await session.get_one(Association, found.association_id)
-            name = association.name
+        found, name = await _analysis_of(sessionmaker, row)
         year = found.school_year
         with i18n.context(), i18n.use_locale(locale):
             text = _(
                 "📊 «{association}» submitted the analysis of the school year {label}. "
                 "Read it and accept it, or return it for revision with a comment."
-            ).format(association=html_decoration.quote(name), label=f"{year}/{year + 1}")
+            ).format(association=html_decoration.quote(name), label=school_year_label(year))
             kb = InlineKeyboardBuilder()
             # The decision buttons carry this submission's round: after a resubmission they
             # are refused (the methodist has not read the new one).
@@ -94,13 +103,9 @@ class AnalysisDecidedKind:
         row: Claimed,
         locale: str,
     ) -> list[Part]:
-        async with sessionmaker() as session:
-            found = await analysis.decision(session, int(row.params["analysis_id"]))
-            assert found is not None
-            association = await session.get_one(Association, found.association_id)
-            name = association.name
+        found, name = await _analysis_of(sessionmaker, row)
         year = found.school_year
-        label = f"{year}/{year + 1}"
+        label = school_year_label(year)
         with i18n.context(), i18n.use_locale(locale):
             quoted = html_decoration.quote(name)
             if found.status is AnalysisStatus.ACCEPTED:

@@ -230,7 +230,7 @@ def survey_year(survey: Survey, timezone: str) -> int:
 
 
 def year_label(year: int) -> str:
-    return f"{year}/{year + 1}"
+    return deadlines.school_year_label(year)
 
 
 async def save(
