@@ -249,3 +249,27 @@ async def test_sections_submit_return_resubmit_accept(
         analysis.write_section(session, chair, aid, YEAR, "conclusion", "Иначе", NOW),
     )
     await expect(ErrorCode.ANALYSIS_ACCEPTED, analysis.submit(session, chair, aid, YEAR, NOW))
+
+
+async def test_the_conclusions_offered_for_next_years_plan(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    """services.analysis.plan_points: the analysis of the year before the plan's, its
+    «Вывод», «Рекомендации», «Предложения» in the form's order, read by the chair and the
+    service's methodists, refused to a member and another service's methodist."""
+    s = await setting(session, clock)
+    chair, aid = s.world.chair, s.world.association_id
+    empty = await analysis.plan_points(session, chair, aid, YEAR + 1)
+    assert (empty.school_year, empty.sections, empty.empty) == (YEAR, (), True)
+    for key, text in (
+        ("proposals", "Семинар по ФГОС"),
+        ("attendance", "Посещаемость выросла"),  # not one of the three
+        ("conclusion", "План выполнен"),
+    ):
+        await analysis.write_section(session, chair, aid, YEAR, key, text, NOW)
+    points = await analysis.plan_points(session, s.methodists[0], aid, YEAR + 1)
+    assert points.sections == (("conclusion", "План выполнен"), ("proposals", "Семинар по ФГОС"))
+    assert (await analysis.plan_points(session, chair, aid, YEAR)).empty  # another year's plan
+    for actor in (s.teacher, s.foreign):
+        await expect(ErrorCode.FORBIDDEN, analysis.plan_points(session, actor, aid, YEAR + 1))
+    await expect(ErrorCode.NOT_FOUND, analysis.plan_points(session, chair, 99_999, YEAR + 1))

@@ -47,6 +47,7 @@ CASES: list[tuple[str, type[CallbackData], dict[str, Any]]] = [
     ("yy:show:5:2027", PlanYearCb, {"action": YearAction.SHOW, "year": 2027}),
     ("yy:new:5:2026", PlanYearCb, {"action": YearAction.CREATE, "association_id": 5}),
     ("yy:copy:5:2026", PlanYearCb, {"action": YearAction.COPY, "year": 2026}),
+    ("yy:points:5:2026", PlanYearCb, {"action": YearAction.POINTS, "year": 2026}),
     ("yr:dir:3:-", RowPick, {"step": RowStep.DIRECTION, "value": 3}),
     ("yr:dir:0:own", RowPick, {"step": RowStep.DIRECTION, "special": Special.OWN}),
     ("yr:date:0:skip", RowPick, {"step": RowStep.DATE, "special": Special.SKIP}),

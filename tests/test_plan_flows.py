@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from documents import plan_xlsx
 from models import AnnualPlan, AnnualPlanRow, AssociationKind, AuditEntry, PlanRowKind, PlanStatus
-from services import associations, invites, plans, schools
+from services import analysis, associations, invites, plans, schools
 from services.clock import FixedClock
 from services.permissions import Actor
 from tests.factories import ADMIN, World, make_world, member_link, register
@@ -562,3 +562,51 @@ async def test_the_same_row_twice_is_refused_at_the_last_step(
     ]
     assert await written(sm) == before
     assert flow.last(CHAIR, with_buttons=True) == last  # its button is left to try again
+
+
+async def test_last_years_conclusions_offered_while_the_plan_is_drafted(
+    flow: Flow, team: Team, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    """Issue 16: «Вывод», «Рекомендации», «Предложения …» of last year's analysis are offered
+    as a starting list on the card of next year's plan, while it is made or a draft."""
+    chair, aid = team.world.chair, team.world.association_id
+    async with sm() as s:  # a section that is not offered: no button yet
+        await analysis.write_section(s, chair, aid, 2025, "gifted", "Олимпиады", clock.now())
+    await flow.send(CHAIR, "/plan")
+    assert labels(flow, CHAIR) == ["📝 Создать черновик"]
+    async with sm() as s:
+        for key, text in (
+            ("conclusion", "Работа велась по плану."),
+            ("proposals", "Курсы по ФГОС & наставничество."),
+        ):
+            await analysis.write_section(s, chair, aid, 2025, key, text, clock.now())
+    await flow.send(CHAIR, "/plan")
+    assert labels(flow, CHAIR) == ["📋 Выводы анализа 2025/2026", "📝 Создать черновик"]
+    offered = await flow.press(CHAIR, "📋 Выводы анализа")
+    assert offered.alerts() == []
+    assert offered.texts == [
+        "<b>Из анализа работы за 2025/2026 учебный год</b> — чтобы составить план на "
+        "2026/2027:\n"
+        "\n<b>Вывод:</b>\nРабота велась по плану.\n"
+        "\n<b>Предложения в план работы Управления образования на 2026/2027 уч. год:</b>\n"
+        "Курсы по ФГОС &amp; наставничество."
+    ]
+    await flow.press(CHAIR, "📝 Создать черновик")
+    assert labels(flow, CHAIR)[:2] == ["📋 Выводы анализа 2025/2026", "✏️ Тема"]
+    # A member sees no such button and a forged one is refused, nothing sent but the answer.
+    await flow.send(MEMBER, "/plan")
+    assert not any(label.startswith("📋") for label in labels(flow, MEMBER))
+    forged = await flow.press_data(MEMBER, f"yy:points:{aid}:2026")
+    assert forged.alerts() == [FORBIDDEN]
+    assert [type(c).__name__ for c in forged.calls] == ["AnswerCallbackQuery"]
+    # Once approved the plan is no longer drafted: no offer.
+    async with sm() as s:
+        await s.execute(update(AnnualPlan).values(status=PlanStatus.APPROVED))
+        await s.commit()
+    await flow.send(CHAIR, "/plan")
+    assert not any(label.startswith("📋") for label in labels(flow, CHAIR))
+    flow.languages[CHAIR] = "en"
+    english = await flow.press_data(CHAIR, f"yy:points:{aid}:2026")
+    assert english.texts[0].startswith(
+        "<b>From the analysis of the school year 2025/2026</b> — to draft the plan of 2026/2027:"
+    )

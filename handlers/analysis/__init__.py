@@ -75,7 +75,8 @@ class Writing(StatesGroup):
     comment = State()
 
 
-def _title(msgid: str, year: int) -> str:
+def section_title(msgid: str, year: int) -> str:
+    """A section's heading for the analysis of `year` (some name the year or the next)."""
     return _(msgid) % {"year": school_year_label(year), "next": school_year_label(year + 1)}
 
 
@@ -217,7 +218,7 @@ async def act(
         kb = InlineKeyboardBuilder()
         for n, key in enumerate(analysis.SECTIONS):
             kb.button(
-                text=_title(SECTION_TITLES[key], year)[:60],
+                text=section_title(SECTION_TITLES[key], year)[:60],
                 callback_data=AnalysisCb(
                     action=AnalysisAction.SECTION, association_id=aid, year=year, arg=n
                 ),
@@ -245,7 +246,7 @@ async def act(
         current = kept.sections.get(key) if kept else None
         text = (
             "<b>"
-            + quote(_title(SECTION_TITLES[key], year))
+            + quote(section_title(SECTION_TITLES[key], year))
             + "</b>\n"
             + _("Type the text of this section in one message (up to {max} characters).").format(
                 max=analysis.SECTION_MAX

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import formats
 from bot.render import render
 from handlers.plan_approval import put_button
+from handlers.plans import points
 from handlers.ui import MENU_PLAN, MenuButton, association_picker, show_card, show_page
 from models import PlanRowKind, PlanStatus
 from services import associations, plans
@@ -99,9 +100,13 @@ def _direction_order(direction: str) -> tuple[int, str]:
     return len(plans.DIRECTIONS), direction
 
 
-def card_keyboard(card: plans.YearCard) -> InlineKeyboardMarkup:
+def card_keyboard(card: plans.YearCard, *, offer_points: bool = False) -> InlineKeyboardMarkup:
+    """`offer_points`: last year's analysis has conclusions to draft this plan from."""
     kb = InlineKeyboardBuilder()
     sizes: list[int] = []
+    if offer_points:
+        kb.add(points.button(card))
+        sizes.append(1)
     plan = card.plan
     year = card.year.start_year
     if plan is None:
@@ -169,8 +174,18 @@ def card_keyboard(card: plans.YearCard) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-async def show(message: Message, card: plans.YearCard, *, in_place: bool) -> None:
-    await show_card(message, card_text(card), card_keyboard(card), in_place=in_place)
+async def show(
+    message: Message,
+    session: AsyncSession,
+    actor: Actor,
+    card: plans.YearCard,
+    *,
+    in_place: bool,
+) -> None:
+    offer = await points.offered(session, actor, card)
+    await show_card(
+        message, card_text(card), card_keyboard(card, offer_points=offer), in_place=in_place
+    )
 
 
 async def show_plan(
@@ -182,9 +197,8 @@ async def show_plan(
     *,
     in_place: bool,
 ) -> None:
-    await show(
-        message, await plans.plan_card(session, actor, plan_id, clock.now()), in_place=in_place
-    )
+    card = await plans.plan_card(session, actor, plan_id, clock.now())
+    await show(message, session, actor, card, in_place=in_place)
 
 
 async def begin(
@@ -199,7 +213,7 @@ async def begin(
         )
     if len(found) == 1:
         card = await plans.year_card(session, actor, found[0].id, None, clock.now())
-        await show(message, card, in_place=False)
+        await show(message, session, actor, card, in_place=False)
         return
     await message.answer(_("Whose plan?"), reply_markup=association_picker(found, AssocAction.PLAN))
 
@@ -221,7 +235,7 @@ async def picked(
     assert isinstance(query.message, Message)
     card = await plans.year_card(session, actor, callback_data.association_id, None, clock.now())
     await query.answer()
-    await show(query.message, card, in_place=False)
+    await show(query.message, session, actor, card, in_place=False)
 
 
 async def year_action(
@@ -238,13 +252,16 @@ async def year_action(
     if callback_data.action is YearAction.CREATE:
         view = await plans.create_draft(session, actor, aid, year, now)
         note = _("The draft is made: fill it in with the buttons below.")
+    elif callback_data.action is YearAction.POINTS:
+        await points.send(query, session, actor, aid, year)
+        return
     elif callback_data.action is YearAction.COPY:
         view = await plans.copy_from_last_year(session, actor, aid, year, now)
         note = _("Last year's plan is copied, its dates a year later: check and edit it.")
     else:
         card = await plans.year_card(session, actor, aid, year, now)
         await query.answer()
-        await show(query.message, card, in_place=True)
+        await show(query.message, session, actor, card, in_place=True)
         return
     await state.clear()
     await query.answer(note)
@@ -268,7 +285,7 @@ async def plan_action(
     card = await plans.plan_card(session, actor, plan_id, clock.now())
     await query.answer(note)
     await state.clear()
-    await show(query.message, card, in_place=True)
+    await show(query.message, session, actor, card, in_place=True)
 
 
 def register(router: Router) -> None:

@@ -8,7 +8,7 @@ formulas, None where the bot has no data.
 Modules: `views` (the frozen values and `percent`), `tables` (pure functions of facts),
 `queries` (one plain select per table for the year), `build` (gathering and computing),
 `reading` (the use case), `drafting` (the chair's sections, submitting, the
-methodist's decision)."""
+methodist's decision), `points` (last year's conclusions for next year's plan)."""
 
 from services.analysis.drafting import (
     COMMENT_MAX,
@@ -27,6 +27,7 @@ from services.analysis.drafting import (
     submit,
     write_section,
 )
+from services.analysis.points import POINTS, PlanPoints, plan_points
 from services.analysis.reading import analysis, require_open, years
 from services.analysis.views import (
     Analysis,
@@ -52,6 +53,7 @@ __all__ = [
     "COMMENT_MAX",
     "DECIDED",
     "KINDS",
+    "POINTS",
     "SECTIONS",
     "SECTION_MAX",
     "SUBMITTED",
@@ -68,6 +70,7 @@ __all__ = [
     "Formats",
     "OptionFigure",
     "PeopleRow",
+    "PlanPoints",
     "PlanRowLine",
     "Question",
     "QuestionFigure",
@@ -76,6 +79,7 @@ __all__ = [
     "analysis",
     "decision",
     "percent",
+    "plan_points",
     "require_open",
     "review",
     "rights",

@@ -65,6 +65,7 @@ class YearAction(StrEnum):
     SHOW = "show"  # the plan of the year (or the offer to make one)
     CREATE = "new"  # an empty draft
     COPY = "copy"  # a copy of last year's plan
+    POINTS = "points"  # last year's analysis: its conclusions, to draft the plan from
 
 
 class PlanYearCb(CallbackData, prefix="yy"):
