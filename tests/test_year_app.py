@@ -5,8 +5,11 @@ chair writes two sections of the analysis and submits it, the methodist returns 
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 
+from docx import Document
+from openpyxl import load_workbook  # type: ignore[import-untyped]
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -92,6 +95,13 @@ async def test_report_analysis_return_and_acceptance(db_url: str) -> None:
             await chair.tap(card, "📨 Представить", "представлен, ждёт решения")
             await app.settle()
             sent = find(app, METHODIST, "представило анализ работы за 2026/2027 учебный год")
+            # The documents come with it: the DOCX and the XLSX, as submitted.
+            documents = [m["document"] for m in tg.messages(METHODIST) if "document" in m]
+            assert [d["file_name"].rsplit(".", 1)[1] for d in documents] == ["docx", "xlsx"]
+            paragraphs = Document(io.BytesIO(tg.file_content(documents[0]["file_id"]))).paragraphs
+            assert "Год удался." in [p.text for p in paragraphs]
+            sheets = load_workbook(io.BytesIO(tg.file_content(documents[1]["file_id"])))
+            assert len(sheets.worksheets) > 1
 
             methodist = Person(tg, METHODIST)
             await methodist.tap(sent, "↩️ На доработку", "Что исправить руководителю?")

@@ -1,6 +1,7 @@
 """The annual analysis' way (issue 16): to each methodist of the service, «the analysis is
-submitted» with its documents and the buttons «принято» / «на доработку» (wanted while that
-submission waits); to the chair who submitted it, the decision with the comment."""
+submitted» with its DOCX and XLSX attached and the buttons «принято» / «на доработку»
+(wanted while that submission waits); to the chair who submitted it, the decision with the
+comment."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.analysis_files import submitted_files
 from bot.messages import Part
 from models import AnalysisStatus, Association
 from services import analysis
@@ -79,7 +81,11 @@ class AnalysisSubmittedKind:
                     ),
                 )
             kb.adjust(2, 1, 1)
-            return [Part(text=text, reply_markup=kb.as_markup())]
+            parts = [Part(text=text, reply_markup=kb.as_markup())]
+        stored = await submitted_files(sessionmaker, row.person_id, found)
+        if stored is not None:
+            parts += [Part(stored_file_id=file_id) for file_id in stored]
+        return parts
 
 
 class AnalysisDecidedKind:

@@ -13,6 +13,7 @@ queries   the select builders
 from services.people.actor import TELEGRAM as TELEGRAM
 from services.people.actor import Me as Me
 from services.people.actor import MembershipView as MembershipView
+from services.people.actor import actor_of_person as actor_of_person
 from services.people.actor import load_actor as load_actor
 from services.people.actor import load_me as load_me
 from services.people.delivery import DeliveryTarget as DeliveryTarget

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Result
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Role
+from models import Identity, Role
 from services.errors import DomainError, ErrorCode
 from services.people import queries
 from services.permissions import Actor
@@ -83,6 +83,18 @@ async def load_actor(
 ) -> Actor:
     """The person behind an account with their active roles (`load_me`, one SELECT)."""
     return (await load_me(session, external_id, admin_ids, platform)).actor
+
+
+async def actor_of_person(session: AsyncSession, person_id: int) -> Actor | None:
+    """What a person may do, for work done on their behalf outside an update (the outbox
+    rendering what they may read): their account's roles, without the operator's admin
+    right (ADMIN_IDS belongs to the process, not the database). None: no account."""
+    external_id = await session.scalar(
+        queries.account_ids(person_id).where(Identity.platform == TELEGRAM).limit(1)
+    )
+    if external_id is None:
+        return None
+    return (await load_me(session, int(external_id), ())).actor
 
 
 def require_person(actor: Actor) -> int:
