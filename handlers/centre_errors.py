@@ -16,9 +16,8 @@ Text = Callable[[dict[str, Any]], str]
 def centre_texts() -> dict[ErrorCode, Text]:
     return {
         ErrorCode.CENTRE_NESTED: lambda p: _(
-            "A centre groups services one level deep: a centre cannot be grouped by another, "
-            "a service that groups others cannot join a centre, and a service cannot group "
-            "itself. Nothing was changed."
+            "A centre groups services one level deep: a centre cannot join another centre, "
+            "nor a service itself. Nothing was changed."
         ),
         ErrorCode.SELECTION_EMPTY: lambda p: _(
             "No service is chosen: tick at least one service (✅), or choose «all». "
