@@ -246,10 +246,15 @@ async def latest_draft(session: AsyncSession, actor: Actor) -> int | None:
     return found
 
 
-async def _reached(session: AsyncSession, announcement: Announcement) -> set[int]:
-    """Everyone the announcement reaches, once each (the author too, if a member)."""
+async def _reached(
+    session: AsyncSession, announcement: Announcement, among: set[int] | None = None
+) -> set[int]:
+    """Everyone the announcement reaches, once each (the author too, if a member); of the
+    people `among` only, when given."""
     if announcement.association_id is None:
         audience = await centres.audience(session, announcement)
+        if among is not None:
+            audience = audience.where(Membership.person_id.in_(among))
         return {pid for pid, _ in (await session.execute(audience)).all()}
     members = (
         select(Membership.person_id)
@@ -257,6 +262,8 @@ async def _reached(session: AsyncSession, announcement: Announcement) -> set[int
         .where(Membership.active, Person.forgotten_at.is_(None))
         .where(Membership.association_id == announcement.association_id)
     )
+    if among is not None:
+        members = members.where(Membership.person_id.in_(among))
     return set((await session.scalars(members)).all())
 
 
@@ -366,6 +373,7 @@ async def still_members(
     for announcement_id in sorted({a for a, _ in pairs}):
         announcement = await session.get(Announcement, announcement_id)
         if announcement is not None:
-            reached = await _reached(session, announcement)
+            among = {p for a, p in pairs if a == announcement_id}
+            reached = await _reached(session, announcement, among)
             found |= {(announcement_id, p) for p in reached}
     return found & set(pairs)
