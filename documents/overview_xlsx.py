@@ -1,6 +1,8 @@
 """The methodist's overview (issue 18) as an XLSX workbook: a summary sheet (one line per
 service: associations by colour, meetings, attendance, overdue protocols, findings, plans and
-needs surveys), then one sheet per service with a row per association by attention. Numbers
+needs surveys), then one sheet per service with a row per association by attention, its
+service and district (municipality) among the columns: a centre's overview (issue 18, item
+2) spans several. Numbers
 are numbers (percentages as whole numbers, dates as dates), the header row is frozen and
 carries an autofilter; a figure not known is an empty cell, an analysis of last year not
 begun is «—». Labels in the reader's language."""
@@ -29,6 +31,7 @@ def N_(message: str) -> str:
 
 DASH = "—"
 DATE_FORMAT = "DD.MM.YYYY"
+DATE_COLUMN = 15  # «Last meeting»
 SHEET_TITLE_MAX = 31
 CELL_MAX = 32_767
 SUMMARY = N_("Summary")
@@ -36,6 +39,8 @@ SUMMARY = N_("Summary")
 COLUMNS: tuple[tuple[str, int], ...] = (
     (N_("No."), 6),
     (N_("Association"), 40),
+    (N_("Service"), 30),
+    (N_("District"), 24),
     (N_("Kind"), 24),
     (N_("Chair"), 28),
     (N_("Joined"), 10),
@@ -132,6 +137,8 @@ def _row(number: int, row: OverviewRow, gettext: Callable[[str], str]) -> list[A
     return [
         number,
         _text(row.name),
+        _text(row.service),
+        _text(row.district),
         gettext(KINDS[row.kind]),
         _text(row.chair or ""),
         row.joined,
@@ -199,7 +206,7 @@ def xlsx_bytes(view: Overview, locale: str) -> bytes:
         _header(sheet, COLUMNS, gettext)
         for number, row in enumerate(rows, start=1):
             sheet.append(_row(number, row, gettext))
-            sheet.cell(sheet.max_row, 13).number_format = DATE_FORMAT
+            sheet.cell(sheet.max_row, DATE_COLUMN).number_format = DATE_FORMAT
         _finish(sheet)
     _finish(summary)
     out = io.BytesIO()

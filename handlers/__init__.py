@@ -14,6 +14,7 @@ from handlers import (
     announce,
     associations,
     attendance,
+    centres,
     common,
     compliance,
     fallback,
@@ -62,6 +63,7 @@ def feature_routers() -> list[Router]:
         compliance.setup(),  # /check
         analysis.setup(),  # /analysis, «📊 Анализ года» (issue 16)
         overview.setup(),  # /overview: the methodist's desk (issue 18)
+        centres.setup(),  # /centre: a centre groups services (issue 18)
         # ↓ Place for feature routers still to come. Before the
         # wizard hints: a command of a router placed after them would get a wizard's hint.
         #

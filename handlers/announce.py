@@ -1,5 +1,6 @@
 """/announce: a chair, deputy, secretary or methodist writes to the members (a methodist: to
-one association or to every association of the service), previews it exactly as members will
+one association or to every association of the service; a centre's: to all its associations
+or the services ticked, to the chairs or to every member), previews it exactly as members will
 see it, and sends it through the outbox; the author then sees the progress and a summary.
 
 The draft lives in the database and the preview's buttons carry its id, so a restart loses
@@ -18,21 +19,31 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import files
+from bot.config import Settings
 from bot.messages import Part, announcement_parts, split_parts
 from bot.render import render
+from handlers.centres import audience_keyboard, audience_text
 from handlers.ui import MENU_ANNOUNCE, MenuButton, WizardText, inline, later, quote
-from services import announcements, broadcasts, outbox
+from services import announcements, broadcasts, centres, outbox
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
-from ui.callbacks.common import AnnounceAction, AnnounceCb, AnnounceTarget
+from ui.callbacks.common import (
+    AnnounceAction,
+    AnnounceCb,
+    AnnounceTarget,
+    AudienceAction,
+    AudienceCb,
+)
 
 
 class Announce(StatesGroup):
     text = State()
 
 
-async def begin(message: Message, state: FSMContext, session: AsyncSession, actor: Actor) -> None:
+async def begin(
+    message: Message, state: FSMContext, session: AsyncSession, actor: Actor, settings: Settings
+) -> None:
     await state.clear()
     found = await announcements.targets(session, actor)
     if not found:
@@ -40,10 +51,10 @@ async def begin(message: Message, state: FSMContext, session: AsyncSession, acto
     draft = await announcements.latest_draft(session, actor)
     if draft is not None:
         await message.answer(_("You have an unsent announcement. Here it is:"))
-        await _preview(message, session, actor, draft)
+        await _preview(message, session, actor, draft, settings)
         return
     if len(found) == 1:
-        await _ask_text(message, state, found[0])
+        await _chosen(message, state, session, actor, found[0])
         return
     kb = InlineKeyboardBuilder()
     for target in found[:50]:
@@ -61,10 +72,92 @@ async def begin(message: Message, state: FSMContext, session: AsyncSession, acto
     await message.answer(_("Whom is the announcement for?"), reply_markup=inline(kb, 1))
 
 
+async def _chosen(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    target: announcements.Target,
+) -> None:
+    """A centre's whole-service target first asks which services and whom (issue 18)."""
+    options = (
+        await centres.choices(session, actor, target.service_id)
+        if target.service_id is not None
+        else []
+    )
+    if not options:
+        await _ask_text(message, state, target)
+        return
+    chosen = [i for i, _ in options]
+    await state.update_data(
+        audience_centre=target.service_id, name=target.name, chosen=chosen, chairs_only=False
+    )
+    await message.answer(
+        audience_text(target.name, chosen, False),
+        reply_markup=audience_keyboard(target.service_id or 0, options, chosen, False),
+    )
+
+
+async def audience(
+    query: CallbackQuery,
+    callback_data: AudienceCb,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+) -> None:
+    """The ✅ toggles, «all», the chairs only, and «Next» of a centre's announcement."""
+    data = await state.get_data()
+    centre_id = callback_data.centre_id
+    options = await centres.choices(session, actor, centre_id)
+    if not options:
+        raise DomainError(ErrorCode.FORBIDDEN)
+    if data.get("audience_centre") != centre_id:
+        raise DomainError(ErrorCode.STALE)
+    ids = [i for i, _ in options]
+    chosen: list[int] = [i for i in data.get("chosen", []) if i in ids]
+    chairs_only = bool(data.get("chairs_only"))
+    action = callback_data.action
+    if action is AudienceAction.TOGGLE:
+        if callback_data.service_id not in ids:
+            raise DomainError(ErrorCode.FORBIDDEN)
+        if callback_data.service_id in chosen:
+            chosen.remove(callback_data.service_id)
+        else:
+            chosen.append(callback_data.service_id)
+    elif action is AudienceAction.ALL:
+        chosen = list(ids)
+    elif action is AudienceAction.CHAIRS:
+        chairs_only = not chairs_only
+    else:
+        if not chosen:
+            raise DomainError(ErrorCode.SELECTION_EMPTY)
+        await query.answer()
+        assert isinstance(query.message, Message)
+        await query.message.edit_reply_markup(reply_markup=None)
+        name = str(data.get("name", ""))
+        target = announcements.Target(
+            None, centre_id, name, services=tuple(sorted(chosen)), chairs_only=chairs_only
+        )
+        await _ask_text(query.message, state, target)
+        return
+    await state.update_data(chosen=chosen, chairs_only=chairs_only)
+    await query.answer()
+    assert isinstance(query.message, Message)
+    name = str(data.get("name", ""))
+    await query.message.edit_text(
+        audience_text(name, chosen, chairs_only),
+        reply_markup=audience_keyboard(centre_id, options, chosen, chairs_only),
+    )
+
+
 async def _ask_text(message: Message, state: FSMContext, target: announcements.Target) -> None:
     await state.set_state(Announce.text)
     await state.update_data(
-        association_id=target.association_id, service_id=target.service_id, name=target.name
+        association_id=target.association_id,
+        service_id=target.service_id,
+        name=target.name,
+        services=list(target.services) if target.services is not None else None,
+        chairs_only=target.chairs_only,
     )
     await message.answer(
         _(
@@ -92,7 +185,7 @@ async def target_chosen(
         raise DomainError(ErrorCode.FORBIDDEN)
     await query.answer()
     assert isinstance(query.message, Message)
-    await _ask_text(query.message, state, chosen[0])
+    await _chosen(query.message, state, session, actor, chosen[0])
 
 
 async def written(
@@ -102,9 +195,17 @@ async def written(
     actor: Actor,
     clock: Clock,
     bot: Bot,
+    settings: Settings,
 ) -> None:
     data = await state.get_data()
-    target = announcements.Target(data.get("association_id"), data.get("service_id"), "")
+    services = data.get("services")
+    target = announcements.Target(
+        data.get("association_id"),
+        data.get("service_id"),
+        "",
+        services=tuple(services) if services is not None else None,
+        chairs_only=bool(data.get("chairs_only")),
+    )
     file_id = file_kind = file_name = None
     size: int | None = None
     if message.document is not None:
@@ -126,7 +227,7 @@ async def written(
         content=content,
     )
     await state.clear()
-    await _preview(message, session, actor, draft)
+    await _preview(message, session, actor, draft, settings)
 
 
 async def hint(message: Message) -> None:
@@ -158,17 +259,32 @@ async def _send_part(message: Message, part: Part) -> None:
         await message.answer_document(part.file_id, caption=part.caption)
 
 
-async def _preview(message: Message, session: AsyncSession, actor: Actor, draft_id: int) -> None:
-    """The announcement exactly as members will see it, then the buttons."""
+def duration(seconds: int) -> str:
+    """«≈ 40 с», «≈ 2 мин»: whole minutes rounded up from a minute on."""
+    if seconds < 60:
+        return _("≈ {n} s").format(n=seconds)
+    return _("≈ {n} min").format(n=-(-seconds // 60))
+
+
+async def _preview(
+    message: Message, session: AsyncSession, actor: Actor, draft_id: int, settings: Settings
+) -> None:
+    """The announcement exactly as members will see it, then the buttons; for a whole
+    service or a centre, whom and how long sending takes at Telegram's pace."""
     content = await announcements.preview(session, actor, draft_id)
     for part in split_parts(announcement_parts(content)):
         await _send_part(message, part)
-    await message.answer(
-        _("⬆️ This is how members will see it. Recipients: {count}.").format(
-            count=content.recipients
-        ),
-        reply_markup=_controls(draft_id, content.recipients or 0),
-    )
+    count = content.recipients or 0
+    lines = [_("⬆️ This is how members will see it. Recipients: {count}.").format(count=count)]
+    if content.whole_service:
+        seconds = centres.send_seconds(count, settings.rate_per_second)
+        lines.append(
+            _("To: {who}. Sending takes {time} at Telegram's pace.").format(
+                who=_("the chairs only") if content.chairs_only else _("every member"),
+                time=duration(seconds),
+            )
+        )
+    await message.answer("\n".join(lines), reply_markup=_controls(draft_id, count))
 
 
 async def send(
@@ -216,7 +332,13 @@ async def edit(
     await _ask_text(
         query.message,
         state,
-        announcements.Target(content.association_id, content.service_id, content.target_name),
+        announcements.Target(
+            content.association_id,
+            content.service_id,
+            content.target_name,
+            services=content.services,
+            chairs_only=content.chairs_only,
+        ),
     )
 
 
@@ -236,6 +358,7 @@ def setup() -> Router:
     router.message.register(begin, MenuButton(MENU_ANNOUNCE), StateFilter("*"))
     router.message.register(begin, Command("announce"), StateFilter("*"))
     router.callback_query.register(target_chosen, AnnounceTarget.filter())
+    router.callback_query.register(audience, AudienceCb.filter())
     router.message.register(written, Announce.text, F.document | F.photo)
     router.message.register(written, Announce.text, WizardText())
     router.callback_query.register(send, AnnounceCb.filter(F.action == AnnounceAction.SEND))

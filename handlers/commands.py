@@ -70,6 +70,7 @@ ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("newservice", N_("Create a methodological service")),
     ("newmunicipality", N_("Add a municipality")),
     ("newmethodist", N_("Link for a methodist")),
+    ("centre", N_("Group a service under a centre")),
     ("backup", N_("Back up the database now")),
 )
 

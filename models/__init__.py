@@ -2,7 +2,7 @@
 
 from models.alert import AlertName, OperatorAlert
 from models.analysis import AnalysisStatus, AnnualAnalysis
-from models.announcement import Announcement, AnnouncementStatus
+from models.announcement import Announcement, AnnouncementService, AnnouncementStatus
 from models.association import Association, AssociationKind, CadencePeriod
 from models.attendance import PRESENT_KINDS, Attendance, Choice, Presence, Vote
 from models.audit import AuditEntry
@@ -47,6 +47,7 @@ __all__ = [
     "AlertName",
     "AnalysisStatus",
     "Announcement",
+    "AnnouncementService",
     "AnnouncementStatus",
     "AnnualAnalysis",
     "AnnualPlan",

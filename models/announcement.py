@@ -46,5 +46,21 @@ class Announcement(IdMixin, Base):
         str_enum(AnnouncementStatus), default=AnnouncementStatus.DRAFT
     )
     recipients: Mapped[int | None]
+    # To the chairs of the associations only (a methodist's choice), or to every member.
+    chairs_only: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     sent_at: Mapped[datetime | None]
+
+
+class AnnouncementService(Base):
+    """The services chosen for a centre's announcement (`Announcement.service_id` is the
+    centre): none here means every association of the centre and of the services it groups."""
+
+    __tablename__ = "announcement_services"
+
+    announcement_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("announcements.id", ondelete="CASCADE"), primary_key=True
+    )
+    service_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("services.id", ondelete="CASCADE"), primary_key=True
+    )

@@ -12,11 +12,17 @@ from models.base import Base, BigId, IdMixin, str_enum
 
 
 class MethodService(IdMixin, Base):
-    """A methodological service (ММС, ИМЦ, ММЦ, resource centre)."""
+    """A methodological service (ММС, ИМЦ, ММЦ, resource centre). A centre (an ММЦ, a
+    regional centre) groups services: each grouped one points at it by `centre_id`; a centre
+    is a service itself, with associations and methodists of its own (issue 18, item 2).
+    One level only: a centre is never grouped (services.centres keeps that)."""
 
     __tablename__ = "services"
 
     name: Mapped[str] = mapped_column(String(150), unique=True)
+    centre_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("services.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
     Announcement,
+    AnnouncementService,
     AnnouncementStatus,
     Association,
     Broadcast,
@@ -20,7 +21,7 @@ from models import (
     MethodService,
     Person,
 )
-from services import audit, files, outbox
+from services import audit, centres, files, outbox
 from services.errors import DomainError, ErrorCode
 from services.outbox import keys
 from services.permissions import Action, Actor, Decision, Scope, decide, require
@@ -33,11 +34,15 @@ FILE_KINDS = ("document", "photo")
 
 @dataclass(frozen=True)
 class Target:
-    """Where an announcement goes: one association, or a whole service (`service` set)."""
+    """Where an announcement goes: one association, or a whole service (`service` set); a
+    centre's (services.centres): the services chosen of it (none: all of them), the chairs
+    only or every member."""
 
     association_id: int | None
     service_id: int | None
     name: str
+    services: tuple[int, ...] | None = None  # a centre's choice; () is refused
+    chairs_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,8 @@ class Content:
     status: AnnouncementStatus
     recipients: int | None
     stored_file_id: int | None = None  # the file's bytes, when kept
+    chairs_only: bool = False
+    services: tuple[int, ...] | None = None  # a centre's services chosen (None: all)
 
 
 def check_text(text: str | None) -> str | None:
@@ -130,6 +137,9 @@ async def save_draft(
     if actor.person_id is None:
         raise DomainError(ErrorCode.NOT_REGISTERED)
     await _require_target(session, actor, target.association_id, target.service_id)
+    chosen: tuple[int, ...] = ()
+    if target.services is not None and target.service_id is not None:
+        chosen = await centres.check_selection(session, actor, target.service_id, target.services)
     body = check_text(text)
     if body is None and file_id is None:
         raise DomainError(ErrorCode.TEXT_EMPTY)
@@ -151,9 +161,11 @@ async def save_draft(
         file_name=(file_name or "")[:255] or None,
         stored_file_id=await files.keep(session, file_name, content) if file_id else None,
         status=AnnouncementStatus.DRAFT,
+        chairs_only=target.chairs_only and target.association_id is None,
     )
     session.add(draft)
     await session.flush()
+    session.add_all(AnnouncementService(announcement_id=draft.id, service_id=s) for s in chosen)
     audit.record(
         session,
         actor,
@@ -175,6 +187,13 @@ async def _content(session: AsyncSession, announcement: Announcement) -> Content
         service = await session.get_one(MethodService, announcement.service_id)
         target_name, whole = service.name, True
     author = await session.get(Person, announcement.author_id) if announcement.author_id else None
+    chosen = (
+        await session.scalars(
+            select(AnnouncementService.service_id).where(
+                AnnouncementService.announcement_id == announcement.id
+            )
+        )
+    ).all()
     return Content(
         id=announcement.id,
         association_id=announcement.association_id,
@@ -189,6 +208,8 @@ async def _content(session: AsyncSession, announcement: Announcement) -> Content
         status=announcement.status,
         recipients=announcement.recipients,
         stored_file_id=announcement.stored_file_id,
+        chairs_only=announcement.chairs_only,
+        services=tuple(sorted(chosen)) or None,
     )
 
 
@@ -225,18 +246,29 @@ async def latest_draft(session: AsyncSession, actor: Actor) -> int | None:
     return found
 
 
-async def _recipient_ids(session: AsyncSession, announcement: Announcement) -> list[int]:
+async def _reached(
+    session: AsyncSession, announcement: Announcement, among: set[int] | None = None
+) -> set[int]:
+    """Everyone the announcement reaches, once each (the author too, if a member); of the
+    people `among` only, when given."""
+    if announcement.association_id is None:
+        audience = await centres.audience(session, announcement)
+        if among is not None:
+            audience = audience.where(Membership.person_id.in_(among))
+        return {pid for pid, _ in (await session.execute(audience)).all()}
     members = (
         select(Membership.person_id)
         .join(Person, Person.id == Membership.person_id)
-        .join(Association, Association.id == Membership.association_id)
         .where(Membership.active, Person.forgotten_at.is_(None))
+        .where(Membership.association_id == announcement.association_id)
     )
-    if announcement.association_id is not None:
-        members = members.where(Membership.association_id == announcement.association_id)
-    else:
-        members = members.where(Association.service_id == announcement.service_id)
-    ids = sorted(set((await session.scalars(members)).all()))
+    if among is not None:
+        members = members.where(Membership.person_id.in_(among))
+    return set((await session.scalars(members)).all())
+
+
+async def _recipient_ids(session: AsyncSession, announcement: Announcement) -> list[int]:
+    ids = sorted(await _reached(session, announcement))
     return [pid for pid in ids if pid != announcement.author_id]
 
 
@@ -335,26 +367,13 @@ async def still_members(
     session: AsyncSession, pairs: list[tuple[int, int]]
 ) -> set[tuple[int, int]]:
     """Of (announcement id, person id) pairs, those whose person still belongs to the
-    announcement's association (or service) and has not deleted their data."""
-    if not pairs:
-        return set()
-    ann_ids = {a for a, _ in pairs}
-    person_ids = {p for _, p in pairs}
-    rows = await session.execute(
-        select(Announcement.id, Membership.person_id)
-        .join(
-            Association,
-            (Association.id == Announcement.association_id)
-            | (Association.service_id == Announcement.service_id),
-        )
-        .join(Membership, Membership.association_id == Association.id)
-        .join(Person, Person.id == Membership.person_id)
-        .where(
-            Announcement.id.in_(ann_ids),
-            Membership.person_id.in_(person_ids),
-            Membership.active,
-            Person.forgotten_at.is_(None),
-        )
-    )
-    found = {(a, p) for a, p in rows.all()}
+    announcement's association (or service, or centre's chosen services) and has not
+    deleted their data."""
+    found: set[tuple[int, int]] = set()
+    for announcement_id in sorted({a for a, _ in pairs}):
+        announcement = await session.get(Announcement, announcement_id)
+        if announcement is not None:
+            among = {p for a, p in pairs if a == announcement_id}
+            reached = await _reached(session, announcement, among)
+            found |= {(announcement_id, p) for p in reached}
     return found & set(pairs)

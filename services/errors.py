@@ -135,6 +135,9 @@ class ErrorCode(enum.StrEnum):
     ANALYSIS_SECTION = "analysis_section"  # not a section the chair writes
     ANALYSIS_YEAR = "analysis_year"  # a school year /analysis does not open
     ANALYSIS_ROUND = "analysis_round"  # a decision button of an earlier submission
+    # Centres over services (issue 18, item 2).
+    CENTRE_NESTED = "centre_nested"  # one level: a centre is never grouped, nor itself
+    SELECTION_EMPTY = "selection_empty"  # an announcement to no service at all
 
 
 class DomainError(Exception):

@@ -22,7 +22,8 @@ NOT_FOUND = "Ничего не найдено. Возможно, это уже �
 
 # One real button per prefix; each field "7" is in turn replaced by an id beyond 64 bits.
 SAMPLES = [
-    "ag:remove:7:7", "an:send:7", "ap:members:7", "at:7:7", "bl:7:7", "cal:day:1:1:7:x:7:7",
+    "ag:remove:7:7", "an:send:7", "ap:members:7", "at:7:7", "au:t:7:7", "cg:7:7", "bl:7:7",
+    "cal:day:1:1:7:x:7:7",
     "ck:in:7", "da:7", "dd:7", "dr:open:7:7:", "dr:setdur:7:7:7", "dr:spk:7:7:7-7",
     "ik:7:chair", "mb:7:open::7", "mt:open:7", "ov:op:7:7:7", "pgn:msvc:7",
     "pl:year:7:7", "pp:accept:7",

@@ -18,6 +18,9 @@ from ui.callbacks.common import (
     AnnounceTarget,
     AssocAction,
     AssocPick,
+    AudienceAction,
+    AudienceCb,
+    CentreCb,
     DirectoryAdd,
     DirectoryDone,
     Pick,
@@ -72,6 +75,15 @@ CASES: list[tuple[str, type[CallbackData], dict[str, Any]]] = [
     ("an:send:77", AnnounceCb, {"action": AnnounceAction.SEND, "draft_id": 77}),
     ("an:edit:77", AnnounceCb, {"action": AnnounceAction.EDIT, "draft_id": 77}),
     ("an:discard:77", AnnounceCb, {"action": AnnounceAction.DISCARD, "draft_id": 77}),
+    # Centres over services (issue 18).
+    ("pk:csvc:4", Pick, {"what": PickStep.CENTRE_SERVICE, "value": "4"}),
+    ("pgn:csvc:1", PickPage, {"what": Picker.CENTRE_SERVICE, "page": 1}),
+    ("cg:4:2", CentreCb, {"service_id": 4, "centre_id": 2}),
+    ("cg:4:0", CentreCb, {"service_id": 4, "centre_id": 0}),
+    ("au:t:2:4", AudienceCb, {"action": AudienceAction.TOGGLE, "centre_id": 2, "service_id": 4}),
+    ("au:a:2:0", AudienceCb, {"action": AudienceAction.ALL, "centre_id": 2, "service_id": 0}),
+    ("au:c:2:0", AudienceCb, {"action": AudienceAction.CHAIRS, "centre_id": 2, "service_id": 0}),
+    ("au:n:2:0", AudienceCb, {"action": AudienceAction.NEXT, "centre_id": 2, "service_id": 0}),
 ]
 
 

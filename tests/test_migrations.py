@@ -91,7 +91,25 @@ def _diff(conn: Connection) -> list[Any]:
     context = MigrationContext.configure(
         conn, opts={"compare_type": True, "compare_server_default": True}
     )
-    return list(compare_metadata(context, Base.metadata))
+    return [d for d in compare_metadata(context, Base.metadata) if not _unnamed_centre_fk(d)]
+
+
+def _unnamed_centre_fk(diff: Any) -> bool:
+    """SQLite only: migration 0014 adds `services.centre_id` with its foreign key inline
+    (ALTER TABLE … ADD COLUMN … REFERENCES: recreating `services` would drop the table its
+    rows' children point at), and SQLite's reflection reads no name from an inline foreign
+    key. The same key (column, target, ON DELETE) under no name is not a difference."""
+    if not (isinstance(diff, tuple) and diff[0] in ("remove_fk", "add_fk")):
+        return False
+    fk = diff[1]
+    cols = [c.name for c in fk.columns]
+    return (
+        fk.table.name == "services"
+        and cols == ["centre_id"]
+        and fk.referred_table.name == "services"
+        and (diff[0] == "add_fk" or fk.name is None)
+        and fk.ondelete in (None, "SET NULL")
+    )
 
 
 Check = tuple[str, str | None, str]
@@ -182,8 +200,8 @@ def test_every_revision_downgrades_and_upgrades_again(empty_db: str) -> None:
 
 def test_models_match_migrations(empty_db: str) -> None:
     off_loop(upgrade, empty_db)
-    # No filter is needed today: on SQLite and PostgreSQL autogenerate finds nothing, types and
-    # server defaults included. Add a narrow, commented rule here if a driver adds noise.
+    # On SQLite and PostgreSQL autogenerate finds nothing, types and server defaults included;
+    # one narrow rule (`_unnamed_centre_fk`) for SQLite's reflection of an inline foreign key.
     assert inspect_db(empty_db, _diff) == []
 
 

@@ -212,14 +212,15 @@ async def test_the_figures_of_a_seeded_service(session: AsyncSession, clock: Fix
         1,
     ]
     assert [c.value for c in sheet[2]] == [
-        1, "РМО учителей математики", "районное методическое объединение (РМО)",
+        1, "РМО учителей математики", "ИМЦ Ленинского района", "Ленинский район",
+        "районное методическое объединение (РМО)",
         "Петров Сергей Иванович", 2, 3, 3, 42, 2, 1, 4, 50, datetime(2026, 11, 5), 1, 1,
         "нет", "нет", "—", "красный",
         "открытых замечаний: 1; протоколов просрочено: 1; срок протокола — до 05.12.2026; "
         "в этом учебном году не было опроса потребностей",
     ]  # fmt: skip
-    assert sheet.cell(2, 13).number_format == "DD.MM.YYYY"
-    assert [c.value for c in sheet[3]][7:12] == [None, 0, 0, 0, None]  # not known: empty
+    assert sheet.cell(2, 15).number_format == "DD.MM.YYYY"
+    assert [c.value for c in sheet[3]][9:14] == [None, 0, 0, 0, None]  # not known: empty
     for page in (summary, sheet):
         assert page.freeze_panes == "A2" and page.auto_filter.ref == page.dimensions
     english = load_workbook(io.BytesIO(xlsx_bytes(seen, "en")))

@@ -51,6 +51,12 @@ def reasons_line(row: OverviewRow) -> str:
     return "; ".join(reason_text(w) for w in row.reasons)
 
 
+def where_line(row: OverviewRow) -> str:
+    return _("🏛 {service} · 📍 {district}").format(
+        service=quote(row.service), district=quote(row.district or DASH)
+    )
+
+
 def pages(view: Overview) -> int:
     return max(1, (len(view.rows) + PAGE_SIZE - 1) // PAGE_SIZE)
 
@@ -73,10 +79,12 @@ def page_text(view: Overview, page: int) -> str:
     if not rows:
         lines += ["", _("No associations yet.")]
     first = page * PAGE_SIZE
+    several = len(view.services) > 1  # a centre's (or the admin's): say where each one is
     for number, row in enumerate(rows[first : first + PAGE_SIZE], start=first + 1):
         lines += [
             "",
             f"{number}. {DOT[row.colour]} <b>{quote(row.name)}</b>",
+            *([where_line(row)] if several else []),
             _(
                 "meetings {held} + {planned} of {minimum} · attendance {attendance} · "
                 "data bank {bank}"
@@ -130,6 +138,7 @@ def card_text(row: OverviewRow) -> str:
     lines = [
         f"{DOT[row.colour]} <b>{quote(row.name)}</b>",
         _("Service: {service}").format(service=quote(row.service)),
+        _("District: {district}").format(district=quote(row.district or DASH)),
         _("Kind: {kind}").format(kind=kind_label(row.kind)),
         _("Chair: {chair}").format(chair=quote(row.chair) if row.chair else DASH),
         _("Members: {joined} joined of {roster} on the roster; voting (M): {voting}").format(

@@ -1,5 +1,6 @@
 """A broadcast's summary to the one who started it: how many were reached, and who was not
-and why (rendered when it is sent, in the starter's language). Always wanted; a summary the
+and why (rendered when it is sent, in the starter's language); a centre's announcement adds
+its figures per service and per association (issue 18). Always wanted; a summary the
 outbox gives up on raises the operator's alert (`scheduler.alerts`)."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.messages import Part
 from bot.render import render, split_message
-from services import broadcasts, outbox
+from services import broadcasts, centres, outbox
 from services.outbox import Claimed, keys
 
 
@@ -32,6 +33,31 @@ def reason(code: str) -> str:
             "Telegram did not answer several times (the message may have arrived)"
         ),
     }[failure]
+
+
+def tally_line(t: centres.Tally) -> str:
+    return _("delivered {delivered}, failed {failed}, blocked {blocked}").format(
+        delivered=t.delivered, failed=t.failed, blocked=t.blocked
+    )
+
+
+def report_lines(reports: list[centres.ServiceReport]) -> list[str]:
+    """A centre's announcement: the figures per service, then per association under it."""
+    if not reports:
+        return []
+    lines = ["", _("<b>By service and association:</b>")]
+    for report in reports:
+        lines.append(f"🏛 <b>{html.escape(report.tally.name)}</b>: {tally_line(report.tally)}")
+        lines += [f"  • {html.escape(t.name)}: {tally_line(t)}" for t in report.associations]
+    return lines
+
+
+async def _report(session: AsyncSession, group_key: str) -> list[centres.ServiceReport]:
+    parsed = keys.parse(group_key)
+    found = parsed.fields.get("announcement_id") if parsed is not None else None
+    if parsed is None or parsed.name != "announcement_group" or not isinstance(found, int):
+        return []
+    return await centres.delivery_report(session, found)
 
 
 def what(group_key: str) -> str:
@@ -61,6 +87,7 @@ class SummaryKind:
                 raise LookupError(f"broadcast {row.params['broadcast_id']} is gone")
             status = await outbox.group_status(session, found.group_key)
             unreached = await broadcasts.unreached(session, found.group_key)
+            report = await _report(session, found.group_key)
         with i18n.context(), i18n.use_locale(found.locale):  # the starter's language
             head = render(
                 "broadcast_summary.html",
@@ -73,4 +100,5 @@ class SummaryKind:
                 f"• {html.escape(u.name) if u.name else _('(data deleted)')} — {reason(u.code)}"
                 for u in unreached
             ]
+            lines += report_lines(report)
         return [Part(text=chunk) for chunk in split_message(lines)]

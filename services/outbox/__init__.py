@@ -19,7 +19,7 @@ module             holds
                    `cancel` (claimed rows no longer wanted), `release`
 ``outcomes``       `Failure`, `record_sent` / `_failed` / `_retry` / `_part`, backoff
 ``groups``         `cancel_group`, `cancel_prefix`, `requeue_not_joined`,
-                   `group_status`, `group_failures`, `backlog`
+                   `group_status`, `group_failures`, `group_outcomes`, `backlog`
 ``retention``      `purge_finished` (housekeeping)
 ``window``         the sending window: `in_window`, `reminder_due`
 ``queries``        the SELECT builders
@@ -46,10 +46,12 @@ from .enqueue import insert_for as insert_for
 from .groups import Backlog as Backlog
 from .groups import Failed as Failed
 from .groups import GroupStatus as GroupStatus
+from .groups import Outcome as Outcome
 from .groups import backlog as backlog
 from .groups import cancel_group as cancel_group
 from .groups import cancel_prefix as cancel_prefix
 from .groups import group_failures as group_failures
+from .groups import group_outcomes as group_outcomes
 from .groups import group_status as group_status
 from .groups import requeue_not_joined as requeue_not_joined
 from .outcomes import BACKOFF_BASE as BACKOFF_BASE

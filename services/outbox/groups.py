@@ -106,6 +106,20 @@ async def group_failures(session: AsyncSession, group_key: str) -> list[Failed]:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    person_id: int
+    status: OutboxStatus
+    code: str | None  # a `Failure` value when failed
+
+
+async def group_outcomes(session: AsyncSession, group_key: str) -> list[Outcome]:
+    """Each person's row of a group and how it ended (a delivery report broken down by
+    the recipients' associations), in the caller's transaction."""
+    rows = await session.execute(queries.group_outcomes(group_key))
+    return [Outcome(int(p), status, code) for p, status, code in rows.all() if p is not None]
+
+
+@dataclass(frozen=True)
 class Backlog:
     waiting: int  # pending rows due before the threshold
     oldest: datetime | None  # the earliest due time among them

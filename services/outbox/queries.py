@@ -107,6 +107,13 @@ def group_failures(
     )
 
 
+def group_outcomes(group_key: str) -> Select[int | None, OutboxStatus, str | None]:
+    """Each row of a group meant for a person: who, its status, why it failed."""
+    return select(OutboxMessage.person_id, OutboxMessage.status, OutboxMessage.error_code).where(
+        OutboxMessage.group_key == group_key, OutboxMessage.person_id.is_not(None)
+    )
+
+
 def overdue(before: datetime, but_kind: str) -> Select[int, datetime | None]:
     """How many pending rows have been due since before `before`, and the earliest due time
     (the operator's backlog alert; its own rows, `but_kind`, left out)."""

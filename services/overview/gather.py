@@ -52,6 +52,7 @@ async def gather(session: AsyncSession, scope: queries.Scope, now: datetime) -> 
         return []
     service_ids = {a.service_id for a in found}
     names = dict((await session.execute(queries.services(service_ids))).all())
+    districts = dict((await session.execute(queries.districts(scope))).all())
     settings = {
         (s.service_id, s.kind): s
         for s in (await session.scalars(queries.settings(service_ids))).all()
@@ -197,6 +198,7 @@ async def gather(session: AsyncSession, scope: queries.Scope, now: datetime) -> 
                     minimum_watch=watch if short else None,
                     needs_survey=needs,
                 ),
+                district=districts.get(aid, ""),
             )
         )
     return out

@@ -24,6 +24,7 @@ from models import (
     MeetingStatus,
     Membership,
     MethodService,
+    Municipality,
     Person,
     PlanRowKind,
     PlanStatus,
@@ -69,6 +70,15 @@ def associations(scope: Scope) -> Select[Association]:
 
 def services(ids: Iterable[int]) -> Select[int, str]:
     return select(MethodService.id, MethodService.name).where(MethodService.id.in_(list(ids)))
+
+
+def districts(scope: Scope) -> Select[int, str]:
+    """Each association's municipality (its district) by name."""
+    return (
+        select(Association.id, Municipality.name)
+        .join(Municipality, Municipality.id == Association.municipality_id)
+        .where(Association.id.in_(scope))
+    )
 
 
 def all_services() -> Select[int]:

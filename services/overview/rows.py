@@ -69,6 +69,7 @@ class OverviewRow:
     plan_approved: bool
     analysis_accepted: bool | None  # last school year's; None: none begun («—»)
     reasons: tuple[Why, ...]
+    district: str = ""  # the association's municipality (a centre's overview shows it)
 
     @property
     def colour(self) -> Colour:

@@ -39,23 +39,27 @@ class Me:
 
 def me_from_rows(external_id: int, is_admin: bool, rows: Sequence[Any]) -> Me:
     # Outer joins: a person without memberships or posts has None in those columns; one row
-    # per (membership, post) pair, so each repeats.
+    # per (membership, post, grouped service) triple, so each repeats. A centre's methodist
+    # is a methodist of every service the centre groups (issue 18): every right follows.
     if not rows:
         return Me(Actor(external_id=external_id, is_admin=is_admin))
     memberships: dict[int, MembershipView] = {}
     services: dict[int, str] = {}
-    for _pid, _locale, _name, assoc_id, role, assoc_name, service_id, service_name in rows:
+    grouped: set[int] = set()
+    for _pid, _locale, _name, assoc_id, role, assoc_name, service_id, service_name, under in rows:
         if assoc_id is not None and assoc_id not in memberships:
             memberships[assoc_id] = MembershipView(assoc_id, assoc_name, role)
         if service_id is not None:
             services.setdefault(service_id, service_name)
+        if under is not None:
+            grouped.add(under)
     person_id, locale, full_name = rows[0][0], rows[0][1], rows[0][2]
     actor = Actor(
         external_id=external_id,
         person_id=person_id,
         is_admin=is_admin,
         roles={assoc_id: m.role for assoc_id, m in memberships.items()},
-        methodist_services=frozenset(services),
+        methodist_services=frozenset(services) | grouped,
         locale=locale,
     )
     return Me(actor, full_name or "", tuple(memberships.values()), tuple(services.values()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import aliased
 
 from models import (
     Association,
@@ -17,12 +18,15 @@ from models import (
     SchoolStatus,
 )
 
+Grouped = aliased(MethodService, name="grouped")
 
-def actor_query() -> Select[int, str | None, str | None, int, Role, str, int, str]:
+
+def actor_query() -> Select[int, str | None, str | None, int, Role, str, int, str, int]:
     """Everything one update needs to know of its sender, for the bound `platform` and
-    `external_id`: the person, their active memberships with the association's name and
-    their active methodist posts with the service's name (one row per pair, memberships in
-    the order of the association's name)."""
+    `external_id`: the person, their active memberships with the association's name, their
+    active methodist posts with the service's name, and the services a post's service groups
+    when it is a centre (issue 18: a centre's methodists oversee those too). One row per
+    triple, memberships in the order of the association's name."""
     return (
         select(
             Person.id,
@@ -33,12 +37,14 @@ def actor_query() -> Select[int, str | None, str | None, int, Role, str, int, st
             Association.name,
             Methodist.service_id,
             MethodService.name,
+            Grouped.id,
         )
         .join(Identity, Identity.person_id == Person.id)
         .outerjoin(Membership, (Membership.person_id == Person.id) & Membership.active.is_(True))
         .outerjoin(Association, Association.id == Membership.association_id)
         .outerjoin(Methodist, (Methodist.person_id == Person.id) & Methodist.active.is_(True))
         .outerjoin(MethodService, MethodService.id == Methodist.service_id)
+        .outerjoin(Grouped, Grouped.centre_id == Methodist.service_id)
         .where(
             Identity.platform == bindparam("platform"),
             Identity.external_id == bindparam("external_id"),

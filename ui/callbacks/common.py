@@ -23,6 +23,7 @@ class PickStep(StrEnum):
     TIMEZONE = "tz"  # /newassociation: an IANA time zone
     KIND = "kind"  # /newassociation: an AssociationKind's code
     SUBJECT = "subject"  # /newassociation: SKIP, the subject left out
+    CENTRE_SERVICE = "csvc"  # /centre: the service to group under a centre (an id)
 
 
 ID_STEPS = frozenset(
@@ -31,6 +32,7 @@ ID_STEPS = frozenset(
         PickStep.METHODIST_SERVICE,
         PickStep.MUNICIPALITY,
         PickStep.SCHOOL_MUNICIPALITY,
+        PickStep.CENTRE_SERVICE,
     }
 )
 """The steps that pick a row: their options are ids."""
@@ -97,6 +99,7 @@ class Picker(StrEnum):
     METHODIST_SERVICE = PickStep.METHODIST_SERVICE.value
     MUNICIPALITY = PickStep.MUNICIPALITY.value
     SCHOOL_MUNICIPALITY = PickStep.SCHOOL_MUNICIPALITY.value
+    CENTRE_SERVICE = PickStep.CENTRE_SERVICE.value
     DIRECTORY_MUNICIPALITY = "dmun"  # /schools: whose directory schools are added to
     MEMBERS = AssocAction.MEMBERS.value
     INVITE = AssocAction.INVITE.value
@@ -150,3 +153,25 @@ class AnnounceCb(CallbackData, prefix="an"):
 
     action: AnnounceAction
     draft_id: Id
+
+
+class CentreCb(CallbackData, prefix="cg"):
+    """/centre (the administrator's): group `service_id` under `centre_id` (0: detach it)."""
+
+    service_id: Id
+    centre_id: Id
+
+
+class AudienceAction(StrEnum):
+    TOGGLE = "t"  # tick or untick `service_id`
+    ALL = "a"  # tick every service
+    CHAIRS = "c"  # the chairs only, or every member
+    NEXT = "n"  # on to the text
+
+
+class AudienceCb(CallbackData, prefix="au"):
+    """A centre's announcement: the services chosen (✅) and who receives it."""
+
+    action: AudienceAction
+    centre_id: Id
+    service_id: Id = 0
