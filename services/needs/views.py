@@ -16,7 +16,7 @@ from services.needs import queries
 from services.needs.figures import Breakdown, SchoolSummary, percent
 from services.needs.gather import by_school, by_subject, gather, group_of, of_school
 from services.overview import queries as overview_queries
-from services.overview.views import _services as overseen
+from services.overview.views import overseen
 from services.permissions import Actor
 from services.tx import reads
 
