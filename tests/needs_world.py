@@ -1,6 +1,7 @@
 """A service whose members answered the needs questionnaire (issue 18, item 3), built through
 the services: three teachers of «МОУ СОШ № 5» (mathematics), two of «МОУ Гимназия № 1»
-(physics) — so the gymnasium and physics are groups of two."""
+(physics) — so the gymnasium and physics are groups of two — and one of «МОУ СОШ № 12»
+(chemistry), without whom the gymnasium's figures would be the whole less the lyceum's."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from services.surveys import Answer
 from tests.factories import World, make_world, member_link, register
 
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
-LYCEUM, GYMNASIUM = "МОУ СОШ № 5", "МОУ Гимназия № 1"
+LYCEUM, GYMNASIUM, THIRD = "МОУ СОШ № 5", "МОУ Гимназия № 1", "МОУ СОШ № 12"
 # (school, subject, directions, formats) of each teacher who answers.
 ANSWERS = (
     (LYCEUM, "математика", (0, 1), (0,)),
@@ -27,6 +28,7 @@ ANSWERS = (
     (LYCEUM, "математика", (1, 4), (4,)),
     (GYMNASIUM, "физика", (0,), (0,)),
     (GYMNASIUM, "физика", (2,), (1,)),
+    (THIRD, "химия", (3,), (2,)),
 )
 
 
@@ -39,14 +41,20 @@ class NeedsWorld:
 
 
 async def needs_world(
-    session: AsyncSession, clock: FixedClock, *, anonymous: bool = True, close: bool = True
+    session: AsyncSession,
+    clock: FixedClock,
+    *,
+    anonymous: bool = True,
+    close: bool = True,
+    third: bool = True,
 ) -> NeedsWorld:
+    answers = ANSWERS if third else ANSWERS[:-1]
     world = await make_world(session, clock)
     token = await member_link(session, world, clock)
     teachers = [
         await register(session, token, 3001 + n, clock, name=f"Учитель {n}", school=school,
                        subject=subject)
-        for n, (school, subject, _d, _f) in enumerate(ANSWERS)
+        for n, (school, subject, _d, _f) in enumerate(answers)
     ]  # fmt: skip
     ru = translations("ru").gettext
     now = clock.now()
@@ -67,7 +75,7 @@ async def needs_world(
         closes_at=now + timedelta(days=7),
     )
     view = (await surveys.open_survey(session, world.chair, view.id, view.version, now)).view
-    for teacher, (_school, _subject, directions, formats) in zip(teachers, ANSWERS, strict=True):
+    for teacher, (_school, _subject, directions, formats) in zip(teachers, answers, strict=True):
         for position, value in (
             (1, Answer(options=directions)),
             (2, Answer(options=formats)),

@@ -18,18 +18,13 @@ from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
 from services.needs import Share
 from tests.factories import ADMIN, register
-from tests.needs_world import GYMNASIUM, LYCEUM, NOW, needs_world
+from tests.needs_world import GYMNASIUM, LYCEUM, NOW, THIRD, needs_world
 from tests.test_compliance import add_meeting
 
-D = (
-    "Обновлённые ФГОС и рабочие программы",
-    "Функциональная грамотность",
-    "Обучающиеся с ОВЗ",
-    "Одарённые дети и олимпиады",
-    "Подготовка обучающихся к ГИА",
-)
-F = ("Семинары и практикумы", "Открытые уроки", "Мастер-классы", "Индивидуальные консультации",
-     "Вебинары")  # fmt: skip
+
+def ordered(*shares: Share) -> tuple[Share, ...]:
+    """As the breakdown orders them: more answers first, then by name."""
+    return tuple(sorted(shares, key=lambda s: (-s.count, s.label.casefold())))
 
 
 @pytest.fixture
@@ -57,43 +52,56 @@ async def test_the_breakdown_equals_the_hand_computed_figures(
     d, f = await labels(session, w.survey_id)
     found = await needs.breakdown(session, ADMIN, NOW)
     assert (found.surveys, found.waiting, found.school_year) == (1, 0, 2026)
-    assert found.total.answers == 5 and not found.total.hidden
-    # Directions: 0 by three of five, 1 by two, 2 and 4 by one each; ties by name.
-    assert found.total.directions == tuple(
-        sorted(
-            [Share(d[0], 3, 60), Share(d[1], 2, 40), Share(d[2], 1, 20), Share(d[4], 1, 20)],
-            key=lambda s: (-s.count, s.label.casefold()),
-        )
-    )
-    assert found.total.formats == tuple(
-        sorted(
-            [Share(f[0], 3, 60), Share(f[1], 1, 20), Share(f[3], 1, 20), Share(f[4], 1, 20)],
-            key=lambda s: (-s.count, s.label.casefold()),
-        )
+    assert found.total.answers == 6 and not found.total.hidden
+    # Directions: 0 by three of six (50 %), 1 by two (33 %), 2, 3 and 4 by one each (16.7
+    # rounded half up: 17 %); ties by name.
+    assert found.total.directions == ordered(
+        Share(d[0], 3, 50), Share(d[1], 2, 33), Share(d[2], 1, 17), Share(d[3], 1, 17),
+        Share(d[4], 1, 17),
+    )  # fmt: skip
+    assert found.total.formats == ordered(
+        Share(f[0], 3, 50), *(Share(f[n], 1, 17) for n in (1, 2, 3, 4))
     )
     # The lyceum: 3 answers (anonymous, so just enough); 2 of 3 is 67 %, 1 of 3 is 33 %.
-    [gymnasium, lyceum] = found.by_school
+    [gymnasium, third, lyceum] = found.by_school
     assert (lyceum.name, lyceum.school_id, lyceum.answers) == (LYCEUM, w.schools[LYCEUM], 3)
-    assert lyceum.directions == tuple(
-        sorted(
-            [Share(d[0], 2, 67), Share(d[1], 2, 67), Share(d[4], 1, 33)],
-            key=lambda s: (-s.count, s.label.casefold()),
-        )
-    )
+    assert lyceum.directions == ordered(Share(d[0], 2, 67), Share(d[1], 2, 67), Share(d[4], 1, 33))
     assert {s.label: s.percent for s in lyceum.formats} == {f[0]: 67, f[3]: 33, f[4]: 33}
-    # The gymnasium: 2 answers of an anonymous survey, nothing but «not enough answers».
+    # The gymnasium: 2 answers of an anonymous survey, nothing but «not enough answers»; the
+    # third school (1 answer) too.
     assert gymnasium.name == GYMNASIUM and gymnasium.hidden
     assert (gymnasium.answers, gymnasium.directions, gymnasium.formats) == (0, (), ())
-    [maths, physics] = found.by_subject
+    assert (third.name, third.hidden, third.answers, third.directions) == (THIRD, True, 0, ())
+    [maths, physics, chemistry] = found.by_subject
     assert (maths.name, maths.answers, maths.hidden) == ("математика", 3, False)
     assert (physics.name, physics.hidden, physics.directions) == ("физика", True, ())
+    assert (chemistry.name, chemistry.hidden) == ("химия", True)
     # What a response keeps: its school and subject, never its person.
     kept = (await session.execute(select(SurveyResponse.person_id, SurveyResponse.school_id,
                                          SurveyResponse.subject))).all()  # fmt: skip
     assert sorted((p, s, subj) for p, s, subj in kept) == sorted(
-        [(None, w.schools[LYCEUM], "математика")] * 3 + [(None, w.schools[GYMNASIUM], "физика")] * 2
+        [(None, w.schools[LYCEUM], "математика")] * 3
+        + [(None, w.schools[GYMNASIUM], "физика")] * 2
+        + [(None, w.schools[THIRD], "химия")]
     )
-    assert D[0] and F[0]  # the Russian template texts (documents tests read them)
+
+
+async def test_a_lone_hidden_group_hides_the_smallest_shown_one_too(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    """Without the third school the whole (5) less the lyceum (3) would be the gymnasium's
+    2 answers: the lyceum is hidden as well, and mathematics beside physics."""
+    await needs_world(session, clock, third=False)
+    found = await needs.breakdown(session, ADMIN, NOW)
+    assert (found.total.answers, found.total.hidden) == (5, False)
+    assert [(g.name, g.hidden, g.answers) for g in found.by_school] == [
+        (GYMNASIUM, True, 0),
+        (LYCEUM, True, 0),
+    ]
+    assert [(g.name, g.hidden) for g in found.by_subject] == [
+        ("математика", True),
+        ("физика", True),
+    ]
 
 
 async def test_a_named_survey_shows_a_group_of_two(
@@ -102,7 +110,7 @@ async def test_a_named_survey_shows_a_group_of_two(
     w = await needs_world(session, clock, anonymous=False)
     d, _f = await labels(session, w.survey_id)
     found = await needs.breakdown(session, ADMIN, NOW, w.world.service_id)
-    gymnasium = found.by_school[0]
+    gymnasium = found.by_school[0]  # two answers of a named survey: shown
     assert (gymnasium.name, gymnasium.hidden, gymnasium.answers) == (GYMNASIUM, False, 2)
     assert {s.label: (s.count, s.percent) for s in gymnasium.directions} == {
         d[0]: (1, 50),
@@ -151,9 +159,10 @@ async def test_only_the_services_methodists_see_it(
     other = await associations.create_service(session, ADMIN, "ИМЦ Кировского района", now)
     link = await invites.create_methodist_link(session, ADMIN, other.id, now)
     foreign = await register(session, link.token, 7001, clock, name="Чужой Методист")
-    assert (await needs.breakdown(session, methodist, now)).total.answers == 5
+    assert (await needs.breakdown(session, methodist, now)).total.answers == 6
     assert await needs.schools(session, methodist) == sorted(
-        [(w.schools[GYMNASIUM], GYMNASIUM), (w.schools[LYCEUM], LYCEUM)], key=lambda s: s[1]
+        [(w.schools[GYMNASIUM], GYMNASIUM), (w.schools[LYCEUM], LYCEUM), (w.schools[THIRD], THIRD)],
+        key=lambda s: s[1],
     )
     own = await needs.breakdown(session, foreign, now)  # their own service: nothing of ours
     assert (own.services, own.total.answers, own.by_school) == (((other.id, other.name),), 0, ())

@@ -17,7 +17,7 @@ from services import associations, invites
 from services.clock import FixedClock
 from tests.factories import ADMIN, register
 from tests.flow import Flow, Reply, buttons
-from tests.needs_world import GYMNASIUM, LYCEUM, NeedsWorld, needs_world
+from tests.needs_world import GYMNASIUM, LYCEUM, THIRD, NeedsWorld, needs_world
 from tests.test_flows import snapshot
 
 METHODIST, FOREIGN, TEACHER = 6001, 7001, 3001
@@ -54,10 +54,10 @@ async def test_the_methodist_reads_the_needs_and_downloads_them(
     lines = shown.texts[-1].split("\n")
     assert lines[:2] == [
         "📈 <b>Потребности</b>: ИМЦ Ленинского района",
-        "Учебный год 2026/2027; учтено опросов потребностей: 1; ответов: 5",
+        "Учебный год 2026/2027; учтено опросов потребностей: 1; ответов: 6",
     ]
     assert "<b>Направления поддержки</b>" in lines and "<b>Предпочтительные форматы</b>" in lines
-    assert lines[-1] == "Групп с недостаточным числом ответов (цифры не показаны): 2"
+    assert lines[-1] == "Групп с недостаточным числом ответов (цифры не показаны): 4"
     needs = flow.last(METHODIST, with_buttons=True)
     assert [t for t, _ in buttons(needs)] == [
         "🖼 График", "📊 XLSX", "🏫 Сводка по школе", "◀️ К обзору"
@@ -72,7 +72,7 @@ async def test_the_methodist_reads_the_needs_and_downloads_them(
     assert listed.texts[-1].endswith("страница 1 из 1")
     picker = flow.last(METHODIST, with_buttons=True)
     assert [t for t, _ in buttons(picker)] == [
-        f"🏫 {GYMNASIUM}", f"🏫 {LYCEUM}", "◀️ Назад к потребностям"
+        f"🏫 {GYMNASIUM}", f"🏫 {THIRD}", f"🏫 {LYCEUM}", "◀️ Назад к потребностям"
     ]  # fmt: skip
     [document] = sent(await flow.press(METHODIST, GYMNASIUM, picker))
     assert isinstance(document, SendDocument)

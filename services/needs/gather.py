@@ -13,7 +13,9 @@ response from before that was kept: the person's school and subject now.
 
 Anonymity in every group: a group (the whole, a subject, a school) holding 1 or 2 answers of
 anonymous surveys is hidden whole — never its figures, since the named answers beside them
-would let one subtract them out."""
+would let one subtract them out; and where the hidden groups of a partition (the schools, the
+subjects) hold 1 or 2 anonymous answers together, the shown group with the fewest is hidden
+too, so the whole less the shown groups gives no group under 3 away."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from services.needs.figures import K_MIN, Group, Share, percent
 from services.overview.queries import Scope
 
 GroupKey = tuple[int | None, str]  # (school, subject folded)
+GroupKeyPart = int | str | None  # a school's id (None: not stated), or a folded subject
 
 
 @dataclass
@@ -117,33 +120,70 @@ def _shares(tally: Tally, number: int) -> tuple[Share, ...]:
     return tuple(Share(label, n, percent(n, asked) or 0) for label, n in ordered)
 
 
-def group_of(name: str, school_id: int | None, tallies: Iterable[Tally]) -> Group:
+def _sum(tallies: Iterable[Tally]) -> Tally:
     whole = Tally()
     for tally in tallies:
         whole.add(tally)
-    if 0 < whole.anonymous < K_MIN:
+    return whole
+
+
+def group_of(name: str, school_id: int | None, tally: Tally, *, hidden: bool = False) -> Group:
+    if hidden or 0 < tally.anonymous < K_MIN:
         return Group(name, school_id, 0, True, (), ())
-    return Group(name, school_id, whole.answers, False, _shares(whole, 0), _shares(whole, 1))
+    return Group(name, school_id, tally.answers, False, _shares(tally, 0), _shares(tally, 1))
+
+
+def whole_of(found: Gathered) -> Group:
+    return group_of("", None, _sum(found.tallies.values()))
+
+
+def suppressed(parts: dict[GroupKeyPart, Tally]) -> set[GroupKeyPart]:
+    """The groups of a partition to hide: those with 1 or 2 anonymous answers, and then, while
+    the hidden ones hold 1 or 2 anonymous answers together, the shown one with the fewest —
+    else the whole less the shown groups would give the hidden ones' figures away."""
+    hidden = {k for k, t in parts.items() if 0 < t.anonymous < K_MIN}
+    pooled = sum(parts[k].anonymous for k in hidden)
+    shown = sorted(
+        (k for k, t in parts.items() if k not in hidden and t.anonymous > 0),
+        key=lambda k: (parts[k].anonymous, str(k)),
+    )
+    while 0 < pooled < K_MIN and shown:
+        key = shown.pop(0)
+        hidden.add(key)
+        pooled += parts[key].anonymous
+    return hidden
+
+
+def _partition(found: Gathered, *, schools: bool) -> list[Group]:
+    parts: dict[GroupKeyPart, list[Tally]] = defaultdict(list)
+    for (school, subject), tally in found.tallies.items():
+        parts[school if schools else subject].append(tally)
+    sums = {k: _sum(t) for k, t in parts.items()}
+    hidden = suppressed(sums)
+    groups = []
+    for k, tally in sums.items():
+        if schools:
+            school = k if isinstance(k, int) else None
+            name = found.school_names.get(school, "") if school is not None else ""
+        else:
+            school, name = None, found.subjects[str(k)]
+        groups.append(group_of(name, school, tally, hidden=k in hidden))
+    return groups
 
 
 def by_subject(found: Gathered) -> tuple[Group, ...]:
-    parts: dict[str, list[Tally]] = defaultdict(list)
-    for (_school, subject), tally in found.tallies.items():
-        parts[subject].append(tally)
-    groups = [group_of(found.subjects[s], None, t) for s, t in parts.items()]
+    groups = _partition(found, schools=False)
     return tuple(sorted(groups, key=lambda g: (not g.name, g.name.casefold())))
 
 
 def by_school(found: Gathered) -> tuple[Group, ...]:
-    parts: dict[int | None, list[Tally]] = defaultdict(list)
-    for (school, _subject), tally in found.tallies.items():
-        parts[school].append(tally)
-    groups = [
-        group_of(found.school_names.get(s, "") if s is not None else "", s, t)
-        for s, t in parts.items()
-    ]
+    groups = _partition(found, schools=True)
     return tuple(sorted(groups, key=lambda g: (g.school_id is None, g.name.casefold())))
 
 
 def of_school(found: Gathered, school_id: int, name: str) -> Group:
-    return group_of(name, school_id, [t for (s, _), t in found.tallies.items() if s == school_id])
+    """The school's group as the breakdown by school shows it (hidden alike)."""
+    for group in _partition(found, schools=True):
+        if group.school_id == school_id:
+            return group
+    return Group(name, school_id, 0, False, (), ())

@@ -14,7 +14,7 @@ from services import deadlines
 from services.errors import DomainError, ErrorCode
 from services.needs import queries
 from services.needs.figures import Breakdown, SchoolSummary, percent
-from services.needs.gather import by_school, by_subject, gather, group_of, of_school
+from services.needs.gather import by_school, by_subject, gather, of_school, whole_of
 from services.overview import queries as overview_queries
 from services.overview.views import overseen
 from services.permissions import Actor
@@ -57,7 +57,7 @@ async def breakdown(
         school_year=year,
         surveys=found.surveys,
         waiting=found.waiting,
-        total=group_of("", None, found.tallies.values()),
+        total=whole_of(found),
         by_subject=by_subject(found),
         by_school=by_school(found),
     )
