@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Attendance, Presence, SurveyResponse
+from models import AssociationKind, Attendance, Presence, SurveyAudience, SurveyResponse
 from services import associations, invites, needs
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
@@ -185,3 +185,28 @@ async def test_only_the_services_methodists_see_it(
     with pytest.raises(DomainError) as caught:
         await needs.school_summary(session, foreign, now, w.schools[LYCEUM], w.world.service_id)
     assert caught.value.code is ErrorCode.FORBIDDEN
+
+
+async def test_a_survey_that_also_went_to_another_service_is_left_out(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    """Its anonymous answers cannot be told apart by association: the service's methodist
+    would see the other service's teachers; the admin, who oversees both, sees it."""
+    w = await needs_world(session, clock)
+    now = clock.now()
+    link = await invites.create_methodist_link(session, ADMIN, w.world.service_id, now)
+    methodist = await register(session, link.token, 6001, clock, name="Методист Службы")
+    assert (await needs.breakdown(session, methodist, now)).surveys == 1
+    other = await associations.create_service(session, ADMIN, "ИМЦ Кировского района", now)
+    district = await associations.create_municipality(
+        session, ADMIN, other.id, "Кировский район", "Asia/Novosibirsk", now
+    )
+    created = await associations.create_association(
+        session, ADMIN, kind=AssociationKind.RMO, name="РМО учителей физики", subject="физика",
+        municipality_id=district.id, timezone="Asia/Novosibirsk", now=now,
+    )  # fmt: skip
+    session.add(SurveyAudience(survey_id=w.survey_id, association_id=created.association.id))
+    await session.commit()
+    mine = await needs.breakdown(session, methodist, now)
+    assert (mine.surveys, mine.waiting, mine.total.answers) == (0, 0, 0)
+    assert (await needs.breakdown(session, ADMIN, now)).total.answers == 6

@@ -43,12 +43,16 @@ MOMENT = case(
 
 
 def surveys(scope: Scope, since: datetime) -> Select[int, bool, SurveyStatus]:
-    """The needs surveys (made from the built-in template) sent since `since` to any
-    association of the scope: (id, anonymous, status)."""
+    """The needs surveys (made from the built-in template) sent since `since` to associations
+    of the scope and to none outside it (an anonymous answer cannot be told apart by
+    association, so a survey that also went elsewhere would show others' teachers):
+    (id, anonymous, status)."""
     sent = select(SurveyAudience.survey_id).where(SurveyAudience.association_id.in_(scope))
+    beyond = select(SurveyAudience.survey_id).where(SurveyAudience.association_id.not_in(scope))
     return (
         select(Survey.id, Survey.anonymous, Survey.status)
-        .where(Survey.id.in_(sent), Survey.template == TemplateKey.NEEDS)
+        .where(Survey.id.in_(sent), Survey.id.not_in(beyond))
+        .where(Survey.template == TemplateKey.NEEDS)
         .where(Survey.kind == SurveyKind.SURVEY, Survey.status != SurveyStatus.DRAFT)
         .where(Survey.created_at >= since)
         .order_by(Survey.id)
