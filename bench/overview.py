@@ -4,8 +4,9 @@ with attendance and protocols, two ahead), findings, plans and needs surveys —
 Core bulk inserts (not timed), on SQLite and PostgreSQL. Timed: the overview of every
 association (every row computed and sorted, page one rendered), its XLSX, and one service's
 overview (100 associations: `at_100`); the baseline, in the same run, is one `GROUP BY` over
-the attendance table. The needs breakdown (issue 18, item 3) is not built yet: `needs_ms`
-is null.
+the attendance table. `needs_ms`: the needs breakdown (issue 18, item 3) over every
+service — the 333 anonymous needs questionnaires' 6,660 responses (20 of each association's
+30 members, from 200 schools) by direction, format, subject and school.
 
 Goal: each under 2,000 ms on SQLite, and 1,000 associations costing less than 15× what 100
 do. The last line is one JSON object."""
@@ -46,16 +47,26 @@ from models import (
     Presence,
     Protocol,
     Role,
+    School,
+    SchoolStatus,
     Survey,
+    SurveyAnswer,
     SurveyAudience,
     SurveyKind,
+    SurveyQuestion,
+    SurveyResponse,
     SurveyStatus,
 )
-from services import overview
+from models.survey import QuestionKind
+from services import needs, overview
 from services.overview import Overview
 from services.permissions import Actor
 
 SERVICES, PER_SERVICE, MEMBERS = 10, 100, 30
+SCHOOLS, ANSWERED = 20, 20  # schools per district; members of an association who answered
+SUBJECTS = ("математика", "физика", "русский язык", "история", "биология")
+DIRECTIONS = tuple(f"Направление {n}" for n in range(1, 9))
+FORMATS = tuple(f"Формат {n}" for n in range(1, 8))
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 TZ = "Asia/Novosibirsk"
 ADMIN = Actor(external_id=1, is_admin=True)
@@ -85,6 +96,15 @@ async def seed(engine: AsyncEngine) -> None:
         [],
         [],
     )
+    schools = [
+        {"id": (s - 1) * SCHOOLS + n, "municipality_id": s, "name": f"МОУ СОШ № {n} района {s}",
+         "norm_name": f"моу сош № {n} района {s}", "status": SchoolStatus.APPROVED}
+        for s in range(1, SERVICES + 1)
+        for n in range(1, SCHOOLS + 1)
+    ]  # fmt: skip
+    questions: list[dict[str, Any]] = []
+    responses: list[dict[str, Any]] = []
+    answers: list[dict[str, Any]] = []
     person = meeting = 0
     for a in range(1, SERVICES * PER_SERVICE + 1):
         service = (a - 1) // PER_SERVICE + 1
@@ -99,7 +119,8 @@ async def seed(engine: AsyncEngine) -> None:
             persons.append(
                 {"id": person, "full_name": f"Учитель {person:05d}", "subject": "математика",
                  "birth_year": 1970 + n if n % 2 else None,
-                 "education": "высшее" if n % 3 else None}
+                 "education": "высшее" if n % 3 else None,
+                 "school_id": (service - 1) * SCHOOLS + person % SCHOOLS + 1}
             )  # fmt: skip
             if n % 5:
                 identities.append({"person_id": person, "external_id": 10**6 + person})
@@ -141,12 +162,32 @@ async def seed(engine: AsyncEngine) -> None:
         if a % 3 == 0:
             surveys.append(
                 {"id": a, "kind": SurveyKind.SURVEY, "status": SurveyStatus.CLOSED,
-                 "title": "Профессиональные потребности и дефициты", "created_at": NOW}
+                 "title": "Профессиональные потребности и дефициты", "created_at": NOW,
+                 "template": "needs", "anonymous": True}
             )  # fmt: skip
             audiences.append({"survey_id": a, "association_id": a})
+            for position, options in ((1, DIRECTIONS), (2, FORMATS)):
+                questions.append(
+                    {"id": 2 * a + position - 1, "survey_id": a, "position": position,
+                     "kind": QuestionKind.MULTIPLE, "text": f"Вопрос {position}",
+                     "options": list(options)}
+                )  # fmt: skip
+            for p in members[:ANSWERED]:
+                responses.append(
+                    {"id": p, "survey_id": a, "person_id": None,
+                     "school_id": (service - 1) * SCHOOLS + p % SCHOOLS + 1,
+                     "subject": SUBJECTS[p % len(SUBJECTS)]}
+                )  # fmt: skip
+                for position, options in ((1, DIRECTIONS), (2, FORMATS)):
+                    picked = sorted(rnd.sample(range(len(options)), rnd.randint(1, 3)))
+                    answers.append(
+                        {"response_id": p, "question_id": 2 * a + position - 1,
+                         "value": {"options": picked}}
+                    )  # fmt: skip
     for model, rows in (
         (MethodService, services),
         (Municipality, municipalities),
+        (School, schools),
         (Association, associations),
         (Person, persons),
         (Identity, identities),
@@ -158,6 +199,9 @@ async def seed(engine: AsyncEngine) -> None:
         (ComplianceFinding, findings),
         (Survey, surveys),
         (SurveyAudience, audiences),
+        (SurveyQuestion, questions),
+        (SurveyResponse, responses),
+        (SurveyAnswer, answers),
     ):
         await _insert(engine, model, rows)
 
@@ -189,16 +233,25 @@ async def measure(engine: AsyncEngine, label: str) -> dict[str, Any]:
     start = time.perf_counter()
     data = xlsx_bytes(view, "ru")
     xlsx = time.perf_counter() - start
+
+    async def breakdown() -> tuple[float, needs.Breakdown]:
+        async with sm() as s:
+            start = time.perf_counter()
+            found = await needs.breakdown(s, ADMIN, NOW)
+            return time.perf_counter() - start, found
+
+    needs_s, found = min([await breakdown() for _ in range(3)], key=lambda r: r[0])
+    assert found.total.answers == len(range(3, SERVICES * PER_SERVICE + 1, 3)) * ANSWERED
     assert len(view.rows) == SERVICES * PER_SERVICE
     print(
         f"  {label:<10} overview {whole * 1000:6.0f} ms (100: {one * 1000:5.0f} ms, "
         f"×{whole / one:4.1f}) · xlsx {xlsx * 1000:6.0f} ms ({len(data) // 1024} KB) · "
-        f"GROUP BY {group_by * 1000:5.1f} ms"
+        f"needs {needs_s * 1000:5.0f} ms · GROUP BY {group_by * 1000:5.1f} ms"
     )
     return {
         "overview_ms": round(whole * 1000, 1),
         "xlsx_ms": round(xlsx * 1000, 1),
-        "needs_ms": None,
+        "needs_ms": round(needs_s * 1000, 1),
         "ratio_to_group_by": round(whole / group_by, 1),
         "at_100": {"overview_ms": round(one * 1000, 1)},
         "scale_1000_over_100": round(whole / one, 2),

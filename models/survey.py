@@ -140,7 +140,12 @@ class SurveyDraft(IdMixin, Base):
 class SurveyResponse(Base):
     """A finished response. The id is drawn with `secrets` (random, not a sequence: no
     sequence exists on PostgreSQL, and on SQLite the id is the rowid itself); no time column.
-    `person_id` is NULL for an anonymous survey (and after /forget)."""
+    `person_id` is NULL for an anonymous survey (and after /forget).
+
+    A needs survey's response (template «needs») also keeps the answerer's school and subject
+    as they were when they finished (never who they are): the methodist's needs breakdown by
+    school and subject (services.needs) reads them, and shows a group of an anonymous survey
+    only from 3 responses. Every other response leaves them NULL."""
 
     __tablename__ = "survey_responses"
     __table_args__ = (UniqueConstraint("survey_id", "person_id"),)
@@ -152,6 +157,10 @@ class SurveyResponse(Base):
     person_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("persons.id", ondelete="SET NULL")
     )
+    school_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("schools.id", ondelete="SET NULL")
+    )
+    subject: Mapped[str | None] = mapped_column(String(300))
 
 
 class SurveyAnswer(Base):

@@ -70,6 +70,8 @@ async def test_the_methodist_opens_the_overview_and_a_card(
         "1. 🟠 ГМО учителей истории",
         f"2. 🟠 {NAME}",
         "📊 XLSX",
+        "🖼 График",
+        "📈 Потребности",
     ]
     got = await flow.press(METHODIST, "XLSX", page)
     [document] = [c for c in got.calls if isinstance(c, SendDocument)]

@@ -173,7 +173,8 @@ def claimed(row: Row) -> Claimed:
 
 def test_responses_have_no_time_and_nothing_links_a_person_to_an_answer() -> None:
     response_columns = SurveyResponse.__table__.columns
-    assert set(response_columns.keys()) == {"id", "survey_id", "person_id"}
+    # school_id, subject: a needs survey's groups (never a person; shown from 3 answers).
+    assert set(response_columns.keys()) == {"id", "survey_id", "person_id", "school_id", "subject"}
     assert not any(isinstance(c.type, DateTime) for c in response_columns)
     assert response_columns["id"].autoincrement is False  # no sequence, no rowid order
     answer_columns = SurveyAnswer.__table__.columns

@@ -1,7 +1,8 @@
 """`/overview`, «🗂 Обзор»: the methodist's desk (issue 18) — every association of the
 services a methodist oversees (an admin: of every service), paged by attention, a tap into
-an association's card, the overview as XLSX. Anyone else is refused; a button of another
-service's association is refused and changes nothing."""
+an association's card, the overview as XLSX and as a chart; needs monitoring (`needs`).
+Anyone else is refused; a button of another service's association is refused and changes
+nothing."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.i18n import get_i18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.overview import needs
 from handlers.overview.text import card_keyboard, card_text, page_keyboard, page_text, pages
 from handlers.ui import MENU_OVERVIEW, MenuButton, show_card
 from services import overview
@@ -80,6 +82,23 @@ async def export(
         await query.message.answer_document(BufferedInputFile(data, name))
 
 
+async def chart(
+    query: CallbackQuery,
+    callback_data: OverviewCb,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    from documents.overview_chart import chart_png  # lazy: matplotlib only when asked for
+
+    now = clock.now()
+    view = await overview.overview(session, actor, now, callback_data.service_id or None)
+    await query.answer()
+    if isinstance(query.message, Message):
+        data = chart_png(view, get_i18n().current_locale)
+        await query.message.answer_photo(BufferedInputFile(data, f"overview_{now:%Y-%m-%d}.png"))
+
+
 def setup() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
@@ -88,4 +107,6 @@ def setup() -> Router:
     router.callback_query.register(page, OverviewCb.filter(F.action == OverviewAction.PAGE))
     router.callback_query.register(open_card, OverviewCb.filter(F.action == OverviewAction.OPEN))
     router.callback_query.register(export, OverviewCb.filter(F.action == OverviewAction.XLSX))
+    router.callback_query.register(chart, OverviewCb.filter(F.action == OverviewAction.CHART))
+    needs.setup(router)
     return router

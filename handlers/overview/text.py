@@ -11,7 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers.ui import kind_label, quote
 from services.overview import Colour, Overview, OverviewRow, Reason, Why
-from ui.callbacks.overview import OverviewAction, OverviewCb
+from ui.callbacks.overview import NeedsAction, NeedsCb, OverviewAction, OverviewCb
 
 PAGE_SIZE = 8
 DASH = "—"
@@ -130,7 +130,15 @@ def page_keyboard(view: Overview, page: int, service_id: int) -> InlineKeyboardM
         text=_("📊 XLSX"),
         callback_data=OverviewCb(action=OverviewAction.XLSX, service_id=service_id, page=page),
     )
-    builder.adjust(*([1] * len(shown)), *([len(nav)] if nav else []), 1)
+    builder.button(
+        text=_("🖼 Chart"),
+        callback_data=OverviewCb(action=OverviewAction.CHART, service_id=service_id, page=page),
+    )
+    builder.button(
+        text=_("📈 Needs"),
+        callback_data=NeedsCb(action=NeedsAction.SHOW, service_id=service_id, page=page),
+    )
+    builder.adjust(*([1] * len(shown)), *([len(nav)] if nav else []), 2, 1)
     return builder.as_markup()
 
 

@@ -67,3 +67,8 @@ async def card(
         raise DomainError(ErrorCode.FORBIDDEN)
     [row] = await gather(session, queries.of_association(association_id), now)
     return row
+
+
+async def overseen(session: AsyncSession, actor: Actor) -> list[int]:
+    """The services whose overview the actor sees: the scope of the needs breakdown too."""
+    return await _services(session, actor)

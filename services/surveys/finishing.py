@@ -43,11 +43,18 @@ async def finish_now(
         if q.required and answers.get(str(q.id)) is None:
             raise DomainError(ErrorCode.ANSWER_REQUIRED, position=q.position)
     rid = response_id()
+    school, subject = None, None
+    if survey.template == TemplateKey.NEEDS:  # grouped by school and subject: services.needs
+        found = (await session.execute(queries.answerer_group(survey.id, actor.person_id))).first()
+        if found is not None:
+            school, subject = found[0], (found[1] or found[2] or "").strip()[:300] or None
     await session.execute(
         insert(SurveyResponse).values(
             id=rid,
             survey_id=survey.id,
             person_id=None if survey.anonymous else actor.person_id,
+            school_id=school,
+            subject=subject,
         )
     )
     given = [
@@ -84,7 +91,16 @@ async def reshuffle(session: AsyncSession, survey_id: int) -> None:
     await session.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id.in_(ids)))
     await session.execute(delete(SurveyResponse).where(SurveyResponse.id.in_(ids)))
     shuffle = random.SystemRandom().shuffle
-    rows = [{"id": r.id, "survey_id": survey_id, "person_id": r.person_id} for r in responses]
+    rows = [
+        {
+            "id": r.id,
+            "survey_id": survey_id,
+            "person_id": r.person_id,
+            "school_id": r.school_id,
+            "subject": r.subject,
+        }
+        for r in responses
+    ]
     shuffle(rows)
     await session.execute(insert(SurveyResponse), rows)
     given = [

@@ -154,10 +154,33 @@ def answer_values(survey_id: int) -> Select[int, int, dict[str, Any]]:
     )
 
 
-def response_rows(survey_id: int) -> Select[int, int | None]:
-    """(id, person id) of every response, for the rewrite after an anonymous finish."""
-    return select(SurveyResponse.id, SurveyResponse.person_id).where(
-        SurveyResponse.survey_id == survey_id
+def response_rows(survey_id: int) -> Select[int, int | None, int | None, str | None]:
+    """(id, person id, school, subject) of every response, for the rewrite after an
+    anonymous finish."""
+    return select(
+        SurveyResponse.id,
+        SurveyResponse.person_id,
+        SurveyResponse.school_id,
+        SurveyResponse.subject,
+    ).where(SurveyResponse.survey_id == survey_id)
+
+
+def answerer_group(survey_id: int, person_id: int) -> Select[int | None, str | None, str | None]:
+    """A needs survey's answerer as grouped in the breakdown: (their school, their subject,
+    the subject of an association of the audience they belong to), the first such one."""
+    return (
+        select(Person.school_id, Person.subject, Association.subject)
+        .select_from(Person)
+        .outerjoin(Membership, (Membership.person_id == Person.id) & Membership.active)
+        .outerjoin(
+            SurveyAudience,
+            (SurveyAudience.association_id == Membership.association_id)
+            & (SurveyAudience.survey_id == survey_id),
+        )
+        .outerjoin(Association, Association.id == SurveyAudience.association_id)
+        .where(Person.id == person_id)
+        .order_by(SurveyAudience.id.is_(None), SurveyAudience.id)
+        .limit(1)
     )
 
 
