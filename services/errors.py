@@ -135,6 +135,13 @@ class ErrorCode(enum.StrEnum):
     ANALYSIS_SECTION = "analysis_section"  # not a section the chair writes
     ANALYSIS_YEAR = "analysis_year"  # a school year /analysis does not open
     ANALYSIS_ROUND = "analysis_round"  # a decision button of an earlier submission
+    # The data bank of members (issue 18, item 4).
+    ORDER_DATE = "order_date"  # first, last: the category's order date, DD.MM.YYYY
+    ORDER_NUMBER = "order_number"  # max: the category's order number
+    ROSTER_NOT_XLSX = "roster_not_xlsx"  # a .xlsx that is no workbook openpyxl reads
+    ROSTER_COLUMNS = "roster_columns"  # the header row lacks the name column (or repeats one)
+    ROSTER_BAD_CELL = "roster_bad_cell"  # row, column, reason, reason_params
+    ROSTER_DUPLICATE = "roster_duplicate"  # row, first: the same person twice in the file
 
 
 class DomainError(Exception):

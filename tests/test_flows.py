@@ -5,7 +5,7 @@ forged and stale buttons, roles lost, the group chat, blocking, /language, /myda
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, cast
 
 import pytest
@@ -1005,7 +1005,33 @@ async def test_profile_edits_school_and_every_data_bank_field(
         "педагог-наставник",
     ]
     reply = await flow.press(TEACHER, "высшая категория")
-    assert "Квалификационная категория: высшая категория" in reply.text
+    # Issue 18: the order that set the category, its date (not in the future), its number.
+    assert "дату приказа" in reply.text, reply.text
+    reply = await flow.send(TEACHER, "01.01.2027")  # after NOW: refused, still asked
+    assert "ДД.ММ.ГГГГ" in reply.text and "22.11.2026" in reply.text, reply.text
+    reply = await flow.send(TEACHER, "31.02.2024")
+    assert "ДД.ММ.ГГГГ" in reply.text, reply.text
+    reply = await flow.send(TEACHER, "15.03.2024")
+    assert "номер" in reply.text, reply.text
+    reply = await flow.send(TEACHER, "<b>" + "1" * 40)
+    assert "32" in reply.text, reply.text
+    reply = await flow.send(TEACHER, "№ 123-к")
+    assert "Квалификационная категория: высшая категория, приказ № 123-к от 15.03.2024" in (
+        reply.text
+    ), reply.text
+    async with sm() as s:
+        person = await s.scalar(select(Person).where(Person.full_name.like("Иванова%")))
+        assert person is not None
+        assert (person.category_order_date, person.category_order_number) == (
+            date(2024, 3, 15),
+            "123-к",
+        )
+    # Awards and titles: «Нет» is a button (an answer the data bank counts).
+    await flow.press(TEACHER, "🎖 Звания")
+    reply = await flow.press(TEACHER, "🚫 Нет")
+    assert "Звания: нет" in reply.text, reply.text
+    await flow.press(TEACHER, "🎖 Звания")
+    await flow.send(TEACHER, "Почётный работник")
     async with sm() as s:
         person = await s.scalar(select(Person).where(Person.full_name.like("Иванова%")))
         assert person is not None

@@ -47,6 +47,8 @@ class ProfileField(enum.StrEnum):
     TEACHING_EXPERIENCE = "teaching_experience_years"
     BIRTH_YEAR = "birth_year"
     CATEGORY = "category"
+    ORDER_DATE = "category_order_date"  # the order that set the category
+    ORDER_NUMBER = "category_order_number"
     AWARDS = "awards"
     TITLES = "titles"
     LANGUAGE = "language"
@@ -62,6 +64,8 @@ DETAIL_FIELDS = frozenset(
         ProfileField.BIRTH_YEAR,
         ProfileField.AWARDS,
         ProfileField.TITLES,
+        ProfileField.ORDER_DATE,
+        ProfileField.ORDER_NUMBER,
     }
 )
 
@@ -79,6 +83,7 @@ class ProfileValue(enum.StrEnum):
     METHODIST = "methodist"  # педагог-методист
     MENTOR = "mentor"  # педагог-наставник
     CLEAR = "-"
+    NOTHING = "0"  # awards, titles: «нет» (an answer, not a gap in the data bank)
 
 
 class ProfileSet(CallbackData, prefix="pv"):

@@ -1,0 +1,28 @@
+"""category order: persons.category_order_date, persons.category_order_number (issue 18)
+
+Revision ID: 0014
+Revises: 0013
+Create Date: 2026-12-03 17:35:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0014"
+down_revision: str | None = "0013"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("persons", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("category_order_date", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("category_order_number", sa.String(length=32), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("persons", schema=None) as batch_op:
+        batch_op.drop_column("category_order_number")
+        batch_op.drop_column("category_order_date")
