@@ -16,7 +16,7 @@ from handlers.members import roster as roster_list
 from handlers.members.adding import AddPeople as AddPeople
 from handlers.ui import MENU_MEMBERS, MenuButton, WizardText
 from ui.callbacks.common import AssocAction, AssocPick, Picker, PickPage
-from ui.callbacks.people import MemberAction, MemberCb, RosterAdd, RosterCb
+from ui.callbacks.people import BankExport, MemberAction, MemberCb, RosterAdd, RosterCb
 
 
 def setup() -> Router:
@@ -31,6 +31,7 @@ def setup() -> Router:
         roster_list.picked, AssocPick.filter(F.action == AssocAction.MEMBERS)
     )
     router.callback_query.register(roster_list.turn_page, RosterCb.filter())
+    router.callback_query.register(roster_list.bank, BankExport.filter())
     router.callback_query.register(card.open_card, MemberCb.filter(F.action == MemberAction.OPEN))
     router.callback_query.register(card.set_role, MemberCb.filter(F.action == MemberAction.ROLE))
     router.callback_query.register(

@@ -14,6 +14,7 @@ class OverviewAction(enum.StrEnum):
     PAGE = "pg"  # the overview's page `page`
     OPEN = "op"  # the card of `association_id` (back to `page`)
     XLSX = "xl"  # the overview as XLSX
+    BANK = "bk"  # the data bank of members of the service(s) as XLSX
 
 
 class OverviewCb(CallbackData, prefix="ov"):

@@ -155,6 +155,19 @@ class RosterAdd(CallbackData, prefix="ra"):
     association_id: Id
 
 
+class BankExport(CallbackData, prefix="db"):
+    """The association's data bank of members as XLSX (issue 18, item 4)."""
+
+    association_id: Id
+
+
+class RosterImport(CallbackData, prefix="ri"):
+    """The preview of a roster sent as XLSX: add its people (`confirm`) or not."""
+
+    association_id: Id
+    confirm: bool
+
+
 class RevokeLinks(CallbackData, prefix="rv"):
     """Revoke the association's reusable member links, except the one just made (`keep`)."""
 
