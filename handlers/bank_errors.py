@@ -59,6 +59,10 @@ def bank_texts(reason: Callable[[Mapping[str, Any]], str]) -> dict[ErrorCode, Te
             ),
             {**p, "reason": reason(p)},
         ),
+        ErrorCode.ROSTER_FORMULA: lambda p: _(
+            "a formula: the bot takes values only. Replace it with its value (copy, then "
+            "«Paste values»)."
+        ),
         ErrorCode.ROSTER_DUPLICATE: lambda p: _f(
             _(
                 "Row {row}: the same person as in row {first} (name and school). Nothing "

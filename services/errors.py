@@ -142,6 +142,7 @@ class ErrorCode(enum.StrEnum):
     ROSTER_COLUMNS = "roster_columns"  # the header row lacks the name column (or repeats one)
     ROSTER_BAD_CELL = "roster_bad_cell"  # row, column, reason, reason_params
     ROSTER_DUPLICATE = "roster_duplicate"  # row, first: the same person twice in the file
+    ROSTER_FORMULA = "roster_formula"  # the reason of a ROSTER_BAD_CELL: a formula, not a value
 
 
 class DomainError(Exception):
