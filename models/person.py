@@ -42,6 +42,9 @@ class Person(IdMixin, Base):
     # term counts from the date (services.people.databank, the reminder before it ends).
     category_order_date: Mapped[date | None] = mapped_column(Date)
     category_order_number: Mapped[str | None] = mapped_column(String(32))
+    # The order date whose term-end reminder went out (once per person and order date,
+    # kept longer than the outbox's sent rows are).
+    category_reminded_order: Mapped[date | None] = mapped_column(Date)
     awards: Mapped[str | None] = mapped_column(Text)
     titles: Mapped[str | None] = mapped_column(Text)
     consent_at: Mapped[datetime | None]

@@ -1,4 +1,5 @@
-"""category order: persons.category_order_date, persons.category_order_number (issue 18)
+"""category order: persons.category_order_date, category_order_number, category_reminded_order
+(issue 18)
 
 Revision ID: 0014
 Revises: 0013
@@ -20,9 +21,11 @@ def upgrade() -> None:
     with op.batch_alter_table("persons", schema=None) as batch_op:
         batch_op.add_column(sa.Column("category_order_date", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("category_order_number", sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column("category_reminded_order", sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("persons", schema=None) as batch_op:
+        batch_op.drop_column("category_reminded_order")
         batch_op.drop_column("category_order_number")
         batch_op.drop_column("category_order_date")

@@ -85,6 +85,7 @@ FORGOTTEN_FIELDS = (
     "category",
     "category_order_date",
     "category_order_number",
+    "category_reminded_order",
     "awards",
     "titles",
     "consent_at",
