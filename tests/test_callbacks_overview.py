@@ -11,6 +11,7 @@ BUTTONS = [
     ("ov:pg:3:2:0", OverviewAction.PAGE, 3, 2, 0),
     ("ov:op:0:1:42", OverviewAction.OPEN, 0, 1, 42),
     ("ov:xl:3:0:0", OverviewAction.XLSX, 3, 0, 0),
+    ("ov:bk:3:0:0", OverviewAction.BANK, 3, 0, 0),  # the data bank of members
 ]
 
 
