@@ -530,6 +530,9 @@ async def test_roster_from_a_csv_file_and_links_back_as_a_file(
     reply = await flow.send_document(
         world.chair_tg, "roster.csv", "\r\n".join(rows).encode("cp1251")
     )
+    # Issue 18: a file is previewed first; nothing is written until «Добавить».
+    assert reply.texts[-1].startswith("Файл в порядке: строк — 40. Новых: 40; уже в списке: 0.")
+    reply = await flow.press(world.chair_tg, "Добавить 40")
     [document] = [c for c in reply.calls if isinstance(c, SendDocument)]
     assert document.caption is not None and "40" in document.caption
     assert isinstance(document.document, BufferedInputFile)
@@ -543,7 +546,8 @@ async def test_roster_from_a_csv_file_and_links_back_as_a_file(
     reply = await flow.send_document(
         world.chair_tg, "roster.csv", "\r\n".join(rows).encode("cp1251")
     )
-    assert "Добавлено: 0" in reply.text and "и ещё 20" in reply.text
+    assert "Новых: 0; уже в списке: 40." in reply.text and "Новых людей нет" in reply.text
+    assert [t for t, _ in buttons(flow.last(world.chair_tg, with_buttons=True))] == ["✖️ Отмена"]
     assert not [c for c in reply.calls if isinstance(c, SendDocument)]
 
 
@@ -881,6 +885,9 @@ async def test_links_file_caption_shortens_the_skipped_names_not_the_instruction
     await flow.press(world.chair_tg, "➕")
     rows = [*long_names, *(f"Новый Учитель {i:03d}" for i in range(20))]
     reply = await flow.send_document(world.chair_tg, "list.csv", "\n".join(rows).encode())
+    # Issue 18: a file is previewed first (40 rows, 20 new), then added.
+    assert reply.texts[-1].startswith("Файл в порядке: строк — 40. Новых: 20; уже в списке: 20.")
+    reply = await flow.press(world.chair_tg, "Добавить 20")
     [document] = [c for c in reply.calls if isinstance(c, SendDocument)]
     caption = document.caption or ""
     assert len(caption) <= 1024

@@ -1,5 +1,5 @@
-"""Adding roster people: typed one per line or sent as a CSV file (added at once) or an XLSX
-workbook (previewed first); their personal links."""
+"""Adding roster people: typed one per line (added at once) or sent as a CSV file or an XLSX
+workbook (every row checked, then previewed); their personal links."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ CAPTION_LIMIT = 1024  # Telegram's limit for a document caption, after entities
 
 class AddPeople(StatesGroup):
     lines = State()
-    confirm = State()  # data: association_id, entries (an XLSX file's rows, previewed)
+    confirm = State()  # data: association_id, entries (a file's rows, previewed)
 
 
 PREVIEW_NAMES = 15  # new people named in an XLSX file's preview
@@ -86,11 +86,12 @@ async def people_file(
         raise DomainError(ErrorCode.ROSTER_TOO_BIG, rows=roster.MAX_ROSTER_ROWS)
     data = await bot.download(document)
     assert data is not None
+    content = data.read()
     if name.endswith(".xlsx"):
-        await _preview(message, state, session, actor, roster.parse_roster_xlsx(data.read()))
-        return
-    entries = roster.parse_roster_file(data.read())
-    await add(message, state, session, actor, clock, bot, entries)
+        entries = roster.parse_roster_xlsx(content)
+    else:
+        entries = roster.parse_roster_file(content)
+    await _preview(message, state, session, actor, entries)
 
 
 async def _preview(
@@ -100,12 +101,13 @@ async def _preview(
     actor: Actor,
     entries: list[roster.RosterEntry],
 ) -> None:
-    """An XLSX file, every row checked: who would be added, then «Add» or «Cancel»."""
+    """A file (XLSX or CSV), every row checked: who would be added, then «Add» or «Cancel».
+    The state keeps every row, so the result names those already on the roster again."""
     data = await state.get_data()
     association_id = int(data["association_id"])
     preview = await roster.preview_people(session, actor, association_id, entries)
     await state.set_state(AddPeople.confirm)
-    await state.update_data(entries=[[e.full_name, e.school, e.subject] for e in preview.fresh])
+    await state.update_data(entries=[[e.full_name, e.school, e.subject] for e in entries])
     lines = [
         _("The file is correct: {rows} rows. New: {new}; already on the roster: {known}.").format(
             rows=len(entries), new=len(preview.fresh), known=len(preview.skipped)
@@ -129,8 +131,10 @@ async def _preview(
         text=_("✖️ Cancel"),
         callback_data=RosterImport(association_id=association_id, confirm=False),
     )
-    for chunk in split_message(lines):
-        await message.answer(chunk, reply_markup=kb.as_markup())
+    chunks = split_message(lines)
+    for chunk in chunks[:-1]:
+        await message.answer(chunk)
+    await message.answer(chunks[-1], reply_markup=kb.as_markup())
 
 
 async def import_decided(
