@@ -35,7 +35,7 @@ from handlers.resume import ResumeMiddleware
 from scheduler import backups
 from scheduler.alerts import AlertSettings
 from scheduler.engine import Delivery, EngineSettings
-from services import alerts
+from services import alerts, databank
 from services.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,10 @@ def engine_settings(settings: Settings) -> EngineSettings:
                 telegram=timedelta(minutes=settings.alert_telegram_minutes),
             ),
             check_seconds=settings.alert_check_seconds,
+        ),
+        category_terms=databank.TermSettings(
+            years=settings.category_term_years,
+            remind_months=settings.category_remind_months,
         ),
     )
 

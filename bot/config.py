@@ -119,6 +119,11 @@ class Settings(StorageSettings):
     alert_backlog_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
     alert_telegram_minutes: float = Field(default=10.0, gt=0, le=24 * 60)
     alert_check_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # The data bank (issue 18): a qualification category lasts this many years from its
+    # order's date; the teacher and the service's methodists are reminded this many months
+    # before it ends.
+    category_term_years: int = Field(default=5, ge=1, le=10)
+    category_remind_months: int = Field(default=3, ge=1, le=24)
     # The sandbox (`make sandbox`): its page's port (the next free one if taken) and folder.
     sandbox_port: int = Field(default=8765, ge=1, le=65535)
     sandbox_dir: Path = ROOT / "data" / "sandbox"

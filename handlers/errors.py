@@ -15,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.retry import already_answered, answers
 from handlers.approval_errors import approval_texts
+from handlers.bank_errors import bank_texts
 from handlers.centre_errors import centre_texts
 from handlers.plan_errors import plan_texts
 from handlers.ui import days_phrase, short
@@ -271,6 +272,7 @@ _TEXTS.update(plan_texts(_reason))  # the annual plan's refusals
 _TEXTS.update(year_texts())  # the year-end report and the annual analysis
 _TEXTS.update(approval_texts())  # its approval at a meeting
 _TEXTS.update(centre_texts())  # centres over services
+_TEXTS.update(bank_texts(_reason))  # the data bank of members
 
 
 def error_text(error: DomainError) -> str:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import BigInteger, Date, ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, IdMixin, str_enum
@@ -38,6 +38,13 @@ class Person(IdMixin, Base):
     teaching_experience_years: Mapped[int | None]
     birth_year: Mapped[int | None]
     category: Mapped[Category | None] = mapped_column(str_enum(Category))
+    # The order (приказ) that set the category: its date and number (issue 18); the category's
+    # term counts from the date (services.people.databank, the reminder before it ends).
+    category_order_date: Mapped[date | None] = mapped_column(Date)
+    category_order_number: Mapped[str | None] = mapped_column(String(32))
+    # The order date whose term-end reminder went out (once per person and order date,
+    # kept longer than the outbox's sent rows are).
+    category_reminded_order: Mapped[date | None] = mapped_column(Date)
     awards: Mapped[str | None] = mapped_column(Text)
     titles: Mapped[str | None] = mapped_column(Text)
     consent_at: Mapped[datetime | None]

@@ -39,6 +39,7 @@ from services import (
     attendance,
     broadcasts,
     compliance,
+    databank,
     housekeeping,
     meetings,
     outbox,
@@ -69,6 +70,7 @@ class EngineSettings:
     daily_hour_utc: int = 3  # 06:00 in Moscow, before anyone's working day
     clock_seconds: float = 15.0  # scheduled publications and meetings that are over
     alerts: ops.AlertSettings = field(default_factory=ops.AlertSettings)
+    category_terms: databank.TermSettings = field(default_factory=databank.TermSettings)
 
 
 @dataclass(frozen=True)
@@ -417,11 +419,21 @@ class Delivery:
         return await ops.check(self.sessionmaker, self.clock, self.settings.alerts, self.health)
 
     async def daily(self) -> dict[str, int]:
-        """Once a day: housekeeping, then the regulations' compliance checks."""
+        """Once a day: housekeeping, the regulations' compliance checks, the reminders of
+        categories whose term ends soon."""
         async with self.sessionmaker() as session:
             done = await housekeeping.purge(session, self.clock.now())
         async with self.sessionmaker() as session:
             checked = await compliance.run_daily(session, self.clock.now())
-        done = {**done, "findings": checked.opened, "findings_cleared": checked.cleared}
+        async with self.sessionmaker() as session:
+            terms = await databank.remind_category_terms(
+                session, self.clock.now(), self.settings.category_terms
+            )
+        done = {
+            **done,
+            "findings": checked.opened,
+            "findings_cleared": checked.cleared,
+            "category_terms": terms,
+        }
         log.info("daily: %s", done)
         return done

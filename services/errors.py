@@ -138,6 +138,14 @@ class ErrorCode(enum.StrEnum):
     # Centres over services (issue 18, item 2).
     CENTRE_NESTED = "centre_nested"  # one level: a centre is never grouped, nor itself
     SELECTION_EMPTY = "selection_empty"  # an announcement to no service at all
+    # The data bank of members (issue 18, item 4).
+    ORDER_DATE = "order_date"  # first, last: the category's order date, DD.MM.YYYY
+    ORDER_NUMBER = "order_number"  # max: the category's order number
+    ROSTER_NOT_XLSX = "roster_not_xlsx"  # a .xlsx that is no workbook openpyxl reads
+    ROSTER_COLUMNS = "roster_columns"  # the header row lacks the name column (or repeats one)
+    ROSTER_BAD_CELL = "roster_bad_cell"  # row, column, reason, reason_params
+    ROSTER_DUPLICATE = "roster_duplicate"  # row, first: the same person twice in the file
+    ROSTER_FORMULA = "roster_formula"  # the reason of a ROSTER_BAD_CELL: a formula, not a value
 
 
 class DomainError(Exception):

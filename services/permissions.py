@@ -43,6 +43,9 @@ class Action(enum.StrEnum):
     REVIEW_ANALYSIS = "review_analysis"
     # /overview: every association of the service at a glance (issue 18)
     VIEW_OVERVIEW = "view_overview"
+    # the data bank of members as XLSX (issue 18, item 4): an association's (its chair and
+    # deputy), a service's (its methodists, the admins)
+    EXPORT_DATA_BANK = "export_data_bank"
 
 
 class Decision(enum.IntEnum):
@@ -62,6 +65,7 @@ _ADMIN: dict[Action, Decision] = {
     Action.REVIEW_SCHOOLS: A,
     Action.BACK_UP: A,
     Action.VIEW_OVERVIEW: A,
+    Action.EXPORT_DATA_BANK: A,
 }
 _METHODIST: dict[Action, Decision] = {
     Action.CREATE_ASSOCIATION: A,
@@ -80,6 +84,7 @@ _METHODIST: dict[Action, Decision] = {
     Action.VIEW_ANALYSIS: A,
     Action.REVIEW_ANALYSIS: A,
     Action.VIEW_OVERVIEW: A,
+    Action.EXPORT_DATA_BANK: A,
 }
 _CHAIR: dict[Action, Decision] = {
     Action.INVITE_STAFF: A,
@@ -102,6 +107,7 @@ _CHAIR: dict[Action, Decision] = {
     Action.REVIEW_SCHOOLS: A,
     Action.VIEW_ANALYSIS: A,
     Action.WRITE_ANALYSIS: A,
+    Action.EXPORT_DATA_BANK: A,
 }
 _SECRETARY: dict[Action, Decision] = {
     Action.EDIT_ROSTER: A,  # members only: see `may_manage_role`

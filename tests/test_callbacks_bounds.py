@@ -24,10 +24,11 @@ NOT_FOUND = "Ничего не найдено. Возможно, это уже �
 SAMPLES = [
     "ag:remove:7:7", "an:send:7", "ap:members:7", "at:7:7", "au:t:7:7", "cg:7:7", "bl:7:7",
     "cal:day:1:1:7:x:7:7",
-    "ck:in:7", "da:7", "dd:7", "dr:open:7:7:", "dr:setdur:7:7:7", "dr:spk:7:7:7-7",
+    "ck:in:7", "da:7", "db:7", "dd:7", "dr:open:7:7:", "dr:setdur:7:7:7", "dr:spk:7:7:7-7",
     "ik:7:chair", "mb:7:open::7", "mt:open:7", "nd:sd:7:7:7", "ov:op:7:7:7", "pgn:msvc:7",
     "pl:year:7:7", "pp:accept:7",
-    "pr:open:7:7", "ps:7", "ra:7", "rc:list:7:7", "rl:7:7:p:7", "rs:7:7", "rv:7:7", "sc:7",
+    "pr:open:7:7", "ps:7", "ra:7", "ri:7:1", "rc:list:7:7", "rl:7:7:p:7", "rs:7:7", "rv:7:7",
+    "sc:7",
     "se:tpl:7:7::7", "sr:7:1", "sv:start:7:7:7", "va:open:7", "vh:7:7:f", "vt:7:f",
     "yf:7:7:goal", "yp:up:7:7:7", "yr:venue:7:-", "yy:copy:7:7",
     *(f"pk:{step.value}:7" for step in sorted(ID_STEPS)),

@@ -12,6 +12,7 @@ BUTTONS = [
     ("ov:op:0:1:42", OverviewAction.OPEN, 0, 1, 42),
     ("ov:xl:3:0:0", OverviewAction.XLSX, 3, 0, 0),
     ("ov:ch:3:1:0", OverviewAction.CHART, 3, 1, 0),
+    ("ov:bk:3:0:0", OverviewAction.BANK, 3, 0, 0),  # the data bank of members
 ]
 
 

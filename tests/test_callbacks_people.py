@@ -10,6 +10,7 @@ from aiogram.filters.callback_data import CallbackData
 
 from models import InviteKind, Role
 from ui.callbacks.people import (
+    BankExport,
     Consent,
     ForgetCb,
     InviteKindCb,
@@ -26,6 +27,7 @@ from ui.callbacks.people import (
     RevokeLinks,
     RosterAdd,
     RosterCb,
+    RosterImport,
     SchoolChoice,
 )
 
@@ -97,6 +99,13 @@ CASES: list[tuple[str, type[CallbackData], dict[str, Any]]] = [
     ("mb:9:remove_ok::1", MemberCb, member(MemberAction.REMOVE_OK, MemberArg.NONE, 1)),
     ("ra:5", RosterAdd, {"association_id": 5}),
     ("rv:5:77", RevokeLinks, {"association_id": 5, "keep": 77}),
+    # issue 18: the data bank as XLSX, an XLSX roster's preview, the order and «Нет» buttons
+    ("db:5", BankExport, {"association_id": 5}),
+    ("ri:5:1", RosterImport, {"association_id": 5, "confirm": True}),
+    ("ri:5:0", RosterImport, {"association_id": 5, "confirm": False}),
+    ("pf:category_order_date", ProfileEdit, {"field": F.ORDER_DATE}),
+    ("pf:category_order_number", ProfileEdit, {"field": F.ORDER_NUMBER}),
+    ("pv:awards:0", ProfileSet, {"field": F.AWARDS, "value": ProfileValue.NOTHING}),
 ]
 
 

@@ -5,7 +5,7 @@ forged and stale buttons, roles lost, the group chat, blocking, /language, /myda
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, cast
 
 import pytest
@@ -530,6 +530,9 @@ async def test_roster_from_a_csv_file_and_links_back_as_a_file(
     reply = await flow.send_document(
         world.chair_tg, "roster.csv", "\r\n".join(rows).encode("cp1251")
     )
+    # Issue 18: a file is previewed first; nothing is written until «Добавить».
+    assert reply.texts[-1].startswith("Файл в порядке: строк — 40. Новых: 40; уже в списке: 0.")
+    reply = await flow.press(world.chair_tg, "Добавить 40")
     [document] = [c for c in reply.calls if isinstance(c, SendDocument)]
     assert document.caption is not None and "40" in document.caption
     assert isinstance(document.document, BufferedInputFile)
@@ -543,7 +546,8 @@ async def test_roster_from_a_csv_file_and_links_back_as_a_file(
     reply = await flow.send_document(
         world.chair_tg, "roster.csv", "\r\n".join(rows).encode("cp1251")
     )
-    assert "Добавлено: 0" in reply.text and "и ещё 20" in reply.text
+    assert "Новых: 0; уже в списке: 40." in reply.text and "Новых людей нет" in reply.text
+    assert [t for t, _ in buttons(flow.last(world.chair_tg, with_buttons=True))] == ["✖️ Отмена"]
     assert not [c for c in reply.calls if isinstance(c, SendDocument)]
 
 
@@ -881,6 +885,9 @@ async def test_links_file_caption_shortens_the_skipped_names_not_the_instruction
     await flow.press(world.chair_tg, "➕")
     rows = [*long_names, *(f"Новый Учитель {i:03d}" for i in range(20))]
     reply = await flow.send_document(world.chair_tg, "list.csv", "\n".join(rows).encode())
+    # Issue 18: a file is previewed first (40 rows, 20 new), then added.
+    assert reply.texts[-1].startswith("Файл в порядке: строк — 40. Новых: 20; уже в списке: 20.")
+    reply = await flow.press(world.chair_tg, "Добавить 20")
     [document] = [c for c in reply.calls if isinstance(c, SendDocument)]
     caption = document.caption or ""
     assert len(caption) <= 1024
@@ -1005,7 +1012,33 @@ async def test_profile_edits_school_and_every_data_bank_field(
         "педагог-наставник",
     ]
     reply = await flow.press(TEACHER, "высшая категория")
-    assert "Квалификационная категория: высшая категория" in reply.text
+    # Issue 18: the order that set the category, its date (not in the future), its number.
+    assert "дату приказа" in reply.text, reply.text
+    reply = await flow.send(TEACHER, "01.01.2027")  # after NOW: refused, still asked
+    assert "ДД.ММ.ГГГГ" in reply.text and "22.11.2026" in reply.text, reply.text
+    reply = await flow.send(TEACHER, "31.02.2024")
+    assert "ДД.ММ.ГГГГ" in reply.text, reply.text
+    reply = await flow.send(TEACHER, "15.03.2024")
+    assert "номер" in reply.text, reply.text
+    reply = await flow.send(TEACHER, "<b>" + "1" * 40)
+    assert "32" in reply.text, reply.text
+    reply = await flow.send(TEACHER, "№ 123-к")
+    assert "Квалификационная категория: высшая категория, приказ № 123-к от 15.03.2024" in (
+        reply.text
+    ), reply.text
+    async with sm() as s:
+        person = await s.scalar(select(Person).where(Person.full_name.like("Иванова%")))
+        assert person is not None
+        assert (person.category_order_date, person.category_order_number) == (
+            date(2024, 3, 15),
+            "123-к",
+        )
+    # Awards and titles: «Нет» is a button (an answer the data bank counts).
+    await flow.press(TEACHER, "🎖 Звания")
+    reply = await flow.press(TEACHER, "🚫 Нет")
+    assert "Звания: нет" in reply.text, reply.text
+    await flow.press(TEACHER, "🎖 Звания")
+    await flow.send(TEACHER, "Почётный работник")
     async with sm() as s:
         person = await s.scalar(select(Person).where(Person.full_name.like("Иванова%")))
         assert person is not None

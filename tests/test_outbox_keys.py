@@ -27,6 +27,7 @@ from services import (
     attendance,
     broadcasts,
     compliance,
+    databank,
     meetings,
     outbox,
     plans,
@@ -186,6 +187,12 @@ KEYS: list[tuple[str, Callable[[], str], str, dict[str, int | date]]] = [
     ("compliance_digest:2026-12-15:person=40",
      lambda: keys.compliance_digest(day=DAY, person_id=P),
      "compliance_digest", {"day": DAY, "person_id": P}),
+    # the data bank: a category's term ends soon (services/databank/terms.py, issue 18)
+    ("category_term:2026-12-15", lambda: keys.category_term_group(DAY),
+     "category_term_group", {"day": DAY}),
+    ("category_term:person=40:order=2026-12-15:to=41",
+     lambda: keys.category_term(person_id=P, order_date=DAY, recipient_id=41),
+     "category_term", {"person_id": P, "order_date": DAY, "recipient_id": 41}),
     # a school a teacher typed, rejected (services/schools.py, issue 20)
     # the operator's alerts to administrators (services/alerts), one format per alert
     ("alert:backlog:2", lambda: keys.alert_group("backlog", 2), "alert_backlog_group",
@@ -280,6 +287,7 @@ def test_the_row_kinds_keys_speak_of_are_todays() -> None:
         schools.REJECTED_KIND,
         alerts.KIND,
         *analysis.KINDS,
+        databank.CATEGORY_TERM,
     }
 
 

@@ -112,7 +112,9 @@ async def test_the_figures_of_a_seeded_service(session: AsyncSession, clock: Fix
     await session.flush()
     session.add(Membership(person_id=absent.id, association_id=world.association_id,
                            role=Role.MEMBER))  # fmt: skip
-    # The data bank: the chair 10 of 11 fields, the member 3, the roster row 1: 14 / 33.
+    # The data bank (services.databank.completeness): the chair 9 of 12 answers (the
+    # category «первая» without its order, no year-end report), the member 3, the roster
+    # row 1: 13 / 36.
     blank = {f: None for f in BANK} | {"school_id": None, "subject": None}
     await session.execute(update(Person).values(**blank))
     await session.execute(
@@ -169,7 +171,7 @@ async def test_the_figures_of_a_seeded_service(session: AsyncSession, clock: Fix
         3,
         3,
     )
-    assert rmo.bank_percent == 42  # 14 / 33 = 42.4 %
+    assert rmo.bank_percent == 36  # 13 / 36 = 36.1 %
     assert (rmo.held, rmo.planned, rmo.minimum) == (2, 1, 4)
     assert rmo.attendance_percent == 50  # (2/3 + 1/3) / 2
     assert rmo.last_meeting == date(2026, 11, 5)
@@ -214,7 +216,7 @@ async def test_the_figures_of_a_seeded_service(session: AsyncSession, clock: Fix
     assert [c.value for c in sheet[2]] == [
         1, "РМО учителей математики", "ИМЦ Ленинского района", "Ленинский район",
         "районное методическое объединение (РМО)",
-        "Петров Сергей Иванович", 2, 3, 3, 42, 2, 1, 4, 50, datetime(2026, 11, 5), 1, 1,
+        "Петров Сергей Иванович", 2, 3, 3, 36, 2, 1, 4, 50, datetime(2026, 11, 5), 1, 1,
         "нет", "нет", "—", "красный",
         "открытых замечаний: 1; протоколов просрочено: 1; срок протокола — до 05.12.2026; "
         "в этом учебном году не было опроса потребностей",

@@ -60,7 +60,7 @@ async def test_the_methodist_opens_the_overview_and_a_card(
                 "в этом учебном году не было опроса потребностей",
                 "",
                 f"2. 🟠 <b>{NAME}</b>",
-                "заседаний 0 + 0 из 4 · посещаемость — · банк данных 27 %",
+                "заседаний 0 + 0 из 4 · посещаемость — · банк данных 25 %",
                 "в этом учебном году не было опроса потребностей",
             ]
         )
@@ -72,6 +72,7 @@ async def test_the_methodist_opens_the_overview_and_a_card(
         "📊 XLSX",
         "🖼 График",
         "📈 Потребности",
+        "⬇️ Банк данных XLSX",
     ]
     got = await flow.press(METHODIST, "XLSX", page)
     [document] = [c for c in got.calls if isinstance(c, SendDocument)]
@@ -83,6 +84,17 @@ async def test_the_methodist_opens_the_overview_and_a_card(
         "ГМО учителей истории",
         NAME,
     ]
+    # Issue 18, item 4: the service's data bank, one row per person, as XLSX.
+    got = await flow.press(METHODIST, "Банк данных XLSX", page)
+    [document] = [c for c in got.calls if isinstance(c, SendDocument)]
+    assert document.document.filename == "data_bank_2026-11-22.xlsx"  # type: ignore[union-attr]
+    book = load_workbook(io.BytesIO(document.document.data))  # type: ignore[union-attr]
+    assert book.sheetnames == ["Банк данных", "Курсы и конкурсы"]
+    assert [c.value for c in book["Банк данных"]["A"]] == [
+        "ФИО",
+        "Иванова Анна Петровна",
+        "Петров Сергей Иванович",
+    ]
     card = await flow.press(METHODIST, NAME, page)
     assert card.texts[-1] == "\n".join(
         [
@@ -92,7 +104,7 @@ async def test_the_methodist_opens_the_overview_and_a_card(
             "Вид: районное методическое объединение (РМО)",
             "Руководитель: Петров Сергей Иванович",
             "Участники: подключились 2 из 2 по списку; с правом голоса (M): 2",
-            "Банк данных заполнен: 27 %",
+            "Банк данных заполнен: 25 %",
             "Заседания: проведено 0, запланировано 0, минимум 4",
             "Средняя посещаемость в этом учебном году: —",
             "Последнее заседание: —",
@@ -139,6 +151,16 @@ async def test_others_are_refused_and_nothing_changes(
     forged = await flow.press_data(FOREIGN, f"ov:op:0:0:{world.association_id}")
     assert forged.alerts() == [REFUSED]
     forged = await flow.press_data(FOREIGN, f"ov:pg:{world.service_id}:0:0")
+    assert forged.alerts() == [REFUSED]
+    # Nor this service's data bank, nor one association's (issue 18, item 4): no file sent.
+    for data in (f"ov:bk:{world.service_id}:0:0", f"db:{world.association_id}"):
+        forged = await flow.press_data(FOREIGN, data)
+        assert forged.alerts() == [REFUSED]
+        assert not [c for c in forged.calls if isinstance(c, SendDocument)]
+    for person in (TEACHER, world.chair_tg):  # the chair has the association's, not the service's
+        forged = await flow.press_data(person, f"ov:bk:{world.service_id}:0:0")
+        assert forged.alerts() == [REFUSED]
+    forged = await flow.press_data(TEACHER, f"db:{world.association_id}")
     assert forged.alerts() == [REFUSED]
     # The right association under a wrong service: not found.
     mine = await flow.press_data(

@@ -62,6 +62,8 @@ TABLE: dict[Action, tuple[Decision, ...]] = {
     Action.CHECK_COMPLIANCE: (D, A, A, A, A, D),  # issue 15: /check, never a plain member
     Action.SET_COMPLIANCE: (D, A, D, D, D, D),  # the settings per kind: the methodists
     Action.VIEW_OVERVIEW: (A, A, D, D, D, D),  # issue 18: the methodist's desk
+    # issue 18: the data bank as XLSX (personal data: the chair, not the secretary)
+    Action.EXPORT_DATA_BANK: (A, A, A, A, D, D),
     # issue 20: /protocols, the archive: the members and the service's methodists
     Action.READ_PROTOCOLS: (D, A, A, A, A, A),
     Action.VIEW_ANALYSIS: (D, A, A, A, A, D),  # the staff and the service's methodists

@@ -1,5 +1,6 @@
 """/members: the roster, paginated; a member's card (role, voting, personal link, remove);
-adding roster people by typing one per line or sending a CSV file.
+adding roster people by typing one per line or sending a CSV or XLSX file (previewed);
+the data bank as XLSX.
 
 roster  the list and its pages
 card    one member's card and its actions
@@ -16,7 +17,14 @@ from handlers.members import roster as roster_list
 from handlers.members.adding import AddPeople as AddPeople
 from handlers.ui import MENU_MEMBERS, MenuButton, WizardText
 from ui.callbacks.common import AssocAction, AssocPick, Picker, PickPage
-from ui.callbacks.people import MemberAction, MemberCb, RosterAdd, RosterCb
+from ui.callbacks.people import (
+    BankExport,
+    MemberAction,
+    MemberCb,
+    RosterAdd,
+    RosterCb,
+    RosterImport,
+)
 
 
 def setup() -> Router:
@@ -31,6 +39,7 @@ def setup() -> Router:
         roster_list.picked, AssocPick.filter(F.action == AssocAction.MEMBERS)
     )
     router.callback_query.register(roster_list.turn_page, RosterCb.filter())
+    router.callback_query.register(roster_list.bank, BankExport.filter())
     router.callback_query.register(card.open_card, MemberCb.filter(F.action == MemberAction.OPEN))
     router.callback_query.register(card.set_role, MemberCb.filter(F.action == MemberAction.ROLE))
     router.callback_query.register(
@@ -46,6 +55,7 @@ def setup() -> Router:
     router.callback_query.register(adding.ask_people, RosterAdd.filter())
     router.message.register(adding.people_typed, AddPeople.lines, WizardText())
     router.message.register(adding.people_file, AddPeople.lines, F.document)
+    router.callback_query.register(adding.import_decided, RosterImport.filter())
     return router
 
 
@@ -54,4 +64,5 @@ def setup_hints() -> Router:
     hints = Router(name=f"{__name__}.hints")
     hints.message.filter(F.chat.type == "private")
     hints.message.register(adding.people_hint, AddPeople.lines)
+    hints.message.register(adding.confirm_hint, AddPeople.confirm)
     return hints

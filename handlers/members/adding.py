@@ -1,4 +1,5 @@
-"""Adding roster people: typed one per line or sent as a CSV file; their personal links."""
+"""Adding roster people: typed one per line (added at once) or sent as a CSV file or an XLSX
+workbook (every row checked, then previewed); their personal links."""
 
 from __future__ import annotations
 
@@ -11,15 +12,16 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import render, split_message
-from handlers.ui import quote, start_link
+from handlers.ui import close_button, quote, start_link
 from services import roster
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
-from ui.callbacks.people import RosterAdd
+from ui.callbacks.people import RosterAdd, RosterImport
 
 LINKS_IN_TEXT = 15  # more personal links than this come as a CSV file
 SHOW_SKIPPED = 20
@@ -28,6 +30,10 @@ CAPTION_LIMIT = 1024  # Telegram's limit for a document caption, after entities
 
 class AddPeople(StatesGroup):
     lines = State()
+    confirm = State()  # data: association_id, entries (a file's rows, previewed)
+
+
+PREVIEW_NAMES = 15  # new people named in an XLSX file's preview
 
 
 async def ask_people(
@@ -67,11 +73,12 @@ async def people_file(
 ) -> None:
     document = message.document
     assert document is not None
-    if not (document.file_name or "").lower().endswith((".csv", ".txt")):
+    name = (document.file_name or "").lower()
+    if not name.endswith((".csv", ".txt", ".xlsx")):
         await message.answer(
             _(
-                "I read lists as CSV or plain text. In Excel or Google Sheets choose "
-                "«Save as» / «Download» → CSV and send that file, or paste the lines here."
+                "I read lists as an Excel workbook (.xlsx), CSV or plain text: send such a "
+                "file, or paste the lines here."
             )
         )
         return
@@ -79,8 +86,81 @@ async def people_file(
         raise DomainError(ErrorCode.ROSTER_TOO_BIG, rows=roster.MAX_ROSTER_ROWS)
     data = await bot.download(document)
     assert data is not None
-    entries = roster.parse_roster_file(data.read())
-    await add(message, state, session, actor, clock, bot, entries)
+    content = data.read()
+    if name.endswith(".xlsx"):
+        entries = roster.parse_roster_xlsx(content)
+    else:
+        entries = roster.parse_roster_file(content)
+    await _preview(message, state, session, actor, entries)
+
+
+async def _preview(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    entries: list[roster.RosterEntry],
+) -> None:
+    """A file (XLSX or CSV), every row checked: who would be added, then «Add» or «Cancel».
+    The state keeps every row, so the result names those already on the roster again."""
+    data = await state.get_data()
+    association_id = int(data["association_id"])
+    preview = await roster.preview_people(session, actor, association_id, entries)
+    await state.set_state(AddPeople.confirm)
+    await state.update_data(entries=[[e.full_name, e.school, e.subject] for e in entries])
+    lines = [
+        _("The file is correct: {rows} rows. New: {new}; already on the roster: {known}.").format(
+            rows=len(entries), new=len(preview.fresh), known=len(preview.skipped)
+        )
+    ]
+    for entry in preview.fresh[:PREVIEW_NAMES]:
+        extra = ", ".join(x for x in (entry.school, entry.subject) if x)
+        lines.append(f"• {quote(entry.full_name)}" + (f" ({quote(extra)})" if extra else ""))
+    if len(preview.fresh) > PREVIEW_NAMES:
+        lines.append(_("… and {count} more").format(count=len(preview.fresh) - PREVIEW_NAMES))
+    kb = InlineKeyboardBuilder()
+    if preview.fresh:
+        lines.append(_("Add them to the roster?"))
+        kb.button(
+            text=_("✅ Add {count}").format(count=len(preview.fresh)),
+            callback_data=RosterImport(association_id=association_id, confirm=True),
+        )
+    else:
+        lines.append(_("Nobody new: nothing to add."))
+    kb.button(
+        text=_("✖️ Cancel"),
+        callback_data=RosterImport(association_id=association_id, confirm=False),
+    )
+    chunks = split_message(lines)
+    for chunk in chunks[:-1]:
+        await message.answer(chunk)
+    await message.answer(chunks[-1], reply_markup=kb.as_markup())
+
+
+async def import_decided(
+    query: CallbackQuery,
+    callback_data: RosterImport,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    bot: Bot,
+) -> None:
+    """The preview's «Add» or «Cancel»; a button of another or an earlier preview is stale."""
+    data = await state.get_data()
+    if (
+        await state.get_state() != AddPeople.confirm.state
+        or data.get("association_id") != callback_data.association_id
+    ):
+        raise DomainError(ErrorCode.STALE)
+    await close_button(query)
+    assert isinstance(query.message, Message)
+    if not callback_data.confirm:
+        await state.clear()
+        await query.message.answer(_("Nothing was added."))
+        return
+    entries = [roster.RosterEntry(str(n), s, t) for n, s, t in data.get("entries", [])]
+    await add(query.message, state, session, actor, clock, bot, entries)
 
 
 async def add(
@@ -163,5 +243,12 @@ def _links_csv(links: list[roster.PersonalLink], urls: list[str]) -> bytes:
 
 async def people_hint(message: Message) -> None:
     await message.answer(
-        _("Please send the names as text, one person per line, or a CSV file; /cancel to stop.")
+        _(
+            "Please send the names as text, one person per line, or a CSV or XLSX file; "
+            "/cancel to stop."
+        )
     )
+
+
+async def confirm_hint(message: Message) -> None:
+    await message.answer(_("Please tap «Add» or «Cancel» under the preview; /cancel to stop."))

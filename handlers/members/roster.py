@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import render
 from handlers.ui import association_picker, edit, role_label, show_page
-from services import associations, roster
+from services import associations, databank, roster
+from services.clock import Clock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor
 from ui.callbacks.common import AssocAction, AssocPick, PickPage
-from ui.callbacks.people import MemberAction, MemberCb, RosterAdd, RosterCb
+from ui.callbacks.people import BankExport, MemberAction, MemberCb, RosterAdd, RosterCb
 
 PER_PAGE = 10
 
@@ -74,7 +76,30 @@ async def roster_text(
     kb.attach(nav)
     kb.row()
     kb.button(text=_("➕ Add people"), callback_data=RosterAdd(association_id=association_id))
+    if data.may_export_bank:
+        kb.button(
+            text=_("⬇️ Data bank XLSX"), callback_data=BankExport(association_id=association_id)
+        )
     return text, kb.as_markup()
+
+
+async def bank(
+    query: CallbackQuery,
+    callback_data: BankExport,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    """The association's data bank of members as XLSX (its chair, deputy, methodists)."""
+    from documents.databank_xlsx import xlsx_bytes  # lazy: openpyxl only when asked for
+
+    now = clock.now()
+    found = await databank.association_bank(session, actor, callback_data.association_id, now)
+    await query.answer()
+    if isinstance(query.message, Message):
+        data = xlsx_bytes(found, get_i18n().current_locale)
+        name = f"data_bank_{now:%Y-%m-%d}.xlsx"
+        await query.message.answer_document(BufferedInputFile(data, name))
 
 
 async def picker_page(

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.overview import needs
 from handlers.overview.text import card_keyboard, card_text, page_keyboard, page_text, pages
 from handlers.ui import MENU_OVERVIEW, MenuButton, show_card
-from services import overview
+from services import databank, overview
 from services.clock import Clock
 from services.permissions import Actor
 from ui.callbacks.overview import OverviewAction, OverviewCb
@@ -99,6 +99,25 @@ async def chart(
         await query.message.answer_photo(BufferedInputFile(data, f"overview_{now:%Y-%m-%d}.png"))
 
 
+async def bank(
+    query: CallbackQuery,
+    callback_data: OverviewCb,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    """The data bank of members of the service (of every service the person oversees: 0)."""
+    from documents.databank_xlsx import xlsx_bytes  # lazy: openpyxl only when asked for
+
+    now = clock.now()
+    found = await databank.service_bank(session, actor, now, callback_data.service_id or None)
+    await query.answer()
+    if isinstance(query.message, Message):
+        data = xlsx_bytes(found, get_i18n().current_locale)
+        name = f"data_bank_{now:%Y-%m-%d}.xlsx"
+        await query.message.answer_document(BufferedInputFile(data, name))
+
+
 def setup() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
@@ -108,5 +127,6 @@ def setup() -> Router:
     router.callback_query.register(open_card, OverviewCb.filter(F.action == OverviewAction.OPEN))
     router.callback_query.register(export, OverviewCb.filter(F.action == OverviewAction.XLSX))
     router.callback_query.register(chart, OverviewCb.filter(F.action == OverviewAction.CHART))
+    router.callback_query.register(bank, OverviewCb.filter(F.action == OverviewAction.BANK))
     needs.setup(router)
     return router

@@ -138,7 +138,11 @@ def page_keyboard(view: Overview, page: int, service_id: int) -> InlineKeyboardM
         text=_("📈 Needs"),
         callback_data=NeedsCb(action=NeedsAction.SHOW, service_id=service_id, page=page),
     )
-    builder.adjust(*([1] * len(shown)), *([len(nav)] if nav else []), 2, 1)
+    builder.button(
+        text=_("⬇️ Data bank XLSX"),
+        callback_data=OverviewCb(action=OverviewAction.BANK, service_id=service_id, page=page),
+    )
+    builder.adjust(*([1] * len(shown)), *([len(nav)] if nav else []), 2, 2)
     return builder.as_markup()
 
 

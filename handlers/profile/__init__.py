@@ -51,6 +51,9 @@ def setup() -> Router:
         fields.clear_field, ProfileSet.filter(F.value == ProfileValue.CLEAR)
     )
     router.callback_query.register(
+        fields.nothing_chosen, ProfileSet.filter(F.value == ProfileValue.NOTHING)
+    )
+    router.callback_query.register(
         fields.category_chosen, ProfileSet.filter(F.field == ProfileField.CATEGORY)
     )
     router.callback_query.register(

@@ -55,6 +55,8 @@ def _buttons() -> list[tuple[str, ProfileField]]:
         (_("🧑‍🏫 Teaching experience"), ProfileField.TEACHING_EXPERIENCE),
         (_("🎂 Year of birth"), ProfileField.BIRTH_YEAR),
         (_("🏅 Category"), ProfileField.CATEGORY),
+        (_("📅 Category order date"), ProfileField.ORDER_DATE),
+        (_("№ Category order number"), ProfileField.ORDER_NUMBER),
         (_("🏆 Awards"), ProfileField.AWARDS),
         (_("🎖 Titles"), ProfileField.TITLES),
         (_("🌐 Language"), ProfileField.LANGUAGE),

@@ -67,6 +67,15 @@ def _detail_question(field: Detail, clock: Clock) -> str:
         return _("Your year of birth, from {min} to {max}. The profile shows your age.").format(
             min=people.BIRTH_YEAR_MIN, max=clock.now().year - people.MIN_AGE
         )
+    if field is Detail.ORDER_DATE:
+        return _(
+            "The date of the order that set your qualification category, as DD.MM.YYYY "
+            "(not in the future). The bot reminds you before the category's term ends."
+        )
+    if field is Detail.ORDER_NUMBER:
+        return _("The number of that order, e.g. «123-к» (up to {max} characters).").format(
+            max=people.ORDER_NUMBER_MAX
+        )
     if field is Detail.AWARDS:
         return _(
             "Your awards, one per line, e.g. «Почётная грамота Министерства просвещения, "
@@ -90,18 +99,33 @@ async def ask_detail(
     actor: Actor,
     clock: Clock,
 ) -> None:
-    field = Detail(callback_data.field.value)
-    profile = await people.get_profile(session, actor)
     await query.answer()
+    assert isinstance(query.message, Message)
+    await _ask(query.message, Detail(callback_data.field.value), state, session, actor, clock)
+
+
+async def _ask(
+    message: Message,
+    field: Detail,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    """Ask for one typed field: «🗑 Clear» when it is set, «Нет» for awards and titles."""
+    profile = await people.get_profile(session, actor)
     await state.set_state(EditProfile.detail)
     await state.update_data(field=field.value)
-    kb = None
+    builder = InlineKeyboardBuilder()
+    button = ProfileField(field.value)
+    if field in (Detail.AWARDS, Detail.TITLES):
+        builder.button(
+            text=_("🚫 None"), callback_data=ProfileSet(field=button, value=ProfileValue.NOTHING)
+        )
     if getattr(profile, field.value) is not None:
-        builder = InlineKeyboardBuilder()
-        _clear_button(builder, callback_data.field)
-        kb = builder.as_markup()
-    assert isinstance(query.message, Message)
-    await query.message.answer(
+        _clear_button(builder, button)
+    kb = builder.as_markup() if builder.buttons else None
+    await message.answer(
         _detail_question(field, clock) + "\n" + _("/cancel to leave it as it is."),
         reply_markup=kb,
     )
@@ -116,7 +140,29 @@ async def detail_typed(
     except ValueError as exc:
         raise DomainError(ErrorCode.STALE) from exc
     await people.set_detail(session, actor, field, message.text or "", clock.now())
+    if field is Detail.ORDER_DATE:  # the date, then the number of the same order
+        await message.answer(_("Saved."))
+        await _ask(message, Detail.ORDER_NUMBER, state, session, actor, clock)
+        return
     await saved(message, state, session, actor, clock)
+
+
+async def nothing_chosen(
+    query: CallbackQuery,
+    callback_data: ProfileSet,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    """«Нет» for awards or titles: an answer the data bank counts, not a gap."""
+    if callback_data.field not in (ProfileField.AWARDS, ProfileField.TITLES):
+        raise DomainError(ErrorCode.STALE)
+    field = Detail(callback_data.field.value)
+    await people.set_detail(session, actor, field, _("none"), clock.now())
+    await close_button(query)
+    assert isinstance(query.message, Message)
+    await saved(query.message, state, session, actor, clock)
 
 
 async def ask_category(
@@ -175,4 +221,8 @@ async def category_chosen(
     await people.set_category(session, actor, category, clock.now())
     await close_button(query)
     assert isinstance(query.message, Message)
+    if category is not Category.NONE:  # the order that set it: its date, then its number
+        await query.message.answer(_("Saved."))
+        await _ask(query.message, Detail.ORDER_DATE, state, session, actor, clock)
+        return
     await saved(query.message, state, session, actor, clock)

@@ -23,6 +23,7 @@ module                        kinds
 ``school``                    a school a teacher typed was rejected: choose another
 ``alert``                     the operator's alerts to the administrators
 ``analysis``                  an annual analysis submitted (to the methodists), decided
+``category``                  a qualification category's term ends soon (the data bank)
 ============================  ==========================================================
 
 ``base`` holds the `Kind` protocol and a small cache; ``meeting`` what a meeting's kinds
@@ -38,6 +39,7 @@ from .analysis import AnalysisDecidedKind, AnalysisSubmittedKind
 from .announcement import AnnouncementKind
 from .ballot import BallotReminderKind
 from .base import Kind as Kind
+from .category import CategoryTermKind
 from .checkin import CheckinKind
 from .compliance import DigestKind, FindingKind
 from .draft import ConfirmKind, DecisionKind, DraftDeadlineKind
@@ -98,4 +100,5 @@ def registry(clock: Clock | None = None) -> dict[str, Kind]:
     kinds.extend(plan_kinds())
     kinds.extend([FindingKind(), DigestKind(), SchoolRejectedKind(), OperatorAlertKind()])
     kinds.extend([AnalysisSubmittedKind(), AnalysisDecidedKind()])
+    kinds.append(CategoryTermKind())
     return {kind.name: kind for kind in kinds}

@@ -14,7 +14,7 @@ Value = int | date
 # What a field may look like in a key: ids may be negative (group chats), dates are ISO.
 _INT = r"-?\d+"
 _DATE = r"\d{4}-\d{2}-\d{2}"
-_DATES = frozenset({"day"})
+_DATES = frozenset({"day", "order_date"})
 
 
 @dataclass(frozen=True)

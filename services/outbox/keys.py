@@ -23,6 +23,8 @@ from .key_format import subject_of as subject_of
 from .keys_year import analysis_decided as analysis_decided
 from .keys_year import analysis_group as analysis_group
 from .keys_year import analysis_submitted as analysis_submitted
+from .keys_year import category_term as category_term
+from .keys_year import category_term_group as category_term_group
 from .keys_year import compliance_digest as compliance_digest
 from .keys_year import compliance_digest_group as compliance_digest_group
 from .keys_year import compliance_finding as compliance_finding

@@ -13,6 +13,10 @@ _PLAN_APPROVAL_GROUP = register("plan_approval_group", "plan:{plan_id}:approval"
 _COMPLIANCE_GROUP = register("compliance_group", "compliance:{association_id}")
 _DIGEST_GROUP = register("compliance_digest_group", "compliance_digest:{day}")
 _ANALYSIS_GROUP = register("analysis_group", "analysis:{analysis_id}")
+_CATEGORY_TERM_GROUP = register("category_term_group", "category_term:{day}")
+_CATEGORY_TERM = register(
+    "category_term", "category_term:person={person_id}:order={order_date}:to={recipient_id}"
+)
 _PLAN_ADOPTED = register("plan_adopted", "plan:{plan_id}:adopted:person={person_id}")
 _PLAN_APPROVED = register("plan_approved", "plan:{plan_id}:approved:person={person_id}")
 _COMPLIANCE = register(
@@ -82,3 +86,19 @@ def compliance_digest_group(day: date) -> str:
 def compliance_digest(*, day: date, person_id: int) -> str:
     """A methodist's digest of the day: one a day."""
     return _DIGEST.build(day=day, person_id=person_id)
+
+
+# ---------------------------------------------------------------- the data bank
+
+
+def category_term_group(day: date) -> str:
+    """The category reminders enqueued by one day's run (issue 18, item 4)."""
+    return _CATEGORY_TERM_GROUP.build(day=day)
+
+
+def category_term(*, person_id: int, order_date: date, recipient_id: int) -> str:
+    """A category's term ends soon: to the teacher and to each methodist of their services,
+    once per (person, order date)."""
+    return _CATEGORY_TERM.build(
+        person_id=person_id, order_date=order_date, recipient_id=recipient_id
+    )

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import AnalysisStatus, MeetingForm, MeetingStatus, PlanRowKind
 from services import compliance, deadlines
 from services.compliance import Facts, MeetingFact, RowFact, Rule
+from services.databank import completeness
 from services.overview import queries
 from services.overview.rows import OverviewRow, reasons_of
 from services.surveys import NEEDS, TemplateKey
@@ -60,7 +61,10 @@ async def gather(session: AsyncSession, scope: queries.Scope, now: datetime) -> 
     chairs: dict[int, str | None] = {}
     for aid, name, _ in await session.execute(queries.chairs(scope)):
         chairs.setdefault(aid, name)
-    members = {row[0]: row[1:] for row in (await session.execute(queries.members(scope)))}
+    members = {
+        row[0]: row[1:]
+        for row in (await session.execute(queries.members(scope, completeness.school_year_of(now))))
+    }
     meetings: dict[int, list[MeetingRow]] = defaultdict(list)
     for m in await session.execute(queries.meetings(scope)):
         meetings[m[1]].append(m)
@@ -177,7 +181,7 @@ async def gather(session: AsyncSession, scope: queries.Scope, now: datetime) -> 
                 joined=int(joined or 0),
                 roster=int(roster or 0),
                 voting=int(voting or 0),
-                bank_percent=_percent(int(filled or 0), int(kept or 0) * len(queries.BANK_FIELDS)),
+                bank_percent=completeness.percent(int(filled or 0), int(kept or 0)),
                 held=t.held,
                 planned=t.planned,
                 minimum=rules.min_meetings,

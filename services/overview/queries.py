@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, case, exists, func, literal, select
+from sqlalchemy import Select, and_, case, exists, func, select
 
 from models import (
     PRESENT_KINDS,
@@ -36,24 +36,9 @@ from models import (
     SurveyStatus,
     Vote,
 )
+from services.databank import completeness
 
 Scope = Select[int]
-
-# The data bank's fields (002 Annex 4 §5.1) that a person's profile holds today; the courses
-# and contests of the year-end report come with issue 16.
-BANK_FIELDS = (
-    Person.full_name,
-    Person.school_id,
-    Person.subject,
-    Person.education,
-    Person.speciality,
-    Person.total_experience_years,
-    Person.teaching_experience_years,
-    Person.birth_year,
-    Person.category,
-    Person.awards,
-    Person.titles,
-)
 
 
 def of_services(service_ids: Iterable[int]) -> Scope:
@@ -100,15 +85,12 @@ def chairs(scope: Scope) -> Select[int, str | None, int]:
     )
 
 
-def members(scope: Scope) -> Select[int, int, int, int, int, int]:
+def members(scope: Scope, school_year: int) -> Select[int, int, int, int, int, int]:
     """Per association: on the roster, M (voting), joined the bot, people whose data is kept,
-    and the data bank's filled fields over them."""
+    and the data bank's filled answers over them (services.databank.completeness)."""
     joined = exists().where(Identity.person_id == Person.id)
     kept = Person.forgotten_at.is_(None)
-    filled = sum(
-        (case((and_(kept, field.is_not(None)), 1), else_=0) for field in BANK_FIELDS),
-        literal(0),
-    )
+    filled = completeness.filled(school_year)
     return (
         select(
             Membership.association_id,

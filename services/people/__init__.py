@@ -25,10 +25,13 @@ from services.people.profile import BIRTH_YEAR_MIN as BIRTH_YEAR_MIN
 from services.people.profile import LOCALES as LOCALES
 from services.people.profile import LONG_TEXT_MAX as LONG_TEXT_MAX
 from services.people.profile import MIN_AGE as MIN_AGE
+from services.people.profile import ORDER_NUMBER_MAX as ORDER_NUMBER_MAX
 from services.people.profile import YEARS_MAX as YEARS_MAX
 from services.people.profile import Detail as Detail
 from services.people.profile import Profile as Profile
 from services.people.profile import check_detail as check_detail
+from services.people.profile import check_order_date as check_order_date
+from services.people.profile import check_order_number as check_order_number
 from services.people.profile import get_profile as get_profile
 from services.people.profile import set_category as set_category
 from services.people.profile import set_detail as set_detail

@@ -45,6 +45,10 @@ async def export_data(session: AsyncSession, actor: Actor) -> dict[str, Any]:
             "teaching_experience_years": person.teaching_experience_years,
             "birth_year": person.birth_year,
             "category": person.category.value if person.category else None,
+            "category_order_date": (
+                person.category_order_date.isoformat() if person.category_order_date else None
+            ),
+            "category_order_number": person.category_order_number,
             "awards": person.awards,
             "titles": person.titles,
             "consent_at": _iso(person.consent_at),
@@ -79,6 +83,9 @@ FORGOTTEN_FIELDS = (
     "teaching_experience_years",
     "birth_year",
     "category",
+    "category_order_date",
+    "category_order_number",
+    "category_reminded_order",
     "awards",
     "titles",
     "consent_at",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,6 +41,8 @@ class Profile:
     category: Category | None = None
     awards: str | None = None
     titles: str | None = None
+    category_order_date: date | None = None  # the order that set the category
+    category_order_number: str | None = None
     school_rejected: bool = False  # kept as typed until another is chosen (issue 20)
 
 
@@ -77,6 +80,8 @@ async def get_profile(
         category=person.category,
         awards=person.awards,
         titles=person.titles,
+        category_order_date=person.category_order_date,
+        category_order_number=person.category_order_number,
     )
 
 
@@ -114,16 +119,53 @@ class Detail(enum.StrEnum):
     BIRTH_YEAR = "birth_year"
     AWARDS = "awards"
     TITLES = "titles"
+    ORDER_DATE = "category_order_date"  # the order that set the category (DD.MM.YYYY)
+    ORDER_NUMBER = "category_order_number"
 
 
 YEARS_MAX = 60  # total and teaching experience, in years
 BIRTH_YEAR_MIN = 1940
 MIN_AGE = 16  # the latest birth year is the current year minus this
 LONG_TEXT_MAX = 1000  # awards, titles: plain text of several lines
+ORDER_YEARS_BACK = 30  # an order older than this is a typo (a category lasts 5 years)
+ORDER_NUMBER_MAX = 32  # «123-к», «01-02/345»: an order's number is short
+_ORDER_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_ORDER_NUMBER = re.compile(r"[\w][\w\s./\\-]*", re.UNICODE)
 
 
-def check_detail(field: Detail, text: str | None, now: datetime) -> str | int:
+def check_order_date(text: str | None, today: date) -> date:
+    """The category's order date: DD.MM.YYYY, not in the future, at most 30 years back."""
+    first = date(today.year - ORDER_YEARS_BACK, 1, 1)
+    refused = DomainError(ErrorCode.ORDER_DATE, first=f"{first:%d.%m.%Y}", last=f"{today:%d.%m.%Y}")
+    match = _ORDER_DATE.fullmatch((text or "").strip())
+    if match is None:
+        raise refused
+    try:
+        day = date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+    except ValueError as exc:
+        raise refused from exc
+    if not first <= day <= today:
+        raise refused
+    return day
+
+
+def check_order_number(text: str | None) -> str:
+    """The category's order number, «№» dropped: letters, digits, `-`, `/`, `.`; up to 32."""
+    value = " ".join((text or "").replace("№", " ").split())
+    if not value or len(value) > ORDER_NUMBER_MAX or not _ORDER_NUMBER.fullmatch(value):
+        raise DomainError(ErrorCode.ORDER_NUMBER, max=ORDER_NUMBER_MAX)
+    if not any(c.isdigit() for c in value):
+        raise DomainError(ErrorCode.ORDER_NUMBER, max=ORDER_NUMBER_MAX)
+    return value
+
+
+def check_detail(field: Detail, text: str | None, now: datetime) -> str | int | date:
     """Validate a typed data-bank value (DESIGN.md "Limits users meet")."""
+    if field is Detail.ORDER_DATE:
+        # a day or so ahead of UTC is allowed: the teacher's calendar may be east of it
+        return check_order_date(text, (now + timedelta(hours=14)).date())
+    if field is Detail.ORDER_NUMBER:
+        return check_order_number(text)
     if field in (Detail.EDUCATION, Detail.SPECIALITY):
         return check_title(text)
     if field in (Detail.AWARDS, Detail.TITLES):
@@ -136,7 +178,7 @@ def check_detail(field: Detail, text: str | None, now: datetime) -> str | int:
 @writes
 async def set_detail(
     session: AsyncSession, actor: Actor, field: Detail, text: str | None, now: datetime
-) -> str | int | None:
+) -> str | int | date | None:
     """Set one data-bank field from typed text, or clear it (`text` None). Returns the value."""
     person = await session.get_one(Person, require_person(actor))
     value = None if text is None else check_detail(field, text, now)
@@ -158,8 +200,12 @@ async def set_detail(
 async def set_category(
     session: AsyncSession, actor: Actor, category: Category | None, now: datetime
 ) -> None:
-    """The qualification category: none, first or highest; None clears it (not stated)."""
+    """The qualification category: none, first or highest; None clears it (not stated).
+    Another category than before drops the order's date and number (a new order set it)."""
     person = await session.get_one(Person, require_person(actor))
+    if category != person.category or category in (None, Category.NONE):
+        person.category_order_date = None
+        person.category_order_number = None
     person.category = category
     audit.record(
         session,

@@ -2,6 +2,7 @@
 
 views    a page of the roster, one member's row, what the viewer may do with a member
 parsing  roster lists typed or sent as a CSV file
+xlsx     a roster sent as an XLSX workbook, checked row by row and column
 adding   adding people with personal links, a fresh personal link
 changes  role, voting, removal
 access   loading what a use case acts on
@@ -10,9 +11,11 @@ queries  the select builders
 
 from services.roster.adding import PersonalLink as PersonalLink
 from services.roster.adding import RosterAdded as RosterAdded
+from services.roster.adding import RosterPreview as RosterPreview
 from services.roster.adding import add_people as add_people
 from services.roster.adding import name_key as name_key
 from services.roster.adding import personal_link as personal_link
+from services.roster.adding import preview_people as preview_people
 from services.roster.changes import change_role as change_role
 from services.roster.changes import remove as remove
 from services.roster.changes import set_voting as set_voting
@@ -30,3 +33,4 @@ from services.roster.views import get_row as get_row
 from services.roster.views import member_actions as member_actions
 from services.roster.views import roster_page as roster_page
 from services.roster.views import row_to_remove as row_to_remove
+from services.roster.xlsx import parse_roster_xlsx as parse_roster_xlsx

@@ -9,14 +9,14 @@ from datetime import datetime
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Invite, InviteKind, Membership, Person, Role
+from models import Association, Invite, InviteKind, Membership, Person, Role
 from services import audit, invites, schools
 from services.errors import DomainError, ErrorCode
 from services.permissions import Action, Actor, may_manage_role, require
 from services.roster import queries
 from services.roster.access import load_association, load_member, scope_of
 from services.roster.parsing import RosterEntry
-from services.tx import writes
+from services.tx import reads, writes
 
 
 @dataclass(frozen=True)
@@ -47,22 +47,20 @@ def same_person(schools_of_name: set[str | None] | None, school: str | None) -> 
     return school is None or None in schools_of_name or school in schools_of_name
 
 
-@writes
-async def add_people(
-    session: AsyncSession,
-    actor: Actor,
-    association_id: int,
-    entries: list[RosterEntry],
-    now: datetime,
-) -> RosterAdded:
-    """Add roster rows (people who may not have opened the bot) with a personal link each.
+@dataclass(frozen=True)
+class RosterPreview:
+    """What adding a list would do: who is new, who is already on the roster."""
 
-    A person already among the active members, or repeated in the list, is skipped (same
-    name, and same school or no school to tell them apart), so sending the same list twice
-    adds nobody twice. Up to 2,000 rows go in as a few multi-row INSERTs
-    (one per table), not a round trip per person.
-    """
-    association = await load_association(session, association_id)
+    association_name: str
+    fresh: list[RosterEntry]
+    skipped: list[str]
+
+
+async def _split(
+    session: AsyncSession, actor: Actor, association: Association, entries: list[RosterEntry]
+) -> tuple[list[RosterEntry], list[str]]:
+    """The entries not yet on the roster (nor earlier in the list), and the names of the
+    others; FORBIDDEN unless the actor may add members here."""
     require(actor, Action.EDIT_ROSTER, scope_of(association))
     if not may_manage_role(actor, scope_of(association), Role.MEMBER):
         raise DomainError(ErrorCode.FORBIDDEN)
@@ -81,6 +79,36 @@ async def add_people(
         else:
             seen.setdefault(key, set()).add(school_key)
             fresh.append(entry)
+    return fresh, skipped
+
+
+@reads
+async def preview_people(
+    session: AsyncSession, actor: Actor, association_id: int, entries: list[RosterEntry]
+) -> RosterPreview:
+    """What `add_people` would do with the list, writing nothing (the XLSX import's preview)."""
+    association = await load_association(session, association_id)
+    fresh, skipped = await _split(session, actor, association, entries)
+    return RosterPreview(association.name, fresh, skipped)
+
+
+@writes
+async def add_people(
+    session: AsyncSession,
+    actor: Actor,
+    association_id: int,
+    entries: list[RosterEntry],
+    now: datetime,
+) -> RosterAdded:
+    """Add roster rows (people who may not have opened the bot) with a personal link each.
+
+    A person already among the active members, or repeated in the list, is skipped (same
+    name, and same school or no school to tell them apart), so sending the same list twice
+    adds nobody twice. Up to 2,000 rows go in as a few multi-row INSERTs
+    (one per table), not a round trip per person.
+    """
+    association = await load_association(session, association_id)
+    fresh, skipped = await _split(session, actor, association, entries)
     school_ids: dict[str, int] = {}  # each distinct school resolved once
     for entry in fresh:
         if entry.school and schools.normalize_school(entry.school) not in school_ids:

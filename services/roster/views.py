@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Membership, Person, Role, School
-from services.permissions import Action, Actor, Scope, may_manage_role, require
+from services.permissions import Action, Actor, Decision, Scope, decide, may_manage_role, require
 from services.roster import queries
 from services.roster.access import load_association, load_member, require_removal, scope_of
 from services.tx import reads
@@ -37,6 +37,7 @@ class RosterPage:
     pages: int
     total: int
     joined: int
+    may_export_bank: bool = False  # the data bank as XLSX (issue 18): chair, deputy, methodist
 
 
 @reads
@@ -72,6 +73,8 @@ async def roster_page(
         pages=pages,
         total=len(ordered),
         joined=sum(1 for r in ordered if r.joined),
+        may_export_bank=decide(actor, Action.EXPORT_DATA_BANK, scope_of(association))
+        is Decision.ALLOW,
     )
 
 

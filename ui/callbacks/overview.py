@@ -16,6 +16,7 @@ class OverviewAction(enum.StrEnum):
     OPEN = "op"  # the card of `association_id` (back to `page`)
     XLSX = "xl"  # the overview as XLSX
     CHART = "ch"  # the overview's chart (PNG): meetings held and average attendance
+    BANK = "bk"  # the data bank of members of the service(s) as XLSX
 
 
 class OverviewCb(CallbackData, prefix="ov"):

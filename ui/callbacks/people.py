@@ -47,6 +47,8 @@ class ProfileField(enum.StrEnum):
     TEACHING_EXPERIENCE = "teaching_experience_years"
     BIRTH_YEAR = "birth_year"
     CATEGORY = "category"
+    ORDER_DATE = "category_order_date"  # the order that set the category
+    ORDER_NUMBER = "category_order_number"
     AWARDS = "awards"
     TITLES = "titles"
     LANGUAGE = "language"
@@ -62,6 +64,8 @@ DETAIL_FIELDS = frozenset(
         ProfileField.BIRTH_YEAR,
         ProfileField.AWARDS,
         ProfileField.TITLES,
+        ProfileField.ORDER_DATE,
+        ProfileField.ORDER_NUMBER,
     }
 )
 
@@ -79,6 +83,7 @@ class ProfileValue(enum.StrEnum):
     METHODIST = "methodist"  # педагог-методист
     MENTOR = "mentor"  # педагог-наставник
     CLEAR = "-"
+    NOTHING = "0"  # awards, titles: «нет» (an answer, not a gap in the data bank)
 
 
 class ProfileSet(CallbackData, prefix="pv"):
@@ -148,6 +153,19 @@ class MemberCb(CallbackData, prefix="mb"):
 
 class RosterAdd(CallbackData, prefix="ra"):
     association_id: Id
+
+
+class BankExport(CallbackData, prefix="db"):
+    """The association's data bank of members as XLSX (issue 18, item 4)."""
+
+    association_id: Id
+
+
+class RosterImport(CallbackData, prefix="ri"):
+    """The preview of a roster sent as XLSX: add its people (`confirm`) or not."""
+
+    association_id: Id
+    confirm: bool
 
 
 class RevokeLinks(CallbackData, prefix="rv"):
