@@ -213,7 +213,7 @@ function messageBlock(m) {
   const time = document.createElement("span");
   time.className = "time";
   time.textContent = new Date(m.date * 1000).toLocaleTimeString(lang === "ru" ? "ru-RU" : "en-GB",
-    { hour: "2-digit", minute: "2-digit" });
+    { timeZone: state.timezone, hour: "2-digit", minute: "2-digit" });
   box.append(time);
   return box;
 }
@@ -257,6 +257,9 @@ async function select(id) {
   document.querySelectorAll(".person").forEach((b) => {
     b.setAttribute("aria-current", String(Number(b.dataset.id) === id));
   });
+  // On a phone the people are a strip that scrolls sideways: keep the one played in sight.
+  const chosen = document.querySelector('.person[aria-current="true"]');
+  if (chosen) chosen.scrollIntoView({ block: "nearest", inline: "nearest" });
   await renderChat();
 }
 
