@@ -290,11 +290,17 @@ async function main() {
     $("text").value = "";
     await send(text);
   });
-  document.querySelectorAll("[data-step]").forEach((b) => b.addEventListener("click", async () => {
+  // A move cannot be undone: the clock's buttons wait until the one running has finished
+  // (what became due sent), so a double tap does not skip past an event.
+  const steps = [...document.querySelectorAll("[data-step]")];
+  steps.forEach((b) => b.addEventListener("click", async () => {
+    steps.forEach((s) => { s.disabled = true; });
     try {
       await call("POST", "/api/clock", { step: b.dataset.step });
     } catch (error) {
       toast(t("failed") + error.message);
+    } finally {
+      steps.forEach((s) => { s.disabled = false; });
     }
     await refresh();
   }));
