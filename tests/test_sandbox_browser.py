@@ -161,7 +161,7 @@ async def test_the_walk_in_a_browser(installed: None, sandbox_url: str, tmp_path
             assert word in text
         for badge in ("Администратор", "Методист", "Председатель", "Секретарь", "Педагог"):
             assert badge in text
-        assert len(await page.evaluate('document.querySelectorAll(".person")')) == 12
+        assert await page.evaluate('document.querySelectorAll(".person").length') == 12
         await walk.shot("page")
 
         # The chair finds the draft in seven days and publishes it.
