@@ -20,7 +20,7 @@ MO := locales/ru/LC_MESSAGES/messages.mo locales/en/LC_MESSAGES/messages.mo
 PYTEST_ARGS ?= -n 2
 
 .PHONY: run sandbox test lint typecheck unit locales locales-compile locales-compile-run bench \
-	lock clean venv backup preview
+	lock clean venv backup preview screenshot
 
 # On a fresh checkout (no BOT_TOKEN, DATABASE_URL, WEBHOOK_URL, no .env) the sandbox starts.
 run: $(RUN_STAMP) locales-compile-run
@@ -86,6 +86,11 @@ locales: $(STAMP)
 # The README's picture: page one of a sample protocol's PDF, rendered by PDFium.
 preview: $(STAMP)
 	$(PY) -m documents.preview docs/protocol-page-1.png
+
+# The README's pictures of the sandbox, taken by its browser test (headless Chromium):
+# docs/sandbox.png (1280 px wide) and docs/sandbox-390.png (a phone's 390 px).
+screenshot: $(STAMP) locales-compile
+	SANDBOX_SCREENSHOT=docs/sandbox.png $(PY) -m pytest tests/test_sandbox_browser.py -q -p no:cacheprovider
 
 # Re-resolve the pinned ranges of pyproject.toml into both locks with pip-tools, hashing
 # every file PyPI publishes for each version (not only this machine's wheels). The

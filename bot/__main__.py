@@ -30,13 +30,18 @@ Then run `make run` again. Every setting is listed in README.md."""
 TOKEN_EXAMPLE = """, for example:
   BOT_TOKEN=123456:ABC...   (the token @BotFather gave you)
 To try the bot without Telegram first: make sandbox (or python -m bot sandbox)"""
+# The same in Russian, first: whoever reads the terminal may read only that.
+NO_TOKEN_RU = (
+    "BOT_TOKEN не задан: укажите токен от @BotFather в окружении или в {env}; "
+    "чтобы попробовать без Telegram: make sandbox\n"
+)
 
 
 def load_settings() -> Settings | None:
     try:
         return Settings()  # values come from the environment
     except ValidationError as exc:
-        problems, token = [], False
+        problems, token, missing = [], False, False
         for error in exc.errors():
             name = ".".join(str(p) for p in error["loc"]).upper()
             error["msg"] = error["msg"].removeprefix("Value error, ")
@@ -47,6 +52,8 @@ def load_settings() -> Settings | None:
             else:
                 problems.append(f"{name}: {error['msg']}")
         example = TOKEN_EXAMPLE if token else "."
+        if missing:
+            print(NO_TOKEN_RU.format(env=ROOT / ".env"), file=sys.stderr)
         print(HELP.format(problem="; ".join(problems), example=example), file=sys.stderr)
         return None
 

@@ -615,6 +615,9 @@ class BotAPIServer:
             "has_main_web_app": False,
         }
         self.base_url = ""
+        # What stamps the messages' dates (seconds since the epoch): the sandbox gives its
+        # forward clock, so a message sent after a move carries the moved time.
+        self.clock: Callable[[], float] = time.time
         self._changed = asyncio.Event()
         self._released = asyncio.Event()
         self.reset()
@@ -1131,7 +1134,7 @@ class BotAPIServer:
             "message_id": chat.new_message_id(),
             "from": dict(sender),
             "chat": self._chat_object(chat),
-            "date": int(time.time()),
+            "date": int(self.clock()),
         }
         chat.messages[message["message_id"]] = message
         return message
@@ -1191,7 +1194,7 @@ class BotAPIServer:
                 "my_chat_member": {
                     "chat": self._chat_object(chat),
                     "from": dict(user),
-                    "date": int(time.time()),
+                    "date": int(self.clock()),
                     "old_chat_member": member(old),
                     "new_chat_member": member(new),
                 }
@@ -1680,7 +1683,7 @@ class BotAPIServer:
         message["html"] = raw
         _set_optional(message, "entities", entities)
         _set_optional(message, "reply_markup", markup)
-        message["edit_date"] = int(time.time())
+        message["edit_date"] = int(self.clock())
         return _public(message)
 
     async def _edit_message_caption(self, call: _Call) -> Any:
@@ -1707,7 +1710,7 @@ class BotAPIServer:
         _set_optional(message, "caption_entities", entities)
         _set_optional(message, "caption_html", raw)
         _set_optional(message, "reply_markup", markup)
-        message["edit_date"] = int(time.time())
+        message["edit_date"] = int(self.clock())
         return _public(message)
 
     async def _edit_message_reply_markup(self, call: _Call) -> Any:
@@ -1720,7 +1723,7 @@ class BotAPIServer:
         if _canon(message.get("reply_markup")) == _canon(markup):
             raise _bad(_NOT_MODIFIED)
         _set_optional(message, "reply_markup", markup)
-        message["edit_date"] = int(time.time())
+        message["edit_date"] = int(self.clock())
         return _public(message)
 
     async def _delete_message(self, call: _Call) -> Any:

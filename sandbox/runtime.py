@@ -70,6 +70,7 @@ class Sandbox:
         self.api = api
         self.settings = settings
         self.clock = ForwardClock()
+        api.clock = lambda: self.clock.now().timestamp()  # messages dated by the moved clock
         self._engine: AsyncEngine | None = None
         self._sessionmaker: async_sessionmaker[AsyncSession] | None = None
         self._bot: Bot | None = None

@@ -227,6 +227,11 @@ def test_empty_bot_token_exits_2_with_a_hint() -> None:
     assert "environment" in proc.stderr
     assert str(ROOT / ".env") in proc.stderr
     assert "without Telegram first: make sandbox" in proc.stderr
+    # And in Russian, first (issue 19's wording).
+    first = proc.stderr.splitlines()[0]
+    assert first.startswith("BOT_TOKEN не задан: ")
+    assert first.endswith("; чтобы попробовать без Telegram: make sandbox")
+    assert str(ROOT / ".env") in first
     assert proc.stdout == ""
 
 
@@ -245,6 +250,7 @@ def test_malformed_bot_token_exits_2_before_touching_anything() -> None:
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "does not look like a token" in proc.stderr and "Value error" not in proc.stderr
+    assert "не задан" not in proc.stderr  # set, only malformed
     assert "DEFAULT_TIMEZONE" in proc.stderr  # every problem is named at once
 
 

@@ -209,6 +209,15 @@ async def test_moving_the_clock_runs_what_became_due_at_once(running: Running) -
     assert reminder["buttons"]
 
 
+async def test_messages_are_dated_by_the_sandbox_clock(running: Running) -> None:
+    moved = datetime.fromisoformat((await running.post("/api/clock", {"step": "day"}))["now"])
+    await running.post(f"/api/chat/{TEACHER}/send", {"text": "/start"})
+    answer = await running.wait_for(TEACHER, lambda m: "Иванова" in m["text"])
+    mine = (await running.chat(TEACHER))["messages"][0]
+    for message in (mine, answer):  # a day ahead of the machine's clock, as the page says
+        assert message["date"] >= int(moved.timestamp())
+
+
 async def test_files_the_bot_sends_are_shown_or_downloaded_with_their_name(
     running: Running,
 ) -> None:

@@ -120,5 +120,7 @@ def test_make_run_with_a_production_setting_and_no_token_exits_2_with_the_hint(
     )
     assert proc.returncode == 2, proc.stderr
     assert "BOT_TOKEN is not set" in proc.stderr and "make sandbox" in proc.stderr
+    assert "BOT_TOKEN не задан" in proc.stderr
+    assert "чтобы попробовать без Telegram: make sandbox" in proc.stderr
     assert proc.stdout == ""  # no sandbox
     assert not (tmp_path / "bot.sqlite3").exists()

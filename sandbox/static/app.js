@@ -213,7 +213,7 @@ function messageBlock(m) {
   const time = document.createElement("span");
   time.className = "time";
   time.textContent = new Date(m.date * 1000).toLocaleTimeString(lang === "ru" ? "ru-RU" : "en-GB",
-    { hour: "2-digit", minute: "2-digit" });
+    { timeZone: state.timezone, hour: "2-digit", minute: "2-digit" });
   box.append(time);
   return box;
 }
@@ -257,6 +257,9 @@ async function select(id) {
   document.querySelectorAll(".person").forEach((b) => {
     b.setAttribute("aria-current", String(Number(b.dataset.id) === id));
   });
+  // On a phone the people are a strip that scrolls sideways: keep the one played in sight.
+  const chosen = document.querySelector('.person[aria-current="true"]');
+  if (chosen) chosen.scrollIntoView({ block: "nearest", inline: "nearest" });
   await renderChat();
 }
 
@@ -287,11 +290,17 @@ async function main() {
     $("text").value = "";
     await send(text);
   });
-  document.querySelectorAll("[data-step]").forEach((b) => b.addEventListener("click", async () => {
+  // A move cannot be undone: the clock's buttons wait until the one running has finished
+  // (what became due sent), so a double tap does not skip past an event.
+  const steps = [...document.querySelectorAll("[data-step]")];
+  steps.forEach((b) => b.addEventListener("click", async () => {
+    steps.forEach((s) => { s.disabled = true; });
     try {
       await call("POST", "/api/clock", { step: b.dataset.step });
     } catch (error) {
       toast(t("failed") + error.message);
+    } finally {
+      steps.forEach((s) => { s.disabled = false; });
     }
     await refresh();
   }));
