@@ -34,8 +34,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _BULK: contextvars.ContextVar[bool] = contextvars.ContextVar("limiter_bulk", default=False)
-# Run once the slot is granted, right before the call (the sender commits "started" there, so
-# a wait in the limiter is never mistaken for a call in flight). False: do not call.
+# Run once, as the call's slot frees (the commit's own duration ahead of it), right before the
+# call (the sender commits "started" there, so a wait in the limiter is never mistaken for a
+# call in flight). False: do not call.
 _BEFORE_CALL: contextvars.ContextVar[Callable[[], Awaitable[bool]] | None] = contextvars.ContextVar(
     "limiter_before_call", default=None
 )
@@ -44,13 +45,15 @@ _BEFORE_CALL: contextvars.ContextVar[Callable[[], Awaitable[bool]] | None] = con
 _SLOT: contextvars.ContextVar[Slot | None] = contextvars.ContextVar("limiter_slot", default=None)
 EXEMPT = frozenset({"sendChatAction", "answerCallbackQuery"})
 MAX_RETRY_AFTER_ROUNDS = 5
+HOOK_LEAD_MAX = 0.05  # seconds: a slow commit is waited for, not run ahead of the slot
+HOOK_LEAD_WEIGHT = 0.2
 
 
 @contextmanager
 def bulk(before_call: Callable[[], Awaitable[bool]] | None = None) -> Iterator[None]:
     """Calls made inside are bulk (a broadcast): they yield to interactive calls, and a 429
     is not retried here but handed back to the caller (the outbox reschedules the row).
-    `before_call` runs once, after the first call's slot is granted and before it is made."""
+    `before_call` runs once, as the first call's slot frees and before the call is made."""
     token = _BULK.set(True)
     hook = _BEFORE_CALL.set(before_call)
     try:
@@ -267,11 +270,15 @@ class RateLimiter:
         for key in [k for k, until in self._blocked_until.items() if until <= now]:
             del self._blocked_until[key]
 
-    async def ready(self, chat: int | str | None, *, bulk: bool = False) -> float:
-        """Wait until a message to `chat` may go; counts nothing. Returns seconds waited."""
+    async def ready(
+        self, chat: int | str | None, *, bulk: bool = False, lead: float = 0.0
+    ) -> float:
+        """Wait until a message to `chat` may go — or will in `lead` seconds, the time the
+        caller needs before its call (its slot is still waited for by `acquire`); counts
+        nothing. Returns seconds waited."""
         waited = 0.0
         while True:
-            wait = self.wait_time(chat, bulk=bulk)
+            wait = self.wait_time(chat, bulk=bulk) - lead
             if wait <= 0:
                 self.waited += waited
                 return waited
@@ -321,6 +328,10 @@ class LimiterMiddleware(BaseRequestMiddleware):
 
     def __init__(self, limiter: RateLimiter) -> None:
         self.limiter = limiter
+        # How long the before-call hook takes lately (a commit): a bulk call waits for its
+        # slot only that much before it is due, so the commit overlaps the wait instead of
+        # delaying every call by it (EWMA, at most HOOK_LEAD_MAX).
+        self.hook_lead = 0.0
         self._traced: aiohttp.ClientSession | None = None
         self._trace = aiohttp.TraceConfig()
         self._trace.on_request_chunk_sent.append(self._chunk_sent)
@@ -355,10 +366,15 @@ class LimiterMiddleware(BaseRequestMiddleware):
             hook = _BEFORE_CALL.get()
             if hook is not None:
                 # The slot is granted when the call really goes, after the hook's commit:
-                # granting it before would let the calls reach Telegram bunched together.
-                await self.limiter.ready(chat, bulk=is_bulk)
+                # granting it before would let the calls reach Telegram bunched together. The
+                # commit starts its own duration ahead, so it overlaps the wait for the slot.
+                await self.limiter.ready(chat, bulk=is_bulk, lead=self.hook_lead)
                 _BEFORE_CALL.set(None)  # once per message, before its first call
-                if not await hook():
+                began = self.limiter.clock()
+                ours = await hook()
+                took = min(self.limiter.clock() - began, HOOK_LEAD_MAX)
+                self.hook_lead += (took - self.hook_lead) * HOOK_LEAD_WEIGHT
+                if not ours:
                     raise NotOurs
             slot = await self.limiter.acquire(chat, bulk=is_bulk)
             token = _SLOT.set(slot)

@@ -9,7 +9,15 @@ import pytest
 from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, GetMe, SendMessage
 
-from bot.limiter import LimiterMiddleware, Limits, RateLimiter, bulk, is_limited
+from bot.limiter import (
+    HOOK_LEAD_MAX,
+    HOOK_LEAD_WEIGHT,
+    LimiterMiddleware,
+    Limits,
+    RateLimiter,
+    bulk,
+    is_limited,
+)
 
 
 class FakeTime:
@@ -311,3 +319,36 @@ async def test_a_lagging_event_loop_widens_the_windows() -> None:
     assert lim.wait_time(3) == pytest.approx(1.2)  # the second plus the lag
     t.now += lim.limits.lag_half_life
     assert lim.lag() == pytest.approx(0.1)
+
+
+async def test_a_bulk_call_waits_for_its_slot_only_as_long_as_its_commit_takes() -> None:
+    """The sender's commit before a call overlaps the wait for the call's slot: ready
+    `hook_lead` seconds early (the commit's recent duration), so a full window's next slot
+    is used when it frees instead of a commit later — and never before it frees."""
+    t = FakeTime()
+    lim = limiter(t, per_second=1)
+    middleware = LimiterMiddleware(lim)
+    lim.sent(await lim.acquire(1))  # the window is full until start + 1
+    start = t.now
+
+    took = 0.04
+
+    async def hook() -> bool:
+        t.now += took  # the commit
+        return True
+
+    async def make_request(bot: Any, method: Any) -> Any:
+        return "ok"
+
+    middleware.hook_lead = 0.04
+    with bulk(before_call=hook):
+        await middleware(make_request, None, SendMessage(chat_id=2, text="x"))  # type: ignore[arg-type]
+    assert lim._global.hits[-1] == pytest.approx(start + 1.0)  # not start + 1.04
+    assert middleware.hook_lead == pytest.approx(0.04)
+
+    # The lead follows the commits' durations (a moving average), at most HOOK_LEAD_MAX.
+    took = 2.0  # a stuck commit: waited for, not run that far ahead of later slots
+    fresh = LimiterMiddleware(limiter(t))
+    with bulk(before_call=hook):
+        await fresh(make_request, None, SendMessage(chat_id=3, text="y"))  # type: ignore[arg-type]
+    assert fresh.hook_lead == pytest.approx(HOOK_LEAD_MAX * HOOK_LEAD_WEIGHT)
