@@ -25,6 +25,7 @@ from services.roster import MAX_ROSTER_BYTES, MAX_ROSTER_ROWS
 from services.roster.xlsx import MAX_COLUMNS, MAX_SHEET_ROWS
 from tests.factories import World, make_world, member_link, register
 from tests.flow import Flow, buttons
+from tests.xlsx_rows import built_off_the_loop
 
 
 def book(*rows: list[Any], text: tuple[int, int] | None = None) -> bytes:
@@ -222,8 +223,9 @@ async def _people(sm: async_sessionmaker[AsyncSession]) -> int:
 
 
 async def test_the_chat_previews_then_adds(
-    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession]
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    read = built_off_the_loop(monkeypatch, "services.roster:parse_roster_xlsx")
     chair = world.chair_tg
     before = await _people(sm)
     await flow.send(chair, "/members")
@@ -232,6 +234,7 @@ async def test_the_chat_previews_then_adds(
                 ["Петров Сергей Иванович", None, None])  # fmt: skip
     reply = await flow.send_document(chair, "список.xlsx", data)
     assert reply.texts[-1].startswith("Файл в порядке: строк — 2. Новых: 1; уже в списке: 1.")
+    assert read == ["services.roster:parse_roster_xlsx"]  # in a worker thread, not on the loop
     assert "• Иванова Анна Петровна (МОУ СОШ № 5, математика)" in reply.texts[-1]
     assert [t for t, _ in buttons(flow.last(chair, with_buttons=True))] == [
         "✅ Добавить 1",
@@ -262,9 +265,11 @@ async def test_the_chat_previews_then_adds(
 
 
 async def test_the_chair_downloads_the_bank_under_the_roster(
-    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession]
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from aiogram.methods import SendDocument
+
+    built = built_off_the_loop(monkeypatch, "documents.databank_xlsx:xlsx_bytes")
 
     chair = world.chair_tg
     await flow.send(chair, "/members")
@@ -272,3 +277,4 @@ async def test_the_chair_downloads_the_bank_under_the_roster(
     [document] = [c for c in reply.calls if isinstance(c, SendDocument)]
     exported = document.document.data  # type: ignore[union-attr]
     assert load_workbook(io.BytesIO(exported)).sheetnames == ["Банк данных", "Курсы и конкурсы"]
+    assert built == ["documents.databank_xlsx:xlsx_bytes"]  # in a worker thread, not on the loop
