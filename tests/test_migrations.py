@@ -275,3 +275,30 @@ def test_survey_answers_survive_0015_and_later(empty_db: str) -> None:
     assert inspect_db(empty_db, _survey_state) == kept
     off_loop(downgrade, empty_db, "0013")  # 0014's own downgrade drops a column of announcements
     assert inspect_db(empty_db, _survey_state) == kept
+
+
+def _identity_rows(conn: Connection) -> None:
+    conn.execute(
+        text(
+            "INSERT INTO identities (id, person_id, platform, external_id, reachable, created_at)"
+            " VALUES (3, 7, 'telegram', '1001', TRUE, CURRENT_TIMESTAMP)"
+        )
+    )
+
+
+def _identities(conn: Connection) -> list[Any]:
+    return [tuple(r) for r in conn.execute(text("SELECT id, person_id FROM identities"))]
+
+
+def test_rows_survive_tables_recreated_from_the_surveys_release(empty_db: str) -> None:
+    """From 0006 (the schema of the surveys release) to head: on SQLite batch mode recreates
+    `persons` (0008), `schools` (0010) and others; with foreign keys on, dropping `persons`
+    deleted every identity (ON DELETE CASCADE). The migrations run with them off, and every
+    key is checked before committing."""
+    off_loop(upgrade, empty_db, "0006")
+    write_db(empty_db, _survey_rows)
+    write_db(empty_db, _identity_rows)
+    kept = ([(123456789, 1, 7)], [(123456789, 2)])
+    off_loop(upgrade, empty_db)
+    assert inspect_db(empty_db, _identities) == [(3, 7)]
+    assert inspect_db(empty_db, _survey_state) == kept
