@@ -139,16 +139,17 @@ def xlsx_bytes(bank: DataBank, locale: str) -> bytes:
     assert sheet is not None
     sheet.title = gettext(BANK)[:SHEET_TITLE_MAX]
     _header(sheet, COLUMNS, gettext)
-    for entry in bank.entries:
+    # Row numbers are counted here: openpyxl's `max_row` scans every cell (quadratic per row).
+    for line, entry in enumerate(bank.entries, start=2):
         sheet.append(_row(entry, gettext))
-        sheet.cell(sheet.max_row, DATE_COLUMN).number_format = DATE_FORMAT
+        sheet.cell(line, DATE_COLUMN).number_format = DATE_FORMAT
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{1 + len(bank.entries)}"
     _page(sheet)
     # The courses, then (below a blank row) the contests, of the year-end reports.
     second = book.create_sheet(gettext(COURSES)[:SHEET_TITLE_MAX])
     _header(second, COURSE_COLUMNS, gettext)
-    for c in bank.courses:
+    for line, c in enumerate(bank.courses, start=2):
         second.append(
             [
                 cells.text(c.full_name),
@@ -161,10 +162,11 @@ def xlsx_bytes(bank: DataBank, locale: str) -> bytes:
                 c.finished_on,
             ]
         )
-        second.cell(second.max_row, 8).number_format = DATE_FORMAT
+        second.cell(line, 8).number_format = DATE_FORMAT
+    last = 1 + len(bank.courses)
     second.freeze_panes = "A2"
-    second.auto_filter.ref = f"A1:{get_column_letter(len(COURSE_COLUMNS))}{second.max_row}"
-    start = second.max_row + 2
+    second.auto_filter.ref = f"A1:{get_column_letter(len(COURSE_COLUMNS))}{last}"
+    start = last + 2
     _header(second, CONTEST_COLUMNS, gettext, row=start)
     for number, k in enumerate(bank.contests, start=start + 1):
         second.cell(number, 1, cells.text(k.full_name))

@@ -206,7 +206,8 @@ def xlsx_bytes(view: Overview, locale: str) -> bytes:
         _header(sheet, COLUMNS, gettext)
         for number, row in enumerate(rows, start=1):
             sheet.append(_row(number, row, gettext))
-            sheet.cell(sheet.max_row, DATE_COLUMN).number_format = DATE_FORMAT
+            # Row `number + 1` below the header: openpyxl's `max_row` scans every cell.
+            sheet.cell(number + 1, DATE_COLUMN).number_format = DATE_FORMAT
         _finish(sheet)
     _finish(summary)
     out = io.BytesIO()

@@ -93,14 +93,15 @@ def xlsx_bytes(results: Results) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     kinds = [q.kind for q in results.questions]
     top = Alignment(wrap_text=True, vertical="top")
-    for row in results.rows:
+    # Row numbers are counted here: openpyxl's `max_row` scans every cell (quadratic per row).
+    for number, row in enumerate(results.rows, start=2):
         line: list[str | int | None] = [row.number]
         if not results.anonymous:
             line.append(cells.text(row.name or ""))
         line += [_cell(kind, c) for kind, c in zip(kinds, row.cells, strict=False)]
         answers.append(line)
-        for cell in answers[answers.max_row]:
-            cell.alignment = top
+        for column in range(1, len(header) + 1):
+            answers.cell(number, column).alignment = top
     if not results.rows:
         answers.append([None, words["none"]])
     answers.auto_filter.ref = answers.dimensions
@@ -115,48 +116,53 @@ def xlsx_bytes(results: Results) -> bytes:
     answers.freeze_panes = "B2"
 
     summary = book.create_sheet(words["summary"][:SHEET_TITLE_MAX])
-    summary.append([cells.text(results.title)])
+    last = 0  # the summary's last row: openpyxl's `max_row` scans every cell
+
+    def add(values: list[Any]) -> None:
+        nonlocal last
+        summary.append(values)
+        last += 1
+
+    add([cells.text(results.title)])
     summary["A1"].font = Font(bold=True, size=13)
     if results.period:
-        summary.append([words["period"], results.period])
+        add([words["period"], results.period])
     if results.audience:
-        summary.append([words["audience"], cells.text(", ".join(results.audience))])
-    summary.append([words["responses"], results.responses])
-    summary.append([words["recipients"], results.recipients])
+        add([words["audience"], cells.text(", ".join(results.audience))])
+    add([words["responses"], results.responses])
+    add([words["recipients"], results.recipients])
     if not results.responses:
-        summary.append([words["none"]])
+        add([words["none"]])
     for q in results.questions:
-        summary.append([])
-        summary.append([cells.text(f"{q.position}. {q.text}")])
-        summary.cell(summary.max_row, 1).font = bold
-        summary.append([words["answered"], q.answered])
+        add([])
+        add([cells.text(f"{q.position}. {q.text}")])
+        summary.cell(last, 1).font = bold
+        add([words["answered"], q.answered])
         if q.options:
-            summary.append([words["option"], words["count"], words["percent"]])
+            add([words["option"], words["count"], words["percent"]])
             for c in range(1, 4):
-                summary.cell(summary.max_row, c).font = bold
+                summary.cell(last, c).font = bold
             for option in q.options:
-                summary.append([cells.text(option.label), option.count, option.percent])
-                summary.cell(summary.max_row, 3).number_format = "0.0"
+                add([cells.text(option.label), option.count, option.percent])
+                summary.cell(last, 3).number_format = "0.0"
         if q.other:
-            summary.append([words["other"], len(q.other)])
+            add([words["other"], len(q.other)])
             for text in q.other:
-                summary.append(["", cells.text(text)])
+                add(["", cells.text(text)])
         if q.mean is not None:
-            summary.append([words["mean"], q.mean])
-            summary.cell(summary.max_row, 2).number_format = "0.00"
+            add([words["mean"], q.mean])
+            summary.cell(last, 2).number_format = "0.00"
         if q.texts:
-            summary.append([words["texts"]])
-            summary.cell(summary.max_row, 1).font = Font(italic=True)
+            add([words["texts"]])
+            summary.cell(last, 1).font = Font(italic=True)
             for text in q.texts:
-                summary.append([cells.text(text)])
-                summary.merge_cells(
-                    start_row=summary.max_row, end_row=summary.max_row, start_column=1, end_column=3
-                )
-                summary.cell(summary.max_row, 1).alignment = top
-                summary.row_dimensions[summary.max_row].height = 15 * max(
+                add([cells.text(text)])
+                summary.merge_cells(start_row=last, end_row=last, start_column=1, end_column=3)
+                summary.cell(last, 1).alignment = top
+                summary.row_dimensions[last].height = 15 * max(
                     1, -(-len(text) // 80) + text.count("\n")
                 )
-    for row in summary.iter_rows():
+    for row in summary.iter_rows(min_row=1, max_row=last, max_col=summary.max_column):
         for cell in row:
             if cell.alignment is None or not cell.alignment.wrap_text:
                 cell.alignment = top

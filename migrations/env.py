@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 from logging.config import fileConfig
+from typing import Any
 
 from alembic import context
+from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
 from bot.config import DEFAULT_DB_PATH, normalize_database_url
@@ -46,10 +48,31 @@ def _run_sync(connection: Connection) -> None:
     _configure(connection=connection)
     with context.begin_transaction():
         context.run_migrations()
+    if connection.dialect.name == "sqlite":
+        # Foreign keys are off while migrating (below): check them all before committing.
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"migrations left rows whose foreign key is broken: {broken[:10]}")
+
+
+def _sqlite_foreign_keys_off(engine: Any) -> None:
+    """Batch mode recreates a table on SQLite (copy, DROP TABLE, rename). With foreign keys
+    on, DROP TABLE first deletes every row, and ON DELETE CASCADE / SET NULL reach the rows
+    of the tables that point at it (recreating `persons` deleted every identity and
+    membership). The pragma only takes effect outside a transaction: set on connecting,
+    after bot.db's own listener turned them on."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _off(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=OFF")
+        cursor.close()
 
 
 async def run_async_migrations() -> None:
     engine = create_engine(_url())
+    if engine.dialect.name == "sqlite":
+        _sqlite_foreign_keys_off(engine)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run_sync)

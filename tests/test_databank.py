@@ -28,6 +28,7 @@ from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
 from services.permissions import Actor
 from tests.factories import ADMIN, World, make_world, member_link, register
+from tests.xlsx_rows import max_row_forbidden
 
 FULL = dict(
     subject="математика",
@@ -204,3 +205,50 @@ async def test_who_may_have_the_bank(session: AsyncSession, clock: FixedClock) -
     assert (await databank.service_bank(session, methodist, clock.now())).entries
     assert (await databank.service_bank(session, foreign, clock.now())).entries == ()
     assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == sent
+
+
+def test_a_bank_of_5000_people_counts_its_rows() -> None:
+    """5,000 people, 3,000 courses, 2 contests: every row where it belongs, its date formatted,
+    the filters to the last row; no row found by `max_row` (a scan of every cell per row made
+    the build quadratic: 30,000 people took over 5 minutes)."""
+    people = 5_000
+    entries = tuple(
+        databank.Entry(
+            person_id=n, full_name=f"Учитель Номер{n:05d}", school="МОУ СОШ № 5",
+            subject="физика", education=None, speciality=None, total_experience_years=n % 40,
+            teaching_experience_years=None, birth_year=1980, age=46, category=Category.FIRST,
+            order_date=date(2022, 5, 4), order_number=str(n), awards=None, titles=None,
+            associations=("РМО учителей физики",), filled=10, percent=n % 101,
+        )
+        for n in range(1, people + 1)
+    )  # fmt: skip
+    courses = tuple(
+        databank.CourseRow(
+            person_id=n, full_name=f"Учитель Номер{n:05d}", school_year=2026, title=f"Курс {n}",
+            direction="subject", hours=36, form=CourseForm.DISTANCE, provider="ЦНППМ",
+            finished_on=date(2026, 10, 15),
+        )
+        for n in range(1, 3_001)
+    )  # fmt: skip
+    contests = tuple(
+        databank.ContestRow(n, f"Учитель Номер{n:05d}", 2026, "Учитель года", "лауреат")
+        for n in (1, 2)
+    )
+    bank = databank.DataBank("ГМО", 2026, entries, courses, contests, 50)
+    with max_row_forbidden():
+        data = xlsx_bytes(bank, "ru")
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["Банк данных"]
+    assert sheet.max_row == people + 1 and sheet.auto_filter.ref == f"A1:P{people + 1}"
+    last = [c.value for c in sheet[people + 1]]
+    assert last[0] == "Учитель Номер05000" and last[6] == 5000 % 40 and last[15] == 5000 % 101
+    assert last[11] == datetime(2022, 5, 4) and last[12] == "5000"
+    assert sheet.cell(people + 1, 12).number_format == "DD.MM.YYYY"
+    second = book["Курсы и конкурсы"]
+    assert second.auto_filter.ref == "A1:H3001"
+    assert [c.value for c in second[3001]][:3] == ["Учитель Номер03000", "2026/2027", "Курс 3000"]
+    assert second.cell(3001, 8).number_format == "DD.MM.YYYY"
+    assert [c.value for c in second[3003]][:3] == ["ФИО", "Учебный год", "Конкурс"]
+    assert [c.value for c in second[3005]] == [
+        "Учитель Номер00002", "2026/2027", "Учитель года", "лауреат", None, None, None, None,
+    ]  # fmt: skip

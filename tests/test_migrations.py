@@ -94,19 +94,28 @@ def _diff(conn: Connection) -> list[Any]:
     return [d for d in compare_metadata(context, Base.metadata) if not _unnamed_centre_fk(d)]
 
 
+# Foreign keys that SQLite's migrations add inline (ALTER TABLE … ADD COLUMN … REFERENCES):
+# (table, column, referred table). Recreating the table (batch mode) instead would drop it,
+# and with foreign keys on that deletes the rows of the tables that point at it.
+INLINE_SQLITE_FKS = frozenset(
+    {
+        ("services", "centre_id", "services"),  # 0014
+        ("survey_responses", "school_id", "schools"),  # 0015
+    }
+)
+
+
 def _unnamed_centre_fk(diff: Any) -> bool:
-    """SQLite only: migration 0014 adds `services.centre_id` with its foreign key inline
-    (ALTER TABLE … ADD COLUMN … REFERENCES: recreating `services` would drop the table its
-    rows' children point at), and SQLite's reflection reads no name from an inline foreign
+    """SQLite only: migrations 0014 and 0015 add a column with its foreign key inline
+    (`INLINE_SQLITE_FKS`), and SQLite's reflection reads no name from an inline foreign
     key. The same key (column, target, ON DELETE) under no name is not a difference."""
     if not (isinstance(diff, tuple) and diff[0] in ("remove_fk", "add_fk")):
         return False
     fk = diff[1]
     cols = [c.name for c in fk.columns]
     return (
-        fk.table.name == "services"
-        and cols == ["centre_id"]
-        and fk.referred_table.name == "services"
+        len(cols) == 1
+        and (fk.table.name, cols[0], fk.referred_table.name) in INLINE_SQLITE_FKS
         and (diff[0] == "add_fk" or fk.name is None)
         and fk.ondelete in (None, "SET NULL")
     )
@@ -213,3 +222,83 @@ def test_check_constraints_match_models(empty_db: str) -> None:
     assert any(name and name.endswith("_associationkind") for _, name, _ in models)
     assert all(name for _, name, _ in models), "every CHECK is named by the naming convention"
     assert migrated == models
+
+
+def write_db(url: str, fn: Callable[[Connection], None]) -> None:
+    """Run `fn(sync_connection)` in a committed transaction, in a worker thread."""
+
+    async def go() -> None:
+        engine = create_engine(url)
+        try:
+            async with engine.begin() as conn:
+                await conn.run_sync(fn)
+        finally:
+            await engine.dispose()
+
+    in_thread(go())
+
+
+def _survey_rows(conn: Connection) -> None:
+    """A person, a survey with a question, the person's response and its answer."""
+    for sql in (
+        "INSERT INTO persons (id, full_name) VALUES (7, 'Иванова Анна')",
+        "INSERT INTO surveys (id, kind, status, title, created_at)"
+        " VALUES (1, 'survey', 'open', 'Потребности', CURRENT_TIMESTAMP)",
+        "INSERT INTO survey_questions (id, survey_id, position, kind, text, options)"
+        " VALUES (2, 1, 0, 'scale', 'Оцените', '[]')",
+        "INSERT INTO survey_responses (id, survey_id, person_id) VALUES (123456789, 1, 7)",
+        "INSERT INTO survey_answers (response_id, question_id, value)"
+        " VALUES (123456789, 2, '{\"scale\": 4}')",
+    ):
+        conn.execute(text(sql))
+
+
+def _survey_state(conn: Connection) -> tuple[list[Any], list[Any]]:
+    responses = conn.execute(text("SELECT id, survey_id, person_id FROM survey_responses"))
+    answers = conn.execute(text("SELECT response_id, question_id FROM survey_answers"))
+    return [tuple(r) for r in responses], [tuple(a) for a in answers]
+
+
+def test_survey_answers_survive_0015_and_later(empty_db: str) -> None:
+    """0015 adds survey_responses.school_id and subject, 0016 persons' category order: on
+    SQLite no table is recreated (dropping `survey_responses` or `persons` with foreign keys
+    on would delete the answers, or clear the responses' person), up and down again."""
+    off_loop(upgrade, empty_db, "0014")
+    write_db(empty_db, _survey_rows)
+    kept = ([(123456789, 1, 7)], [(123456789, 2)])
+    assert inspect_db(empty_db, _survey_state) == kept
+
+    off_loop(upgrade, empty_db)
+    assert inspect_db(empty_db, _survey_state) == kept
+
+    off_loop(downgrade, empty_db, "0014")
+    assert inspect_db(empty_db, _survey_state) == kept
+    off_loop(downgrade, empty_db, "0013")  # 0014's own downgrade drops a column of announcements
+    assert inspect_db(empty_db, _survey_state) == kept
+
+
+def _identity_rows(conn: Connection) -> None:
+    conn.execute(
+        text(
+            "INSERT INTO identities (id, person_id, platform, external_id, reachable, created_at)"
+            " VALUES (3, 7, 'telegram', '1001', TRUE, CURRENT_TIMESTAMP)"
+        )
+    )
+
+
+def _identities(conn: Connection) -> list[Any]:
+    return [tuple(r) for r in conn.execute(text("SELECT id, person_id FROM identities"))]
+
+
+def test_rows_survive_tables_recreated_from_the_surveys_release(empty_db: str) -> None:
+    """From 0006 (the schema of the surveys release) to head: on SQLite batch mode recreates
+    `persons` (0008), `schools` (0010) and others; with foreign keys on, dropping `persons`
+    deleted every identity (ON DELETE CASCADE). The migrations run with them off, and every
+    key is checked before committing."""
+    off_loop(upgrade, empty_db, "0006")
+    write_db(empty_db, _survey_rows)
+    write_db(empty_db, _identity_rows)
+    kept = ([(123456789, 1, 7)], [(123456789, 2)])
+    off_loop(upgrade, empty_db)
+    assert inspect_db(empty_db, _identities) == [(3, 7)]
+    assert inspect_db(empty_db, _survey_state) == kept

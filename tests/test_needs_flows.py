@@ -19,6 +19,7 @@ from tests.factories import ADMIN, register
 from tests.flow import Flow, Reply, buttons
 from tests.needs_world import GYMNASIUM, LYCEUM, THIRD, NeedsWorld, needs_world
 from tests.test_flows import snapshot
+from tests.xlsx_rows import built_off_the_loop
 
 METHODIST, FOREIGN, TEACHER = 6001, 7001, 3001
 REFUSED = "У вас нет прав на это действие. Ничего не изменилось."
@@ -42,8 +43,14 @@ def sent(reply: Reply) -> list[object]:
 
 
 async def test_the_methodist_reads_the_needs_and_downloads_them(
-    flow: Flow, world: NeedsWorld, sm: async_sessionmaker[AsyncSession]
+    flow: Flow,
+    world: NeedsWorld,
+    sm: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    makers = ("documents.needs:chart_png", "documents.needs_xlsx:xlsx_bytes",
+              "documents.needs:docx_bytes")  # fmt: skip
+    built = built_off_the_loop(monkeypatch, *makers)
     before = await snapshot(sm)
     await flow.send(METHODIST, "/overview")
     page = flow.last(METHODIST, with_buttons=True)
@@ -80,6 +87,7 @@ async def test_the_methodist_reads_the_needs_and_downloads_them(
     assert name == f"needs_school_{world.schools[GYMNASIUM]}_2026-11-22.docx"
     text = [p.text for p in Document(io.BytesIO(document.document.data)).paragraphs]  # type: ignore[union-attr]
     assert GYMNASIUM in text and "Ответов на опрос потребностей: недостаточно ответов" in text
+    assert built == list(makers)  # each in a worker thread, not on the event loop
     back = await flow.press(METHODIST, "Назад к потребностям", picker)
     assert back.texts[-1] == shown.texts[-1]
     assert await snapshot(sm) == before

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from aiogram.methods import SendDocument
+from aiogram.methods import SendDocument, SendPhoto
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -18,6 +18,7 @@ from services.clock import FixedClock
 from tests.factories import ADMIN, World, make_world, member_link, register
 from tests.flow import Flow, buttons
 from tests.test_flows import snapshot
+from tests.xlsx_rows import built_off_the_loop
 
 TEACHER, METHODIST, FOREIGN = 3001, 6001, 7001
 NAME = "РМО учителей математики"
@@ -38,8 +39,15 @@ async def world(sm: async_sessionmaker[AsyncSession], clock: FixedClock) -> Worl
 
 
 async def test_the_methodist_opens_the_overview_and_a_card(
-    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], clock: FixedClock
+    flow: Flow,
+    world: World,
+    sm: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    makers = ("documents.overview_xlsx:xlsx_bytes", "documents.overview_chart:chart_png",
+              "documents.databank_xlsx:xlsx_bytes")  # fmt: skip
+    built = built_off_the_loop(monkeypatch, *makers)
     async with sm() as s:
         await associations.create_association(
             s, ADMIN, kind=AssociationKind.GMO, name="ГМО учителей истории", subject=None,
@@ -84,9 +92,13 @@ async def test_the_methodist_opens_the_overview_and_a_card(
         "ГМО учителей истории",
         NAME,
     ]
+    got = await flow.press(METHODIST, "График", page)
+    [photo] = [c for c in got.calls if isinstance(c, SendPhoto)]
+    assert photo.photo.filename == "overview_2026-11-22.png"  # type: ignore[union-attr]
     # Issue 18, item 4: the service's data bank, one row per person, as XLSX.
     got = await flow.press(METHODIST, "Банк данных XLSX", page)
     [document] = [c for c in got.calls if isinstance(c, SendDocument)]
+    assert built == list(makers)  # each in a worker thread, not on the event loop
     assert document.document.filename == "data_bank_2026-11-22.xlsx"  # type: ignore[union-attr]
     book = load_workbook(io.BytesIO(document.document.data))  # type: ignore[union-attr]
     assert book.sheetnames == ["Банк данных", "Курсы и конкурсы"]

@@ -6,6 +6,9 @@ formulas refused; the data bank's export goes back in with no change, and new ro
 from __future__ import annotations
 
 import io
+import re
+import zipfile
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,8 +22,10 @@ from services import databank, roster
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
 from services.roster import MAX_ROSTER_BYTES, MAX_ROSTER_ROWS
+from services.roster.xlsx import MAX_COLUMNS, MAX_SHEET_ROWS
 from tests.factories import World, make_world, member_link, register
 from tests.flow import Flow, buttons
+from tests.xlsx_rows import built_off_the_loop
 
 
 def book(*rows: list[Any], text: tuple[int, int] | None = None) -> bytes:
@@ -106,6 +111,70 @@ def test_duplicates_wrong_columns_broken_and_oversize_are_refused() -> None:
     assert refused(book(HEADER)).code is ErrorCode.ROSTER_EMPTY
 
 
+def forged(data: bytes, dimension: str, far_row: int | None = None) -> bytes:
+    """`data` with its sheet's declared dimension replaced, and a cell at row `far_row`."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                xml = re.sub(
+                    r'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"', content.decode()
+                )
+                if far_row is not None:
+                    cell = f'<c r="A{far_row}" t="inlineStr"><is><t>Петров Пётр</t></is></c>'
+                    xml = xml.replace(
+                        "</sheetData>", f'<row r="{far_row}">{cell}</row></sheetData>'
+                    )
+                content = xml.encode()
+            dst.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+class Counted:
+    """Rows and cells the roster reader takes from openpyxl's read-only sheet."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from openpyxl.worksheet._read_only import ReadOnlyWorksheet  # type: ignore[import-untyped]
+
+        self.rows = self.cells = 0
+        iter_rows = ReadOnlyWorksheet.iter_rows
+
+        def counting(sheet: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            for row in iter_rows(sheet, *args, **kwargs):
+                self.rows += 1
+                self.cells += len(row)
+                yield row
+
+        monkeypatch.setattr(ReadOnlyWorksheet, "iter_rows", counting)
+
+
+def test_a_declared_dimension_is_not_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few cells declared as A1:XFD300 (16,384 columns): only what is there is read, at most
+    `MAX_COLUMNS` a row (openpyxl padded every row to the declared size)."""
+    data = forged(book(HEADER, ["Иванова Анна", "МОУ СОШ № 5", None]), "A1:XFD300")
+    counted = Counted(monkeypatch)
+    assert roster.parse_roster_xlsx(data) == [
+        roster.RosterEntry("Иванова Анна", "МОУ СОШ № 5", None)
+    ]
+    assert counted.rows == 2
+    assert counted.cells <= 2 * MAX_COLUMNS
+
+
+def test_a_row_far_down_is_refused_without_reading_up_to_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A cell at row 1,048,576 (and the dimension saying 1): refused as too big once the rows
+    pass `MAX_SHEET_ROWS`, not read row by row to the end of the sheet."""
+    data = forged(book(HEADER, ["Иванова Анна", None, None]), "A1", far_row=1_048_576)
+    counted = Counted(monkeypatch)
+    assert refused(data).code is ErrorCode.ROSTER_TOO_BIG
+    assert counted.rows <= MAX_SHEET_ROWS + 1
+    # Within the bound a far row is read as any other.
+    near = forged(book(HEADER, ["Иванова Анна", None, None]), "A1", far_row=MAX_SHEET_ROWS)
+    assert [e.full_name for e in roster.parse_roster_xlsx(near)] == ["Иванова Анна", "Петров Пётр"]
+
+
 async def test_the_data_bank_goes_back_in(session: AsyncSession, clock: FixedClock) -> None:
     world = await make_world(session, clock)
     await register(session, await member_link(session, world, clock), 3001, clock)
@@ -154,8 +223,9 @@ async def _people(sm: async_sessionmaker[AsyncSession]) -> int:
 
 
 async def test_the_chat_previews_then_adds(
-    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession]
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    read = built_off_the_loop(monkeypatch, "services.roster:parse_roster_xlsx")
     chair = world.chair_tg
     before = await _people(sm)
     await flow.send(chair, "/members")
@@ -164,6 +234,7 @@ async def test_the_chat_previews_then_adds(
                 ["Петров Сергей Иванович", None, None])  # fmt: skip
     reply = await flow.send_document(chair, "список.xlsx", data)
     assert reply.texts[-1].startswith("Файл в порядке: строк — 2. Новых: 1; уже в списке: 1.")
+    assert read == ["services.roster:parse_roster_xlsx"]  # in a worker thread, not on the loop
     assert "• Иванова Анна Петровна (МОУ СОШ № 5, математика)" in reply.texts[-1]
     assert [t for t, _ in buttons(flow.last(chair, with_buttons=True))] == [
         "✅ Добавить 1",
@@ -194,9 +265,11 @@ async def test_the_chat_previews_then_adds(
 
 
 async def test_the_chair_downloads_the_bank_under_the_roster(
-    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession]
+    flow: Flow, world: World, sm: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from aiogram.methods import SendDocument
+
+    built = built_off_the_loop(monkeypatch, "documents.databank_xlsx:xlsx_bytes")
 
     chair = world.chair_tg
     await flow.send(chair, "/members")
@@ -204,3 +277,4 @@ async def test_the_chair_downloads_the_bank_under_the_roster(
     [document] = [c for c in reply.calls if isinstance(c, SendDocument)]
     exported = document.document.data  # type: ignore[union-attr]
     assert load_workbook(io.BytesIO(exported)).sheetnames == ["Банк данных", "Курсы и конкурсы"]
+    assert built == ["documents.databank_xlsx:xlsx_bytes"]  # in a worker thread, not on the loop

@@ -3,6 +3,7 @@ workbook (every row checked, then previewed); their personal links."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import html
 import io
@@ -88,7 +89,8 @@ async def people_file(
     assert data is not None
     content = data.read()
     if name.endswith(".xlsx"):
-        entries = roster.parse_roster_xlsx(content)
+        # Off the event loop: reading a workbook is CPU work (up to 1 MB, 2,000 rows).
+        entries = await asyncio.to_thread(roster.parse_roster_xlsx, content)
     else:
         entries = roster.parse_roster_file(content)
     await _preview(message, state, session, actor, entries)

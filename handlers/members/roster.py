@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import get_i18n
@@ -97,7 +99,8 @@ async def bank(
     found = await databank.association_bank(session, actor, callback_data.association_id, now)
     await query.answer()
     if isinstance(query.message, Message):
-        data = xlsx_bytes(found, get_i18n().current_locale)
+        # Off the event loop: building a workbook is CPU work.
+        data = await asyncio.to_thread(xlsx_bytes, found, get_i18n().current_locale)
         name = f"data_bank_{now:%Y-%m-%d}.xlsx"
         await query.message.answer_document(BufferedInputFile(data, name))
 

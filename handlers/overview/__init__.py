@@ -6,6 +6,8 @@ nothing."""
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -77,7 +79,8 @@ async def export(
     view = await overview.overview(session, actor, now, callback_data.service_id or None)
     await query.answer()
     if isinstance(query.message, Message):
-        data = xlsx_bytes(view, get_i18n().current_locale)
+        # Off the event loop: building a workbook is CPU work.
+        data = await asyncio.to_thread(xlsx_bytes, view, get_i18n().current_locale)
         name = f"overview_{now:%Y-%m-%d}.xlsx"
         await query.message.answer_document(BufferedInputFile(data, name))
 
@@ -95,7 +98,7 @@ async def chart(
     view = await overview.overview(session, actor, now, callback_data.service_id or None)
     await query.answer()
     if isinstance(query.message, Message):
-        data = chart_png(view, get_i18n().current_locale)
+        data = await asyncio.to_thread(chart_png, view, get_i18n().current_locale)
         await query.message.answer_photo(BufferedInputFile(data, f"overview_{now:%Y-%m-%d}.png"))
 
 
@@ -113,7 +116,7 @@ async def bank(
     found = await databank.service_bank(session, actor, now, callback_data.service_id or None)
     await query.answer()
     if isinstance(query.message, Message):
-        data = xlsx_bytes(found, get_i18n().current_locale)
+        data = await asyncio.to_thread(xlsx_bytes, found, get_i18n().current_locale)
         name = f"data_bank_{now:%Y-%m-%d}.xlsx"
         await query.message.answer_document(BufferedInputFile(data, name))
 

@@ -6,6 +6,8 @@ methodist, a forged school or service: refused in the user's language, nothing s
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram import F, Router
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import get_i18n
@@ -141,7 +143,8 @@ async def chart(
     found = await needs.breakdown(session, actor, now, callback_data.service_id or None)
     await query.answer()
     if isinstance(query.message, Message):
-        data = chart_png(found, get_i18n().current_locale)
+        # Off the event loop: drawing and building documents is CPU work.
+        data = await asyncio.to_thread(chart_png, found, get_i18n().current_locale)
         await query.message.answer_photo(BufferedInputFile(data, f"needs_{now:%Y-%m-%d}.png"))
 
 
@@ -154,7 +157,7 @@ async def export(
     found = await needs.breakdown(session, actor, now, callback_data.service_id or None)
     await query.answer()
     if isinstance(query.message, Message):
-        data = xlsx_bytes(found, get_i18n().current_locale)
+        data = await asyncio.to_thread(xlsx_bytes, found, get_i18n().current_locale)
         await query.message.answer_document(BufferedInputFile(data, f"needs_{now:%Y-%m-%d}.xlsx"))
 
 
@@ -185,7 +188,7 @@ async def school(
     )
     await query.answer()
     if isinstance(query.message, Message):
-        data = docx_bytes(summary, get_i18n().current_locale, now)
+        data = await asyncio.to_thread(docx_bytes, summary, get_i18n().current_locale, now)
         name = f"needs_school_{summary.school_id}_{now:%Y-%m-%d}.docx"
         await query.message.answer_document(BufferedInputFile(data, name))
 

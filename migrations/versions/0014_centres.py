@@ -71,6 +71,10 @@ def downgrade() -> None:
     else:
         op.drop_constraint(op.f("fk_services_centre_id_services"), "services", type_="foreignkey")
         op.drop_column("services", "centre_id")
-    with op.batch_alter_table("announcements", schema=None) as batch_op:
-        batch_op.drop_column("chairs_only")
+    if op.get_bind().dialect.name == "sqlite":
+        # DROP COLUMN in place: recreating `announcements` (batch mode) would drop it, and
+        # with foreign keys on that deletes the rows that point at an announcement.
+        op.execute("ALTER TABLE announcements DROP COLUMN chairs_only")
+    else:
+        op.drop_column("announcements", "chairs_only")
     op.drop_table("announcement_services")

@@ -6,7 +6,11 @@ Every row is checked and any error refuses the whole file, named by its row and 
 a bad name, school or subject, a formula (values only: a formula is never evaluated, and a
 text that starts with «=» is text), the same person twice (name and school). A file that is
 no workbook, a zip that unpacks past `MAX_UNPACKED` (a zip bomb), over 1 MB or 2,000 rows
-is refused before any row is read."""
+is refused before any row is read.
+
+The sheet's declared size (`<dimension ref="A1:XFD20000"/>`) is never trusted: only the first
+`MAX_COLUMNS` columns are read, and a sheet whose rows go past `MAX_SHEET_ROWS` (empty rows
+included) is refused as too big without reading further."""
 
 from __future__ import annotations
 
@@ -22,6 +26,8 @@ from services.schools import normalize_school
 from services.validation import check_name, check_title
 
 MAX_UNPACKED = 20_000_000  # bytes: the workbook's XML; a 1 MB roster unpacks to far less
+MAX_COLUMNS = 50  # columns read per row; the header's columns must be among them
+MAX_SHEET_ROWS = 10 * MAX_ROSTER_ROWS  # the sheet's rows, empty ones included
 NAME, SCHOOL, SUBJECT = "name", "school", "subject"
 # Header words per column (case, «ё», spaces and a trailing colon do not matter).
 HEADERS: dict[str, frozenset[str]] = {
@@ -77,6 +83,9 @@ def _open(data: bytes) -> Any:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         sheet = book.worksheets[0]
+        # Its declared dimension may say 16,384 columns and a million rows for a few cells:
+        # every row would be padded to it. Read what is there, within our own bounds.
+        sheet.reset_dimensions()
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise DomainError(ErrorCode.ROSTER_NOT_XLSX) from exc
     return sheet
@@ -86,7 +95,9 @@ def _cells(sheet: Any) -> list[tuple[int, list[Any]]]:
     """The non-empty rows with their numbers in the sheet (as Excel shows them)."""
     rows: list[tuple[int, list[Any]]] = []
     try:
-        for number, row in enumerate(sheet.iter_rows(), start=1):
+        for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+            if number > MAX_SHEET_ROWS:  # stop here: the rows up to a far one are generated
+                raise DomainError(ErrorCode.ROSTER_TOO_BIG, rows=MAX_ROSTER_ROWS)
             cells = list(row)
             if any(_text(getattr(c, "value", None)) for c in cells):
                 rows.append((number, cells))
