@@ -49,7 +49,8 @@ def _run_sync(connection: Connection) -> None:
     with context.begin_transaction():
         context.run_migrations()
     if connection.dialect.name == "sqlite":
-        # Foreign keys are off while migrating (below): check them all before committing.
+        # Foreign keys are off while migrating (below): check them all afterwards, and stop
+        # the start naming the rows if a migration left any link broken.
         broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         if broken:
             raise RuntimeError(f"migrations left rows whose foreign key is broken: {broken[:10]}")
