@@ -15,9 +15,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Association, Category, Membership, Methodist, Person
+from models import Association, Category, Membership, Person
 from services import deadlines, outbox
 from services.outbox import keys
+from services.people import queries as people_queries
 from services.tx import reads, writes
 
 CATEGORY_TERM = "category_term"
@@ -79,11 +80,7 @@ async def remind_category_terms(
     methodists: dict[int, list[int]] = defaultdict(list)
     if services:
         for service_id, person_id in (
-            await session.execute(
-                select(Methodist.service_id, Methodist.person_id)
-                .where(Methodist.service_id.in_(services), Methodist.active)
-                .order_by(Methodist.person_id)
-            )
+            await session.execute(people_queries.services_methodists(services))
         ).all():
             methodists[service_id].append(person_id)
     rows: list[outbox.Outgoing] = []
