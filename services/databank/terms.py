@@ -102,11 +102,8 @@ async def remind_category_terms(
             now, now, first.timezone, first.send_from_minute, first.send_until_minute
         )
         params = {
-            "person_id": person.id,
-            "name": person.full_name or "",
-            "category": person.category.value,
+            "person_id": person.id,  # ids and dates only: the name and order at render time
             "order_date": order_date.isoformat(),
-            "order_number": person.category_order_number or "",
             "ends": ends.isoformat(),
         }
         rows.extend(
@@ -128,13 +125,37 @@ async def remind_category_terms(
     return reminded
 
 
-@reads
-async def still_current(session: AsyncSession, person_id: int, order_date: date) -> bool:
-    """Is the order still the person's (the row is wanted): not forgotten, no other order?"""
-    person = await session.get(Person, person_id)
+def _current(person: Person | None, order_date: date) -> bool:
     return (
         person is not None
         and person.forgotten_at is None
         and person.category in RANKED
         and person.category_order_date == order_date
     )
+
+
+@reads
+async def still_current(session: AsyncSession, person_id: int, order_date: date) -> bool:
+    """Is the order still the person's (the row is wanted): not forgotten, no other order?"""
+    return _current(await session.get(Person, person_id), order_date)
+
+
+@dataclass(frozen=True)
+class TermDetails:
+    """What the reminder says of the person, read when it is sent (the row keeps ids)."""
+
+    name: str
+    category: Category
+    order_number: str
+
+
+@reads
+async def term_details(
+    session: AsyncSession, person_id: int, order_date: date
+) -> TermDetails | None:
+    """The person's name, category and order number while the order is still theirs; None
+    once forgotten or another order was entered (the row must not be sent)."""
+    person = await session.get(Person, person_id)
+    if person is None or person.category is None or not _current(person, order_date):
+        return None
+    return TermDetails(person.full_name or "", person.category, person.category_order_number or "")
