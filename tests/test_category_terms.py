@@ -133,6 +133,7 @@ async def test_the_row_keeps_ids_only_and_a_forgotten_persons_is_refused(
     i18n = I18n(path=LOCALES_DIR, default_locale="ru", domain=DOMAIN)
     theirs = next(r for r in rows if r.person_id == methodist.person_id)
     [part] = await kinds[theirs.kind].render(sessionmaker, i18n, claimed(theirs), "ru")
+    assert part.text is not None
     assert "Петров Сергей Иванович" in part.text and "№ 123-к" in part.text
     await people.forget(session, world.chair, clock.now())
     with pytest.raises(LookupError):
