@@ -151,19 +151,34 @@ async def check_selection(
     return picked
 
 
+async def _chosen(session: AsyncSession, announcement_id: int) -> list[int]:
+    found = await session.scalars(
+        select(AnnouncementService.service_id).where(
+            AnnouncementService.announcement_id == announcement_id
+        )
+    )
+    return list(found.all())
+
+
+async def check_stored(session: AsyncSession, actor: Actor, announcement: Announcement) -> None:
+    """The services a centre's draft was saved for are still the centre's (`choices`) before
+    it is previewed or sent: one detached since is STALE (choose again), never reached."""
+    chosen = await _chosen(session, announcement.id)
+    if not chosen or announcement.service_id is None:
+        return
+    try:
+        await check_selection(session, actor, announcement.service_id, chosen)
+    except DomainError as err:
+        raise DomainError(ErrorCode.STALE) from err
+
+
 async def audience(session: AsyncSession, announcement: Announcement) -> Select[int, int]:
     """(person, association) of everyone an announcement to a service or a centre reaches:
     the chosen services' associations, or (none chosen) the service's and those of the
     services it groups; the chairs only when so chosen. People whose data is deleted are
     left out."""
     assert announcement.service_id is not None
-    chosen = (
-        await session.scalars(
-            select(AnnouncementService.service_id).where(
-                AnnouncementService.announcement_id == announcement.id
-            )
-        )
-    ).all()
+    chosen = await _chosen(session, announcement.id)
     if chosen:
         scope = list(chosen)
     else:

@@ -186,3 +186,25 @@ async def test_the_delivery_report_per_service_and_association(
     single = announcements.Target(w.north.association_id, None, "")
     one = await announcements.save_draft(session, me, single, NOW, text="Только Асекеево")
     assert await centres.delivery_report(session, one) == []
+
+
+async def test_a_draft_to_a_service_detached_since_is_refused(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    """The stored selection is checked again at preview and send: a service detached from
+    the centre after the draft was saved is not reached (STALE, nothing enqueued)."""
+    w = await centre_world(session, clock)
+    me = w.centre_methodist
+    draft = await _draft(session, me, w.centre.service_id, (w.south.service_id,), False)
+    assert (await announcements.preview(session, me, draft)).recipients == 2
+    await centres.set_centre(session, ADMIN, w.south.service_id, None, NOW)
+    me = await load_actor(session, 3900, [ADMIN_ID])
+    await refused(ErrorCode.STALE, announcements.preview(session, me, draft))
+    await refused(
+        ErrorCode.STALE,
+        announcements.send(session, me, draft, NOW, progress_chat_id=3900, locale="ru"),
+    )
+    assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+    kept = await session.get_one(Announcement, draft)
+    await session.refresh(kept)
+    assert kept.sent_at is None
