@@ -12,8 +12,15 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Announcement, AnnouncementService, InviteKind, OutboxMessage, OutboxStatus
-from services import announcements, associations, centres, invites, overview
+from models import (
+    Announcement,
+    AnnouncementService,
+    InviteKind,
+    Membership,
+    OutboxMessage,
+    OutboxStatus,
+)
+from services import announcements, associations, centres, invites, overview, people
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
 from services.outbox import Failure, keys
@@ -182,6 +189,15 @@ async def test_the_delivery_report_per_service_and_association(
             (centres.Tally("РМО учителей математики Асекеево", 1, 0, 1),),
         ),
     ]
+    # One who left since and one who deleted their data still count where they were.
+    await session.execute(
+        update(Membership)
+        .where(Membership.person_id == w.north.member.person_id)
+        .values(active=False)
+    )
+    await session.commit()
+    await people.forget(session, w.south.chair, NOW)
+    assert await centres.delivery_report(session, draft) == report
     # An announcement to one association has no such report (its summary says it all).
     single = announcements.Target(w.north.association_id, None, "")
     one = await announcements.save_draft(session, me, single, NOW, text="Только Асекеево")
