@@ -152,21 +152,22 @@ def suppressed(parts: dict[GroupKeyPart, Tally]) -> set[GroupKeyPart]:
     shown one with the fewest of that survey's — else the whole less the shown groups would
     give the hidden ones' figures away."""
     hidden = {k for k, t in parts.items() if _few(t)}
+    pooled: Counter[int] = Counter()
+    for k in hidden:
+        pooled.update(parts[k].anonymous)
+    stuck: set[int] = set()  # no shown group holds that survey's answers: nothing to hide
     while True:
-        pooled: Counter[int] = Counter()
-        for k in hidden:
-            pooled.update(parts[k].anonymous)
-        short = sorted(sid for sid, n in pooled.items() if 0 < n < K_MIN)
-        shown = [k for k in parts if k not in hidden and any(parts[k].anonymous[s] for s in short)]
-        if not shown:
+        short = sorted(s for s, n in pooled.items() if 0 < n < K_MIN and s not in stuck)
+        if not short:
             return hidden
-        sid = next(s for s in short if any(parts[k].anonymous[s] for k in shown))
-        hidden.add(
-            min(
-                (k for k in shown if parts[k].anonymous[sid]),
-                key=lambda k: (parts[k].anonymous[sid], str(k)),
-            )
-        )
+        sid = short[0]
+        shown = [k for k, t in parts.items() if k not in hidden and t.anonymous[sid]]
+        if not shown:
+            stuck.add(sid)
+            continue
+        key = min(shown, key=lambda k: (parts[k].anonymous[sid], str(k)))
+        hidden.add(key)
+        pooled.update(parts[key].anonymous)
 
 
 def _partition(found: Gathered, *, schools: bool) -> list[Group]:
