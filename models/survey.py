@@ -140,7 +140,9 @@ class SurveyDraft(IdMixin, Base):
 class SurveyResponse(Base):
     """A finished response. The id is drawn with `secrets` (random, not a sequence: no
     sequence exists on PostgreSQL, and on SQLite the id is the rowid itself); no time column.
-    `person_id` is NULL for an anonymous survey (and after /forget).
+    `person_id` is NULL for an anonymous survey; a named response stays linked to the person's
+    tombstone after /forget (the row is emptied, never deleted), which clears its school and
+    subject.
 
     A needs survey's response (template «needs») also keeps the answerer's school and subject
     as they were when they finished (never who they are): the methodist's needs breakdown by

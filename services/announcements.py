@@ -279,6 +279,7 @@ async def preview(session: AsyncSession, actor: Actor, draft_id: int) -> Content
     if draft.status is not AnnouncementStatus.DRAFT:
         raise DomainError(ErrorCode.ALREADY_SENT)
     await _require_target(session, actor, draft.association_id, draft.service_id)
+    await centres.check_stored(session, actor, draft)
     result = await _content(session, draft)
     count = len(await _recipient_ids(session, draft))
     return Content(**{**result.__dict__, "recipients": count})
@@ -320,6 +321,7 @@ async def send(
     if draft.status is not AnnouncementStatus.DRAFT:
         raise DomainError(ErrorCode.ALREADY_SENT)
     await _require_target(session, actor, draft.association_id, draft.service_id)
+    await centres.check_stored(session, actor, draft)
     recipients = await _recipient_ids(session, draft)
     if not recipients:
         raise DomainError(ErrorCode.NO_RECIPIENTS)

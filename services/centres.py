@@ -151,36 +151,60 @@ async def check_selection(
     return picked
 
 
+async def _chosen(session: AsyncSession, announcement_id: int) -> list[int]:
+    found = await session.scalars(
+        select(AnnouncementService.service_id).where(
+            AnnouncementService.announcement_id == announcement_id
+        )
+    )
+    return list(found.all())
+
+
+async def check_stored(session: AsyncSession, actor: Actor, announcement: Announcement) -> None:
+    """The services a centre's draft was saved for are still the centre's (`choices`) before
+    it is previewed or sent: one detached since is STALE (choose again), never reached."""
+    chosen = await _chosen(session, announcement.id)
+    if not chosen or announcement.service_id is None:
+        return
+    try:
+        await check_selection(session, actor, announcement.service_id, chosen)
+    except DomainError as err:
+        raise DomainError(ErrorCode.STALE) from err
+
+
+async def _scope(session: AsyncSession, announcement: Announcement) -> list[int]:
+    """The services an announcement to a service or a centre goes to: the chosen ones, or
+    (none chosen) the service and those it groups."""
+    assert announcement.service_id is not None
+    chosen = await _chosen(session, announcement.id)
+    if chosen:
+        return chosen
+    grouped = await session.scalars(
+        select(MethodService.id).where(MethodService.centre_id == announcement.service_id)
+    )
+    return [announcement.service_id, *grouped.all()]
+
+
+def _memberships(scope: list[int], chairs_only: bool) -> Select[int, int]:
+    stmt = (
+        select(Membership.person_id, Membership.association_id)
+        .join(Association, Association.id == Membership.association_id)
+        .where(Association.service_id.in_(scope))
+    )
+    return stmt.where(Membership.role == Role.CHAIR) if chairs_only else stmt
+
+
 async def audience(session: AsyncSession, announcement: Announcement) -> Select[int, int]:
     """(person, association) of everyone an announcement to a service or a centre reaches:
     the chosen services' associations, or (none chosen) the service's and those of the
     services it groups; the chairs only when so chosen. People whose data is deleted are
     left out."""
-    assert announcement.service_id is not None
-    chosen = (
-        await session.scalars(
-            select(AnnouncementService.service_id).where(
-                AnnouncementService.announcement_id == announcement.id
-            )
-        )
-    ).all()
-    if chosen:
-        scope = list(chosen)
-    else:
-        grouped = await session.scalars(
-            select(MethodService.id).where(MethodService.centre_id == announcement.service_id)
-        )
-        scope = [announcement.service_id, *grouped.all()]
-    stmt = (
-        select(Membership.person_id, Membership.association_id)
+    scope = await _scope(session, announcement)
+    return (
+        _memberships(scope, announcement.chairs_only)
         .join(Person, Person.id == Membership.person_id)
-        .join(Association, Association.id == Membership.association_id)
         .where(Membership.active, Person.forgotten_at.is_(None))
-        .where(Association.service_id.in_(scope))
     )
-    if announcement.chairs_only:
-        stmt = stmt.where(Membership.role == Role.CHAIR)
-    return stmt
 
 
 def send_seconds(recipients: int, rate_per_second: int) -> int:
@@ -222,12 +246,20 @@ def _add(t: Tally, outcome: outbox.Outcome) -> Tally:
 @reads
 async def delivery_report(session: AsyncSession, announcement_id: int) -> list[ServiceReport]:
     """Delivered / failed / blocked per service (each person once) and per association (a
-    person in two associations counts in each), by name; [] for an announcement to one
+    person in two associations counts in each), of the people it was sent to (their
+    memberships then or since, active or not), by name; [] for an announcement to one
     association, or to a service that groups none (its summary says it all)."""
     announcement = await session.get(Announcement, announcement_id)
     if announcement is None or announcement.service_id is None:
         return []
-    pairs = (await session.execute(await audience(session, announcement))).all()
+    # The people the broadcast was sent to, by their memberships of the scope whether still
+    # active or not: one who left, or deleted their data, since still counts where they were.
+    key = outbox.keys.announcement_group(announcement_id)
+    sent = outbox.queries.group_outcomes(key).subquery()
+    stmt = _memberships(await _scope(session, announcement), announcement.chairs_only)
+    pairs = (
+        await session.execute(stmt.where(Membership.person_id.in_(select(sent.c.person_id))))
+    ).all()
     assoc_ids = {a for _, a in pairs}
     named = (
         await session.execute(
@@ -241,7 +273,6 @@ async def delivery_report(session: AsyncSession, announcement_id: int) -> list[S
     ):
         return []
     where = {aid: (name, sid, sname) for aid, name, sid, sname in named}
-    key = outbox.keys.announcement_group(announcement_id)
     outcomes = {o.person_id: o for o in await outbox.group_outcomes(session, key)}
     by_assoc: dict[int, Tally] = {aid: Tally(where[aid][0]) for aid in where}
     by_service: dict[int, Tally] = {sid: Tally(sname) for _, sid, sname in where.values()}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 from aiogram.utils.i18n import I18n
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.i18n import DOMAIN, LOCALES_DIR
 from models import Category, OutboxMessage, Person
 from scheduler.kinds import registry
-from services import databank, invites
+from services import databank, invites, people
 from services.clock import FixedClock
 from tests.factories import ADMIN, make_world, member_link, register
 from tests.test_compliance_flows import claimed
@@ -102,3 +103,38 @@ async def test_the_reminder_goes_once_on_the_right_day(
                                                 TERMS) == 1  # fmt: skip
     # The term's end passed without a reminder (a person added late): none afterwards.
     assert databank.term_end(date(2024, 2, 29), 5) == date(2029, 2, 28)
+
+
+async def test_the_row_keeps_ids_only_and_a_forgotten_persons_is_refused(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+) -> None:
+    """The outbox row keeps the person's id and the dates, never their name, category or
+    order number (read when it is sent); once the person is forgotten it is not rendered."""
+    world = await make_world(session, clock)
+    link = await invites.create_methodist_link(session, ADMIN, world.service_id, clock.now())
+    methodist = await register(session, link.token, 6001, clock, name="Методист Службы")
+    chair = world.chair.person_id
+    await session.execute(
+        update(Person)
+        .where(Person.id == chair)
+        .values(category=Category.HIGHEST, category_order_date=ORDER,
+                category_order_number="123-к")
+    )  # fmt: skip
+    await session.commit()
+    on_time = datetime(2025, 12, 14, 17, 30, tzinfo=UTC)
+    assert await databank.remind_category_terms(session, on_time, TERMS) == 1
+    rows = await _rows(session)
+    for row in rows:
+        assert set(row.params) == {"person_id", "order_date", "ends", "to_self"}
+        assert "Петров" not in str(row.params) and "123-к" not in str(row.params)
+    kinds = registry(clock)
+    i18n = I18n(path=LOCALES_DIR, default_locale="ru", domain=DOMAIN)
+    theirs = next(r for r in rows if r.person_id == methodist.person_id)
+    [part] = await kinds[theirs.kind].render(sessionmaker, i18n, claimed(theirs), "ru")
+    assert part.text is not None
+    assert "Петров Сергей Иванович" in part.text and "№ 123-к" in part.text
+    await people.forget(session, world.chair, clock.now())
+    with pytest.raises(LookupError):
+        await kinds[theirs.kind].render(sessionmaker, i18n, claimed(theirs), "ru")

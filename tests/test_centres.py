@@ -12,8 +12,15 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Announcement, AnnouncementService, InviteKind, OutboxMessage, OutboxStatus
-from services import announcements, associations, centres, invites, overview
+from models import (
+    Announcement,
+    AnnouncementService,
+    InviteKind,
+    Membership,
+    OutboxMessage,
+    OutboxStatus,
+)
+from services import announcements, associations, centres, invites, overview, people
 from services.clock import FixedClock
 from services.errors import DomainError, ErrorCode
 from services.outbox import Failure, keys
@@ -182,7 +189,38 @@ async def test_the_delivery_report_per_service_and_association(
             (centres.Tally("РМО учителей математики Асекеево", 1, 0, 1),),
         ),
     ]
+    # One who left since and one who deleted their data still count where they were.
+    await session.execute(
+        update(Membership)
+        .where(Membership.person_id == w.north.member.person_id)
+        .values(active=False)
+    )
+    await session.commit()
+    await people.forget(session, w.south.chair, NOW)
+    assert await centres.delivery_report(session, draft) == report
     # An announcement to one association has no such report (its summary says it all).
     single = announcements.Target(w.north.association_id, None, "")
     one = await announcements.save_draft(session, me, single, NOW, text="Только Асекеево")
     assert await centres.delivery_report(session, one) == []
+
+
+async def test_a_draft_to_a_service_detached_since_is_refused(
+    session: AsyncSession, clock: FixedClock
+) -> None:
+    """The stored selection is checked again at preview and send: a service detached from
+    the centre after the draft was saved is not reached (STALE, nothing enqueued)."""
+    w = await centre_world(session, clock)
+    me = w.centre_methodist
+    draft = await _draft(session, me, w.centre.service_id, (w.south.service_id,), False)
+    assert (await announcements.preview(session, me, draft)).recipients == 2
+    await centres.set_centre(session, ADMIN, w.south.service_id, None, NOW)
+    me = await load_actor(session, 3900, [ADMIN_ID])
+    await refused(ErrorCode.STALE, announcements.preview(session, me, draft))
+    await refused(
+        ErrorCode.STALE,
+        announcements.send(session, me, draft, NOW, progress_chat_id=3900, locale="ru"),
+    )
+    assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+    kept = await session.get_one(Announcement, draft)
+    await session.refresh(kept)
+    assert kept.sent_at is None

@@ -1,7 +1,9 @@
 """A qualification category's term ends soon (issue 18, item 4): to the teacher («your
 category ends on …, please apply for attestation») and to the methodists of their services
-(«… of Иванова А. П. ends on …»), in the recipient's language. Rendered from the row alone;
-wanted while the order is still the person's (not forgotten, no newer order)."""
+(«… of Иванова А. П. ends on …»), in the recipient's language. The row keeps ids and dates
+only (the person, the order's date, the term's end): the name, category and order number are
+read when it is sent; wanted while the order is still the person's (not forgotten, no newer
+order), and a row whose person was forgotten meanwhile is refused at rendering."""
 
 from __future__ import annotations
 
@@ -54,13 +56,19 @@ class CategoryTermKind:
         locale: str,
     ) -> list[Part]:
         p = row.params
+        async with sessionmaker() as session:
+            found = await databank.term_details(
+                session, int(p["person_id"]), date.fromisoformat(str(p["order_date"]))
+            )
+        if found is None:
+            raise LookupError("the order is no longer the person's (forgotten or replaced)")
         with i18n.context(), i18n.use_locale(locale):
             values = {
-                "category": _category(str(p["category"])),
-                "number": html_decoration.quote(str(p["order_number"]) or "—"),
+                "category": _category(found.category.value),
+                "number": html_decoration.quote(found.order_number or "—"),
                 "order_date": _day(str(p["order_date"])),
                 "ends": _day(str(p["ends"])),
-                "name": html_decoration.quote(str(p["name"])),
+                "name": html_decoration.quote(found.name),
             }
             if p.get("to_self"):
                 text = _(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -42,13 +42,33 @@ def tally_line(t: centres.Tally) -> str:
 
 
 def report_lines(reports: list[centres.ServiceReport]) -> list[str]:
-    """A centre's announcement: the figures per service, then per association under it."""
+    """A centre's announcement: the figures per service, then under it only the associations
+    where someone was not reached, the others in one line (a centre of a thousand
+    associations would otherwise fill a dozen messages)."""
     if not reports:
         return []
     lines = ["", _("<b>By service and association:</b>")]
     for report in reports:
         lines.append(f"🏛 <b>{html.escape(report.tally.name)}</b>: {tally_line(report.tally)}")
-        lines += [f"  • {html.escape(t.name)}: {tally_line(t)}" for t in report.associations]
+        missed = [t for t in report.associations if t.failed or t.blocked]
+        lines += [f"  • {html.escape(t.name)}: {tally_line(t)}" for t in missed]
+        rest = len(report.associations) - len(missed)
+        if rest and missed:
+            lines.append(
+                "  • "
+                + ngettext(
+                    "the other {n} association: all delivered",
+                    "the other {n} associations: all delivered",
+                    rest,
+                ).format(n=rest)
+            )
+        elif rest:
+            lines.append(
+                "  • "
+                + ngettext(
+                    "{n} association: all delivered", "{n} associations: all delivered", rest
+                ).format(n=rest)
+            )
     return lines
 
 

@@ -17,7 +17,6 @@ from models import (
     Meeting,
     MeetingStatus,
     Membership,
-    Methodist,
     Person,
     PlanStatus,
     Protocol,
@@ -30,6 +29,7 @@ from models import (
     YearCourse,
     YearReport,
 )
+from services.people.queries import service_methodists
 
 
 def held_meetings(association_id: int) -> Select[Meeting]:
@@ -169,8 +169,5 @@ def approved_plan(association_id: int, year: int) -> Select[int]:
 
 
 def methodists(service_id: int) -> Select[int]:
-    return (
-        select(Methodist.person_id)
-        .where(Methodist.service_id == service_id, Methodist.active)
-        .order_by(Methodist.person_id)
-    )
+    """The service's methodists and its centre's (the one shared query)."""
+    return service_methodists(service_id)

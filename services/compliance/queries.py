@@ -17,13 +17,13 @@ from models import (
     ComplianceSetting,
     Meeting,
     Membership,
-    Methodist,
     Person,
     PlanRowKind,
     PlanStatus,
     Protocol,
     Role,
 )
+from services.people.queries import service_methodists
 
 
 def associations(service_ids: Iterable[int] | None = None) -> Select[Association]:
@@ -109,8 +109,5 @@ def findings(ids: list[int]) -> Select[ComplianceFinding]:
 
 
 def methodists(service_id: int) -> Select[int]:
-    return (
-        select(Methodist.person_id)
-        .where(Methodist.service_id == service_id, Methodist.active)
-        .order_by(Methodist.person_id)
-    )
+    """The service's methodists and its centre's (the one shared query)."""
+    return service_methodists(service_id)

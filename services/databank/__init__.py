@@ -14,7 +14,9 @@ from services.databank.export import Entry as Entry
 from services.databank.export import association_bank as association_bank
 from services.databank.export import service_bank as service_bank
 from services.databank.terms import CATEGORY_TERM as CATEGORY_TERM
+from services.databank.terms import TermDetails as TermDetails
 from services.databank.terms import TermSettings as TermSettings
 from services.databank.terms import remind_category_terms as remind_category_terms
 from services.databank.terms import still_current as still_current
+from services.databank.terms import term_details as term_details
 from services.databank.terms import term_end as term_end

@@ -15,9 +15,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Association, Category, Membership, Methodist, Person
+from models import Association, Category, Membership, Person
 from services import deadlines, outbox
 from services.outbox import keys
+from services.people import queries as people_queries
 from services.tx import reads, writes
 
 CATEGORY_TERM = "category_term"
@@ -79,11 +80,7 @@ async def remind_category_terms(
     methodists: dict[int, list[int]] = defaultdict(list)
     if services:
         for service_id, person_id in (
-            await session.execute(
-                select(Methodist.service_id, Methodist.person_id)
-                .where(Methodist.service_id.in_(services), Methodist.active)
-                .order_by(Methodist.person_id)
-            )
+            await session.execute(people_queries.services_methodists(services))
         ).all():
             methodists[service_id].append(person_id)
     rows: list[outbox.Outgoing] = []
@@ -105,11 +102,8 @@ async def remind_category_terms(
             now, now, first.timezone, first.send_from_minute, first.send_until_minute
         )
         params = {
-            "person_id": person.id,
-            "name": person.full_name or "",
-            "category": person.category.value,
+            "person_id": person.id,  # ids and dates only: the name and order at render time
             "order_date": order_date.isoformat(),
-            "order_number": person.category_order_number or "",
             "ends": ends.isoformat(),
         }
         rows.extend(
@@ -131,13 +125,37 @@ async def remind_category_terms(
     return reminded
 
 
-@reads
-async def still_current(session: AsyncSession, person_id: int, order_date: date) -> bool:
-    """Is the order still the person's (the row is wanted): not forgotten, no other order?"""
-    person = await session.get(Person, person_id)
+def _current(person: Person | None, order_date: date) -> bool:
     return (
         person is not None
         and person.forgotten_at is None
         and person.category in RANKED
         and person.category_order_date == order_date
     )
+
+
+@reads
+async def still_current(session: AsyncSession, person_id: int, order_date: date) -> bool:
+    """Is the order still the person's (the row is wanted): not forgotten, no other order?"""
+    return _current(await session.get(Person, person_id), order_date)
+
+
+@dataclass(frozen=True)
+class TermDetails:
+    """What the reminder says of the person, read when it is sent (the row keeps ids)."""
+
+    name: str
+    category: Category
+    order_number: str
+
+
+@reads
+async def term_details(
+    session: AsyncSession, person_id: int, order_date: date
+) -> TermDetails | None:
+    """The person's name, category and order number while the order is still theirs; None
+    once forgotten or another order was entered (the row must not be sent)."""
+    person = await session.get(Person, person_id)
+    if person is None or person.category is None or not _current(person, order_date):
+        return None
+    return TermDetails(person.full_name or "", person.category, person.category_order_number or "")

@@ -11,11 +11,14 @@ School and subject: as they were when the answer was given (kept on a needs surv
 response: the teacher's school, and their subject or else their association's); a named
 response from before that was kept: the person's school and subject now.
 
-Anonymity in every group: a group (the whole, a subject, a school) holding 1 or 2 answers of
-anonymous surveys is hidden whole — never its figures, since the named answers beside them
-would let one subtract them out; and where the hidden groups of a partition (the schools, the
-subjects) hold 1 or 2 anonymous answers together, the shown group with the fewest is hidden
-too, so the whole less the shown groups gives no group under 3 away."""
+Anonymity in every group, counted per survey: a group (the whole, a subject, a school) to which
+any one anonymous survey gives 1 or 2 answers is hidden whole — never its figures, since the
+named answers beside them would let one subtract them out, and since two views of different
+scopes (one service, every service) differ by whole surveys: a shown group's difference is
+then 0 or at least 3 answers of each survey. And where the hidden groups of a partition (the
+schools, the subjects) hold 1 or 2 answers of one anonymous survey together, the shown group
+with the fewest of that survey's is hidden too, so the whole less the shown groups gives no
+group under 3 away."""
 
 from __future__ import annotations
 
@@ -41,13 +44,13 @@ class Tally:
     """Counts of one group while they are summed."""
 
     answers: int = 0
-    anonymous: int = 0
+    anonymous: Counter[int] = field(default_factory=Counter)  # survey → its anonymous answers
     asked: list[int] = field(default_factory=lambda: [0, 0])  # answered directions, formats
     chosen: list[Counter[str]] = field(default_factory=lambda: [Counter(), Counter()])
 
     def add(self, other: Tally) -> None:
         self.answers += other.answers
-        self.anonymous += other.anonymous
+        self.anonymous.update(other.anonymous)
         for n in (0, 1):
             self.asked[n] += other.asked[n]
             self.chosen[n].update(other.chosen[n])
@@ -102,7 +105,8 @@ async def gather(session: AsyncSession, scope: Scope, since: datetime) -> Gather
     for sid, school, subject, n in await session.execute(queries.groups(list(counted))):
         tally = tallies[key(school, subject)]
         tally.answers += n
-        tally.anonymous += n if counted[sid] else 0
+        if counted[sid]:
+            tally.anonymous[sid] += n
     for _sid, qid, raw, school, subject, n in await session.execute(queries.answers(list(which))):
         number, labels = which[qid]
         tally = tallies[key(school, subject)]
@@ -127,8 +131,13 @@ def _sum(tallies: Iterable[Tally]) -> Tally:
     return whole
 
 
+def _few(tally: Tally) -> bool:
+    """Some anonymous survey gives the group 1 or 2 answers."""
+    return any(0 < n < K_MIN for n in tally.anonymous.values())
+
+
 def group_of(name: str, school_id: int | None, tally: Tally, *, hidden: bool = False) -> Group:
-    if hidden or 0 < tally.anonymous < K_MIN:
+    if hidden or _few(tally):
         return Group(name, school_id, 0, True, (), ())
     return Group(name, school_id, tally.answers, False, _shares(tally, 0), _shares(tally, 1))
 
@@ -138,20 +147,27 @@ def whole_of(found: Gathered) -> Group:
 
 
 def suppressed(parts: dict[GroupKeyPart, Tally]) -> set[GroupKeyPart]:
-    """The groups of a partition to hide: those with 1 or 2 anonymous answers, and then, while
-    the hidden ones hold 1 or 2 anonymous answers together, the shown one with the fewest —
-    else the whole less the shown groups would give the hidden ones' figures away."""
-    hidden = {k for k, t in parts.items() if 0 < t.anonymous < K_MIN}
-    pooled = sum(parts[k].anonymous for k in hidden)
-    shown = sorted(
-        (k for k, t in parts.items() if k not in hidden and t.anonymous > 0),
-        key=lambda k: (parts[k].anonymous, str(k)),
-    )
-    while 0 < pooled < K_MIN and shown:
-        key = shown.pop(0)
+    """The groups of a partition to hide: those to which one anonymous survey gives 1 or 2
+    answers, and then, while the hidden ones hold 1 or 2 answers of one survey together, the
+    shown one with the fewest of that survey's — else the whole less the shown groups would
+    give the hidden ones' figures away."""
+    hidden = {k for k, t in parts.items() if _few(t)}
+    pooled: Counter[int] = Counter()
+    for k in hidden:
+        pooled.update(parts[k].anonymous)
+    stuck: set[int] = set()  # no shown group holds that survey's answers: nothing to hide
+    while True:
+        short = sorted(s for s, n in pooled.items() if 0 < n < K_MIN and s not in stuck)
+        if not short:
+            return hidden
+        sid = short[0]
+        shown = [k for k, t in parts.items() if k not in hidden and t.anonymous[sid]]
+        if not shown:
+            stuck.add(sid)
+            continue
+        key = min(shown, key=lambda k: (parts[k].anonymous[sid], str(k)))
         hidden.add(key)
-        pooled += parts[key].anonymous
-    return hidden
+        pooled.update(parts[key].anonymous)
 
 
 def _partition(found: Gathered, *, schools: bool) -> list[Group]:

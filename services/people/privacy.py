@@ -98,8 +98,9 @@ async def forget(session: AsyncSession, actor: Actor, now: datetime) -> None:
 
     The identity goes, so the account is a stranger again, and the audit log forgets the
     account's id (the entries keep the person id of the tombstone); memberships stay inactive
-    with their role; pending invites bound to the person are deleted; signed protocols are
-    untouched.
+    with their role; pending invites bound to the person are deleted; the school and subject
+    their named needs responses kept are cleared (the responses stay the tombstone's, as their
+    answers); signed protocols are untouched.
     """
     person_id = require_person(actor)
     person = await session.get_one(Person, person_id)
@@ -116,6 +117,7 @@ async def forget(session: AsyncSession, actor: Actor, now: datetime) -> None:
         update(Methodist).where(Methodist.person_id == person_id).values(active=False)
     )
     await surveys.forget_reports(session, person_id)
+    await surveys.forget_groups(session, person_id)
     audit.record(session, actor, "person.forgotten", now, object_type="person", object_id=person_id)
     await session.flush()
     # The audit log keeps what was done and by which (now anonymous) person, not the account.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, bindparam, select
+from collections.abc import Collection
+
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import aliased
 
 from models import (
@@ -55,6 +57,32 @@ def actor_query() -> Select[int, str | None, str | None, int, Role, str, int, st
 
 # Built once: it runs for every update.
 ACTOR_QUERY = actor_query()
+
+
+def services_methodists(service_ids: Collection[int]) -> Select[int, int]:
+    """(service, person): the people to tell as "the service's methodists" — the active
+    methodists of the service and of its centre (a centre's methodists oversee its services,
+    as `actor_query` reads it), each once per service. Every notice to a service's
+    methodists goes through this one query."""
+    return (
+        select(MethodService.id, Methodist.person_id)
+        .join(
+            Methodist,
+            or_(
+                Methodist.service_id == MethodService.id,
+                Methodist.service_id == MethodService.centre_id,
+            ),
+        )
+        .where(MethodService.id.in_(list(service_ids)), Methodist.active.is_(True))
+        .distinct()
+        .order_by(MethodService.id, Methodist.person_id)
+    )
+
+
+def service_methodists(service_id: int) -> Select[int]:
+    """The people of `services_methodists` for one service, by id."""
+    found = services_methodists([service_id]).subquery()
+    return select(found.c.person_id).order_by(found.c.person_id)
 
 
 def person_with_school(person_id: int) -> Select[Person, str | None, SchoolStatus | None]:

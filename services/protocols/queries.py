@@ -15,7 +15,6 @@ from models import (
     Meeting,
     MeetingStatus,
     Membership,
-    Methodist,
     Municipality,
     Protocol,
     ProtocolRecipient,
@@ -25,6 +24,7 @@ from models import (
     RsvpAnswer,
     Vote,
 )
+from services.people.queries import service_methodists
 
 # ---------------------------------------------------------------- protocols and versions
 
@@ -158,7 +158,8 @@ def agenda(meeting_id: int) -> Select[AgendaItem]:
 
 
 def methodists(service_id: int) -> Select[int]:
-    return select(Methodist.person_id).where(Methodist.service_id == service_id, Methodist.active)
+    """The service's methodists and its centre's (the one shared query)."""
+    return service_methodists(service_id)
 
 
 def active_members(association_id: int) -> Select[int]:

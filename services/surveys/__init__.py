@@ -83,6 +83,7 @@ from services.surveys.lifecycle import open_survey as open_survey
 from services.surveys.listing import brief as brief
 from services.surveys.listing import mine as mine
 from services.surveys.listing import open_for as open_for
+from services.surveys.personal import forget_groups as forget_groups
 from services.surveys.personal import personal_data as personal_data
 from services.surveys.tallies import card_results as card_results
 from services.surveys.tallies import figures as figures

@@ -1,6 +1,7 @@
 """What the surveys keep about one person, for /mydata (152-ФЗ): every survey and poll they
 were sent and whether they finished it, their named answers, the answers they keep in a
-survey not finished yet, and the surveys they wrote. A finished anonymous response is
+survey not finished yet, the school and subject a named needs response keeps, and the
+surveys they wrote. A finished anonymous response is
 linked to nobody (DOMAIN.md): only "finished" is kept about the person, and that is listed."""
 
 from __future__ import annotations
@@ -8,9 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.survey import SurveyQuestion
+from models.survey import SurveyQuestion, SurveyResponse
 from services.surveys import queries
 from services.surveys.tallies import cell
 from services.surveys.yearend import reports_of
@@ -39,6 +41,8 @@ async def personal_data(session: AsyncSession, person_id: int) -> dict[str, Any]
         await session.execute(queries.named_answers(person_id))
     ).all():
         named.setdefault(survey_id, []).append(_answer(question, value))
+    groups = {sid: (school, subject) for sid, school, subject in
+              (await session.execute(queries.named_groups(person_id))).all()}  # fmt: skip
     drafts = {d.survey_id: d for d in (await session.scalars(queries.drafts_of(person_id))).all()}
     questions: dict[int, list[SurveyQuestion]] = {}
     for q in (await session.scalars(queries.questions_in(drafts))).all():
@@ -63,6 +67,11 @@ async def personal_data(session: AsyncSession, person_id: int) -> dict[str, Any]
                 "status": survey.status.value,
                 "finished": finished,
                 "answers": named.get(survey.id, []),
+                **(
+                    {"school": groups[survey.id][0], "subject": groups[survey.id][1]}
+                    if survey.id in groups
+                    else {}
+                ),
                 "answers_not_sent_yet": kept,
             }
         )
@@ -81,3 +90,13 @@ async def personal_data(session: AsyncSession, person_id: int) -> dict[str, Any]
             for s, _n in written
         ],
     }
+
+
+async def forget_groups(session: AsyncSession, person_id: int) -> None:
+    """/forget: the school and subject the person's named needs responses kept go too (their
+    subject is the person's, cleared with the profile)."""
+    await session.execute(
+        update(SurveyResponse)
+        .where(SurveyResponse.person_id == person_id)
+        .values(school_id=None, subject=None)
+    )

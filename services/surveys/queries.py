@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Select, Subquery, func, select
 
-from models import Association, Membership, Person, YearCourse, YearReport
+from models import Association, Membership, Person, School, YearCourse, YearReport
 from models.survey import (
     Survey,
     SurveyAnswer,
@@ -260,6 +260,17 @@ def named_answers(person_id: int) -> Select[int, SurveyQuestion, dict[str, Any]]
         .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
         .where(SurveyResponse.person_id == person_id)
         .order_by(SurveyResponse.survey_id, SurveyQuestion.position)
+    )
+
+
+def named_groups(person_id: int) -> Select[int, str | None, str | None]:
+    """(survey id, school's name, subject) a needs survey's named response of this person
+    keeps (services.needs groups by them; other responses keep none)."""
+    return (
+        select(SurveyResponse.survey_id, School.name, SurveyResponse.subject)
+        .outerjoin(School, School.id == SurveyResponse.school_id)
+        .where(SurveyResponse.person_id == person_id)
+        .where((SurveyResponse.school_id.is_not(None)) | (SurveyResponse.subject.is_not(None)))
     )
 
 
