@@ -43,7 +43,8 @@ log = logging.getLogger(__name__)
 
 def build_limiter(settings: Settings) -> RateLimiter:
     return RateLimiter(
-        Limits(per_second=settings.rate_per_second, per_chat_second=settings.rate_per_chat_second)
+        Limits(per_second=settings.rate_per_second, per_chat_second=settings.rate_per_chat_second),
+        watch=True,  # a stalled event loop restamps the calls it held (RateLimiter.stalled)
     )
 
 

@@ -16,6 +16,7 @@ import bisect
 import contextvars
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -94,8 +95,8 @@ class _Window:
         self.hits: list[float] = []  # sorted send times
         self.flying = 0  # granted, not yet stamped
 
-    def _trim(self, now: float, extra: float = 0.0) -> None:
-        gone = bisect.bisect_right(self.hits, now - self.period - extra)
+    def _trim(self, now: float) -> None:
+        gone = bisect.bisect_right(self.hits, now - self.period)
         if gone:
             del self.hits[:gone]
 
@@ -103,10 +104,9 @@ class _Window:
         self._trim(now)
         return self.limit - len(self.hits) - self.flying
 
-    def wait(self, now: float, keep_free: int = 0, extra: float = 0.0) -> float:
-        """Seconds until a slot is free with `keep_free` slots left for others, the window
-        `extra` seconds longer (the event loop's lag)."""
-        self._trim(now, extra)
+    def wait(self, now: float, keep_free: int = 0) -> float:
+        """Seconds until a slot is free with `keep_free` slots left for others."""
+        self._trim(now)
         used = len(self.hits) + self.flying + keep_free
         if used < self.limit:
             return 0.0
@@ -115,7 +115,7 @@ class _Window:
             # Held by calls in flight (each will be stamped now or later, freeing its slot a
             # period after), or kept for others: check again soon.
             return self.period / max(self.limit, 1)
-        return self.hits[index] + self.period + extra - now
+        return self.hits[index] + self.period - now
 
     def take(self) -> None:
         self.flying += 1
@@ -161,16 +161,21 @@ class Limits:
     # Seconds added to each window: a call is stamped when its request is written, and
     # Telegram counts it when it arrives (transit, and its own queueing, vary a little).
     margin: float = 0.02
-    # On a loaded machine the event loop runs late, and so does everything else on it: each
-    # window grows by the lag seen lately (how late a wait here woke), decaying by half every
-    # `lag_half_life` seconds, at most `max_lag`.
-    lag_half_life: float = 3.0
-    max_lag: float = 0.5
+    # A stalled event loop (a loaded machine, a long callback) holds back whatever was to
+    # run meanwhile — Telegram's side of a local server with it. A timer that wakes later
+    # than `stall_threshold` says the loop stalled; the calls stamped just before and during
+    # the stall are stamped again as sent when it ended (see RateLimiter.stalled). The
+    # watcher's timer ticks every `watch_period` seconds while calls are being made.
+    stall_threshold: float = 0.01
+    watch_period: float = 0.01
+    # How far back a stall reaches: calls stamped longer ago are left as they are.
+    stall_memory: float = 2.0
 
 
 class RateLimiter:
     """Sliding windows kept by send time, with a bulk lane; `clock` and `sleep` are
-    injectable for tests. `acquire` grants a `Slot`; `sent` stamps it."""
+    injectable for tests. `acquire` grants a `Slot`; `sent` stamps it. `watch`: a timer
+    runs beside the calls to notice a stalled event loop (the application's limiter)."""
 
     def __init__(
         self,
@@ -178,6 +183,7 @@ class RateLimiter:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        watch: bool = False,
     ) -> None:
         self.limits = limits or Limits()
         self.clock = clock
@@ -189,8 +195,13 @@ class RateLimiter:
         self._interactive_waiting = 0
         self._granted = 0
         self.waited = 0.0  # seconds spent waiting, for figures
-        self._lag = 0.0  # the event loop's recent lag (see Limits.lag_half_life)
-        self._lag_at = 0.0
+        self.restamped = 0  # calls stamped again after a stall, for figures
+        self._recent: deque[Slot] = deque()  # stamped slots, oldest first (Limits.stall_memory)
+        self._watch = watch
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_loop: asyncio.AbstractEventLoop | None = None
+        self._due = 0.0
+        self._last_sent = 0.0
 
     def _chat_window(self, chat: int | str) -> _Window:
         window = self._chats.get(chat)
@@ -220,32 +231,35 @@ class RateLimiter:
                 windows.append(self._group_window(chat))
         return windows
 
-    def lag(self, now: float | None = None) -> float:
-        """The event loop's recent lag, as the windows add it now."""
-        now = self.clock() if now is None else now
-        if self._lag <= 0:
-            return 0.0
-        halves = max(0.0, now - self._lag_at) / self.limits.lag_half_life
-        return float(self._lag * 0.5**halves)
-
-    def _note_lag(self, late: float) -> None:
+    def stalled(self, late: float, period: float = 0.0) -> int:
+        """A timer set to wait `period` seconds woke `late` seconds after it was due: the
+        loop was held for up to `late + period` seconds, and a call written in that time
+        (or just before it: the margin) may have reached Telegram's side only now. Those
+        calls are stamped again as sent now. Returns how many were."""
+        if late <= self.limits.stall_threshold:
+            return 0
         now = self.clock()
-        self._lag = min(self.limits.max_lag, max(self.lag(now), late))
-        self._lag_at = now
+        since = now - late - period - self.limits.margin
+        moved = 0
+        for slot in self._recent:  # a couple of seconds of calls: a few dozen
+            if slot.at is not None and since <= slot.at < now:
+                slot.sent(now)
+                moved += 1
+        self.restamped += moved
+        return moved
 
     def wait_time(self, chat: int | str | None, *, bulk: bool = False) -> float:
         now = self.clock()
-        extra = self.lag(now)
         keep_free = self._interactive_waiting if bulk else 0
         waits = [
-            self._global.wait(now, keep_free, extra),
+            self._global.wait(now, keep_free),
             self._blocked_until.get(None, 0.0) - now,
         ]
         if chat is not None:
-            waits.append(self._chat_window(chat).wait(now, 0, extra))
+            waits.append(self._chat_window(chat).wait(now))
             waits.append(self._blocked_until.get(chat, 0.0) - now)
             if self._is_group(chat):
-                waits.append(self._group_window(chat).wait(now, 0, extra))
+                waits.append(self._group_window(chat).wait(now))
         return max(0.0, *waits)
 
     def _record(self, chat: int | str | None) -> None:
@@ -261,7 +275,37 @@ class RateLimiter:
 
     def sent(self, slot: Slot, at: float | None = None) -> None:
         """Stamp a granted call with when it went out (by default: now)."""
-        slot.sent(self.clock() if at is None else at)
+        first = slot.at is None
+        stamp = self.clock() if at is None else at
+        slot.sent(stamp)
+        if first:
+            self._recent.append(slot)
+        forget = stamp - self.limits.stall_memory
+        while self._recent and (self._recent[0].at or 0.0) < forget:
+            self._recent.popleft()
+        self._last_sent = stamp
+        if self._watch:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # no running loop: nothing to watch
+                return
+            if self._timer is None or self._timer_loop is not loop:
+                self._arm(loop)
+
+    def _arm(self, loop: asyncio.AbstractEventLoop) -> None:
+        period = self.limits.watch_period
+        self._due = self.clock() + period
+        self._timer = loop.call_later(period, self._tick, loop)
+        self._timer_loop = loop
+
+    def _tick(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The watcher's timer: late, the loop stalled (`stalled`); it ticks on while calls
+        are being made. A plain timer, not a task: a loop closed meanwhile drops it."""
+        now = self.clock()
+        self.stalled(now - self._due, self.limits.watch_period)
+        self._timer = None
+        if now - self._last_sent < self.limits.stall_memory and not loop.is_closed():
+            self._arm(loop)
 
     def _forget_idle(self, now: float) -> None:
         for windows in (self._chats, self._groups):
@@ -290,7 +334,7 @@ class RateLimiter:
             finally:
                 if not bulk:
                     self._interactive_waiting -= 1
-            self._note_lag(self.clock() - asleep - wait)
+            self.stalled(self.clock() - asleep - wait)  # held at least this long
             waited += wait
 
     async def acquire(self, chat: int | str | None, *, bulk: bool = False) -> Slot:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import pytest
@@ -303,22 +304,37 @@ async def test_the_trace_is_installed_on_the_bots_http_session() -> None:
     assert len(lim._global.hits) == 2 and lim._global.flying == 0
 
 
-async def test_a_lagging_event_loop_widens_the_windows() -> None:
-    """A wait that woke 0.2 s late says the loop lags (and Telegram's side of a local fake
-    with it): the windows grow by that lag, which then fades by half every half-life."""
+async def test_calls_held_by_a_stalled_event_loop_are_stamped_again() -> None:
+    """A timer that woke late says the loop was held: a call written just before or during
+    the stall reached Telegram's side of a local server only when it ended, so it is stamped
+    again then and its window counts it from there; calls before that stay as they were."""
     t = FakeTime()
     lim = limiter(t, per_second=1)
+    early = await lim.acquire(1)
+    lim.sent(early)
+    t.now += 1.5
+    held = await lim.acquire(2)
+    lim.sent(held)
+    t.now += 0.25  # a 0.01 s timer woke 0.24 s late
+    assert lim.stalled(0.005, 0.01) == 0  # within the threshold: nothing moves
+    assert lim.stalled(0.24, 0.01) == 1
+    assert (early.at, held.at) == (1000.0, 1001.75)
+    assert lim.wait_time(3) == pytest.approx(1.0)  # counted from the stall's end
+    assert lim.restamped == 1
 
-    async def late_sleep(seconds: float) -> None:
-        t.now += seconds + 0.2
 
-    lim.sleep = late_sleep
-    lim.sent(await lim.acquire(1))
-    lim.sent(await lim.acquire(2))  # waited a second, woke 0.2 s late
-    assert lim.lag() == pytest.approx(0.2)
-    assert lim.wait_time(3) == pytest.approx(1.2)  # the second plus the lag
-    t.now += lim.limits.lag_half_life
-    assert lim.lag() == pytest.approx(0.1)
+async def test_the_watcher_notices_a_blocked_loop() -> None:
+    """The application's limiter watches while calls are made: a callback that holds the
+    loop (here a blocking sleep) makes its timer late, and the call before it is restamped."""
+    lim = RateLimiter(Limits(), watch=True)
+    slot = await lim.acquire(1)
+    lim.sent(slot)
+    before = slot.at
+    assert before is not None
+    time.sleep(0.1)  # noqa: ASYNC251 -- holds the event loop, on purpose
+    await asyncio.sleep(0.05)
+    assert lim.restamped == 1
+    assert slot.at is not None and slot.at >= before + 0.1
 
 
 async def test_a_bulk_call_waits_for_its_slot_only_as_long_as_its_commit_takes() -> None:
