@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from documents import cells
 from documents.i18n import translations
+from documents.overview_xlsx import print_setup
 from models import Category, CourseForm
 from services.databank import DataBank, Entry
 from services.deadlines import school_year_label
@@ -97,15 +98,6 @@ def _header(
         )
 
 
-def _page(sheet: Any) -> None:
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-
-
 def _text(value: str | None) -> str | None:
     return None if value is None else cells.text(value)
 
@@ -145,7 +137,7 @@ def xlsx_bytes(bank: DataBank, locale: str) -> bytes:
         sheet.cell(line, DATE_COLUMN).number_format = DATE_FORMAT
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{1 + len(bank.entries)}"
-    _page(sheet)
+    print_setup(sheet)
     # The courses, then (below a blank row) the contests, of the year-end reports.
     second = book.create_sheet(gettext(COURSES)[:SHEET_TITLE_MAX])
     _header(second, COURSE_COLUMNS, gettext)
@@ -173,7 +165,7 @@ def xlsx_bytes(bank: DataBank, locale: str) -> bytes:
         second.cell(number, 2, school_year_label(k.school_year))
         second.cell(number, 3, cells.text(k.contest))
         second.cell(number, 4, _text(k.result) or None)
-    _page(second)
+    print_setup(second)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

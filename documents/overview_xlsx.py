@@ -124,6 +124,11 @@ def _header(
 
 def _finish(sheet: Any) -> None:
     sheet.auto_filter.ref = sheet.dimensions
+    print_setup(sheet)
+
+
+def print_setup(sheet: Any) -> None:
+    """A4 landscape, fit to the page's width, the header row repeated on every page."""
     sheet.print_title_rows = "1:1"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape"
