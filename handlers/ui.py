@@ -20,6 +20,7 @@ from aiogram.exceptions import (
 from aiogram.filters import Filter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
+    BufferedInputFile,
     CallbackQuery,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -274,6 +275,26 @@ async def show_card(
     for chunk in chunks[:-1]:
         await message.answer(chunk)
     await message.answer(chunks[-1], reply_markup=kb)
+
+
+async def send_built(
+    query: CallbackQuery,
+    file_name: str,
+    build: Callable[..., bytes],
+    *args: Any,
+    photo: bool = False,
+) -> None:
+    """Answer the tap, then build a document or a picture off the event loop (CPU work:
+    openpyxl, python-docx, matplotlib) and send it to the chat the tap came from."""
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    data = await asyncio.to_thread(build, *args)
+    made = BufferedInputFile(data, file_name)
+    if photo:
+        await query.message.answer_photo(made)
+    else:
+        await query.message.answer_document(made)
 
 
 async def show_page(query: CallbackQuery, kb: InlineKeyboardMarkup) -> None:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from aiogram.fsm.context import FSMContext
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import render
-from handlers.ui import association_picker, edit, role_label, show_page
+from handlers.ui import association_picker, edit, role_label, send_built, show_page
 from services import associations, databank, roster
 from services.clock import Clock
 from services.errors import DomainError, ErrorCode
@@ -97,12 +95,8 @@ async def bank(
 
     now = clock.now()
     found = await databank.association_bank(session, actor, callback_data.association_id, now)
-    await query.answer()
-    if isinstance(query.message, Message):
-        # Off the event loop: building a workbook is CPU work.
-        data = await asyncio.to_thread(xlsx_bytes, found, get_i18n().current_locale)
-        name = f"data_bank_{now:%Y-%m-%d}.xlsx"
-        await query.message.answer_document(BufferedInputFile(data, name))
+    locale = get_i18n().current_locale
+    await send_built(query, f"data_bank_{now:%Y-%m-%d}.xlsx", xlsx_bytes, found, locale)
 
 
 async def picker_page(

@@ -6,18 +6,16 @@ nothing."""
 
 from __future__ import annotations
 
-import asyncio
-
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import get_i18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.overview import needs
 from handlers.overview.text import card_keyboard, card_text, page_keyboard, page_text, pages
-from handlers.ui import MENU_OVERVIEW, MenuButton, show_card
+from handlers.ui import MENU_OVERVIEW, MenuButton, send_built, show_card
 from services import databank, overview
 from services.clock import Clock
 from services.permissions import Actor
@@ -77,12 +75,8 @@ async def export(
 
     now = clock.now()
     view = await overview.overview(session, actor, now, callback_data.service_id or None)
-    await query.answer()
-    if isinstance(query.message, Message):
-        # Off the event loop: building a workbook is CPU work.
-        data = await asyncio.to_thread(xlsx_bytes, view, get_i18n().current_locale)
-        name = f"overview_{now:%Y-%m-%d}.xlsx"
-        await query.message.answer_document(BufferedInputFile(data, name))
+    locale = get_i18n().current_locale
+    await send_built(query, f"overview_{now:%Y-%m-%d}.xlsx", xlsx_bytes, view, locale)
 
 
 async def chart(
@@ -96,10 +90,8 @@ async def chart(
 
     now = clock.now()
     view = await overview.overview(session, actor, now, callback_data.service_id or None)
-    await query.answer()
-    if isinstance(query.message, Message):
-        data = await asyncio.to_thread(chart_png, view, get_i18n().current_locale)
-        await query.message.answer_photo(BufferedInputFile(data, f"overview_{now:%Y-%m-%d}.png"))
+    locale = get_i18n().current_locale
+    await send_built(query, f"overview_{now:%Y-%m-%d}.png", chart_png, view, locale, photo=True)
 
 
 async def bank(
@@ -114,11 +106,8 @@ async def bank(
 
     now = clock.now()
     found = await databank.service_bank(session, actor, now, callback_data.service_id or None)
-    await query.answer()
-    if isinstance(query.message, Message):
-        data = await asyncio.to_thread(xlsx_bytes, found, get_i18n().current_locale)
-        name = f"data_bank_{now:%Y-%m-%d}.xlsx"
-        await query.message.answer_document(BufferedInputFile(data, name))
+    locale = get_i18n().current_locale
+    await send_built(query, f"data_bank_{now:%Y-%m-%d}.xlsx", xlsx_bytes, found, locale)
 
 
 def setup() -> Router:

@@ -6,16 +6,14 @@ methodist, a forged school or service: refused in the user's language, nothing s
 
 from __future__ import annotations
 
-import asyncio
-
 from aiogram import F, Router
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.ui import quote, show_card
+from handlers.ui import quote, send_built, show_card
 from services import needs
 from services.clock import Clock
 from services.deadlines import school_year_label
@@ -141,11 +139,8 @@ async def chart(
 
     now = clock.now()
     found = await needs.breakdown(session, actor, now, callback_data.service_id or None)
-    await query.answer()
-    if isinstance(query.message, Message):
-        # Off the event loop: drawing and building documents is CPU work.
-        data = await asyncio.to_thread(chart_png, found, get_i18n().current_locale)
-        await query.message.answer_photo(BufferedInputFile(data, f"needs_{now:%Y-%m-%d}.png"))
+    locale = get_i18n().current_locale
+    await send_built(query, f"needs_{now:%Y-%m-%d}.png", chart_png, found, locale, photo=True)
 
 
 async def export(
@@ -155,10 +150,8 @@ async def export(
 
     now = clock.now()
     found = await needs.breakdown(session, actor, now, callback_data.service_id or None)
-    await query.answer()
-    if isinstance(query.message, Message):
-        data = await asyncio.to_thread(xlsx_bytes, found, get_i18n().current_locale)
-        await query.message.answer_document(BufferedInputFile(data, f"needs_{now:%Y-%m-%d}.xlsx"))
+    locale = get_i18n().current_locale
+    await send_built(query, f"needs_{now:%Y-%m-%d}.xlsx", xlsx_bytes, found, locale)
 
 
 async def schools(
@@ -186,11 +179,8 @@ async def school(
     summary = await needs.school_summary(
         session, actor, now, callback_data.school_id, callback_data.service_id or None
     )
-    await query.answer()
-    if isinstance(query.message, Message):
-        data = await asyncio.to_thread(docx_bytes, summary, get_i18n().current_locale, now)
-        name = f"needs_school_{summary.school_id}_{now:%Y-%m-%d}.docx"
-        await query.message.answer_document(BufferedInputFile(data, name))
+    name = f"needs_school_{summary.school_id}_{now:%Y-%m-%d}.docx"
+    await send_built(query, name, docx_bytes, summary, get_i18n().current_locale, now)
 
 
 def setup(router: Router) -> None:
